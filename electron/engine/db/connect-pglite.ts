@@ -1,0 +1,37 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { GodwitError } from '../util/errors.ts';
+import type { Db } from './db.ts';
+import { PgliteSchemaEngineAdapterFactory } from '../schema-engine/pglite-adapter-factory.ts';
+
+/** Opens (creating when new) an embedded PGlite database kept in `dataDir`; `memory://` keeps it in memory. */
+export async function connectPglite(dataDir: string, display: string): Promise<Db> {
+  if (!dataDir.startsWith('memory://')) await mkdir(dataDir, { recursive: true });
+  let db: PGlite;
+  try {
+    db = await PGlite.create({ dataDir });
+  } catch (err) {
+    throw new GodwitError(
+      'embedded-open-failed',
+      `Cannot open the embedded database ${display}: ${(err as Error).message}.`,
+      'Is another Godwit process using it?',
+    );
+  }
+  return {
+    kind: 'pglite',
+    display,
+    async query<R extends object>(sql: string, params?: unknown[]) {
+      const res = await db.query<R>(sql, params);
+      return res.rows;
+    },
+    async exec(script: string) {
+      await db.exec(script);
+    },
+    schemaEngineAdapter() {
+      return new PgliteSchemaEngineAdapterFactory(db);
+    },
+    async close() {
+      if (!db.closed) await db.close();
+    },
+  };
+}

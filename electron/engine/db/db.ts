@@ -1,0 +1,47 @@
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+
+/** A PostgreSQL error as the server reported it, with the fields Godwit shows to users. */
+export interface SqlErrorInfo {
+  message: string;
+  code?: string | undefined;
+  detail?: string | undefined;
+  hint?: string | undefined;
+  /** 1-based character offset in the statement, when the server gave one. */
+  position?: number | undefined;
+}
+
+/**
+ * One database session. Everything that must happen under Prisma's advisory lock (status re-read, apply, rollback)
+ * runs on this single session, so the lock and the work are on the same connection.
+ */
+export interface Db {
+  readonly kind: 'postgres' | 'pglite';
+  /** Where this is, safe to show: no password. */
+  readonly display: string;
+  /** A parameterised query (extended protocol); rows as objects. */
+  query<R extends object = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
+  /** A script sent whole (simple protocol), as psql and Prisma's native engine send it. */
+  exec(script: string): Promise<void>;
+  /** An adapter factory for Prisma's schema engine, talking to this same database (with its own shadow). */
+  schemaEngineAdapter(): SqlMigrationAwareDriverAdapterFactory;
+  close(): Promise<void>;
+}
+
+/** Extracts the useful fields of a pg or PGlite error. */
+export function sqlErrorInfo(err: unknown): SqlErrorInfo {
+  const e = err as { message?: string; code?: string; detail?: string; hint?: string; position?: string | number };
+  const position = e.position === undefined ? undefined : Number(e.position);
+  return {
+    message: e.message ?? String(err),
+    code: e.code,
+    detail: e.detail,
+    hint: e.hint,
+    position: Number.isFinite(position) ? position : undefined,
+  };
+}
+
+/** True when the value looks like an error PostgreSQL sent (it carries a SQLSTATE). */
+export function isSqlError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code);
+}

@@ -1,0 +1,51 @@
+import type { Db } from '../db/db.ts';
+
+export const HISTORY_TABLE = '_prisma_migrations';
+
+/** One row of `_prisma_migrations`, as Prisma writes it. */
+export interface HistoryRow {
+  id: string;
+  checksum: string;
+  finished_at: Date | null;
+  migration_name: string;
+  logs: string | null;
+  rolled_back_at: Date | null;
+  started_at: Date;
+  applied_steps_count: number;
+}
+
+/** The table exactly as Prisma's schema engine creates it (verified against the engine in a test). */
+export const CREATE_HISTORY_TABLE = `CREATE TABLE "${HISTORY_TABLE}" (
+    "id"                    VARCHAR(36) PRIMARY KEY NOT NULL,
+    "checksum"              VARCHAR(64) NOT NULL,
+    "finished_at"           TIMESTAMPTZ,
+    "migration_name"        VARCHAR(255) NOT NULL,
+    "logs"                  TEXT,
+    "rolled_back_at"        TIMESTAMPTZ,
+    "started_at"            TIMESTAMPTZ NOT NULL DEFAULT now(),
+    "applied_steps_count"   INTEGER NOT NULL DEFAULT 0
+)`;
+
+export async function historyTableExists(db: Db): Promise<boolean> {
+  const rows = await db.query<{ t: string | null }>(`SELECT to_regclass('"${HISTORY_TABLE}"')::text AS t`);
+  return rows[0]?.t != null;
+}
+
+/** All rows in the order Prisma reads them; empty when the table does not exist yet. */
+export async function readHistory(db: Db): Promise<{ exists: boolean; rows: HistoryRow[] }> {
+  if (!(await historyTableExists(db))) return { exists: false, rows: [] };
+  const rows = await db.query<HistoryRow>(
+    `SELECT id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count
+       FROM "${HISTORY_TABLE}" ORDER BY started_at ASC, migration_name ASC`,
+  );
+  return { exists: true, rows };
+}
+
+export async function ensureHistoryTable(db: Db): Promise<void> {
+  if (!(await historyTableExists(db))) await db.exec(CREATE_HISTORY_TABLE);
+}
+
+/** A string as a SQL literal (standard_conforming_strings is on in every supported PostgreSQL). */
+export function sqlLiteral(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}

@@ -1,0 +1,106 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { GodwitError } from '../util/errors.ts';
+import { migrationChecksum } from './checksum.ts';
+
+/** One migration directory of the project. */
+export interface LocalMigration {
+  name: string;
+  dir: string;
+  /** migration.sql exactly as on disk. */
+  upSql: string;
+  checksum: string;
+  /** down.sql, or null when the migration has none. */
+  downSql: string | null;
+}
+
+export interface MigrationsFolder {
+  dir: string;
+  lockfilePath: string;
+  lockfileContent: string | null;
+  /** Sorted by name, which Prisma's timestamp prefix makes chronological. */
+  migrations: LocalMigration[];
+}
+
+export const LOCKFILE = 'migration_lock.toml';
+/** Files at the top of the migrations folder that are not migrations but are harmless. */
+const TOLERATED_FILES = new Set([LOCKFILE, '.gitkeep', '.DS_Store', 'README.md']);
+
+async function readOptional(path: string): Promise<string | null> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+/** The provider a lock file names, e.g. "postgresql". */
+export function lockfileProvider(content: string): string | null {
+  return /^\s*provider\s*=\s*"([^"]+)"/m.exec(content)?.[1] ?? null;
+}
+
+/** Reads and validates a migrations folder; a folder that does not exist yet is an empty history. */
+export async function readMigrationsFolder(dir: string, projectDir: string): Promise<MigrationsFolder> {
+  const shown = relative(projectDir, dir) || '.';
+  const lockfilePath = join(dir, LOCKFILE);
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      return { dir, lockfilePath, lockfileContent: null, migrations: [] };
+    }
+    throw new GodwitError('migrations-unreadable', `Cannot read the migrations folder ${shown}: ${(err as Error).message}`);
+  }
+  const lockfileContent = await readOptional(lockfilePath);
+  if (lockfileContent !== null) {
+    const provider = lockfileProvider(lockfileContent);
+    if (provider !== null && provider !== 'postgresql' && provider !== 'postgres') {
+      throw new GodwitError(
+        'wrong-provider',
+        `${shown}/${LOCKFILE} is for provider "${provider}"; Godwit manages PostgreSQL migrations only.`,
+      );
+    }
+  }
+  const migrations: LocalMigration[] = [];
+  for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const path = join(dir, entry.name);
+    if (!entry.isDirectory()) {
+      if (TOLERATED_FILES.has(entry.name)) continue;
+      throw new GodwitError(
+        'stray-file',
+        `The migrations folder has a stray file ${shown}/${entry.name}; it holds only migration folders and ${LOCKFILE}.`,
+        'Move the file elsewhere or into a migration folder.',
+      );
+    }
+    migrations.push(await readMigration(path, entry.name, shown));
+  }
+  return { dir, lockfilePath, lockfileContent, migrations };
+}
+
+async function readMigration(path: string, name: string, shown: string): Promise<LocalMigration> {
+  let upSql: string;
+  try {
+    upSql = await readFile(join(path, 'migration.sql'), 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      throw new GodwitError('missing-migration-sql', `Migration ${name} has no migration.sql (${shown}/${name}).`);
+    }
+    throw new GodwitError(
+      'unreadable-migration-sql',
+      `Cannot read ${shown}/${name}/migration.sql: ${code ?? (err as Error).message}.`,
+    );
+  }
+  const downPath = join(path, 'down.sql');
+  let downSql: string | null = null;
+  if (await stat(downPath).then(() => true, () => false)) {
+    try {
+      downSql = await readFile(downPath, 'utf8');
+    } catch (err) {
+      throw new GodwitError('unreadable-down-sql', `Cannot read ${shown}/${name}/down.sql: ${(err as Error).message}.`);
+    }
+  }
+  return { name, dir: path, upSql, checksum: migrationChecksum(upSql), downSql };
+}

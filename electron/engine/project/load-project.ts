@@ -1,0 +1,123 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { loadConfigFromFile } from '@prisma/config';
+import { config as loadDotenv } from 'dotenv';
+import { GodwitError } from '../util/errors.ts';
+import { readGodwitJson, type EnvironmentConfig } from './environment-config.ts';
+
+const CONFIG_NAMES = ['prisma.config.ts', 'prisma.config.mts', 'prisma.config.cts', 'prisma.config.js', 'prisma.config.mjs', 'prisma.config.cjs'];
+
+/** A Prisma schema file as the schema engine takes it. */
+export interface SchemaFile {
+  path: string;
+  content: string;
+}
+
+/** A Prisma project opened by Godwit. */
+export interface Project {
+  dir: string;
+  configPath: string | null;
+  schemaPath: string;
+  schemaFiles: SchemaFile[];
+  migrationsDir: string;
+  /** Prisma's `migrations.initShadowDb`, run on every shadow database before replaying. */
+  shadowDbInitScript: string;
+  externalTables: string[];
+  externalEnums: string[];
+  environments: EnvironmentConfig[];
+}
+
+const exists = (path: string) => stat(path).then(() => true, () => false);
+
+async function readSchemaFiles(schemaPath: string): Promise<SchemaFile[]> {
+  const info = await stat(schemaPath).catch(() => null);
+  if (!info) throw new GodwitError('no-schema', `The Prisma schema ${schemaPath} does not exist.`);
+  if (info.isFile()) return [{ path: schemaPath, content: await readFile(schemaPath, 'utf8') }];
+  const files: SchemaFile[] = [];
+  for (const entry of await readdir(schemaPath, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.prisma')) continue;
+    const path = join(entry.parentPath, entry.name);
+    if (path.includes(`${join(schemaPath, 'migrations')}`)) continue;
+    files.push({ path, content: await readFile(path, 'utf8') });
+  }
+  return files.sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** The provider of the schema's datasource block, e.g. "postgresql". */
+export function schemaProvider(files: SchemaFile[]): string | null {
+  for (const f of files) {
+    const block = /datasource\s+\w+\s*\{([^}]*)\}/m.exec(f.content)?.[1];
+    const provider = block && /provider\s*=\s*"([^"]+)"/.exec(block)?.[1];
+    if (provider) return provider;
+  }
+  return null;
+}
+
+/**
+ * Opens the Prisma project in `dir`: `prisma.config.ts` loaded through Prisma's own loader, else the classic
+ * `prisma/schema.prisma` layout. `.env` in the folder is loaded first (never overriding variables already set),
+ * which is what `import 'dotenv/config'` in a Prisma config does.
+ */
+export async function loadProject(dirArg: string): Promise<Project> {
+  const dir = resolve(dirArg);
+  const info = await stat(dir).catch(() => null);
+  if (!info?.isDirectory()) throw new GodwitError('no-project-dir', `The project folder ${dir} does not exist.`);
+  loadDotenv({ path: join(dir, '.env'), quiet: true });
+
+  let configPath: string | null = null;
+  for (const name of CONFIG_NAMES) if (!configPath && (await exists(join(dir, name)))) configPath = join(dir, name);
+
+  let schemaPath = join(dir, 'prisma', 'schema.prisma');
+  let migrationsDir: string | null = null;
+  let shadowDbInitScript = '';
+  let externalTables: string[] = [];
+  let externalEnums: string[] = [];
+  let datasourceUrl: string | undefined;
+  if (configPath) {
+    const loaded = await loadConfigFromFile({ configFile: configPath, configRoot: dir });
+    if (loaded.error) {
+      const cause = 'error' in loaded.error ? `: ${loaded.error.error.message.split('\n')[0]}` : '';
+      throw new GodwitError('bad-prisma-config', `Cannot load ${configPath} (${loaded.error._tag})${cause}`);
+    }
+    const cfg = loaded.config;
+    const base = dirname(configPath);
+    if (cfg.schema) schemaPath = resolve(base, cfg.schema);
+    if (cfg.migrations?.path) migrationsDir = resolve(base, cfg.migrations.path);
+    shadowDbInitScript = cfg.migrations?.initShadowDb ?? '';
+    externalTables = cfg.tables?.external ?? [];
+    externalEnums = cfg.enums?.external ?? [];
+    datasourceUrl = cfg.datasource?.url;
+  } else if (!(await exists(schemaPath))) {
+    throw new GodwitError(
+      'not-a-project',
+      `${dir} is not a Prisma project: it has neither prisma.config.ts nor prisma/schema.prisma.`,
+      'Pass --project with the folder that holds them.',
+    );
+  }
+  const schemaFiles = await readSchemaFiles(schemaPath);
+  const provider = schemaProvider(schemaFiles);
+  if (provider && provider !== 'postgresql' && provider !== 'postgres') {
+    throw new GodwitError('wrong-provider', `The Prisma schema uses provider "${provider}"; Godwit manages PostgreSQL.`);
+  }
+  migrationsDir ??= join((await stat(schemaPath)).isDirectory() ? schemaPath : dirname(schemaPath), 'migrations');
+
+  const environments = (await readGodwitJson(dir)) ?? defaultEnvironments(datasourceUrl, configPath);
+  return {
+    dir,
+    configPath,
+    schemaPath,
+    schemaFiles,
+    migrationsDir,
+    shadowDbInitScript,
+    externalTables,
+    externalEnums,
+    environments,
+  };
+}
+
+/** Without godwit.json the project has one environment, `dev`, from the Prisma config's datasource url. */
+function defaultEnvironments(url: string | undefined, configPath: string | null): EnvironmentConfig[] {
+  if (url) return [{ name: 'dev', url, protected: false }];
+  if (!configPath && process.env.DATABASE_URL) return [{ name: 'dev', url: 'env:DATABASE_URL', protected: false }];
+  return [];
+}

@@ -1,0 +1,150 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { PrismaPg } from '@prisma/adapter-pg';
+import {
+  DriverAdapterError,
+  type SqlDriverAdapter,
+  type SqlMigrationAwareDriverAdapterFactory,
+} from '@prisma/driver-adapter-utils';
+
+/** PostgreSQL's internal one-byte "char" type (pg_class.relkind, pg_constraint.contype). */
+const CHAR_OID = 18;
+const TEXT_OID = 25;
+
+type FieldsResult = { fields?: { dataTypeID: number }[] } | undefined;
+
+function charFieldsAsText<T>(result: T): T {
+  for (const field of (result as FieldsResult)?.fields ?? []) {
+    if (field.dataTypeID === CHAR_OID) field.dataTypeID = TEXT_OID;
+  }
+  return result;
+}
+
+/**
+ * Cure for adapter defect 1: `@prisma/adapter-pg` has no mapping for OID 18 and fails every schema description
+ * ("Column type 'char' could not be deserialized"). The value arrives as text already; we relabel the field.
+ */
+class CharAsTextClient extends pg.Client {
+  override query(...args: unknown[]): never {
+    const last = args[args.length - 1];
+    const run = super.query as unknown as (...a: unknown[]) => unknown;
+    if (typeof last === 'function') {
+      const cb = last as (err: unknown, res: unknown) => void;
+      return run.apply(this, [...args.slice(0, -1), (err: unknown, res: unknown) => cb(err, charFieldsAsText(res))]) as never;
+    }
+    const ret = run.apply(this, args) as { then?: unknown } | undefined;
+    if (ret && typeof ret.then === 'function') return (ret as Promise<unknown>).then(charFieldsAsText) as never;
+    return ret as never;
+  }
+}
+
+/** Re-throws a pg error the way the schema engine expects errors from an adapter. */
+export function toAdapterError(err: unknown): Error {
+  const e = err as { code?: string; severity?: string; message?: string; detail?: string; column?: string; hint?: string };
+  if (typeof e.code === 'string' && typeof e.severity === 'string') {
+    return new DriverAdapterError({
+      kind: 'postgres',
+      code: e.code,
+      severity: e.severity,
+      message: e.message ?? '',
+      detail: e.detail,
+      column: e.column,
+      hint: e.hint,
+    });
+  }
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+/**
+ * Cure for adapter defect 4: the stock `executeScript` splits on every ';' (breaking DO blocks, function bodies and
+ * string literals, and leaving earlier pieces applied). We send the script whole, as psql and the native engine do.
+ */
+function sendScriptsWhole(adapter: SqlDriverAdapter, pool: pg.Pool): SqlDriverAdapter {
+  adapter.executeScript = async (script: string) => {
+    try {
+      await pool.query(script);
+    } catch (err) {
+      throw toAdapterError(err);
+    }
+  };
+  return adapter;
+}
+
+async function connectPool(config: pg.PoolConfig, onDispose?: () => Promise<void>): Promise<SqlDriverAdapter> {
+  const pool = new pg.Pool({ ...config, Client: CharAsTextClient, max: 4 });
+  const adapter = await new PrismaPg(pool, {
+    disposeExternalPool: true,
+    onPoolError: () => undefined,
+    onConnectionError: () => undefined,
+  }).connect();
+  sendScriptsWhole(adapter, pool);
+  if (onDispose) {
+    const dispose = adapter.dispose.bind(adapter);
+    adapter.dispose = async () => {
+      await dispose();
+      await onDispose();
+    };
+  }
+  return adapter;
+}
+
+/** Drops everything in a configured shadow database so a replay starts from empty, as Prisma does. */
+async function resetShadow(config: pg.ClientConfig): Promise<void> {
+  const client = new pg.Client(config);
+  await client.connect();
+  try {
+    await client.query(`DO $$
+      DECLARE s record;
+      BEGIN
+        FOR s IN SELECT nspname FROM pg_namespace
+                 WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' LOOP
+          EXECUTE format('DROP SCHEMA %I CASCADE', s.nspname);
+        END LOOP;
+        CREATE SCHEMA public;
+      END $$;`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The migration-aware adapter factory Prisma's schema engine runs on for a PostgreSQL server. The shadow database is
+ * either the configured one (reset first) or a fresh `godwit_shadow_<hex>` database that is dropped after its pool is
+ * closed (cures defects 2 and 3: discrete settings, and end-then-drop with FORCE).
+ */
+export class PgSchemaEngineAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
+  readonly provider = 'postgres' as const;
+  readonly adapterName = '@prisma/adapter-pg';
+
+  constructor(
+    private readonly config: pg.ClientConfig,
+    private readonly shadowConfig?: pg.ClientConfig,
+  ) {}
+
+  connect(): Promise<SqlDriverAdapter> {
+    return connectPool(this.config);
+  }
+
+  async connectToShadowDb(): Promise<SqlDriverAdapter> {
+    if (this.shadowConfig) {
+      await resetShadow(this.shadowConfig);
+      return connectPool(this.shadowConfig);
+    }
+    const name = `godwit_shadow_${randomBytes(8).toString('hex')}`;
+    const admin = new pg.Client(this.config);
+    await admin.connect();
+    try {
+      await admin.query(`CREATE DATABASE "${name}"`);
+    } catch (err) {
+      await admin.end();
+      throw toAdapterError(err);
+    }
+    return connectPool({ ...this.config, database: name }, async () => {
+      try {
+        await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      } finally {
+        await admin.end();
+      }
+    });
+  }
+}

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "patients" DROP COLUMN "phone_number";

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "patients" ADD COLUMN     "phone_number" TEXT;

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "patients" ALTER COLUMN "phone_number" DROP NOT NULL;

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "booking_requests" RENAME COLUMN "subject" TO "topic";
