@@ -1,0 +1,73 @@
+import type { Db } from '../db/db.ts';
+import type { Environment } from '../project/environments.ts';
+import type { MigrationsFolder } from '../migrations/read-folder.ts';
+import { readHistory } from '../history/history-table.ts';
+import { IN_DATABASE, migrationStates, type MigrationStatus } from './migration-state.ts';
+
+/** Whether the live schema matches what its applied migrations produce. */
+export interface DriftReport {
+  drifted: boolean;
+  /** SQL that would bring the live schema back to what the applied migrations produce; null when none is needed. */
+  reconcileSql: string | null;
+}
+
+export interface StatusSummary {
+  applied: number;
+  pending: number;
+  failed: number;
+  edited: number;
+  missingLocally: number;
+  rolledBack: number;
+  /** The database has migrations the folder lacks while the folder has migrations the database lacks. */
+  diverged: boolean;
+}
+
+/** One environment's position: the JSON shape `godwit status --json` prints (README: "status JSON"). */
+export interface EnvironmentStatus {
+  environment: string;
+  protected: boolean;
+  location: string;
+  /** The newest migration applied in this environment, or null at base. */
+  head: string | null;
+  migrations: MigrationStatus[];
+  summary: StatusSummary;
+  /** Null when drift was not checked (`--no-drift`). */
+  drift: DriftReport | null;
+  hasHistoryTable: boolean;
+}
+
+export function summarize(migrations: MigrationStatus[]): StatusSummary {
+  const count = (s: MigrationStatus['state']) => migrations.filter((m) => m.state === s).length;
+  const summary = {
+    applied: count('applied'),
+    pending: count('pending'),
+    failed: count('failed'),
+    edited: count('edited'),
+    missingLocally: count('missing-locally'),
+    rolledBack: count('rolled-back'),
+  };
+  return { ...summary, diverged: summary.missingLocally > 0 && summary.pending + summary.rolledBack > 0 };
+}
+
+/** True when the history needs attention: what makes `godwit status` exit with 1. */
+export function needsAttention(status: EnvironmentStatus): boolean {
+  const s = status.summary;
+  return s.pending + s.rolledBack + s.failed + s.edited + s.missingLocally > 0 || status.drift?.drifted === true;
+}
+
+/** Reads one environment's history and merges it with the folder. Two queries; no schema engine. */
+export async function readEnvironmentStatus(db: Db, env: Environment, folder: MigrationsFolder): Promise<EnvironmentStatus> {
+  const history = await readHistory(db);
+  const migrations = migrationStates(folder.migrations, history.rows);
+  const applied = migrations.filter((m) => IN_DATABASE.has(m.state));
+  return {
+    environment: env.name,
+    protected: env.protected,
+    location: env.display,
+    head: applied[applied.length - 1]?.name ?? null,
+    migrations,
+    summary: summarize(migrations),
+    drift: null,
+    hasHistoryTable: history.exists,
+  };
+}
