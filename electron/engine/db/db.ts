@@ -1,5 +1,10 @@
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 
+/** An adapter factory that can release everything it opened once the engine is done. */
+export interface SchemaEngineAdapterFactory extends SqlMigrationAwareDriverAdapterFactory {
+  close?(): Promise<void>;
+}
+
 /** A PostgreSQL error as the server reported it, with the fields Godwit shows to users. */
 export interface SqlErrorInfo {
   message: string;
@@ -23,7 +28,7 @@ export interface Db {
   /** A script sent whole (simple protocol), as psql and Prisma's native engine send it. */
   exec(script: string): Promise<void>;
   /** An adapter factory for Prisma's schema engine, talking to this same database (with its own shadow). */
-  schemaEngineAdapter(): SqlMigrationAwareDriverAdapterFactory;
+  schemaEngineAdapter(): SchemaEngineAdapterFactory;
   close(): Promise<void>;
 }
 

@@ -15,11 +15,13 @@ export type { SchemaEngine };
 export async function withSchemaEngine<T>(db: Db, project: Project, fn: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   const wasm = await loadSchemaEngineWasm();
   const datamodels = project.schemaFiles.map((f) => [f.path, f.content] as [string, string]);
-  const factory = bindMigrationAwareSqlAdapterFactory(db.schemaEngineAdapter());
+  const raw = db.schemaEngineAdapter();
+  const factory = bindMigrationAwareSqlAdapterFactory(raw);
   let engine: SchemaEngine;
   try {
     engine = await wasm.SchemaEngine.new({ datamodels: datamodels.length ? datamodels : undefined }, () => undefined, factory);
   } catch (err) {
+    await raw.close?.();
     throw engineError(err, 'start Prisma\'s schema engine');
   }
   try {
@@ -28,6 +30,7 @@ export async function withSchemaEngine<T>(db: Db, project: Project, fn: (engine:
     throw engineError(err, 'run Prisma\'s schema engine');
   } finally {
     engine.free();
+    await raw.close?.();
   }
 }
 

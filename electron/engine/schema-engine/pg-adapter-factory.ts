@@ -70,8 +70,9 @@ function sendScriptsWhole(adapter: SqlDriverAdapter, pool: pg.Pool): SqlDriverAd
   return adapter;
 }
 
-async function connectPool(config: pg.PoolConfig, onDispose?: () => Promise<void>): Promise<SqlDriverAdapter> {
+async function connectPool(pools: Set<pg.Pool>, config: pg.PoolConfig, onDispose?: () => Promise<void>): Promise<SqlDriverAdapter> {
   const pool = new pg.Pool({ ...config, Client: CharAsTextClient, max: 4 });
+  pools.add(pool);
   const adapter = await new PrismaPg(pool, {
     disposeExternalPool: true,
     onPoolError: () => undefined,
@@ -82,6 +83,7 @@ async function connectPool(config: pg.PoolConfig, onDispose?: () => Promise<void
     const dispose = adapter.dispose.bind(adapter);
     adapter.dispose = async () => {
       await dispose();
+      pools.delete(pool);
       await onDispose();
     };
   }
@@ -116,19 +118,28 @@ export class PgSchemaEngineAdapterFactory implements SqlMigrationAwareDriverAdap
   readonly provider = 'postgres' as const;
   readonly adapterName = '@prisma/adapter-pg';
 
+  /** Pools still open: the engine does not always dispose its main adapter, and an idle pool keeps Node alive. */
+  private readonly pools = new Set<pg.Pool>();
+
   constructor(
     private readonly config: pg.ClientConfig,
     private readonly shadowConfig?: pg.ClientConfig,
   ) {}
 
   connect(): Promise<SqlDriverAdapter> {
-    return connectPool(this.config);
+    return connectPool(this.pools, this.config);
+  }
+
+  /** Ends every pool this factory opened; called when the engine session ends. */
+  async close(): Promise<void> {
+    await Promise.all([...this.pools].map((p) => p.end().catch(() => undefined)));
+    this.pools.clear();
   }
 
   async connectToShadowDb(): Promise<SqlDriverAdapter> {
     if (this.shadowConfig) {
       await resetShadow(this.shadowConfig);
-      return connectPool(this.shadowConfig);
+      return connectPool(this.pools, this.shadowConfig);
     }
     const name = `godwit_shadow_${randomBytes(8).toString('hex')}`;
     const admin = new pg.Client(this.config);
@@ -139,7 +150,7 @@ export class PgSchemaEngineAdapterFactory implements SqlMigrationAwareDriverAdap
       await admin.end();
       throw toAdapterError(err);
     }
-    return connectPool({ ...this.config, database: name }, async () => {
+    return connectPool(this.pools, { ...this.config, database: name }, async () => {
       try {
         await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       } finally {

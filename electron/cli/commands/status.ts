@@ -1,0 +1,64 @@
+import type { Command } from 'commander';
+import { environmentStatus, needsAttention, withEnvironment, type EnvironmentStatus } from '../../engine/index.ts';
+import { environmentsFromOptions, optionsOf, projectFromOptions, withCommonOptions } from '../context.ts';
+import { bold, cyan, dim, formatMs, formatTime, green, printJson, red, say, table, yellow } from '../output.ts';
+
+const STATE_COLOR: Record<string, (s: string) => string> = {
+  applied: green, pending: yellow, 'rolled-back': yellow, failed: red, edited: red, 'missing-locally': red,
+};
+
+function render(s: EnvironmentStatus): string {
+  const head = s.head ?? 'base (nothing applied)';
+  const lock = s.protected ? ' [protected]' : '';
+  const parts = [`${bold(s.environment)}${lock}  ${dim(s.location)}`, `  head: ${cyan(head)}`];
+  const { applied, pending, failed, edited, missingLocally, rolledBack } = s.summary;
+  const counts = [`${applied} applied`, `${pending + rolledBack} pending`];
+  if (failed) counts.push(red(`${failed} failed`));
+  if (edited) counts.push(red(`${edited} edited`));
+  if (missingLocally) counts.push(red(`${missingLocally} missing locally`));
+  parts.push(`  ${counts.join(', ')}`);
+  if (s.migrations.length) {
+    const rows = s.migrations.map((m) => [
+      (STATE_COLOR[m.state] ?? String)(m.state),
+      m.name,
+      formatTime(m.appliedAt),
+      formatMs(m.durationMs),
+      m.local && !m.hasDownSql ? 'no down.sql' : '',
+    ]);
+    parts.push(table(['STATE', 'MIGRATION', 'APPLIED AT', 'TOOK', 'NOTE'], rows, '  '));
+  } else {
+    parts.push('  no migrations in the folder or the database');
+  }
+  if (s.summary.diverged) parts.push(red('  histories diverge: the database has migrations the folder lacks, and the reverse'));
+  if (s.drift === null) parts.push(dim('  drift: not checked (add --drift)'));
+  else if (!s.drift.drifted) parts.push(green('  drift: none — the live schema matches the applied migrations'));
+  else parts.push(red('  drift: the live schema differs from the applied migrations. SQL that would reconcile it:'), s.drift.reconcileSql!.replace(/^/gm, '    '));
+  return parts.join('\n');
+}
+
+export function registerStatus(program: Command): void {
+  withCommonOptions(program.command('status'), { many: true })
+    .description('Show every migration and its state in each environment (default: all environments).')
+    .option('--json', 'print JSON: [{ environment, head, migrations: [{ name, state, appliedAt, durationMs, checksumOk }], drift }]')
+    .option('--drift', 'also check drift: replay the applied migrations on a shadow database and diff with the live schema')
+    .addHelpText('after', `
+States: applied, pending, failed, rolled-back, edited (checksum differs), missing-locally (in the database only).
+Exit code: 0 when every environment is at head and clean, 1 when any has pending, failed, edited or diverged
+history (or drift, with --drift), 2 on error.
+
+Examples:
+  $ godwit status                       every environment in godwit.json
+  $ godwit status --env prod --drift    one environment, with a drift check
+  $ godwit --url postgresql://postgres@127.0.0.1/app status --json`)
+    .action(async (_opts, cmd: Command) => {
+      const opts = optionsOf<{ drift?: boolean }>(cmd);
+      const open = await projectFromOptions(opts);
+      const statuses: EnvironmentStatus[] = [];
+      for (const env of environmentsFromOptions(open, opts, true)) {
+        statuses.push(await withEnvironment(env, (db) => environmentStatus(open, env, db, { drift: opts.drift === true })));
+      }
+      if (opts.json) printJson(statuses);
+      else say(statuses.map(render).join('\n\n'));
+      if (statuses.some(needsAttention)) process.exitCode = 1;
+    });
+}

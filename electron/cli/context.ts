@@ -1,0 +1,51 @@
+import type { Command } from 'commander';
+import { openProject, selectEnvironments, type Environment, type OpenProject } from '../engine/index.ts';
+
+/** Options every command takes, given before or after the command name. */
+export interface CommonOptions {
+  project?: string;
+  env?: string[];
+  all?: boolean;
+  url?: string;
+  json?: boolean;
+  yes?: boolean;
+  confirm?: string;
+  lockTimeout?: string;
+}
+
+const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
+
+/** Adds the project and environment options to a command. */
+export function withCommonOptions(cmd: Command, { many = false } = {}): Command {
+  cmd
+    .option('-p, --project <dir>', 'the Prisma project folder (default: the current folder)')
+    .option('-e, --env <name>', many ? 'an environment from godwit.json (repeatable)' : 'an environment from godwit.json', collect)
+    .option('--url <url>', 'an ad-hoc database instead of a configured environment (also env:VAR)');
+  if (many) cmd.option('--all', 'every environment in godwit.json');
+  return cmd;
+}
+
+/** The command's own options over the program's: commander's optsWithGlobals lets a local default win. */
+export function optionsOf<T extends object>(cmd: Command): T & CommonOptions {
+  const merged: Record<string, unknown> = {};
+  const chain: Command[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) chain.unshift(c);
+  for (const c of chain) for (const [k, v] of Object.entries(c.opts())) if (v !== undefined) merged[k] = v;
+  return merged as T & CommonOptions;
+}
+
+export async function projectFromOptions(opts: CommonOptions): Promise<OpenProject> {
+  return openProject(opts.project ?? process.cwd());
+}
+
+export function environmentsFromOptions(open: OpenProject, opts: CommonOptions, manyByDefault = false): Environment[] {
+  const url = opts.url?.startsWith('env:') ? process.env[opts.url.slice(4)] ?? opts.url : opts.url;
+  return selectEnvironments(open.project, { env: opts.env, all: opts.all, url }, manyByDefault);
+}
+
+export function lockTimeoutMs(opts: CommonOptions): number | undefined {
+  if (opts.lockTimeout === undefined) return undefined;
+  const seconds = Number(opts.lockTimeout);
+  if (!Number.isFinite(seconds) || seconds < 0) throw new Error(`--lock-timeout takes seconds, not "${opts.lockTimeout}".`);
+  return seconds * 1000;
+}

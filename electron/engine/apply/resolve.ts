@@ -1,0 +1,60 @@
+import { randomUUID } from 'node:crypto';
+import { GodwitError, describeError } from '../util/errors.ts';
+import { HISTORY_TABLE, ensureHistoryTable, sqlLiteral } from '../history/history-table.ts';
+import { DEFAULT_LOCK_TIMEOUT_MS, withMigrationLock } from '../lock/advisory-lock.ts';
+import { recordAudit } from '../audit/audit-log.ts';
+import { readEnvironmentStatus } from '../status/environment-status.ts';
+import { requireConfirmation, type RunContext } from './run-plan.ts';
+
+export type ResolveAs = 'applied' | 'rolled-back';
+
+/**
+ * `godwit resolve`: records the outcome of a migration Prisma (or a non-transactional script) left failed, exactly
+ * as `prisma migrate resolve` does. `applied` may also mark a pending migration applied without running it
+ * (a baseline).
+ */
+export async function resolveMigration(
+  ctx: RunContext,
+  name: string,
+  as: ResolveAs,
+  opts: { confirm?: string | undefined; lockTimeoutMs?: number | undefined },
+): Promise<void> {
+  requireConfirmation(ctx.env, opts.confirm, 'resolve a migration in');
+  const started = performance.now();
+  let error: unknown;
+  try {
+    await withMigrationLock(ctx.db, opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, async () => {
+      const status = await readEnvironmentStatus(ctx.db, ctx.env, ctx.folder);
+      const m = status.migrations.find((x) => x.name === name);
+      const local = ctx.folder.migrations.find((x) => x.name === name);
+      if (as === 'rolled-back') {
+        if (m?.state !== 'failed') {
+          throw new GodwitError('not-failed', `Migration ${name} is not failed in ${ctx.env.name} (${m ? m.state : 'unknown'}); only a failed migration can be marked rolled back.`);
+        }
+        await ctx.db.exec(`UPDATE "${HISTORY_TABLE}" SET "rolled_back_at" = now() WHERE "migration_name" = ${sqlLiteral(name)} AND "finished_at" IS NULL AND "rolled_back_at" IS NULL`);
+        return;
+      }
+      if (!local) throw new GodwitError('unknown-migration', `There is no migration named "${name}" in the migrations folder.`);
+      if (m && m.state !== 'failed' && m.state !== 'pending' && m.state !== 'rolled-back') {
+        throw new GodwitError('already-applied', `Migration ${name} is already ${m.state} in ${ctx.env.name}.`);
+      }
+      await ensureHistoryTable(ctx.db);
+      await ctx.db.exec(`BEGIN;
+        UPDATE "${HISTORY_TABLE}" SET "rolled_back_at" = now() WHERE "migration_name" = ${sqlLiteral(name)} AND "finished_at" IS NULL AND "rolled_back_at" IS NULL;
+        INSERT INTO "${HISTORY_TABLE}" ("id", "checksum", "migration_name", "finished_at", "applied_steps_count")
+          VALUES (${sqlLiteral(randomUUID())}, ${sqlLiteral(local.checksum)}, ${sqlLiteral(name)}, now(), 0);
+        COMMIT;`);
+    });
+  } catch (err) {
+    error = err;
+  }
+  await recordAudit(ctx.db, {
+    environment: ctx.env.name,
+    action: as === 'applied' ? 'resolve-applied' : 'resolve-rolled-back',
+    migrations: [name],
+    result: error ? 'failed' : 'ok',
+    error: error ? describeError(error) : null,
+    durationMs: performance.now() - started,
+  }).catch(() => undefined);
+  if (error) throw error;
+}

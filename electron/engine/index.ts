@@ -1,0 +1,68 @@
+/**
+ * The engine's public face: what the CLI, the Electron main process and browser mode call. Pure Node, no Electron.
+ */
+import type { Db } from './db/db.ts';
+import { loadProject, type Project } from './project/load-project.ts';
+import { openEnvironment, selectEnvironments, type Environment, type EnvironmentSelection } from './project/environments.ts';
+import { readMigrationsFolder, type MigrationsFolder } from './migrations/read-folder.ts';
+import { readEnvironmentStatus, type EnvironmentStatus } from './status/environment-status.ts';
+import { detectDrift } from './status/detect-drift.ts';
+import { loadSqlParser } from './sql/split-statements.ts';
+import { assertHistoryClean, planRollback, planUpgrade, type Plan, type RollbackTarget } from './apply/plan.ts';
+import { renderPreview } from './apply/render-preview.ts';
+
+export { GodwitError, describeError } from './util/errors.ts';
+export { MigrationFailedError } from './apply/migration-failure.ts';
+export { upgrade, rollback, type ProgressEvent, type RunReport, type RunOptions } from './apply/run-plan.ts';
+export { resolveMigration, type ResolveAs } from './apply/resolve.ts';
+export { createMigration, type NewMigration } from './create/new-migration.ts';
+export { generateDownSql } from './create/generate-down-sql.ts';
+export { readAudit, type AuditEntry } from './audit/audit-log.ts';
+export { needsAttention, type EnvironmentStatus } from './status/environment-status.ts';
+export type { Project, Environment, EnvironmentSelection, MigrationsFolder, Plan, Db };
+export { loadProject, selectEnvironments, openEnvironment, readMigrationsFolder };
+
+/** A project with its migrations folder read, ready for commands. */
+export interface OpenProject {
+  project: Project;
+  folder: MigrationsFolder;
+}
+
+export async function openProject(dir: string): Promise<OpenProject> {
+  const project = await loadProject(dir);
+  const folder = await readMigrationsFolder(project.migrationsDir, project.dir);
+  return { project, folder };
+}
+
+/** Opens the environment's database, runs `fn`, and always closes it. */
+export async function withEnvironment<T>(env: Environment, fn: (db: Db) => Promise<T>): Promise<T> {
+  const db = await openEnvironment(env);
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+/** One environment's status; `drift` replays its applied migrations on a shadow database (slower). */
+export async function environmentStatus(open: OpenProject, env: Environment, db: Db, opts: { drift?: boolean } = {}): Promise<EnvironmentStatus> {
+  const status = await readEnvironmentStatus(db, env, open.folder);
+  if (opts.drift) status.drift = await detectDrift(db, open.project, open.folder, status.migrations);
+  return status;
+}
+
+export type PreviewRequest = ({ direction: 'up'; to?: string | undefined } | ({ direction: 'down' } & RollbackTarget));
+
+/** The plan `up` or `down` would run now, without running it. */
+export async function planFor(open: OpenProject, env: Environment, db: Db, req: PreviewRequest): Promise<Plan> {
+  await loadSqlParser();
+  const status = await readEnvironmentStatus(db, env, open.folder);
+  assertHistoryClean(status, req.direction === 'up' ? 'upgrade' : 'roll back');
+  return req.direction === 'up' ? planUpgrade(status, open.folder, req.to) : planRollback(status, open.folder, req);
+}
+
+/** The exact script `up`/`down` would run now. */
+export async function previewSql(open: OpenProject, env: Environment, db: Db, req: PreviewRequest): Promise<{ plan: Plan; sql: string }> {
+  const plan = await planFor(open, env, db, req);
+  return { plan, sql: renderPreview(plan) };
+}
