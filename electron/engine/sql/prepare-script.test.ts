@@ -1,0 +1,84 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadSqlParser, splitStatements } from './split-statements.ts';
+import { prepareScript } from './prepare-script.ts';
+
+beforeAll(() => loadSqlParser());
+
+describe('splitStatements', () => {
+  it('keeps DO blocks, function bodies and strings with semicolons whole', () => {
+    const sql = `-- a comment; with a semicolon
+CREATE TABLE "a" (id int);
+DO $$ BEGIN RAISE NOTICE 'x;y'; END $$;
+CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1; ';
+INSERT INTO "a" VALUES (1);`;
+    const { statements, parseError } = splitStatements(sql);
+    expect(parseError).toBeNull();
+    expect(statements.map((s) => s.text)).toEqual([
+      'CREATE TABLE "a" (id int)',
+      "DO $$ BEGIN RAISE NOTICE 'x;y'; END $$",
+      "CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1; '",
+      'INSERT INTO "a" VALUES (1)',
+    ]);
+    expect(statements.map((s) => s.line)).toEqual([2, 3, 4, 5]);
+  });
+
+  it('slices by UTF-8 byte offsets, so non-ASCII text does not shift statements', () => {
+    const sql = `COMMENT ON TABLE a IS 'Pâtisserie — ünïcödé';\nSELECT 'é';\n\n  SELECT 2`;
+    const { statements } = splitStatements(sql);
+    expect(statements.map((s) => s.text)).toEqual(["COMMENT ON TABLE a IS 'Pâtisserie — ünïcödé'", "SELECT 'é'", 'SELECT 2']);
+    expect(statements.map((s) => s.line)).toEqual([1, 2, 4]);
+  });
+
+  it('returns the whole script as one piece with the parser error when it cannot parse', () => {
+    const { statements, parseError } = splitStatements('CREATE TABL x;');
+    expect(parseError).toMatch(/syntax error/);
+    expect(statements).toHaveLength(1);
+  });
+});
+
+describe('prepareScript', () => {
+  it('finds statements PostgreSQL refuses inside a transaction', () => {
+    const cases: [string, string][] = [
+      ['CREATE INDEX CONCURRENTLY i ON t (a)', 'CREATE INDEX CONCURRENTLY'],
+      ['DROP INDEX CONCURRENTLY i', 'DROP INDEX CONCURRENTLY'],
+      ['REINDEX TABLE CONCURRENTLY t', 'REINDEX CONCURRENTLY'],
+      ['VACUUM t', 'VACUUM'],
+      ['CREATE DATABASE d', 'CREATE DATABASE'],
+      ["ALTER SYSTEM SET work_mem = '64MB'", 'ALTER SYSTEM'],
+    ];
+    for (const [sql, reason] of cases) expect(prepareScript(`SELECT 1; ${sql};`).nonTransactional).toEqual([reason]);
+    expect(prepareScript('CREATE INDEX i ON t (a); REINDEX TABLE t; ANALYZE t;').nonTransactional).toEqual([]);
+  });
+
+  it('does not mistake the word CONCURRENTLY in a string or comment for the real thing', () => {
+    expect(prepareScript("-- CREATE INDEX CONCURRENTLY\nSELECT 'CREATE INDEX CONCURRENTLY x';").nonTransactional).toEqual([]);
+  });
+
+  it('flags destructive statements with their line', () => {
+    const sql = `DROP TABLE t;
+ALTER TABLE u DROP COLUMN c, ALTER COLUMN d TYPE bigint, ALTER COLUMN e SET NOT NULL;
+ALTER TABLE u ALTER COLUMN f DROP DEFAULT, DROP CONSTRAINT k;
+ALTER TABLE u ALTER COLUMN f SET DEFAULT 1;
+TRUNCATE t;
+DELETE FROM t;
+DELETE FROM t WHERE id = 1;
+UPDATE t SET a = 1;
+UPDATE t SET a = 1 WHERE id = 2;
+DROP SCHEMA s CASCADE;
+DROP TYPE e;`;
+    const warnings = prepareScript(sql).warnings.map((w) => `${w.line}:${w.operation}`);
+    expect(warnings).toEqual([
+      '1:DROP TABLE',
+      '2:DROP COLUMN',
+      '2:ALTER COLUMN TYPE',
+      '2:SET NOT NULL',
+      '3:DROP DEFAULT',
+      '3:DROP CONSTRAINT',
+      '5:TRUNCATE',
+      '6:DELETE without WHERE',
+      '8:UPDATE without WHERE',
+      '10:DROP SCHEMA … CASCADE',
+      '11:DROP TYPE',
+    ]);
+  });
+});
