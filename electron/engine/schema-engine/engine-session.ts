@@ -57,7 +57,7 @@ export function migrationList(project: Project, folder: MigrationsFolder, migrat
     lockfile: { path: folder.lockfilePath, content: folder.lockfileContent ?? 'provider = "postgresql"\n' },
     shadowDbInitScript: project.shadowDbInitScript,
     migrationDirectories: migrations.map((m) => ({
-      path: m.dir,
+      path: m.name,
       migrationFile: { path: 'migration.sql', content: { tag: 'ok', value: m.upSql } },
     })),
   };

@@ -8,5 +8,6 @@ export async function schemaDump(url: string, opts: { excludeAudit?: boolean } =
   const args = ['--schema-only', '--no-owner', '--no-privileges', url];
   if (opts.excludeAudit !== false) args.unshift('--exclude-schema=godwit');
   const { stdout } = await run('pg_dump', args, { maxBuffer: 64 * 1024 * 1024 });
-  return stdout;
+  // pg_dump 15.14+ wraps the dump in \restrict <random key> lines; the key differs on every run.
+  return stdout.replace(/^\\(un)?restrict .*$/gm, '\\$1restrict <key>');
 }

@@ -1,0 +1,138 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { environmentStatus, GodwitError, MigrationFailedError, upgrade, rollback } from '../index.ts';
+import { createTestDatabase, sqlOn, type TestDatabase } from '../testing/test-database.ts';
+import { schemaDump } from '../testing/pg-dump.ts';
+import { copyDemoProject } from '../testing/temp-project.ts';
+import { addMigration, DEMO_COUNT, DEMO_HEAD, onEnv, projectOn } from '../testing/fixtures.ts';
+import { DEMO_PROJECT_DIR } from '../demo/open-demo.ts';
+import { migrationList, NO_FILTER, withSchemaEngine } from '../schema-engine/engine-session.ts';
+import type { HistoryRow } from '../history/history-table.ts';
+
+let db: TestDatabase;
+beforeEach(async () => {
+  db = await createTestDatabase();
+});
+afterEach(() => db.drop());
+
+const rowsOf = (url: string) =>
+  sqlOn<HistoryRow>(url, 'SELECT * FROM _prisma_migrations ORDER BY migration_name');
+
+describe('godwit up', () => {
+  it('writes rows and a schema indistinguishable from Prisma\'s own applyMigrations (ids and times aside)', async () => {
+    const { open, env } = await projectOn(DEMO_PROJECT_DIR, db.url);
+    const report = await onEnv(env, (conn) => upgrade({ db: conn, env, folder: open.folder }, {}));
+    expect(report.completed.map((c) => c.name)).toHaveLength(DEMO_COUNT);
+    expect(report.headAfter).toBe(DEMO_HEAD);
+
+    const prismaDb = await createTestDatabase();
+    try {
+      const { env: prismaEnv } = await projectOn(DEMO_PROJECT_DIR, prismaDb.url);
+      await onEnv(prismaEnv, (conn) =>
+        withSchemaEngine(conn, open.project, (engine) => engine.applyMigrations({ migrationsList: migrationList(open.project, open.folder), filters: NO_FILTER })),
+      );
+      const strip = (rows: HistoryRow[]) => rows.map(({ id, started_at, finished_at, ...rest }) => ({ ...rest, idIsUuid: /^[0-9a-f-]{36}$/.test(id), finished: finished_at !== null, ordered: finished_at! >= started_at }));
+      const ours = await rowsOf(db.url);
+      const theirs = await rowsOf(prismaDb.url);
+      expect(ours).toHaveLength(DEMO_COUNT);
+      expect(strip(ours)).toEqual(strip(theirs));
+      // Same tables, same _prisma_migrations definition: the dumps are byte-identical.
+      expect(await schemaDump(db.url)).toBe(await schemaDump(prismaDb.url));
+    } finally {
+      await prismaDb.drop();
+    }
+  });
+
+  it('rolls a failing migration back entirely: schema byte-identical, no history row; Prisma leaves it half-applied', async () => {
+    const project = await copyDemoProject();
+    try {
+      await addMigration(project.dir, '20990101000000_broken', 'CREATE TABLE "a" (id int);\nCREATE TABLE "users" (x int);\nCREATE TABLE "b" (id int);\n');
+      const { open, env } = await projectOn(project.dir, db.url);
+      await onEnv(env, (conn) => upgrade({ db: conn, env, folder: open.folder }, { to: DEMO_HEAD }));
+      const before = await schemaDump(db.url);
+      const rowsBefore = await rowsOf(db.url);
+
+      const err = await onEnv(env, (conn) => upgrade({ db: conn, env, folder: open.folder }, {})).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(MigrationFailedError);
+      const failure = (err as MigrationFailedError).failure;
+      expect(failure).toMatchObject({ migration: '20990101000000_broken', statementIndex: 2, line: 2, statement: 'CREATE TABLE "users" (x int)', rolledBack: true });
+      expect(failure.error.code).toBe('42P07');
+      expect(await schemaDump(db.url)).toBe(before);
+      expect(await rowsOf(db.url)).toEqual(rowsBefore);
+      const status = await onEnv(env, (conn) => environmentStatus(open, env, conn));
+      expect(status.migrations.at(-1)).toMatchObject({ name: '20990101000000_broken', state: 'pending' });
+
+      // The contrast: Prisma's engine on the same database keeps table "a" and writes a failed row.
+      await expect(onEnv(env, (conn) => withSchemaEngine(conn, open.project, (engine) => engine.applyMigrations({ migrationsList: migrationList(open.project, open.folder), filters: NO_FILTER })))).rejects.toThrow();
+      expect(await sqlOn(db.url, "SELECT 1 FROM _prisma_migrations WHERE migration_name = '20990101000000_broken' AND finished_at IS NULL")).toHaveLength(1);
+    } finally {
+      await project.remove();
+    }
+  });
+
+  it('up then down returns the schema dump to identical', async () => {
+    const { open, env } = await projectOn(DEMO_PROJECT_DIR, db.url);
+    const first = open.folder.migrations[0]!.name;
+    const ctx = (conn: Parameters<typeof upgrade>[0]['db']) => ({ db: conn, env, folder: open.folder });
+    await onEnv(env, (conn) => upgrade(ctx(conn), { to: first }));
+    const atFirst = await schemaDump(db.url);
+    await onEnv(env, (conn) => upgrade(ctx(conn), {}));
+    const down = await onEnv(env, (conn) => rollback(ctx(conn), { to: first }));
+    expect(down.completed).toHaveLength(DEMO_COUNT - 1);
+    expect(await schemaDump(db.url)).toBe(atFirst);
+    await onEnv(env, (conn) => rollback(ctx(conn), { base: true }));
+    const tables = await sqlOn<{ t: string }>(db.url, "SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public'");
+    expect(tables.map((r) => r.t)).toEqual(['_prisma_migrations']);
+    expect(await rowsOf(db.url)).toEqual([]);
+  });
+
+  it('runs a migration with CREATE INDEX CONCURRENTLY outside a transaction', async () => {
+    const project = await copyDemoProject();
+    try {
+      await addMigration(project.dir, '20990101000000_concurrent_index', 'CREATE INDEX CONCURRENTLY "patients_last_name_idx" ON "patients"("last_name");\n', 'DROP INDEX CONCURRENTLY "patients_last_name_idx";\n');
+      const { open, env } = await projectOn(project.dir, db.url);
+      const ctx = (conn: Parameters<typeof upgrade>[0]['db']) => ({ db: conn, env, folder: open.folder });
+      await onEnv(env, (conn) => upgrade(ctx(conn), {}));
+      expect(await sqlOn(db.url, "SELECT 1 FROM pg_indexes WHERE indexname = 'patients_last_name_idx'")).toHaveLength(1);
+      await onEnv(env, (conn) => rollback(ctx(conn), { steps: 1 }));
+      expect(await sqlOn(db.url, "SELECT 1 FROM pg_indexes WHERE indexname = 'patients_last_name_idx'")).toHaveLength(0);
+    } finally {
+      await project.remove();
+    }
+  });
+
+  it('refuses a protected environment without its name as confirmation', async () => {
+    const { open, env } = await projectOn(DEMO_PROJECT_DIR, db.url);
+    const guarded = { ...env, protected: true };
+    await expect(onEnv(guarded, (conn) => upgrade({ db: conn, env: guarded, folder: open.folder }, { confirm: 'prod' }))).rejects.toThrow(/protected/);
+    await onEnv(guarded, (conn) => upgrade({ db: conn, env: guarded, folder: open.folder }, { confirm: guarded.name }));
+    expect(await rowsOf(db.url)).toHaveLength(DEMO_COUNT);
+  });
+
+  it('waits for Prisma\'s advisory lock, then names the backend holding it', async () => {
+    const { open, env } = await projectOn(DEMO_PROJECT_DIR, db.url);
+    const { default: pg } = await import('pg');
+    const holder = new pg.Client({ connectionString: db.url, application_name: 'prisma-migrate-held' });
+    await holder.connect();
+    try {
+      await holder.query('SELECT pg_advisory_lock(72707369)');
+      const pid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+      const err = await onEnv(env, (conn) => upgrade({ db: conn, env, folder: open.folder }, { lockTimeoutMs: 600 })).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(GodwitError);
+      expect((err as GodwitError).message).toContain(`backend pid ${pid} (prisma-migrate-held`);
+      expect(await sqlOn(db.url, "SELECT to_regclass('users') AS t")).toEqual([{ t: null }]);
+    } finally {
+      await holder.end();
+    }
+  });
+
+  it('records who ran what in godwit.audit_log, which Prisma\'s drift check does not see', async () => {
+    const { open, env } = await projectOn(DEMO_PROJECT_DIR, db.url);
+    await onEnv(env, (conn) => upgrade({ db: conn, env, folder: open.folder }, {}));
+    const audit = await sqlOn<{ action: string; result: string; migrations: string[]; os_user: string }>(db.url, 'SELECT action, result, migrations, os_user FROM godwit.audit_log');
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ action: 'up', result: 'ok' });
+    expect(audit[0]!.migrations).toHaveLength(DEMO_COUNT);
+    const status = await onEnv(env, (conn) => environmentStatus(open, env, conn, { drift: true }));
+    expect(status.drift).toEqual({ drifted: false, reconcileSql: null });
+  });
+});
