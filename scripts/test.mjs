@@ -1,11 +1,21 @@
 #!/usr/bin/env node
-// `npm test`: finds or starts a PostgreSQL server for the tests, then runs them.
-// Order: $GODWIT_TEST_DATABASE_URL; the server on 127.0.0.1:5432; a local cluster started from installed binaries;
-// Debian's postgresql installed with apt (as root). Anything else stops with one sentence saying what is missing.
+// `npm test`: installs dependencies if needed, type-checks, finds or starts PostgreSQL, then runs every test.
+// PostgreSQL, in order: $GODWIT_TEST_DATABASE_URL; the server on 127.0.0.1:5432; installed clusters started with
+// pg_ctlcluster; Debian's postgresql installed with apt-get (as root). Otherwise one sentence says what is missing.
 import { spawnSync } from 'node:child_process';
-import { ensurePostgres } from './ensure-postgres.mjs';
+import { ensureDeps } from './ensure-deps.mjs';
 
+ensureDeps();
+const { ensurePostgres } = await import('./ensure-postgres.mjs');
 const extra = process.argv.slice(2);
+
+if (!extra.length) {
+  const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.node.json'], { stdio: 'inherit' });
+  if (tsc.status !== 0) {
+    console.error('npm test: the type check failed.');
+    process.exit(1);
+  }
+}
 let url;
 try {
   url = await ensurePostgres();

@@ -46,6 +46,7 @@ async function move(direction: 'up' | 'down', cmd: Command): Promise<void> {
     try {
       const report = direction === 'up' ? await upgrade(ctx, { ...runOpts, to: req.direction === 'up' ? req.to : undefined }) : await rollback(ctx, { ...runOpts, ...req });
       if (opts.json) printJson(reportJson(report));
+      else if (report.completed.length === 0) say(`Nothing to ${verb} in ${env!.name} any more (another process got there first); it is at ${report.headAfter ?? 'base'}.`);
       else say(`${env!.name} is now at ${cyan(report.headAfter ?? 'base')} (${report.completed.length} migration(s) ${direction === 'up' ? 'applied' : 'rolled back'}).`);
     } catch (err) {
       if (err instanceof MigrationFailedError) {

@@ -64,6 +64,8 @@ export async function createMigration(db: Db, project: Project, folder: Migratio
     const up = await engine.diff({ from: { tag: 'migrations', ...list }, to: { tag: 'schemaDatamodel', ...schema }, script: true, exitCode: null, filters });
     if (isEmptyScript(up.stdout)) return null;
     const down = await engine.diff({ from: { tag: 'schemaDatamodel', ...schema }, to: { tag: 'migrations', ...list }, script: true, exitCode: null, filters });
+    // evaluateDataLoss needs the history's schema cached on this engine, which diagnoseMigrationHistory does.
+    await engine.diagnoseMigrationHistory({ migrationsList: list, optInToShadowDatabase: true, filters });
     const loss = await engine.evaluateDataLoss({ migrationsList: list, schema, filters });
     return { up: up.stdout ?? '', down: down.stdout ?? '', loss };
   });

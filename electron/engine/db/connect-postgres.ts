@@ -28,6 +28,9 @@ export function clientConfigFromUrl(url: string): pg.ClientConfig {
     );
   }
   const { host, port, user, password, database, ssl, options, application_name } = parsed;
+  // Prisma's ?schema= picks the schema its tables live in; the search path does the same for every query.
+  const schema = new URL(url).searchParams.get('schema');
+  const searchPath = schema ? `-c search_path="${schema.replace(/"/g, '""')}"` : undefined;
   return {
     host: host ?? undefined,
     port: port ? Number(port) : 5432,
@@ -35,7 +38,7 @@ export function clientConfigFromUrl(url: string): pg.ClientConfig {
     password: password ?? undefined,
     database: database ?? undefined,
     ssl: ssl as pg.ClientConfig['ssl'],
-    options: options ?? undefined,
+    options: [options, searchPath].filter(Boolean).join(' ') || undefined,
     application_name: application_name ?? 'godwit',
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
   };
@@ -63,6 +66,9 @@ export function connectionError(err: unknown, config: pg.ClientConfig): GodwitEr
     case 'ENETUNREACH':
       return new GodwitError('unreachable', `Cannot reach PostgreSQL at ${where} (${e.code}).`);
     default:
+      if (/terminated unexpectedly|ECONNRESET|socket hang up/i.test(`${e.code ?? ''} ${e.message ?? ''}`)) {
+        return new GodwitError('unreachable', `Cannot reach PostgreSQL at ${where}: the connection was closed before the server answered.`);
+      }
       if (/timeout/i.test(e.message ?? '')) {
         return new GodwitError(
           'unreachable',

@@ -1,4 +1,5 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { loadRelatedSchemaFiles, loadSchemaFiles } from '@prisma/schema-files-loader';
 import { dirname, join, resolve } from 'node:path';
 import { loadConfigFromFile } from '@prisma/config';
 import { config as loadDotenv } from 'dotenv';
@@ -29,18 +30,12 @@ export interface Project {
 
 const exists = (path: string) => stat(path).then(() => true, () => false);
 
+/** Prisma's own schema-file resolution: one file, or every .prisma file of a folder (multi-file schemas). */
 async function readSchemaFiles(schemaPath: string): Promise<SchemaFile[]> {
   const info = await stat(schemaPath).catch(() => null);
   if (!info) throw new GodwitError('no-schema', `The Prisma schema ${schemaPath} does not exist.`);
-  if (info.isFile()) return [{ path: schemaPath, content: await readFile(schemaPath, 'utf8') }];
-  const files: SchemaFile[] = [];
-  for (const entry of await readdir(schemaPath, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile() || !entry.name.endsWith('.prisma')) continue;
-    const path = join(entry.parentPath, entry.name);
-    if (path.includes(`${join(schemaPath, 'migrations')}`)) continue;
-    files.push({ path, content: await readFile(path, 'utf8') });
-  }
-  return files.sort((a, b) => a.path.localeCompare(b.path));
+  const loaded = info.isDirectory() ? await loadSchemaFiles(schemaPath) : await loadRelatedSchemaFiles(schemaPath);
+  return loaded.map(([path, content]) => ({ path, content })).sort((a, b) => a.path.localeCompare(b.path));
 }
 
 /** The provider of the schema's datasource block, e.g. "postgresql". */

@@ -1,0 +1,95 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createMigration, generateDownSql, openProject, upgrade, rollback } from '../index.ts';
+import { createTestDatabase, databasesLike, sqlOn, type TestDatabase } from '../testing/test-database.ts';
+import { schemaDump } from '../testing/pg-dump.ts';
+import { copyDemoProject } from '../testing/temp-project.ts';
+import { onEnv, projectOn } from '../testing/fixtures.ts';
+import { migrationFolderName } from './new-migration.ts';
+
+let db: TestDatabase;
+let project: { dir: string; remove(): Promise<void> };
+beforeEach(async () => {
+  db = await createTestDatabase();
+  project = await copyDemoProject();
+});
+afterEach(async () => {
+  await db.drop();
+  await project.remove();
+});
+
+const NOTES_MODEL = `
+model PatientNote {
+  id         Int      @id @default(autoincrement())
+  body       String
+  created_at DateTime @default(now())
+
+  @@map("patient_notes")
+}
+`;
+
+describe('godwit new', () => {
+  it('names folders as Prisma does', () => {
+    expect(migrationFolderName('Add patient notes!', new Date('2026-03-04T05:06:07Z'))).toBe('20260304050607_add_patient_notes');
+  });
+
+  it('generates migration.sql and down.sql from schema.prisma without touching the database', async () => {
+    const { open, env } = await projectOn(project.dir, db.url);
+    await onEnv(env, (conn) => upgrade({ db: conn, env, folder: open.folder }, {}));
+    await sqlOn(db.url, `INSERT INTO users (email, hashed_password, updated_at) VALUES ('a@example.com', 'x', now())`);
+    const dumpBefore = await schemaDump(db.url);
+    const schemaFile = join(project.dir, 'prisma', 'schema.prisma');
+    await writeFile(schemaFile, (await readFile(schemaFile, 'utf8')) + NOTES_MODEL);
+
+    const reopened = await openProject(project.dir);
+    const created = await onEnv(env, (conn) => createMigration(conn, reopened.project, reopened.folder, 'add patient notes'));
+    expect(created).not.toBeNull();
+    expect(created!.name).toMatch(/^\d{14}_add_patient_notes$/);
+    expect(created!.upSql).toContain('CREATE TABLE "patient_notes"');
+    expect(created!.downSql).toMatch(/DROP TABLE "(public"\.")?patient_notes"/);
+    expect(await readFile(join(created!.dir, 'migration.sql'), 'utf8')).toBe(created!.upSql);
+    expect(await readFile(join(created!.dir, 'down.sql'), 'utf8')).toBe(created!.downSql);
+    // The database was only read: same schema, same data, no shadow left behind.
+    expect(await schemaDump(db.url)).toBe(dumpBefore);
+    expect(await sqlOn(db.url, 'SELECT email FROM users')).toEqual([{ email: 'a@example.com' }]);
+    expect(await databasesLike('godwit_shadow_')).toEqual([]);
+
+    // The new pair works both ways, and nothing more is generated once the history has it.
+    const withNew = await openProject(project.dir);
+    await onEnv(env, (conn) => upgrade({ db: conn, env, folder: withNew.folder }, {}));
+    expect(await sqlOn(db.url, "SELECT to_regclass('patient_notes')::text AS t")).toEqual([{ t: 'patient_notes' }]);
+    await onEnv(env, (conn) => rollback({ db: conn, env, folder: withNew.folder }, { steps: 1 }));
+    expect(await schemaDump(db.url)).toBe(dumpBefore);
+    const entries = await readdir(join(project.dir, 'migrations'));
+    expect(await onEnv(env, (conn) => createMigration(conn, withNew.project, withNew.folder, 'again'))).toBeNull();
+    expect(await readdir(join(project.dir, 'migrations'))).toEqual(entries);
+  });
+
+  it('writes an empty pair with --empty, and reports Prisma\'s data-loss warnings', async () => {
+    const { open, env } = await projectOn(project.dir, db.url);
+    const empty = await onEnv(env, (conn) => createMigration(conn, open.project, open.folder, 'by_hand', { empty: true }));
+    expect(await readFile(join(empty!.dir, 'migration.sql'), 'utf8')).toMatch(/^-- /);
+
+    const withEmpty = await openProject(project.dir);
+    await onEnv(env, (conn) => upgrade({ db: conn, env, folder: withEmpty.folder }, {}));
+    await sqlOn(db.url, `INSERT INTO booking_requests (address, duration, subject, requested_by) VALUES ('{}', 30, 's', 'r')`);
+    const schemaFile = join(project.dir, 'prisma', 'schema.prisma');
+    await writeFile(schemaFile, (await readFile(schemaFile, 'utf8')).replace(/model BookingRequest \{[\s\S]*?\n\}\n/, ''));
+    const dropped = await openProject(project.dir);
+    const created = await onEnv(env, (conn) => createMigration(conn, dropped.project, dropped.folder, 'drop bookings', { write: false }));
+    expect(created!.upSql).toContain('DROP TABLE "booking_requests"');
+    expect(created!.warnings.join(' ')).toMatch(/booking_requests.*1 (non-null )?rows?/);
+    expect(created!.written).toBe(false);
+  });
+});
+
+describe('godwit down-sql', () => {
+  it('generates the reverse of a migration from the schemas before and after it', async () => {
+    const { open, env } = await projectOn(project.dir, db.url);
+    const gen = await onEnv(env, (conn) => generateDownSql(conn, open.project, open.folder, '20250412090000_create_booking_requests'));
+    expect(gen.sql).toMatch(/DROP TABLE "(public"\.")?booking_requests"/);
+    await expect(onEnv(env, (conn) => generateDownSql(conn, open.project, open.folder, '20250412090000_create_booking_requests', { write: true }))).rejects.toThrow(/already exists/);
+    await expect(onEnv(env, (conn) => generateDownSql(conn, open.project, open.folder, 'nope'))).rejects.toThrow(/no migration named "nope"/);
+  });
+});
