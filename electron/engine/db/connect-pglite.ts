@@ -27,6 +27,10 @@ export async function connectPglite(dataDir: string, display: string): Promise<D
     async exec(script: string) {
       await db.exec(script);
     },
+    async queryBatch(sql: string) {
+      const results = await db.exec(sql);
+      return results.map((r) => r.rows as Record<string, unknown>[]);
+    },
     schemaEngineAdapter() {
       return new PgliteSchemaEngineAdapterFactory(db);
     },

@@ -103,6 +103,10 @@ export async function connectPostgres(target: PostgresTarget): Promise<Db> {
     async exec(script: string) {
       await client.query(script);
     },
+    async queryBatch(sql: string) {
+      const res = (await client.query(sql)) as unknown as pg.QueryResult | pg.QueryResult[];
+      return Array.isArray(res) ? res.map((r) => r.rows) : [res.rows];
+    },
     schemaEngineAdapter() {
       return new PgSchemaEngineAdapterFactory(config, shadowConfig);
     },

@@ -27,6 +27,8 @@ export interface Db {
   query<R extends object = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<R[]>;
   /** A script sent whole (simple protocol), as psql and Prisma's native engine send it. */
   exec(script: string): Promise<void>;
+  /** Several read queries in one round trip (simple protocol, no parameters): one row list per statement. */
+  queryBatch(sql: string): Promise<Record<string, unknown>[][]>;
   /** An adapter factory for Prisma's schema engine, talking to this same database (with its own shadow). */
   schemaEngineAdapter(): SchemaEngineAdapterFactory;
   close(): Promise<void>;

@@ -1,0 +1,134 @@
+/**
+ * The catalog queries behind `\d`, for many relations at once: each is filtered by `= ANY(<oids>)`, so describing one
+ * relation or fifty costs the same two round trips (find the relations, then this batch).
+ */
+export function describeBatchSql(oids: number[]): string {
+  const list = `'{${oids.join(',')}}'::pg_catalog.oid[]`;
+  return `
+SELECT c.oid::int8 AS relid, c.relkind::text AS relkind, c.relpersistence::text AS persistence,
+       c.relrowsecurity AS rowsecurity, c.relforcerowsecurity AS forcerowsecurity, c.relispartition AS ispartition,
+       pg_catalog.array_to_string(c.reloptions || array(select 'toast.' || x from pg_catalog.unnest(tc.reloptions) x), ', ') AS options,
+       ts.spcname AS tablespace,
+       CASE WHEN c.reloftype = 0 THEN NULL ELSE c.reloftype::pg_catalog.regtype::pg_catalog.text END AS typedtableof,
+       c.relreplident::text AS replident, am.amname AS accessmethod,
+       CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partkey,
+       CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS partbound,
+       CASE WHEN c.relispartition THEN pg_catalog.pg_get_partition_constraintdef(c.oid) END AS partconstraint,
+       CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid, true) END AS viewdef,
+       pg_catalog.obj_description(c.oid, 'pg_class') AS description
+  FROM pg_catalog.pg_class c
+  LEFT JOIN pg_catalog.pg_class tc ON c.reltoastrelid = tc.oid
+  LEFT JOIN pg_catalog.pg_am am ON c.relam = am.oid
+  LEFT JOIN pg_catalog.pg_tablespace ts ON ts.oid = c.reltablespace
+ WHERE c.oid = ANY(${list});
+
+SELECT a.attrelid::int8 AS relid, a.attnum, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,
+       (SELECT pg_catalog.pg_get_expr(d.adbin, d.adrelid, true) FROM pg_catalog.pg_attrdef d
+         WHERE d.adrelid = a.attrelid AND d.adnum = a.attnum AND a.atthasdef) AS defexpr,
+       a.attnotnull AS notnull,
+       (SELECT co.collname FROM pg_catalog.pg_collation co, pg_catalog.pg_type t
+         WHERE co.oid = a.attcollation AND t.oid = a.atttypid AND a.attcollation <> t.typcollation) AS collation,
+       a.attidentity::text AS identity, a.attgenerated::text AS generated, a.attstorage::text AS storage,
+       a.attcompression::text AS compression,
+       CASE WHEN a.attstattarget = -1 THEN NULL ELSE a.attstattarget END AS stattarget,
+       pg_catalog.col_description(a.attrelid, a.attnum) AS description,
+       CASE WHEN i.indexrelid IS NOT NULL THEN pg_catalog.pg_get_indexdef(a.attrelid, a.attnum, true) END AS indexdef,
+       CASE WHEN i.indexrelid IS NOT NULL THEN a.attnum <= i.indnkeyatts END AS iskey
+  FROM pg_catalog.pg_attribute a
+  LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = a.attrelid
+ WHERE a.attrelid = ANY(${list}) AND a.attnum > 0 AND NOT a.attisdropped
+ ORDER BY a.attrelid, a.attnum;
+
+SELECT i.indrelid::int8 AS relid, c2.relname AS name, i.indisprimary AS isprimary, i.indisunique AS isunique,
+       i.indisclustered AS isclustered, i.indisvalid AS isvalid, pg_catalog.pg_get_indexdef(i.indexrelid, 0, true) AS indexdef,
+       pg_catalog.pg_get_constraintdef(con.oid, true) AS condef, con.contype::text AS contype,
+       coalesce(con.condeferrable, false) AS deferrable, coalesce(con.condeferred, false) AS deferred,
+       i.indisreplident AS isreplident, its.spcname AS tablespace
+  FROM pg_catalog.pg_index i
+  JOIN pg_catalog.pg_class c2 ON c2.oid = i.indexrelid
+  LEFT JOIN pg_catalog.pg_tablespace its ON its.oid = c2.reltablespace
+  LEFT JOIN pg_catalog.pg_constraint con ON con.conrelid = i.indrelid AND con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x')
+ WHERE i.indrelid = ANY(${list})
+ ORDER BY i.indrelid, i.indisprimary DESC, c2.relname;
+
+SELECT r.conrelid::int8 AS relid, r.conname AS name, pg_catalog.pg_get_constraintdef(r.oid, true) AS definition
+  FROM pg_catalog.pg_constraint r
+ WHERE r.conrelid = ANY(${list}) AND r.contype = 'c'
+ ORDER BY r.conrelid, 1;
+
+SELECT o.relid::int8 AS relid, r.conrelid = o.relid AS sametable, r.conname AS name,
+       pg_catalog.pg_get_constraintdef(r.oid, true) AS definition, r.conrelid::pg_catalog.regclass::text AS ontable
+  FROM pg_catalog.unnest(${list}) AS o(relid)
+  CROSS JOIN LATERAL (SELECT a.relid FROM pg_catalog.pg_partition_ancestors(o.relid) a UNION SELECT o.relid) anc
+  JOIN pg_catalog.pg_constraint r ON r.conrelid = anc.relid
+ WHERE r.contype = 'f' AND r.conparentid = 0
+ ORDER BY o.relid, sametable DESC, r.conname;
+
+SELECT o.relid::int8 AS relid, c.conname AS name, c.conrelid::pg_catalog.regclass::text AS ontable,
+       pg_catalog.pg_get_constraintdef(c.oid, true) AS definition
+  FROM pg_catalog.unnest(${list}) AS o(relid)
+  CROSS JOIN LATERAL (SELECT a.relid FROM pg_catalog.pg_partition_ancestors(o.relid) a UNION SELECT o.relid) anc
+  JOIN pg_catalog.pg_constraint c ON c.confrelid = anc.relid
+ WHERE c.contype = 'f' AND c.conparentid = 0
+ ORDER BY o.relid, c.conname;
+
+SELECT pol.polrelid::int8 AS relid, pol.polname AS name, pol.polpermissive AS permissive,
+       CASE WHEN pol.polroles = '{0}' THEN NULL ELSE pg_catalog.array_to_string(array(select rolname from pg_catalog.pg_roles where oid = any (pol.polroles) order by 1), ',') END AS roles,
+       pg_catalog.pg_get_expr(pol.polqual, pol.polrelid) AS qual,
+       pg_catalog.pg_get_expr(pol.polwithcheck, pol.polrelid) AS withcheck,
+       CASE pol.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE' WHEN 'd' THEN 'DELETE' END AS cmd
+  FROM pg_catalog.pg_policy pol
+ WHERE pol.polrelid = ANY(${list})
+ ORDER BY pol.polrelid, 2;
+
+SELECT t.tgrelid::int8 AS relid, t.tgname AS name, pg_catalog.pg_get_triggerdef(t.oid, true) AS definition,
+       t.tgenabled::text AS enabled, t.tgisinternal AS internal,
+       CASE WHEN t.tgparentid != 0 THEN
+         (SELECT u.tgrelid::pg_catalog.regclass::text
+            FROM pg_catalog.pg_trigger AS u, pg_catalog.pg_partition_ancestors(t.tgrelid) WITH ORDINALITY AS a(relid, depth)
+           WHERE u.tgname = t.tgname AND u.tgrelid = a.relid AND u.tgparentid = 0
+           ORDER BY a.depth LIMIT 1)
+       END AS parent
+  FROM pg_catalog.pg_trigger t
+ WHERE t.tgrelid = ANY(${list}) AND (NOT t.tgisinternal OR (t.tgisinternal AND t.tgenabled = 'D'))
+ ORDER BY t.tgrelid, 2;
+
+SELECT i.inhrelid::int8 AS relid, c.oid::pg_catalog.regclass::text AS name, c.relkind::text AS relkind,
+       i.inhdetachpending AS detachpending
+  FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhparent
+ WHERE i.inhrelid = ANY(${list})
+ ORDER BY i.inhrelid, i.inhseqno;
+
+SELECT i.inhparent::int8 AS relid, c.oid::pg_catalog.regclass::text AS name, c.relkind::text AS relkind,
+       i.inhdetachpending AS detachpending, pg_catalog.pg_get_expr(c.relpartbound, c.oid) AS bound
+  FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c ON c.oid = i.inhrelid
+ WHERE i.inhparent = ANY(${list})
+ ORDER BY i.inhparent, pg_catalog.pg_get_expr(c.relpartbound, c.oid) = 'DEFAULT', c.oid::pg_catalog.regclass::pg_catalog.text;
+
+SELECT s.seqrelid::int8 AS relid, pg_catalog.format_type(s.seqtypid, NULL) AS type, s.seqstart::text AS start,
+       s.seqmin::text AS minimum, s.seqmax::text AS maximum, s.seqincrement::text AS increment, s.seqcycle AS cycles,
+       s.seqcache::text AS cache,
+       (SELECT pg_catalog.quote_ident(nspname) || '.' || pg_catalog.quote_ident(relname) || '.' || pg_catalog.quote_ident(attname)
+          FROM pg_catalog.pg_class c
+          JOIN pg_catalog.pg_depend d ON c.oid = d.refobjid
+          JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+          JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.refobjsubid
+         WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
+           AND d.objid = s.seqrelid AND d.deptype IN ('a', 'i') LIMIT 1) AS ownedby,
+       EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.objid = s.seqrelid AND d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.deptype = 'i') AS isidentity
+  FROM pg_catalog.pg_sequence s
+ WHERE s.seqrelid = ANY(${list});
+
+SELECT i.indexrelid::int8 AS relid, c2.relname AS tablename, am.amname AS method, i.indisprimary AS isprimary,
+       i.indisunique AS isunique, coalesce((pg_catalog.to_jsonb(i) ->> 'indnullsnotdistinct')::boolean, false) AS nullsnotdistinct,
+       pg_catalog.pg_get_expr(i.indpred, i.indrelid, true) AS predicate,
+       coalesce(con.condeferrable, false) AS deferrable, coalesce(con.condeferred, false) AS deferred,
+       i.indisvalid AS isvalid, i.indisclustered AS isclustered, i.indisreplident AS isreplident
+  FROM pg_catalog.pg_index i
+  JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
+  JOIN pg_catalog.pg_class c2 ON c2.oid = i.indrelid
+  JOIN pg_catalog.pg_am am ON am.oid = c.relam
+  LEFT JOIN pg_catalog.pg_constraint con ON con.conrelid = i.indrelid AND con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x')
+ WHERE i.indexrelid = ANY(${list});
+`;
+}

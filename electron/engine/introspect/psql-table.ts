@@ -1,0 +1,53 @@
+/**
+ * psql's "aligned" output format (border 1), so Godwit's text reads exactly like psql's: title centred over the
+ * table, headers centred, text left-aligned and numbers right-aligned, footers below.
+ */
+export interface PsqlTable {
+  title: string;
+  headers: string[];
+  rows: string[][];
+  /** Columns aligned right (psql does this for numeric types). */
+  rightAligned?: boolean[];
+  footers: string[];
+}
+
+/** Display width; psql counts characters of the client encoding, which for UTF-8 text is code points. */
+const width = (s: string) => [...s].length;
+
+export function renderPsqlTable(t: PsqlTable): string {
+  const n = t.headers.length;
+  const widths = t.headers.map((h, i) => Math.max(width(h), ...t.rows.map((r) => Math.max(...(r[i] ?? '').split('\n').map(width)))));
+  const total = widths.reduce((a, b) => a + b, 0) + (n - 1) * 3 + 2;
+  const out: string[] = [];
+  const tw = width(t.title);
+  if (t.title) out.push(tw >= total ? t.title : ' '.repeat(Math.floor((total - tw) / 2)) + t.title);
+  out.push(
+    ' ' +
+      t.headers
+        .map((h, i) => {
+          const pad = widths[i]! - width(h);
+          return ' '.repeat(Math.floor(pad / 2)) + h + ' '.repeat(Math.ceil(pad / 2));
+        })
+        .join(' | ') +
+      ' ',
+  );
+  out.push(widths.map((w) => '-'.repeat(w + 2)).join('+'));
+  for (const row of t.rows) {
+    const lines = t.headers.map((_, i) => (row[i] ?? '').split('\n'));
+    const height = Math.max(...lines.map((l) => l.length));
+    for (let k = 0; k < height; k++) {
+      let line = ' ';
+      lines.forEach((l, i) => {
+        const text = l[k] ?? '';
+        const pad = ' '.repeat(widths[i]! - width(text));
+        const continued = k < l.length - 1;
+        const aligned = t.rightAligned?.[i] ? pad + text : text + pad;
+        if (i < n - 1) line += `${aligned}${continued ? '+' : ' '}| `;
+        else line += t.rightAligned?.[i] ? aligned : continued ? `${aligned}+` : text;
+      });
+      out.push(line);
+    }
+  }
+  out.push(...t.footers);
+  return out.join('\n') + '\n';
+}
