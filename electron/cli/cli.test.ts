@@ -111,6 +111,40 @@ describe('godwit CLI on a real database', () => {
   });
 });
 
+describe('godwit tables, describe and compare', () => {
+  it('list, describe and compare environments from the command line', async () => {
+    expect((await runGodwit(['--url', db.url, 'up', '--yes'])).code).toBe(0);
+    const tables = await runGodwit(['--url', db.url, 'tables']);
+    expect(tables.code).toBe(0);
+    expect(tables.stdout).toMatch(/^ public \| patients +\| table \| postgres$/m);
+    expect(tables.stdout).toContain('(6 rows)');
+    const described = await runGodwit(['--url', db.url, 'describe', 'sessions']);
+    expect(described.stdout).toContain('    "sessions_user_id_fkey" FOREIGN KEY (user_id) REFERENCES users(id) ON UPDATE CASCADE ON DELETE CASCADE');
+    const json = JSON.parse((await runGodwit(['--url', db.url, 'describe', 'patients', '--json'])).stdout) as { columns: { name: string }[] }[];
+    expect(json[0]!.columns.map((c) => c.name)).toContain('phone_number');
+    const missing = await runGodwit(['--url', db.url, 'describe', 'nope']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('Did not find any relation named "nope".');
+
+    const other = await createTestDatabase();
+    const project = await copyDemoProject();
+    try {
+      await writeFile(join(project.dir, 'godwit.json'), JSON.stringify({ environments: { a: { url: db.url }, b: { url: other.url } } }));
+      expect((await runGodwit(['--project', project.dir, 'up', '--env', 'b', '--to', '20250412090000_create_booking_requests', '--yes'])).code).toBe(0);
+      const cmp = await runGodwit(['--project', project.dir, 'compare', '--env', 'a', '--env', 'b', '--json']);
+      expect(cmp.code).toBe(1);
+      const diff = JSON.parse(cmp.stdout) as { differences: { relation: string; name: string; a: string | null; b: string | null }[] };
+      expect(diff.differences.map((d) => [d.relation, d.name, d.a, d.b])).toEqual([
+        ['public.booking_requests', 'subject', 'text not null', null],
+        ['public.booking_requests', 'topic', null, 'text not null'],
+      ]);
+    } finally {
+      await other.drop();
+      await project.remove();
+    }
+  });
+});
+
 describe('godwit CLI errors: one line, exit 2, no stack, no password', () => {
   let scratch: string;
   beforeEach(async () => {

@@ -8,6 +8,7 @@ import { registerSql } from './commands/sql.ts';
 import { registerNew } from './commands/new.ts';
 import { registerResolveAndLog } from './commands/resolve-log.ts';
 import { registerDemo } from './commands/demo.ts';
+import { registerTables } from './commands/tables.ts';
 
 /** Exit codes: 0 ok, 1 status found something to act on, 2 error. */
 export const EXIT_ERROR = 2;
@@ -37,6 +38,7 @@ Examples:
   registerSql(program);
   registerNew(program);
   registerResolveAndLog(program);
+  registerTables(program);
   registerDemo(program);
   program.exitOverride();
   for (const cmd of program.commands) cmd.exitOverride();

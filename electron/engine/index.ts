@@ -66,3 +66,11 @@ export async function previewSql(open: OpenProject, env: Environment, db: Db, re
   const plan = await planFor(open, env, db, req);
   return { plan, sql: renderPreview(plan) };
 }
+
+export { listRelations, listsAccessMethod, type RelationKindFilter, type RelationListing } from './introspect/list-relations.ts';
+export { describeRelations } from './introspect/describe-relation.ts';
+export type { RelationDescription } from './introspect/relation-facts.ts';
+export { renderDescribe } from './introspect/render-describe.ts';
+export { renderListing } from './introspect/render-listing.ts';
+export { readSchemaSnapshot } from './introspect/schema-snapshot.ts';
+export { compareSchemas, type SchemaDifference } from './introspect/compare-schemas.ts';

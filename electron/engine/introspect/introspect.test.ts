@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { connectPostgres } from '../db/connect-postgres.ts';
+import type { Db } from '../db/db.ts';
+import { createTestDatabase, sqlOn, type TestDatabase } from '../testing/test-database.ts';
+import { describeRelations } from './describe-relation.ts';
+import { renderDescribe } from './render-describe.ts';
+import { listRelations, listsAccessMethod, type RelationKindFilter } from './list-relations.ts';
+import { renderListing } from './render-listing.ts';
+import { readSchemaSnapshot } from './schema-snapshot.ts';
+import { compareSchemas } from './compare-schemas.ts';
+
+const run = promisify(execFile);
+let db: TestDatabase;
+let conn: Db;
+
+/** What the real psql client prints for a meta-command, as the same user. */
+async function psql(url: string, command: string): Promise<string> {
+  const env = { ...process.env, PGCLIENTENCODING: 'UTF8', COLUMNS: '10000' };
+  const { stdout, stderr } = await run('psql', ['-X', url, '-c', command], { env }).catch((e: { stdout: string; stderr: string }) => e);
+  return stdout + stderr;
+}
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await sqlOn(db.url, await readFile(new URL('./fixture-schema.sql', import.meta.url), 'utf8'));
+  conn = await connectPostgres({ url: db.url });
+});
+afterAll(async () => {
+  await conn.close();
+  await db.drop();
+});
+
+const OBJECTS = [
+  '"Customers"', '"order lines"', 'billing.invoices', 'measurements', 'measurements_2025', 'measurements_2025_city_id_idx',
+  'cities', 'capitals', 'active_customers', 'customer_counts', 'ticket_seq', '"Customers_id_seq"', 'customers_active_idx',
+  '"order lines_pkey"', 'order_lines_sku_uniq', 'measurements_city_idx', 'scratchpad', 'customers_email_lower_idx',
+  'billing.*', 'measurements*',
+];
+
+describe('describe (\\d) matches psql byte for byte', () => {
+  for (const name of OBJECTS) {
+    for (const verbose of [false, true]) {
+      it(`\\d${verbose ? '+' : ''} ${name}`, async () => {
+        const ours = (await describeRelations(conn, name)).map((d) => renderDescribe(d, verbose)).join('\n') + '\n';
+        expect(ours).toBe(await psql(db.url, `\\d${verbose ? '+' : ''} ${name}`));
+      });
+    }
+  }
+
+  it('says what psql says when nothing matches', async () => {
+    await expect(describeRelations(conn, 'nope')).rejects.toThrow('Did not find any relation named "nope".');
+    expect(await psql(db.url, '\\d nope')).toContain('Did not find any relation named "nope".');
+  });
+
+  it('costs two round trips whatever the number of relations, columns and indexes', async () => {
+    let calls = 0;
+    const counting: Db = { ...conn, query: (...a) => (calls++, conn.query(...a)), queryBatch: (s) => (calls++, conn.queryBatch(s)) };
+    await describeRelations(counting, '"Customers"');
+    expect(calls).toBe(2);
+    calls = 0;
+    const all = await describeRelations(counting, '*');
+    expect(all.length).toBeGreaterThan(100);
+    expect(calls).toBe(2);
+  });
+
+  it('gives structured facts for --json', async () => {
+    const [c] = await describeRelations(conn, '"Customers"');
+    expect(c!.columns.find((x) => x.name === 'id')).toMatchObject({ identity: 'always', notNull: true, type: 'integer' });
+    expect(c!.columns.find((x) => x.name === 'name_length')!.generated).toBe('length("FullName")');
+    expect(c!.triggers.map((t) => [t.name, t.enabled])).toEqual([['customers_audit', 'D'], ['customers_touch', 'O']]);
+    expect(c!.referencedBy.map((r) => r.table)).toEqual(['billing.invoices', '"order lines"']);
+  });
+});
+
+describe('listing (\\dt and friends) matches psql', () => {
+  const cases: [string, RelationKindFilter[] | undefined, string | undefined][] = [
+    ['\\dt', ['tables'], undefined], ['\\di', ['indexes'], undefined], ['\\ds', ['sequences'], undefined],
+    ['\\dv', ['views'], undefined], ['\\dm', ['matviews'], undefined], ['\\d', undefined, undefined],
+    ['\\dt', ['tables'], 'billing.*'], ['\\dt', ['tables'], 'measurements_202?'], ['\\dt', ['tables'], '"Customers"'],
+    ['\\dt', ['tables'], 'nothing'], ['\\di', ['indexes'], '*.*idx'], ['\\dvs', ['views', 'sequences'], undefined],
+  ];
+  for (const [cmd, kinds, pattern] of cases) {
+    for (const verbose of [false, true]) {
+      it(`${cmd}${verbose ? '+' : ''} ${pattern ?? ''}`, async () => {
+        const rows = await listRelations(conn, { kinds, pattern, verbose });
+        const ours = renderListing(rows, { verbose, withTable: kinds?.includes('indexes'), withAccessMethod: listsAccessMethod(kinds), pattern });
+        expect(ours).toBe(await psql(db.url, `${cmd}${verbose ? '+' : ''} ${pattern ?? ''}`));
+      });
+    }
+  }
+});
+
+describe('a role without privileges', () => {
+  it('still lists and describes what the catalog shows it, as psql does', async () => {
+    const role = `godwit_ro_${db.name.slice(-6)}`;
+    await sqlOn(db.url, `CREATE ROLE ${role} LOGIN; REVOKE ALL ON SCHEMA billing FROM PUBLIC;`);
+    try {
+      const url = db.url.replace('postgres@', `${role}@`);
+      const limited = await connectPostgres({ url });
+      try {
+        const ours = (await describeRelations(limited, 'billing.invoices')).map((d) => renderDescribe(d, true)).join('\n') + '\n';
+        expect(ours).toBe(await psql(url, '\\d+ billing.invoices'));
+        await expect(limited.query('SELECT * FROM billing.invoices')).rejects.toThrow(/permission denied/);
+      } finally {
+        await limited.close();
+      }
+    } finally {
+      await sqlOn(db.url, `DROP OWNED BY ${role}; DROP ROLE ${role};`);
+    }
+  });
+});
+
+describe('compare', () => {
+  it('lists what exists or differs on one side only', async () => {
+    const other = await createTestDatabase();
+    try {
+      await sqlOn(other.url, await readFile(new URL('./fixture-schema.sql', import.meta.url), 'utf8'));
+      await sqlOn(other.url, `ALTER TABLE "Customers" ADD COLUMN nickname text;
+        ALTER TABLE "Customers" ALTER COLUMN email TYPE text;
+        ALTER TABLE cities ALTER COLUMN population SET NOT NULL;
+        ALTER TABLE billing.invoices ALTER COLUMN issued_on DROP DEFAULT;
+        DROP INDEX customers_active_idx;
+        ALTER TABLE "order lines" DROP CONSTRAINT "order lines_quantity_check";
+        DROP VIEW active_customers;`);
+      const b = await connectPostgres({ url: other.url });
+      try {
+        const diffs = compareSchemas(await readSchemaSnapshot(conn), await readSchemaSnapshot(b));
+        expect(diffs.map((d) => `${d.relation} ${d.kind} ${d.name} ${d.property ?? ''}: ${d.a} | ${d.b}`)).toEqual([
+          'billing.invoices column issued_on default: CURRENT_DATE | null',
+          'public.Customers column email type: character varying(320) | text',
+          'public.Customers column nickname : null | text',
+          'public.Customers index customers_active_idx : CREATE INDEX customers_active_idx ON "Customers" USING btree (created_at) WHERE mood <> \'sad\'::mood | null',
+          // Changing the column's type changes how the expression index prints: a real difference.
+          'public.Customers index customers_email_lower_idx definition: CREATE UNIQUE INDEX customers_email_lower_idx ON "Customers" USING btree (lower(email::text)) | CREATE UNIQUE INDEX customers_email_lower_idx ON "Customers" USING btree (lower(email))',
+          'public.active_customers relation public.active_customers : view | null',
+          // NOT NULL on a parent is inherited by its child table.
+          'public.capitals column population nullable: null | not null',
+          'public.cities column population nullable: null | not null',
+          'public.order lines constraint order lines_quantity_check : CHECK (quantity > 0::numeric) | null',
+        ]);
+        expect(compareSchemas(await readSchemaSnapshot(conn), await readSchemaSnapshot(conn))).toEqual([]);
+      } finally {
+        await b.close();
+      }
+    } finally {
+      await other.drop();
+    }
+  });
+});
