@@ -4,40 +4,80 @@ import { sqlErrorInfo } from '../db/db.ts';
 import { HISTORY_TABLE, sqlLiteral } from '../history/history-table.ts';
 import type { LocalMigration } from '../migrations/read-folder.ts';
 import type { PreparedScript } from '../sql/prepare-script.ts';
-import { errorLine, MigrationFailedError } from './migration-failure.ts';
+import { errorLine, MigrationFailedError, type StatementFailure } from './migration-failure.ts';
 
 type File = 'migration.sql' | 'down.sql';
 
-/** Runs the statements in order; on failure throws MigrationFailedError describing the statement. */
-async function runStatements(db: Db, name: string, file: File, script: PreparedScript, inTransaction: boolean): Promise<void> {
+function failure(name: string, file: File, script: PreparedScript, index: number, err: unknown, rolledBack: boolean): MigrationFailedError {
+  const stmt = script.statements[index]!;
+  const error = sqlErrorInfo(err);
+  return new MigrationFailedError({
+    migration: name, file, statementIndex: index + 1, line: errorLine(stmt.line, stmt.text, error.position), statement: stmt.text, error, rolledBack,
+  });
+}
+
+/** Runs the statements one by one (autocommit); used for scripts PostgreSQL refuses inside a transaction. */
+async function runStatements(db: Db, name: string, file: File, script: PreparedScript): Promise<void> {
   for (const [i, stmt] of script.statements.entries()) {
     try {
       await db.exec(stmt.text);
     } catch (err) {
-      const error = sqlErrorInfo(err);
-      if (inTransaction) await db.exec('ROLLBACK').catch(() => undefined);
-      throw new MigrationFailedError({
-        migration: name,
-        file,
-        statementIndex: i + 1,
-        line: errorLine(stmt.line, stmt.text, error.position),
-        statement: stmt.text,
-        error,
-        rolledBack: inTransaction,
-      });
+      throw failure(name, file, script, i, err, false);
     }
   }
 }
 
-/** Commit failures (deferred constraints) are failures of the migration too. */
-async function commit(db: Db, name: string, file: File, finalSql: string): Promise<void> {
+/**
+ * Finds which statement failed after a whole-script attempt was rolled back. With a server position the offset
+ * says it; otherwise the statements are replayed one by one in a transaction that is rolled back, so the database
+ * is unchanged either way.
+ */
+async function locateFailure(db: Db, name: string, file: File, script: PreparedScript, sql: string, bodyStart: number, err: unknown): Promise<MigrationFailedError> {
+  const info = sqlErrorInfo(err);
+  const at = info.position === undefined ? -1 : info.position - 1 - bodyStart;
+  const statementAt = (offset: number) => {
+    let found = -1;
+    script.statements.forEach((s, i) => (s.offset <= offset ? (found = i) : undefined));
+    return found;
+  };
+  if (at >= 0 && at < sql.length && script.statements.length) {
+    const i = Math.max(0, statementAt(at));
+    const stmt = script.statements[i]!;
+    const line = 1 + (sql.slice(0, at).match(/\n/g)?.length ?? 0);
+    return new MigrationFailedError({ migration: name, file, statementIndex: i + 1, line, statement: stmt.text, error: { ...info, position: at - stmt.offset + 1 }, rolledBack: true });
+  }
+  if (at < 0 && script.statements.length > 1) {
+    await db.exec('BEGIN');
+    try {
+      for (const [i, stmt] of script.statements.entries()) {
+        try {
+          await db.exec(stmt.text);
+        } catch (replayErr) {
+          return failure(name, file, script, i, replayErr, true);
+        }
+      }
+    } finally {
+      await db.exec('ROLLBACK').catch(() => undefined);
+    }
+  }
+  const only = script.statements.length === 1 && at < 0 ? 0 : -1;
+  if (only === 0) return failure(name, file, script, 0, err, true);
+  // The script ran; the history bookkeeping or COMMIT (deferred constraints) failed.
+  const f: StatementFailure = { migration: name, file, statementIndex: 0, line: 1, statement: 'COMMIT', error: info, rolledBack: true };
+  return new MigrationFailedError(f);
+}
+
+/**
+ * Sends BEGIN, the bookkeeping, the whole script and COMMIT as one simple-protocol query: one round trip per
+ * migration, everything committed together or nothing. On failure the transaction is rolled back first.
+ */
+async function runInTransaction(db: Db, name: string, file: File, sql: string, script: PreparedScript, before: string, after: string): Promise<void> {
+  const head = `BEGIN;\n${before};\n`;
   try {
-    await db.exec(`${finalSql}; COMMIT`);
+    await db.exec(`${head}${sql}\n;\n${after};\nCOMMIT;`);
   } catch (err) {
     await db.exec('ROLLBACK').catch(() => undefined);
-    throw new MigrationFailedError({
-      migration: name, file, statementIndex: 0, line: 1, statement: 'COMMIT', error: sqlErrorInfo(err), rolledBack: true,
-    });
+    throw await locateFailure(db, name, file, script, sql, head.length, err);
   }
 }
 
@@ -51,14 +91,14 @@ export async function applyMigration(db: Db, migration: LocalMigration, script: 
   const insert = `INSERT INTO "${HISTORY_TABLE}" ("id", "checksum", "migration_name") VALUES (${sqlLiteral(id)}, ${sqlLiteral(migration.checksum)}, ${sqlLiteral(migration.name)})`;
   const finish = `UPDATE "${HISTORY_TABLE}" SET "finished_at" = clock_timestamp(), "applied_steps_count" = 1 WHERE "id" = ${sqlLiteral(id)}`;
   if (script.nonTransactional.length === 0) {
-    await db.exec(`BEGIN; ${insert}`);
-    await runStatements(db, migration.name, 'migration.sql', script, true);
-    await commit(db, migration.name, 'migration.sql', finish);
+    // One row write at the end: now() is the transaction's start, so started_at is when the migration began.
+    const record = `INSERT INTO "${HISTORY_TABLE}" ("id", "checksum", "finished_at", "migration_name", "started_at", "applied_steps_count") VALUES (${sqlLiteral(id)}, ${sqlLiteral(migration.checksum)}, clock_timestamp(), ${sqlLiteral(migration.name)}, now(), 1)`;
+    await runInTransaction(db, migration.name, 'migration.sql', migration.upSql, script, 'SELECT 1', record);
     return;
   }
   await db.exec(insert);
   try {
-    await runStatements(db, migration.name, 'migration.sql', script, false);
+    await runStatements(db, migration.name, 'migration.sql', script);
   } catch (err) {
     const logs = err instanceof Error ? err.message : String(err);
     await db.exec(`UPDATE "${HISTORY_TABLE}" SET "logs" = ${sqlLiteral(logs)} WHERE "id" = ${sqlLiteral(id)}`).catch(() => undefined);
@@ -68,14 +108,12 @@ export async function applyMigration(db: Db, migration: LocalMigration, script: 
 }
 
 /** Rolls one migration back: its down.sql and the deletion of its rows, in one transaction when possible. */
-export async function revertMigration(db: Db, name: string, script: PreparedScript): Promise<void> {
+export async function revertMigration(db: Db, name: string, downSql: string, script: PreparedScript): Promise<void> {
   const forget = `DELETE FROM "${HISTORY_TABLE}" WHERE "migration_name" = ${sqlLiteral(name)}`;
   if (script.nonTransactional.length === 0) {
-    await db.exec('BEGIN');
-    await runStatements(db, name, 'down.sql', script, true);
-    await commit(db, name, 'down.sql', forget);
+    await runInTransaction(db, name, 'down.sql', downSql, script, 'SELECT 1', forget);
     return;
   }
-  await runStatements(db, name, 'down.sql', script, false);
+  await runStatements(db, name, 'down.sql', script);
   await db.exec(forget);
 }

@@ -75,7 +75,7 @@ async function runPlan(
         const t = performance.now();
         try {
           if (plan.direction === 'up') await applyMigration(ctx.db, ctx.folder.migrations.find((m) => m.name === step.name)!, step.script);
-          else await revertMigration(ctx.db, step.name, step.script);
+          else await revertMigration(ctx.db, step.name, step.sql, step.script);
         } catch (err) {
           if (err instanceof MigrationFailedError) {
             failure = err.failure;

@@ -69,6 +69,34 @@ describe('godwit up', () => {
     }
   });
 
+  it('names the failing statement and line, with or without a server position, and at COMMIT', async () => {
+    const cases: [string, string, Partial<{ statementIndex: number; line: number; statement: string }>][] = [
+      // Position given by the server: the line inside a multi-line statement.
+      ['position', 'CREATE TABLE "p1" (id int);\nSELECT 1,\n  2,\n  missing_column\nFROM "p1";\n', { statementIndex: 2, line: 4 }],
+      // No position (execution error): found by replaying in a rolled-back transaction.
+      ['replay', 'CREATE TABLE "r1" (id int);\nCREATE TABLE "r2" (id int);\nCREATE TABLE "r1" (id int);\n', { statementIndex: 3, line: 3, statement: 'CREATE TABLE "r1" (id int)' }],
+      // A deferred constraint fails only when the transaction commits.
+      ['commit', 'CREATE TABLE "d1" (id int PRIMARY KEY, parent int REFERENCES "d1"(id) DEFERRABLE INITIALLY DEFERRED);\nINSERT INTO "d1" VALUES (1, 42);\n', { statementIndex: 0, statement: 'COMMIT' }],
+    ];
+    for (const [label, sql, expected] of cases) {
+      const project = await copyDemoProject();
+      const fresh = await createTestDatabase();
+      try {
+        await addMigration(project.dir, `20990101000000_${label}`, sql);
+        const { open, env } = await projectOn(project.dir, fresh.url);
+        await onEnv(env, (conn) => upgrade({ db: conn, env, folder: open.folder }, { to: DEMO_HEAD }));
+        const before = await schemaDump(fresh.url);
+        const err = await onEnv(env, (conn) => upgrade({ db: conn, env, folder: open.folder }, {})).catch((e: unknown) => e);
+        expect(err, label).toBeInstanceOf(MigrationFailedError);
+        expect((err as MigrationFailedError).failure, label).toMatchObject({ ...expected, rolledBack: true });
+        expect(await schemaDump(fresh.url), label).toBe(before);
+      } finally {
+        await project.remove();
+        await fresh.drop();
+      }
+    }
+  });
+
   it('up then down returns the schema dump to identical', async () => {
     const { open, env } = await projectOn(DEMO_PROJECT_DIR, db.url);
     const first = open.folder.migrations[0]!.name;

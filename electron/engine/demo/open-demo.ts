@@ -1,11 +1,10 @@
 import { rm } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { openProject, selectEnvironments, upgrade, withEnvironment, type OpenProject } from '../index.ts';
 import { historyTableExists } from '../history/history-table.ts';
+import { packageRoot } from '../util/package-root.ts';
 
 /** The repository's demo project (prisma/, migrations/, godwit.json at the repo root). */
-export const DEMO_PROJECT_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const DEMO_PROJECT_DIR = packageRoot();
 
 /** How far behind head each demo environment starts, so a newcomer sees every state at once. */
 export const DEMO_POSITIONS: Record<string, number> = { dev: 0, test: 1, prod: 3 };

@@ -33,12 +33,17 @@ export async function historyTableExists(db: Db): Promise<boolean> {
 
 /** All rows in the order Prisma reads them; empty when the table does not exist yet. */
 export async function readHistory(db: Db): Promise<{ exists: boolean; rows: HistoryRow[] }> {
-  if (!(await historyTableExists(db))) return { exists: false, rows: [] };
-  const rows = await db.query<HistoryRow>(
-    `SELECT id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count
-       FROM "${HISTORY_TABLE}" ORDER BY started_at ASC, migration_name ASC`,
-  );
-  return { exists: true, rows };
+  // One round trip: a missing table (SQLSTATE 42P01) is an empty history, not an error.
+  try {
+    const rows = await db.query<HistoryRow>(
+      `SELECT id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count
+         FROM "${HISTORY_TABLE}" ORDER BY started_at ASC, migration_name ASC`,
+    );
+    return { exists: true, rows };
+  } catch (err) {
+    if ((err as { code?: string }).code === '42P01') return { exists: false, rows: [] };
+    throw err;
+  }
 }
 
 export async function ensureHistoryTable(db: Db): Promise<void> {

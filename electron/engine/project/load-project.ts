@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { loadRelatedSchemaFiles, loadSchemaFiles } from '@prisma/schema-files-loader';
 import { dirname, join, resolve } from 'node:path';
-import { loadConfigFromFile } from '@prisma/config';
 import { config as loadDotenv } from 'dotenv';
 import { GodwitError } from '../util/errors.ts';
 import { readGodwitJson, type EnvironmentConfig } from './environment-config.ts';
@@ -69,6 +68,7 @@ export async function loadProject(dirArg: string): Promise<Project> {
   let externalEnums: string[] = [];
   let datasourceUrl: string | undefined;
   if (configPath) {
+    const { loadConfigFromFile } = await import('@prisma/config');
     const loaded = await loadConfigFromFile({ configFile: configPath, configRoot: dir });
     if (loaded.error) {
       const cause = 'error' in loaded.error ? `: ${loaded.error.error.message.split('\n')[0]}` : '';

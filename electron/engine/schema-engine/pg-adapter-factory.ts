@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { PrismaPg } from '@prisma/adapter-pg';
 import {
   DriverAdapterError,
   type SqlDriverAdapter,
@@ -73,6 +72,7 @@ function sendScriptsWhole(adapter: SqlDriverAdapter, pool: pg.Pool): SqlDriverAd
 async function connectPool(pools: Set<pg.Pool>, config: pg.PoolConfig, onDispose?: () => Promise<void>): Promise<SqlDriverAdapter> {
   const pool = new pg.Pool({ ...config, Client: CharAsTextClient, max: 4 });
   pools.add(pool);
+  const { PrismaPg } = await import('@prisma/adapter-pg');
   const adapter = await new PrismaPg(pool, {
     disposeExternalPool: true,
     onPoolError: () => undefined,

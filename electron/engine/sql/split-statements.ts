@@ -1,4 +1,4 @@
-import { loadModule, parseSync } from 'libpg-query';
+import type * as LibPgQuery from 'libpg-query';
 import type { Node } from '@pgsql/types';
 
 /** One top-level statement of a script, located by the real PostgreSQL parser. */
@@ -7,6 +7,8 @@ export interface SqlStatement {
   text: string;
   /** 1-based line in the script where the statement starts. */
   line: number;
+  /** 0-based character offset in the script where the statement starts. */
+  offset: number;
   /** The parse tree node (`{ CreateStmt: {...} }`), or null when the script could not be parsed. */
   node: Node | null;
 }
@@ -18,10 +20,14 @@ export interface SplitResult {
 }
 
 let ready: Promise<void> | undefined;
+let parser: typeof LibPgQuery | undefined;
 
-/** Loads libpg_query's WebAssembly build once; every function below needs it. */
+/** Loads libpg_query's WebAssembly build once (on first use); every function below needs it. */
 export function loadSqlParser(): Promise<void> {
-  ready ??= loadModule();
+  ready ??= import('libpg-query').then(async (mod) => {
+    await mod.loadModule();
+    parser = mod;
+  });
   return ready;
 }
 
@@ -53,14 +59,15 @@ function lineAt(text: string, index: number): number {
  * byte offsets, so slicing happens on the encoded bytes.
  */
 export function splitStatements(script: string): SplitResult {
-  let parsed: ReturnType<typeof parseSync>;
+  if (!parser) throw new Error('splitStatements: call loadSqlParser() first');
+  let parsed: ReturnType<typeof LibPgQuery.parseSync>;
   try {
-    parsed = parseSync(script);
+    parsed = parser.parseSync(script);
   } catch (err) {
     const start = leadingNoise(script);
     const text = script.slice(start).trim();
     return {
-      statements: text ? [{ text, line: lineAt(script, start), node: null }] : [],
+      statements: text ? [{ text, line: lineAt(script, start), offset: start, node: null }] : [],
       parseError: (err as Error).message,
     };
   }
@@ -76,7 +83,7 @@ export function splitStatements(script: string): SplitResult {
     const piece = bytes.subarray(from, to).toString('utf8');
     const skip = leadingNoise(piece);
     const text = piece.slice(skip).replace(/;\s*$/, '').trimEnd();
-    if (text && raw.stmt) statements.push({ text, line: lineAt(script, charPos + skip), node: raw.stmt });
+    if (text && raw.stmt) statements.push({ text, line: lineAt(script, charPos + skip), offset: charPos + skip, node: raw.stmt });
     bytePos = from;
   }
   return { statements, parseError: null };

@@ -58,6 +58,7 @@ function singleState(name: string, local: LocalMigration | undefined, rows: Hist
   const appliedAt = new Date(row.finished_at).toISOString();
   const durationMs = Math.max(0, new Date(row.finished_at).getTime() - new Date(row.started_at).getTime());
   if (!local) return { ...base, state: 'missing-locally', appliedAt, durationMs, checksumOk: null };
-  const checksumOk = acceptedChecksums(local.upSql).has(row.checksum);
+  // The other line-ending variants are only hashed when the file's own checksum does not match.
+  const checksumOk = row.checksum === local.checksum || acceptedChecksums(local.upSql).has(row.checksum);
   return { ...base, state: checksumOk ? 'applied' : 'edited', appliedAt, durationMs, checksumOk };
 }

@@ -1,0 +1,72 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import type { BenchContext, BenchResult } from './harness.ts';
+import { benchStatus, benchUpDown } from './measures/status-and-upgrade.ts';
+import { benchAlembic } from './measures/alembic.ts';
+import { benchIntrospection } from './measures/introspection.ts';
+
+const SUITES: Record<string, { ids: string[]; run: (ctx: BenchContext) => Promise<BenchResult[]> }> = {
+  status: { ids: ['B1'], run: benchStatus },
+  upDown: { ids: ['B2', 'B4'], run: benchUpDown },
+  alembic: { ids: ['B3'], run: benchAlembic },
+  introspection: { ids: ['B5', 'B5a', 'B5b'], run: benchIntrospection },
+};
+
+const fmt = (n: number | undefined) => (n === undefined ? '' : n >= 100 ? n.toFixed(0) : n.toFixed(1));
+
+function markdown(results: BenchResult[], meta: Record<string, string>): string {
+  const lines = [
+    `Measured ${meta.date} on ${meta.machine}${meta.quick === 'yes' ? ' (quick sizes)' : ''}.`,
+    '',
+    '| id | what | Godwit median (min–max) | baseline median (min–max) | ratio | target | result |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const r of results) {
+    const g = `${fmt(r.godwit.median)} ${r.unit} (${fmt(r.godwit.min)}–${fmt(r.godwit.max)})`;
+    const b = r.baseline ? `${fmt(r.baseline.median)} ${r.unit} (${fmt(r.baseline.min)}–${fmt(r.baseline.max)}) — ${r.baselineName}` : r.baselineName;
+    const verdict = r.skipped ? `skipped: ${r.skipped}` : r.pass === null ? '—' : r.pass ? 'met' : 'MISSED';
+    lines.push(`| ${r.id} | ${r.what} | ${r.skipped ? '' : g} | ${b} | ${r.ratio === null ? '' : `${r.ratio.toFixed(2)}×`} | ${r.target} | ${verdict} |`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+async function main(): Promise<void> {
+  const program = new Command('bench')
+    .description('Godwit benchmarks: ratios against psql, raw pg and Alembic measured in the same run.')
+    .option('--only <ids>', 'comma-separated ids, e.g. B2 or B1,B5')
+    .option('--quick', 'tiny sizes, one or few runs: checks the suite works, in seconds')
+    .option('--out <dir>', 'where to write results (default bench/results)')
+    .parse(process.argv);
+  const opts = program.opts<{ only?: string; quick?: boolean; out?: string }>();
+  const only = opts.only?.split(',').map((s) => s.trim().toUpperCase());
+  const serverUrl = process.env.GODWIT_TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+  const tmp = await mkdtemp(join(tmpdir(), 'godwit-bench-'));
+  const ctx: BenchContext = { serverUrl, quick: opts.quick === true, runs: opts.quick ? 1 : 5, tmp };
+  const results: BenchResult[] = [];
+  try {
+    for (const [name, suite] of Object.entries(SUITES)) {
+      if (only && !suite.ids.some((id) => only.includes(id))) continue;
+      process.stderr.write(`bench: ${name} (${suite.ids.join(', ')})…\n`);
+      results.push(...(await suite.run(ctx)).filter((r) => !only || only.includes(r.id) || only.includes(r.id.slice(0, 2))));
+    }
+  } finally {
+    await rm(tmp, { recursive: true, force: true });
+  }
+  const meta = {
+    date: new Date().toISOString(),
+    machine: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+    quick: opts.quick ? 'yes' : 'no',
+  };
+  const md = markdown(results, meta);
+  process.stdout.write(`\n${md}`);
+  const out = opts.out ?? join(import.meta.dirname, 'results');
+  await mkdir(out, { recursive: true });
+  const base = opts.quick ? 'quick' : 'latest';
+  await writeFile(join(out, `${base}.json`), JSON.stringify({ ...meta, results }, null, 2));
+  await writeFile(join(out, `${base}.md`), md);
+  process.stderr.write(`bench: wrote ${join(out, `${base}.json`)} and ${base}.md\n`);
+}
+
+await main();
