@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { MigrationFailedError, planFor, rollback, upgrade, withEnvironment, type PreviewRequest } from '../../engine/index.ts';
+import { MigrationFailedError, planFor, rollback, upgrade, withEnvironment, type Plan, type PreviewRequest } from '../../engine/index.ts';
 import { environmentsFromOptions, lockTimeoutMs, optionsOf, projectFromOptions, withCommonOptions, type CommonOptions } from '../context.ts';
 import { confirmChange } from '../confirm.ts';
 import { describeFailure, printProgress, reportJson } from '../progress.ts';
@@ -28,25 +28,33 @@ async function move(direction: 'up' | 'down', cmd: Command): Promise<void> {
   const req = request(direction, opts);
   const open = await projectFromOptions(opts);
   const [env] = environmentsFromOptions(open, opts);
+  const verb = direction === 'up' ? 'apply' : 'roll back';
   await withEnvironment(env!, async (db) => {
-    const plan = await planFor(open, env!, db, req);
-    const verb = direction === 'up' ? 'apply' : 'roll back';
-    if (plan.steps.length === 0) {
-      if (opts.json) printJson({ environment: env!.name, direction, completed: [], failure: null, headAfter: plan.headAfter });
-      else say(`Nothing to ${verb} in ${env!.name}; it is at ${plan.headAfter ?? 'base'}.`);
-      return;
+    let confirm = opts.confirm;
+    // Asking first needs the plan (what will run, its warnings); with --yes on an unprotected environment the plan
+    // made under the migration lock is the only one needed.
+    if (!opts.yes || env!.protected) {
+      const plan = await planFor(open, env!, db, req);
+      if (plan.steps.length === 0) {
+        if (opts.json) printJson({ environment: env!.name, direction, completed: [], failure: null, headAfter: plan.headAfter });
+        else say(`Nothing to ${verb} in ${env!.name}; it is at ${plan.headAfter ?? 'base'}.`);
+        return;
+      }
+      const warnings = plan.steps.reduce((n, s) => n + s.script.warnings.length, 0);
+      const summary = `${verb} ${plan.steps.length} migration(s) ${direction === 'up' ? 'to' : 'in'} ${env!.name}${warnings ? ` (${warnings} destructive statement(s); see godwit sql)` : ''}`;
+      confirm = await confirmChange(env!, opts, summary);
     }
-    const warnings = plan.steps.reduce((n, s) => n + s.script.warnings.length, 0);
-    const summary = `${verb} ${plan.steps.length} migration(s) ${direction === 'up' ? 'to' : 'in'} ${env!.name}${warnings ? ` (${warnings} destructive statement(s); see godwit sql)` : ''}`;
-    const confirm = await confirmChange(env!, opts, summary);
-    note(`${direction === 'up' ? 'Upgrading' : 'Rolling back'} ${bold(env!.name)} (${env!.display}): ${plan.steps.length} migration(s)`);
-    for (const s of plan.steps) if (s.script.nonTransactional.length) note(yellow(`  ${s.name} runs outside a transaction (${s.script.nonTransactional.join(', ')})`));
+    const onPlan = (plan: Plan) => {
+      if (!plan.steps.length) return;
+      note(`${direction === 'up' ? 'Upgrading' : 'Rolling back'} ${bold(env!.name)} (${env!.display}): ${plan.steps.length} migration(s)`);
+      for (const s of plan.steps) if (s.script.nonTransactional.length) note(yellow(`  ${s.name} runs outside a transaction (${s.script.nonTransactional.join(', ')})`));
+    };
     const ctx = { db, env: env!, folder: open.folder };
-    const runOpts = { confirm, lockTimeoutMs: lockTimeoutMs(opts), onProgress: printProgress };
+    const runOpts = { confirm, lockTimeoutMs: lockTimeoutMs(opts), onProgress: printProgress, onPlan };
     try {
       const report = direction === 'up' ? await upgrade(ctx, { ...runOpts, to: req.direction === 'up' ? req.to : undefined }) : await rollback(ctx, { ...runOpts, ...req });
       if (opts.json) printJson(reportJson(report));
-      else if (report.completed.length === 0) say(`Nothing to ${verb} in ${env!.name} any more (another process got there first); it is at ${report.headAfter ?? 'base'}.`);
+      else if (report.completed.length === 0) say(`Nothing to ${verb} in ${env!.name}; it is at ${report.headAfter ?? 'base'}.`);
       else say(`${env!.name} is now at ${cyan(report.headAfter ?? 'base')} (${report.completed.length} migration(s) ${direction === 'up' ? 'applied' : 'rolled back'}).`);
     } catch (err) {
       if (err instanceof MigrationFailedError) {

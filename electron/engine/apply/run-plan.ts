@@ -7,7 +7,7 @@ import { DEFAULT_LOCK_TIMEOUT_MS, withMigrationLock } from '../lock/advisory-loc
 import { loadSqlParser } from '../sql/split-statements.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { readEnvironmentStatus, type EnvironmentStatus } from '../status/environment-status.ts';
-import { applyMigration, revertMigration } from './run-migration.ts';
+import { applyMigration, flushDurably, revertMigration } from './run-migration.ts';
 import { MigrationFailedError, type StatementFailure } from './migration-failure.ts';
 import { assertHistoryClean, planRollback, planUpgrade, type Plan, type RollbackTarget } from './plan.ts';
 
@@ -22,6 +22,8 @@ export interface RunOptions {
   confirm?: string | undefined;
   lockTimeoutMs?: number | undefined;
   onProgress?: ((event: ProgressEvent) => void) | undefined;
+  /** Called with the plan decided under the lock, before anything runs. */
+  onPlan?: ((plan: Plan) => void) | undefined;
 }
 
 export interface RunReport {
@@ -57,7 +59,8 @@ async function runPlan(
   verb: string,
 ): Promise<RunReport> {
   const started = performance.now();
-  await loadSqlParser();
+  // The parser (WebAssembly) loads while the lock and the history are read.
+  const parserReady = loadSqlParser();
   let plan: Plan | undefined;
   const completed: RunReport['completed'] = [];
   let failure: StatementFailure | null = null;
@@ -67,7 +70,9 @@ async function runPlan(
       // Read the history under the lock: another process may have moved the environment meanwhile.
       const status = await readEnvironmentStatus(ctx.db, ctx.env, ctx.folder);
       assertHistoryClean(status, verb);
+      await parserReady;
       plan = makePlan(status);
+      opts.onPlan?.(plan);
       if (plan.createsHistoryTable && plan.steps.length) await ensureHistoryTable(ctx.db);
       for (const [i, step] of plan.steps.entries()) {
         const base = { environment: ctx.env.name, direction: plan.direction, name: step.name, index: i + 1, total: plan.steps.length };
@@ -91,6 +96,7 @@ async function runPlan(
   } catch (err) {
     error = err;
   }
+  if (completed.length) await flushDurably(ctx.db).catch(() => undefined);
   const durationMs = performance.now() - started;
   const failedName = (failure as StatementFailure | null)?.migration;
   await recordAudit(ctx.db, {

@@ -7,6 +7,7 @@ import { schemaDump } from '../testing/pg-dump.ts';
 import { copyDemoProject } from '../testing/temp-project.ts';
 import { onEnv, projectOn } from '../testing/fixtures.ts';
 import { migrationFolderName } from './new-migration.ts';
+import { SHADOW_PREFIX } from '../schema-engine/pg-adapter-factory.ts';
 
 let db: TestDatabase;
 let project: { dir: string; remove(): Promise<void> };
@@ -53,7 +54,7 @@ describe('godwit new', () => {
     // The database was only read: same schema, same data, no shadow left behind.
     expect(await schemaDump(db.url)).toBe(dumpBefore);
     expect(await sqlOn(db.url, 'SELECT email FROM users')).toEqual([{ email: 'a@example.com' }]);
-    expect(await databasesLike('godwit_shadow_')).toEqual([]);
+    expect(await databasesLike(`${SHADOW_PREFIX}${process.pid}_`)).toEqual([]);
 
     // The new pair works both ways, and nothing more is generated once the history has it.
     const withNew = await openProject(project.dir);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { GodwitError } from '../util/errors.ts';
@@ -72,15 +73,15 @@ export async function readMigrationsFolder(dir: string, projectDir: string): Pro
       'Move the file elsewhere or into a migration folder.',
     );
   }
-  // Read every migration at once: a thousand sequential reads cost more than the work itself.
-  const migrations = await Promise.all(sorted.filter((e) => e.isDirectory()).map((e) => readMigration(join(dir, e.name), e.name, shown)));
+  // Small files read synchronously: for a thousand migrations this is several times faster than a promise per file.
+  const migrations = sorted.filter((e) => e.isDirectory()).map((e) => readMigration(join(dir, e.name), e.name, shown));
   return { dir, lockfilePath, lockfileContent, migrations };
 }
 
-async function readMigration(path: string, name: string, shown: string): Promise<LocalMigration> {
+function readMigration(path: string, name: string, shown: string): LocalMigration {
   let upSql: string;
   try {
-    upSql = await readFile(join(path, 'migration.sql'), 'utf8');
+    upSql = readFileSync(join(path, 'migration.sql'), 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
@@ -91,8 +92,13 @@ async function readMigration(path: string, name: string, shown: string): Promise
       `Cannot read ${shown}/${name}/migration.sql: ${code ?? (err as Error).message}.`,
     );
   }
-  const downSql = await readOptional(join(path, 'down.sql')).catch((err: Error) => {
-    throw new GodwitError('unreadable-down-sql', `Cannot read ${shown}/${name}/down.sql: ${err.message}.`);
-  });
+  let downSql: string | null = null;
+  try {
+    downSql = readFileSync(join(path, 'down.sql'), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+      throw new GodwitError('unreadable-down-sql', `Cannot read ${shown}/${name}/down.sql: ${(err as Error).message}.`);
+    }
+  }
   return { name, dir: path, upSql, checksum: migrationChecksum(upSql), downSql };
 }

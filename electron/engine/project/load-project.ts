@@ -1,5 +1,4 @@
-import { stat } from 'node:fs/promises';
-import { loadRelatedSchemaFiles, loadSchemaFiles } from '@prisma/schema-files-loader';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { GodwitError } from '../util/errors.ts';
@@ -29,11 +28,16 @@ export interface Project {
 
 const exists = (path: string) => stat(path).then(() => true, () => false);
 
-/** Prisma's own schema-file resolution: one file, or every .prisma file of a folder (multi-file schemas). */
+/**
+ * The schema: one file, or for a folder (Prisma's multi-file schemas) every .prisma file in it, found by Prisma's own
+ * loader. A single file is read directly: the loader would walk its folder, migrations included.
+ */
 async function readSchemaFiles(schemaPath: string): Promise<SchemaFile[]> {
   const info = await stat(schemaPath).catch(() => null);
   if (!info) throw new GodwitError('no-schema', `The Prisma schema ${schemaPath} does not exist.`);
-  const loaded = info.isDirectory() ? await loadSchemaFiles(schemaPath) : await loadRelatedSchemaFiles(schemaPath);
+  if (info.isFile()) return [{ path: schemaPath, content: await readFile(schemaPath, 'utf8') }];
+  const { loadSchemaFiles } = await import('@prisma/schema-files-loader');
+  const loaded = await loadSchemaFiles(schemaPath);
   return loaded.map(([path, content]) => ({ path, content })).sort((a, b) => a.path.localeCompare(b.path));
 }
 

@@ -4,7 +4,10 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { createTestDatabase, databasesLike, sqlOn, type TestDatabase } from '../testing/test-database.ts';
 import { clientConfigFromUrl } from '../db/connect-postgres.ts';
-import { PgSchemaEngineAdapterFactory } from './pg-adapter-factory.ts';
+import { PgSchemaEngineAdapterFactory, SHADOW_PREFIX } from './pg-adapter-factory.ts';
+
+/** This process's shadow databases: other test files run in parallel and make their own. */
+const OURS = `${SHADOW_PREFIX}${process.pid}_`;
 import { PgliteSchemaEngineAdapterFactory } from './pglite-adapter-factory.ts';
 import { loadSchemaEngineWasm } from './load-wasm.ts';
 
@@ -64,9 +67,9 @@ describe('PostgreSQL adapter factory (cures for @prisma/adapter-pg defects)', ()
 
   it('defects 2 and 3: the shadow is a new database, not the main one, and is dropped on dispose', async () => {
     const factory = new PgSchemaEngineAdapterFactory(clientConfigFromUrl(db.url));
-    const before = await databasesLike('godwit_shadow_');
+    const before = await databasesLike(OURS);
     const shadow = await factory.connectToShadowDb();
-    const created = (await databasesLike('godwit_shadow_')).filter((d) => !before.includes(d));
+    const created = (await databasesLike(OURS)).filter((d) => !before.includes(d));
     expect(created).toHaveLength(1);
     const seen = await shadow.queryRaw({ sql: 'SELECT current_database() AS d, to_regclass($1)::text AS t', args: ['things'], argTypes: [{ scalarType: 'string', arity: 'scalar' }] });
     expect(seen.rows[0]).toEqual([created[0], null]);
@@ -80,9 +83,9 @@ describe('PostgreSQL adapter factory (cures for @prisma/adapter-pg defects)', ()
     try {
       await sqlOn(shadowDb.url, 'CREATE TABLE leftover (x int)');
       const factory = new PgSchemaEngineAdapterFactory(clientConfigFromUrl(db.url), clientConfigFromUrl(shadowDb.url));
-      const before = await databasesLike('godwit_shadow_');
+      const before = await databasesLike(OURS);
       const shadow = await factory.connectToShadowDb();
-      expect(await databasesLike('godwit_shadow_')).toEqual(before);
+      expect(await databasesLike(OURS)).toEqual(before);
       const seen = await shadow.queryRaw({ sql: "SELECT current_database() AS d, to_regclass('leftover')::text AS t", args: [], argTypes: [] });
       expect(seen.rows[0]).toEqual([shadowDb.name, null]);
       await shadow.dispose();

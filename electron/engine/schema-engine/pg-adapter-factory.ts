@@ -6,6 +6,9 @@ import {
   type SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
 
+/** Shadow databases Godwit creates are named `godwit_shadow_<pid>_<random>`. */
+export const SHADOW_PREFIX = 'godwit_shadow_';
+
 /** PostgreSQL's internal one-byte "char" type (pg_class.relkind, pg_constraint.contype). */
 const CHAR_OID = 18;
 const TEXT_OID = 25;
@@ -141,7 +144,8 @@ export class PgSchemaEngineAdapterFactory implements SqlMigrationAwareDriverAdap
       await resetShadow(this.shadowConfig);
       return connectPool(this.pools, this.shadowConfig);
     }
-    const name = `godwit_shadow_${randomBytes(8).toString('hex')}`;
+    // The pid tells whose shadow it is, should one ever be left behind.
+    const name = `${SHADOW_PREFIX}${process.pid}_${randomBytes(6).toString('hex')}`;
     const admin = new pg.Client(this.config);
     await admin.connect();
     try {

@@ -8,13 +8,16 @@ export interface SqlWarning {
   statement: string;
 }
 
-/** A migration script, split and analysed: what will run, how, and what to warn about. */
+/**
+ * A migration script, split and analysed: what will run, how, and what to warn about. The parse happens on first
+ * use of `statements`, `parseError` or `warnings`, and only when needed for `nonTransactional` (see below).
+ */
 export interface PreparedScript {
-  statements: SqlStatement[];
-  parseError: string | null;
+  readonly statements: SqlStatement[];
+  readonly parseError: string | null;
   /** Statements PostgreSQL refuses in a transaction block; non-empty means the script runs without one. */
-  nonTransactional: string[];
-  warnings: SqlWarning[];
+  readonly nonTransactional: string[];
+  readonly warnings: SqlWarning[];
 }
 
 const firstLine = (text: string) => {
@@ -22,14 +25,58 @@ const firstLine = (text: string) => {
   return line.length > 120 ? `${line.slice(0, 117)}...` : line;
 };
 
-export function prepareScript(sql: string): PreparedScript {
-  const { statements, parseError } = splitStatements(sql);
-  const nonTransactional: string[] = [];
-  const warnings: SqlWarning[] = [];
-  for (const s of statements) {
-    const reason = nonTransactionalReason(s.node);
-    if (reason && !nonTransactional.includes(reason)) nonTransactional.push(reason);
-    for (const operation of destructiveOperations(s.node)) warnings.push({ line: s.line, operation, statement: firstLine(s.text) });
+/**
+ * Every statement PostgreSQL refuses inside a transaction block contains one of these words (VACUUM, CREATE
+ * DATABASE, ALTER SYSTEM, … CONCURRENTLY, tablespaces, subscriptions, transaction control). A script containing
+ * none of them cannot hold such a statement, so deciding how to run it needs no parse; any script that does contain
+ * one is parsed, and the parser decides.
+ */
+const NON_TRANSACTIONAL_WORDS = /\b(concurrently|vacuum|database|system|tablespace|subscription|begin|start|commit|end|rollback|abort|savepoint|release|prepare|prepared)\b/i;
+
+class LazyScript implements PreparedScript {
+  private parsed: { statements: SqlStatement[]; parseError: string | null; nonTransactional: string[]; warnings: SqlWarning[] } | undefined;
+  private quickNonTransactional: string[] | undefined;
+
+  constructor(private readonly sql: string) {}
+
+  private parse() {
+    if (this.parsed) return this.parsed;
+    const { statements, parseError } = splitStatements(this.sql);
+    const nonTransactional: string[] = [];
+    const warnings: SqlWarning[] = [];
+    for (const s of statements) {
+      const reason = nonTransactionalReason(s.node);
+      if (reason && !nonTransactional.includes(reason)) nonTransactional.push(reason);
+      for (const operation of destructiveOperations(s.node)) warnings.push({ line: s.line, operation, statement: firstLine(s.text) });
+    }
+    this.parsed = { statements, parseError, nonTransactional, warnings };
+    return this.parsed;
   }
-  return { statements, parseError, nonTransactional, warnings };
+
+  get statements() {
+    return this.parse().statements;
+  }
+  get parseError() {
+    return this.parse().parseError;
+  }
+  get warnings() {
+    return this.parse().warnings;
+  }
+  get nonTransactional() {
+    if (this.parsed) return this.parsed.nonTransactional;
+    this.quickNonTransactional ??= NON_TRANSACTIONAL_WORDS.test(this.sql) ? this.parse().nonTransactional : [];
+    return this.quickNonTransactional;
+  }
+}
+
+const prepared = new Map<string, PreparedScript>();
+
+/** Analysed once per distinct script text: planning and running the same migration share the work. */
+export function prepareScript(sql: string): PreparedScript {
+  const cached = prepared.get(sql);
+  if (cached) return cached;
+  const result = new LazyScript(sql);
+  if (prepared.size > 20_000) prepared.clear();
+  prepared.set(sql, result);
+  return result;
 }

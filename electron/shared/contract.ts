@@ -1,0 +1,87 @@
+/**
+ * The one contract between the renderer and the back end: every operation's name, its input schema (zod, checked
+ * by every host before the engine sees it) and its output type. Imports neither Electron nor React.
+ */
+import { z } from 'zod';
+import type {
+  AuditEntryDto, CompareDto, DescribeDto, EnvironmentStatusDto, MigrationDetailDto, NewMigrationDto, PreviewDto,
+  ProjectDto, RunReportDto, SettingsDto, TablesDto, ConnectionTestDto, DownSqlDto,
+} from './dto.ts';
+
+const envName = z.string().min(1).max(100);
+const migrationName = z.string().min(1).max(255);
+const rollbackTarget = {
+  steps: z.number().int().positive().optional(),
+  to: migrationName.optional(),
+  base: z.boolean().optional(),
+};
+
+export const contract = {
+  'project/open': { input: z.object({ dir: z.string().min(1) }), output: {} as ProjectDto },
+  'project/openDemo': { input: z.object({ reset: z.boolean().optional() }), output: {} as ProjectDto },
+  'project/current': { input: z.object({}), output: {} as ProjectDto | null },
+  'environments/status': { input: z.object({ drift: z.boolean().optional(), env: envName.optional() }), output: {} as EnvironmentStatusDto[] },
+  'environments/save': {
+    input: z.object({
+      name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'letters, digits, _ . -'),
+      previousName: envName.optional(),
+      url: z.string().min(1),
+      protected: z.boolean(),
+      shadowDatabaseUrl: z.string().optional(),
+    }),
+    output: {} as ProjectDto,
+  },
+  'environments/remove': { input: z.object({ name: envName }), output: {} as ProjectDto },
+  'environments/test': { input: z.object({ url: z.string().min(1) }), output: {} as ConnectionTestDto },
+  'environments/compare': { input: z.object({ a: envName, b: envName }), output: {} as CompareDto },
+  'migrations/detail': { input: z.object({ name: migrationName }), output: {} as MigrationDetailDto },
+  'migrations/preview': {
+    input: z.object({ env: envName, direction: z.enum(['up', 'down']), ...rollbackTarget }),
+    output: {} as PreviewDto,
+  },
+  'migrations/apply': {
+    input: z.object({ env: envName, to: migrationName.optional(), confirm: z.string().optional(), runId: z.string().min(1) }),
+    output: {} as RunReportDto,
+  },
+  'migrations/rollback': {
+    input: z.object({ env: envName, ...rollbackTarget, confirm: z.string().optional(), runId: z.string().min(1) }),
+    output: {} as RunReportDto,
+  },
+  'migrations/create': {
+    input: z.object({ env: envName, name: z.string().min(1).max(200), empty: z.boolean().optional() }),
+    output: {} as NewMigrationDto | null,
+  },
+  'migrations/saveNew': { input: z.object({ name: migrationName, upSql: z.string(), downSql: z.string() }), output: {} as ProjectDto },
+  'migrations/generateDown': { input: z.object({ env: envName, name: migrationName, write: z.boolean().optional() }), output: {} as DownSqlDto },
+  'tables/list': {
+    input: z.object({ env: envName, pattern: z.string().optional(), kinds: z.array(z.enum(['tables', 'views', 'matviews', 'indexes', 'sequences'])).optional(), plus: z.boolean().optional() }),
+    output: {} as TablesDto,
+  },
+  'tables/describe': { input: z.object({ env: envName, name: z.string().min(1), plus: z.boolean().optional() }), output: {} as DescribeDto },
+  'audit/list': { input: z.object({ env: envName }), output: {} as AuditEntryDto[] },
+  'settings/get': { input: z.object({}), output: {} as SettingsDto },
+  'settings/set': { input: z.object({ theme: z.enum(['system', 'light', 'dark']).optional() }), output: {} as SettingsDto },
+} as const;
+
+export type Contract = typeof contract;
+export type OperationName = keyof Contract;
+export type OperationInput<K extends OperationName> = z.infer<Contract[K]['input']>;
+export type OperationOutput<K extends OperationName> = Contract[K]['output'];
+export const OPERATION_NAMES = Object.keys(contract) as OperationName[];
+
+/** Events the back end pushes while an upgrade or rollback runs. */
+export type ProgressEventDto =
+  | { runId: string; type: 'start' | 'done'; environment: string; direction: 'up' | 'down'; name: string; index: number; total: number; durationMs?: number }
+  | { runId: string; type: 'failed'; environment: string; direction: 'up' | 'down'; name: string; index: number; total: number; failure: import('./dto.ts').FailureDto };
+
+/** What every transport returns: a value, or an error the UI can show where it happened. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string; failure?: import('./dto.ts').FailureDto } };
+
+/** Parses an operation's input with its schema; hosts call this on every request. */
+export function parseInput<K extends OperationName>(name: K, input: unknown): OperationInput<K> {
+  return contract[name].input.parse(input ?? {}) as OperationInput<K>;
+}
+
+export function isOperation(name: string): name is OperationName {
+  return Object.prototype.hasOwnProperty.call(contract, name);
+}

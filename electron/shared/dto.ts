@@ -1,0 +1,136 @@
+/** Plain, serialisable shapes exchanged over the contract. No secrets: locations are shown without passwords. */
+
+export interface EnvironmentDto {
+  name: string;
+  protected: boolean;
+  /** The url as configured with any password removed, e.g. "env:DATABASE_URL" or "postgresql://app@db/app". */
+  url: string;
+  location: string;
+  embedded: boolean;
+}
+
+export interface ProjectDto {
+  dir: string;
+  name: string;
+  isDemo: boolean;
+  environments: EnvironmentDto[];
+  migrations: { name: string; hasDownSql: boolean }[];
+}
+
+export type MigrationStateDto = 'applied' | 'pending' | 'failed' | 'rolled-back' | 'edited' | 'missing-locally';
+
+export interface MigrationStatusDto {
+  name: string;
+  state: MigrationStateDto;
+  appliedAt: string | null;
+  durationMs: number | null;
+  checksumOk: boolean | null;
+  local: boolean;
+  hasDownSql: boolean;
+}
+
+export interface EnvironmentStatusDto {
+  environment: string;
+  protected: boolean;
+  location: string;
+  head: string | null;
+  migrations: MigrationStatusDto[];
+  summary: { applied: number; pending: number; failed: number; edited: number; missingLocally: number; rolledBack: number; diverged: boolean };
+  drift: { drifted: boolean; reconcileSql: string | null } | null;
+  /** Set when the environment could not be reached; the rest is then empty. */
+  error?: string | undefined;
+}
+
+export interface WarningDto {
+  line: number;
+  operation: string;
+  statement: string;
+}
+
+export interface MigrationDetailDto {
+  name: string;
+  upSql: string;
+  downSql: string | null;
+  checksum: string;
+  upWarnings: WarningDto[];
+  downWarnings: WarningDto[];
+  nonTransactional: string[];
+}
+
+export interface PreviewDto {
+  environment: string;
+  direction: 'up' | 'down';
+  headAfter: string | null;
+  steps: { name: string; file: string; transactional: boolean; nonTransactional: string[]; warnings: WarningDto[]; sql: string }[];
+  sql: string;
+}
+
+export interface FailureDto {
+  migration: string;
+  file: string;
+  statementIndex: number;
+  line: number;
+  statement: string;
+  error: { message: string; code?: string | undefined; detail?: string | undefined; hint?: string | undefined };
+  rolledBack: boolean;
+}
+
+export interface RunReportDto {
+  environment: string;
+  direction: 'up' | 'down';
+  completed: { name: string; durationMs: number }[];
+  headAfter: string | null;
+  durationMs: number;
+}
+
+export interface NewMigrationDto {
+  name: string;
+  upSql: string;
+  downSql: string;
+  warnings: string[];
+  unexecutable: string[];
+}
+
+export interface DownSqlDto {
+  name: string;
+  sql: string;
+  written: boolean;
+}
+
+export interface TablesDto {
+  rows: { schema: string; name: string; type: string; owner: string; table?: string | undefined; persistence?: string | undefined; size?: string | undefined; sizeBytes?: number | undefined; description?: string | null | undefined }[];
+  text: string;
+}
+
+export interface DescribeDto {
+  text: string;
+  relations: unknown[];
+}
+
+export interface CompareDto {
+  a: string;
+  b: string;
+  differences: { relation: string; kind: string; name: string; property?: string | undefined; a: string | null; b: string | null }[];
+}
+
+export interface AuditEntryDto {
+  at: string;
+  osUser: string;
+  host: string;
+  environment: string;
+  action: string;
+  migrations: string[];
+  result: string;
+  error: string | null;
+  durationMs: number;
+}
+
+export interface SettingsDto {
+  theme: 'system' | 'light' | 'dark';
+  recentProjects: string[];
+}
+
+export interface ConnectionTestDto {
+  ok: boolean;
+  message: string;
+}
