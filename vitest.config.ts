@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['electron/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts'],
+    include: ['electron/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts', 'renderer/**/*.test.ts', 'e2e/**/*.spec.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // Two cores: two files at a time keeps the PostgreSQL server and the wasm engines from starving each other.

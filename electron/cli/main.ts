@@ -9,6 +9,7 @@ import { registerNew } from './commands/new.ts';
 import { registerResolveAndLog } from './commands/resolve-log.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerTables } from './commands/tables.ts';
+import { registerServe } from './commands/serve.ts';
 
 /** Exit codes: 0 ok, 1 status found something to act on, 2 error. */
 export const EXIT_ERROR = 2;
@@ -40,6 +41,7 @@ Examples:
   registerResolveAndLog(program);
   registerTables(program);
   registerDemo(program);
+  registerServe(program);
   program.exitOverride();
   for (const cmd of program.commands) cmd.exitOverride();
   return program;

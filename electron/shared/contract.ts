@@ -85,3 +85,9 @@ export function parseInput<K extends OperationName>(name: K, input: unknown): Op
 export function isOperation(name: string): name is OperationName {
   return Object.prototype.hasOwnProperty.call(contract, name);
 }
+
+// The preload's list must name exactly the contract's operations.
+type ListedOperation = (typeof import('./operation-names.ts').OPERATIONS)[number];
+const _everyOperationListed: Record<OperationName, ListedOperation> = Object.fromEntries(OPERATION_NAMES.map((n) => [n, n])) as Record<OperationName, OperationName>;
+const _everyListedOperationExists: Record<ListedOperation, OperationName> = _everyOperationListed;
+void _everyListedOperationExists;

@@ -28,9 +28,20 @@ export function migrationFolderName(name: string, now = new Date()): string {
   return `${ts}_${slug}`;
 }
 
-async function writePair(project: Project, folder: MigrationsFolder, dirName: string, upSql: string, downSql: string): Promise<string> {
+/** Writes a reviewed migration pair (as the app saves it); refuses to overwrite an existing folder. */
+export async function writeMigrationPair(folder: MigrationsFolder, dirName: string, upSql: string, downSql: string): Promise<string> {
+  if (!/^\d{14}_[a-z0-9_]+$/.test(dirName)) throw new GodwitError('bad-name', `"${dirName}" is not a migration folder name.`);
+  return writePair(folder, dirName, upSql, downSql);
+}
+
+async function writePair(folder: MigrationsFolder, dirName: string, upSql: string, downSql: string): Promise<string> {
   const dir = join(folder.dir, dirName);
-  await mkdir(dir, { recursive: true });
+  await mkdir(folder.dir, { recursive: true });
+  try {
+    await mkdir(dir);
+  } catch (err) {
+    throw new GodwitError('write-failed', `Cannot create ${dirName}: ${(err as NodeJS.ErrnoException).code === 'EEXIST' ? 'it already exists' : (err as Error).message}.`);
+  }
   try {
     await writeFile(join(dir, 'migration.sql'), upSql, { flag: 'wx' });
     await writeFile(join(dir, 'down.sql'), downSql, { flag: 'wx' });
@@ -39,7 +50,6 @@ async function writePair(project: Project, folder: MigrationsFolder, dirName: st
     throw new GodwitError('write-failed', `Cannot write ${dirName}: ${(err as Error).message}`);
   }
   if (folder.lockfileContent === null) await writeFile(join(folder.dir, LOCKFILE), LOCK_CONTENT);
-  void project;
   return dir;
 }
 
@@ -54,7 +64,7 @@ export async function createMigration(db: Db, project: Project, folder: Migratio
   if (opts.empty) {
     const up = '-- This is an empty migration.\n';
     const down = '-- Reverses the migration above.\n';
-    if (write) await writePair(project, folder, dirName, up, down);
+    if (write) await writePair(folder, dirName, up, down);
     return { name: dirName, dir, upSql: up, downSql: down, warnings: [], unexecutable: [], written: write };
   }
   const list = migrationList(project, folder);
@@ -72,7 +82,7 @@ export async function createMigration(db: Db, project: Project, folder: Migratio
   if (!result) return null;
   const upSql = result.up.trimEnd() + '\n';
   const downSql = result.down.trimEnd() + '\n';
-  if (write) await writePair(project, folder, dirName, upSql, downSql);
+  if (write) await writePair(folder, dirName, upSql, downSql);
   return {
     name: dirName,
     dir,

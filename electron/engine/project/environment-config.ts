@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { GodwitError } from '../util/errors.ts';
@@ -53,4 +53,53 @@ export async function readGodwitJson(projectDir: string): Promise<EnvironmentCon
     throw new GodwitError('godwit-json-invalid', `${GODWIT_JSON}: ${where}: ${issue.message}.`);
   }
   return Object.entries(parsed.data.environments).map(([name, env]) => ({ name, ...env }));
+}
+
+type RawEnvironment = { url: string; protected?: boolean; shadowDatabaseUrl?: string };
+
+async function readRaw(projectDir: string): Promise<{ environments: Record<string, RawEnvironment> } & Record<string, unknown>> {
+  try {
+    return JSON.parse(await readFile(join(projectDir, GODWIT_JSON), 'utf8')) as never;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { environments: {} };
+    throw new GodwitError('godwit-json-invalid', `Cannot read ${GODWIT_JSON}: ${(err as Error).message}`);
+  }
+}
+
+/** True when a literal URL carries a password; those stay out of godwit.json (use env:VAR). */
+export function urlHasPassword(url: string): boolean {
+  if (url.startsWith('env:') || url.startsWith('embedded:')) return false;
+  try {
+    return new URL(url).password !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** Adds or replaces (and possibly renames) one environment in godwit.json, keeping the others and their order. */
+export async function saveEnvironment(projectDir: string, env: EnvironmentConfig, previousName?: string): Promise<void> {
+  if (urlHasPassword(env.url) || (env.shadowDatabaseUrl && urlHasPassword(env.shadowDatabaseUrl))) {
+    throw new GodwitError(
+      'password-in-url',
+      'Godwit does not write passwords into godwit.json.',
+      'Put the URL in an environment variable (for example in the project\'s .env) and use env:VARIABLE here.',
+    );
+  }
+  const raw = await readRaw(projectDir);
+  const entries = Object.entries(raw.environments ?? {});
+  const value: RawEnvironment = { url: env.url, ...(env.protected ? { protected: true } : {}), ...(env.shadowDatabaseUrl ? { shadowDatabaseUrl: env.shadowDatabaseUrl } : {}) };
+  const at = entries.findIndex(([name]) => name === (previousName ?? env.name));
+  if (previousName !== env.name && entries.some(([name]) => name === env.name)) {
+    throw new GodwitError('environment-exists', `An environment named "${env.name}" already exists.`);
+  }
+  if (at === -1) entries.push([env.name, value]);
+  else entries[at] = [env.name, value];
+  await writeFile(join(projectDir, GODWIT_JSON), `${JSON.stringify({ ...raw, environments: Object.fromEntries(entries) }, null, 2)}\n`);
+}
+
+export async function removeEnvironment(projectDir: string, name: string): Promise<void> {
+  const raw = await readRaw(projectDir);
+  if (!raw.environments?.[name]) throw new GodwitError('unknown-environment', `Unknown environment "${name}".`);
+  delete raw.environments[name];
+  await writeFile(join(projectDir, GODWIT_JSON), `${JSON.stringify(raw, null, 2)}\n`);
 }

@@ -1,0 +1,62 @@
+import { useEffect } from 'react';
+import { useApp } from './store/index.ts';
+import { useShortcuts } from './use-shortcuts.ts';
+import { ProjectScreen } from './components/project/ProjectScreen.tsx';
+import { EnvironmentsBar } from './components/environments/EnvironmentsBar.tsx';
+import { EnvironmentEditor } from './components/environments/EnvironmentEditor.tsx';
+import { RevisionGraph } from './components/graph/RevisionGraph.tsx';
+import { MigrationDetail } from './components/detail/MigrationDetail.tsx';
+import { RunToolbar } from './components/run/RunToolbar.tsx';
+import { RunDialog } from './components/run/RunDialog.tsx';
+import { PreviewDialog } from './components/preview/PreviewDialog.tsx';
+import { TablesView } from './components/tables/TablesView.tsx';
+import { NewMigrationDialog } from './components/create/NewMigrationDialog.tsx';
+import { AuditLog } from './components/audit/AuditLog.tsx';
+import { HelpDialog } from './components/help/HelpDialog.tsx';
+
+const VIEWS = [['migrations', 'Migrations'], ['tables', 'Tables'], ['audit', 'Audit log']] as const;
+
+export function App() {
+  const s = useApp();
+  useShortcuts();
+  useEffect(() => {
+    void s.loadInitial();
+  }, []);
+  useEffect(() => {
+    document.documentElement.dataset.theme = s.theme;
+  }, [s.theme]);
+
+  if (!s.project) return <ProjectScreen />;
+  const anyStatus = Object.keys(s.statuses).length > 0;
+  return (
+    <div className="app" data-ready={anyStatus && !s.statusLoading ? 'true' : 'false'} data-testid="app">
+      <header className="topbar">
+        <h1 title={s.project.dir}>{s.project.isDemo ? 'Demo project' : s.project.name}</h1>
+        <nav aria-label="Views" className="views">
+          {VIEWS.map(([id, label]) => (
+            <button key={id} type="button" aria-pressed={s.view === id} onClick={() => s.setView(id)}>{label}</button>
+          ))}
+        </nav>
+        <span className="spacer" />
+        <button type="button" className="ghost" onClick={() => s.closeProject()}>Switch project</button>
+        <button type="button" className="ghost" aria-label="Keyboard shortcuts" onClick={() => s.openDialog('help')}>?</button>
+      </header>
+      <EnvironmentsBar />
+      {s.statusError && <p className="error banner" role="alert">{s.statusError}</p>}
+      <RunToolbar />
+      {s.view === 'migrations' && (
+        <main className="split">
+          <RevisionGraph />
+          <MigrationDetail />
+        </main>
+      )}
+      {s.view === 'tables' && <TablesView />}
+      {s.view === 'audit' && <AuditLog />}
+      <RunDialog />
+      {s.dialog === 'help' && <HelpDialog />}
+      {s.dialog === 'new-migration' && <NewMigrationDialog />}
+      {s.dialog && typeof s.dialog === 'object' && s.dialog.kind === 'environment' && <EnvironmentEditor name={s.dialog.name} />}
+      {s.dialog && typeof s.dialog === 'object' && s.dialog.kind === 'preview' && <PreviewDialog />}
+    </div>
+  );
+}

@@ -1,0 +1,94 @@
+import { useEffect, useState } from 'react';
+import type { MigrationDetailDto, WarningDto } from '../../../../electron/shared/dto.ts';
+import { call } from '../../api/transport.ts';
+import { useApp } from '../../store/index.ts';
+import { SqlView } from '../common/SqlView.tsx';
+import { STATE_GLYPH, STATE_LABEL } from '../graph/graph-model.ts';
+
+function Warnings({ list }: { list: WarningDto[] }) {
+  if (!list.length) return null;
+  return (
+    <ul className="warnings" aria-label="Destructive statements">
+      {list.map((w, i) => <li key={i}><strong>Line {w.line}: {w.operation}</strong> — <code>{w.statement}</code></li>)}
+    </ul>
+  );
+}
+
+/** The selected migration: up and down SQL, checksum, where it is applied, lint warnings, and actions. */
+export function MigrationDetail() {
+  const { selectedMigration: name, project, statuses, selectedEnv, openRun, setProject } = useApp();
+  const [detail, setDetail] = useState<MigrationDetailDto | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [tab, setTab] = useState<'up' | 'down'>('up');
+  const [generated, setGenerated] = useState<string | null>(null);
+  const local = project?.migrations.some((m) => m.name === name) ?? false;
+
+  useEffect(() => {
+    setDetail(null);
+    setError(null);
+    setGenerated(null);
+    if (!name || !local) return;
+    call('migrations/detail', { name }).then(setDetail, (err: Error) => setError(err.message));
+  }, [name, local, project]);
+
+  if (!name) return <section className="detail empty-state"><p>Select a migration to see its SQL, or use the actions above.</p></section>;
+  const envState = (env: string) => statuses[env]?.migrations.find((m) => m.name === name);
+  const generate = async (write: boolean) => {
+    if (!selectedEnv) return;
+    try {
+      const r = await call('migrations/generateDown', { env: selectedEnv, name, write });
+      setGenerated(r.sql);
+      if (write) setProject((await call('project/current', {}))!);
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+
+  return (
+    <section className="detail" aria-label={`Migration ${name}`} data-testid="migration-detail">
+      <h2 className="detail-title">{name}</h2>
+      {!local && <p className="error">This migration is applied in a database but is not in the migrations folder: its SQL is unknown here.</p>}
+      {error && <p className="error" role="alert">{error}</p>}
+      <table className="env-table">
+        <thead><tr><th>Environment</th><th>State</th><th>Applied at</th><th>Took</th></tr></thead>
+        <tbody>
+          {project?.environments.map((e) => {
+            const m = envState(e.name);
+            return (
+              <tr key={e.name}>
+                <td>{e.name}</td>
+                <td>{m ? <><span className={`glyph state-${m.state}`}>{STATE_GLYPH[m.state]}</span> {STATE_LABEL[m.state]}</> : '—'}</td>
+                <td>{m?.appliedAt ? new Date(m.appliedAt).toLocaleString() : ''}</td>
+                <td>{m?.durationMs != null ? `${m.durationMs} ms` : ''}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {selectedEnv && local && (
+        <div className="actions">
+          <button type="button" onClick={() => void openRun(selectedEnv, { direction: 'up', to: name })} data-testid="upgrade-to-here">Upgrade {selectedEnv} to here</button>
+          <button type="button" onClick={() => void openRun(selectedEnv, { direction: 'down', to: name })} data-testid="rollback-to-here">Roll back {selectedEnv} to here</button>
+        </div>
+      )}
+      {detail && (
+        <>
+          <p className="muted">Checksum <code>{detail.checksum.slice(0, 16)}…</code>{detail.nonTransactional.length ? ` · runs outside a transaction (${detail.nonTransactional.join(', ')})` : ' · runs in one transaction'}</p>
+          <div role="tablist" className="tabs">
+            <button role="tab" aria-selected={tab === 'up'} onClick={() => setTab('up')}>migration.sql</button>
+            <button role="tab" aria-selected={tab === 'down'} onClick={() => setTab('down')}>down.sql{detail.downSql === null ? ' (missing)' : ''}</button>
+          </div>
+          {tab === 'up' && (<><Warnings list={detail.upWarnings} /><SqlView code={detail.upSql} label="migration.sql" /></>)}
+          {tab === 'down' && detail.downSql !== null && (<><Warnings list={detail.downWarnings} /><SqlView code={detail.downSql} label="down.sql" /></>)}
+          {tab === 'down' && detail.downSql === null && (
+            <div className="missing-down">
+              <p>No down.sql: this migration cannot be rolled back until it has one.</p>
+              <button type="button" onClick={() => void generate(false)} disabled={!selectedEnv}>Generate down.sql</button>
+              {generated && (<><SqlView code={generated} label="generated down.sql" /><button type="button" className="primary" onClick={() => void generate(true)}>Save as down.sql</button></>)}
+            </div>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,52 @@
+import { useState } from 'react';
+import { useApp } from '../../store/index.ts';
+import { call } from '../../api/transport.ts';
+import { Modal } from '../common/Modal.tsx';
+
+/** Add, edit or remove an environment of godwit.json; passwords belong in env: variables, never in the file. */
+export function EnvironmentEditor({ name }: { name: string | null }) {
+  const { project, openDialog, setProject, refreshStatus } = useApp();
+  const existing = project?.environments.find((e) => e.name === name);
+  const [form, setForm] = useState({ name: existing?.name ?? '', url: existing?.url ?? 'env:DATABASE_URL', protected: existing?.protected ?? false });
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const close = () => openDialog(null);
+  const save = async () => {
+    try {
+      setProject(await call('environments/save', { name: form.name, url: form.url, protected: form.protected, previousName: existing?.name }));
+      close();
+      await refreshStatus();
+    } catch (err) {
+      setMessage({ ok: false, text: (err as Error).message });
+    }
+  };
+  const remove = async () => {
+    try {
+      setProject(await call('environments/remove', { name: existing!.name }));
+      close();
+      await refreshStatus();
+    } catch (err) {
+      setMessage({ ok: false, text: (err as Error).message });
+    }
+  };
+  const test = async () => {
+    const r = await call('environments/test', { url: form.url }).catch((err: Error) => ({ ok: false, message: err.message }));
+    setMessage({ ok: r.ok, text: r.message });
+  };
+  return (
+    <Modal open onClose={close} title={existing ? `Environment ${existing.name}` : 'New environment'} description="Saved in godwit.json beside the project. Use env:VARIABLE for URLs with passwords.">
+      <form className="form" onSubmit={(e) => { e.preventDefault(); void save(); }}>
+        <label>Name<input value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} required pattern="[A-Za-z0-9][A-Za-z0-9_.\-]*" /></label>
+        <label>URL<input value={form.url} onChange={(e) => setForm({ ...form, url: e.target.value })} required placeholder="env:DATABASE_URL, postgresql://user@host/db or embedded:name" /></label>
+        <label className="check"><input type="checkbox" checked={form.protected} onChange={(e) => setForm({ ...form, protected: e.target.checked })} /> Protected (changes need the name typed)</label>
+        {message && <p className={message.ok ? 'ok' : 'error'} role="status">{message.text}</p>}
+        <div className="actions">
+          <button type="button" onClick={() => void test()}>Test connection</button>
+          {existing && <button type="button" className="danger" onClick={() => void remove()}>Remove</button>}
+          <span className="spacer" />
+          <button type="button" onClick={close}>Cancel</button>
+          <button type="submit" className="primary">Save</button>
+        </div>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,48 @@
+import { useApp } from '../../store/index.ts';
+import { LockIcon } from '../common/LockIcon.tsx';
+import type { EnvironmentStatusDto } from '../../../../electron/shared/dto.ts';
+
+function chipState(s: EnvironmentStatusDto | undefined): { tone: string; text: string } {
+  if (!s) return { tone: 'loading', text: 'loading…' };
+  if (s.error) return { tone: 'error', text: 'unreachable' };
+  const { failed, edited, missingLocally, pending, rolledBack } = s.summary;
+  if (failed || edited) return { tone: 'error', text: failed ? `${failed} failed` : `${edited} edited` };
+  if (missingLocally) return { tone: 'error', text: `${missingLocally} missing locally` };
+  if (pending + rolledBack) return { tone: 'pending', text: `${pending + rolledBack} pending` };
+  return { tone: 'ok', text: 'at head' };
+}
+
+/** One chip per environment: name, state colour, lock when protected, head and pending count. */
+export function EnvironmentsBar() {
+  const { project, statuses, selectedEnv, selectEnv, openDialog, refreshStatus, statusLoading } = useApp();
+  if (!project) return null;
+  return (
+    <nav className="env-bar" aria-label="Environments">
+      {project.environments.map((env) => {
+        const s = statuses[env.name];
+        const state = chipState(s);
+        return (
+          <button
+            key={env.name}
+            type="button"
+            className={`env-chip tone-${state.tone} ${selectedEnv === env.name ? 'active' : ''}`}
+            aria-pressed={selectedEnv === env.name}
+            onClick={() => selectEnv(env.name)}
+            onDoubleClick={() => openDialog({ kind: 'environment', name: env.name })}
+            data-testid={`env-chip-${env.name}`}
+            data-pending={s ? s.summary.pending + s.summary.rolledBack : undefined}
+            title={s?.error ?? `${env.location}${s?.head ? `\nhead: ${s.head}` : ''}`}
+          >
+            <span className="env-name">{env.protected && <LockIcon />}{env.name}</span>
+            <span className="env-state">{state.text}</span>
+            <span className="env-head">{s?.error ? s.error : s ? (s.head ?? 'base') : ''}</span>
+          </button>
+        );
+      })}
+      <button type="button" className="ghost" onClick={() => openDialog({ kind: 'environment', name: null })}>+ Environment</button>
+      <button type="button" className="ghost" onClick={() => void refreshStatus()} disabled={statusLoading} aria-label="Refresh status">
+        {statusLoading ? 'Refreshing…' : '↻ Refresh'}
+      </button>
+    </nav>
+  );
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import type { EnvironmentStatusDto, MigrationStatusDto, ProjectDto } from '../../../../electron/shared/dto.ts';
+import { buildGraph, filterGraph } from './graph-model.ts';
+
+const m = (name: string, state: MigrationStatusDto['state']): MigrationStatusDto => ({ name, state, appliedAt: null, durationMs: null, checksumOk: null, local: state !== 'missing-locally', hasDownSql: true });
+const status = (environment: string, head: string | null, migrations: MigrationStatusDto[]): EnvironmentStatusDto => ({
+  environment, protected: false, location: '', head, migrations, drift: null,
+  summary: { applied: 0, pending: 0, failed: 0, edited: 0, missingLocally: 0, rolledBack: 0, diverged: false },
+});
+
+describe('buildGraph', () => {
+  const project: ProjectDto = { dir: '/p', name: 'p', isDemo: false, environments: [], migrations: [{ name: '1_a', hasDownSql: true }, { name: '3_c', hasDownSql: true }] };
+  const rows = buildGraph(project, {
+    dev: status('dev', '3_c', [m('1_a', 'applied'), m('3_c', 'applied')]),
+    prod: status('prod', '2_hotfix', [m('1_a', 'applied'), m('2_hotfix', 'missing-locally'), m('3_c', 'pending')]),
+  }, ['dev', 'prod']);
+
+  it('merges the folder and every history in order, with a branch for what is only in a database', () => {
+    expect(rows.map((r) => [r.name, r.local, r.branch, r.states.dev, r.states.prod])).toEqual([
+      ['1_a', true, false, 'applied', 'applied'],
+      ['2_hotfix', false, true, null, 'missing-locally'],
+      ['3_c', true, false, 'applied', 'pending'],
+    ]);
+    expect(rows.find((r) => r.name === '3_c')!.heads).toEqual(['dev']);
+    expect(rows.find((r) => r.name === '2_hotfix')!.heads).toEqual(['prod']);
+  });
+
+  it('filters by name and by state', () => {
+    expect(filterGraph(rows, 'HOT', 'all').map((r) => r.name)).toEqual(['2_hotfix']);
+    expect(filterGraph(rows, '', 'pending').map((r) => r.name)).toEqual(['3_c']);
+    expect(filterGraph(rows, '', 'problems').map((r) => r.name)).toEqual(['2_hotfix']);
+  });
+});
