@@ -1,8 +1,21 @@
 #!/usr/bin/env node
-// `npm start`: installs dependencies if needed and opens Godwit on its embedded demo.
-import { spawnSync } from 'node:child_process';
+// `npm start`: installs dependencies if needed, builds what is stale, and opens the desktop app on the embedded demo.
+// Where Electron cannot start (no binary, no display) it says why in one line and serves browser mode instead.
+import { spawn, spawnSync } from 'node:child_process';
 import { ensureDeps } from './ensure-deps.mjs';
 
 ensureDeps();
-const r = spawnSync(process.execPath, ['bin/godwit.mjs', 'demo', ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(r.status ?? 1);
+const { electronBinary } = await import('./electron-binary.mjs');
+const electron = electronBinary();
+if (electron.path && !electron.reason) {
+  const { buildElectron } = await import('./build-electron.mjs');
+  await buildElectron();
+  const built = spawnSync(process.execPath, ['bin/godwit.mjs', 'build-ui'], { stdio: 'inherit' });
+  if (built.status !== 0) process.exit(built.status ?? 1);
+  const child = spawn(electron.path, ['dist/electron/main.cjs', '--godwit-demo'], { stdio: 'inherit' });
+  child.on('exit', (code) => process.exit(code ?? 0));
+} else {
+  console.log(`Electron cannot start here: ${electron.reason}. Serving browser mode instead.`);
+  const child = spawn(process.execPath, ['bin/godwit.mjs', 'serve', '--demo', ...process.argv.slice(2)], { stdio: 'inherit' });
+  child.on('exit', (code) => process.exit(code ?? 0));
+}

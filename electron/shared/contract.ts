@@ -20,6 +20,7 @@ export const contract = {
   'project/open': { input: z.object({ dir: z.string().min(1) }), output: {} as ProjectDto },
   'project/openDemo': { input: z.object({ reset: z.boolean().optional() }), output: {} as ProjectDto },
   'project/current': { input: z.object({}), output: {} as ProjectDto | null },
+  'project/pick': { input: z.object({}), output: {} as ProjectDto | null },
   'environments/status': { input: z.object({ drift: z.boolean().optional(), env: envName.optional() }), output: {} as EnvironmentStatusDto[] },
   'environments/save': {
     input: z.object({
@@ -28,11 +29,13 @@ export const contract = {
       url: z.string().min(1),
       protected: z.boolean(),
       shadowDatabaseUrl: z.string().optional(),
+      /** Kept in the secret store (never in godwit.json, never returned); '' forgets it. */
+      password: z.string().max(1000).optional(),
     }),
     output: {} as ProjectDto,
   },
   'environments/remove': { input: z.object({ name: envName }), output: {} as ProjectDto },
-  'environments/test': { input: z.object({ url: z.string().min(1) }), output: {} as ConnectionTestDto },
+  'environments/test': { input: z.object({ url: z.string().min(1), name: envName.optional(), password: z.string().max(1000).optional() }), output: {} as ConnectionTestDto },
   'environments/compare': { input: z.object({ a: envName, b: envName }), output: {} as CompareDto },
   'migrations/detail': { input: z.object({ name: migrationName }), output: {} as MigrationDetailDto },
   'migrations/preview': {

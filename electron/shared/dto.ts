@@ -7,12 +7,16 @@ export interface EnvironmentDto {
   url: string;
   location: string;
   embedded: boolean;
+  /** A password is kept for it in the secret store (the password itself is never sent). */
+  passwordStored: boolean;
 }
 
 export interface ProjectDto {
   dir: string;
   name: string;
   isDemo: boolean;
+  /** Where passwords typed in the app are kept, in words. */
+  secretStorage: string;
   environments: EnvironmentDto[];
   migrations: { name: string; hasDownSql: boolean }[];
 }

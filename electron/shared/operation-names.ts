@@ -3,7 +3,7 @@
  * zod). contract.ts checks at compile time that this list and the contract agree.
  */
 export const OPERATIONS = [
-  'project/open', 'project/openDemo', 'project/current',
+  'project/open', 'project/openDemo', 'project/current', 'project/pick',
   'environments/status', 'environments/save', 'environments/remove', 'environments/test', 'environments/compare',
   'migrations/detail', 'migrations/preview', 'migrations/apply', 'migrations/rollback', 'migrations/create',
   'migrations/saveNew', 'migrations/generateDown',

@@ -33,6 +33,13 @@ export async function serve(opts: ServeOptions): Promise<void> {
 
 export function registerServe(program: Command): void {
   program
+    .command('build-ui')
+    .description('Build the app\'s interface (dist/renderer) if a source file changed; npm start and serve do it too.')
+    .action(async () => {
+      say(await ensureRendererBuilt(note));
+    });
+
+  program
     .command('serve')
     .description('Serve the Godwit app in a browser on 127.0.0.1 (browser mode).')
     .option('-p, --project <dir>', 'open this project at start')

@@ -12,6 +12,7 @@ import { writeMigrationPair } from '../create/new-migration.ts';
 import { prepareScript } from '../sql/prepare-script.ts';
 import { loadSqlParser } from '../sql/split-statements.ts';
 import { EnvironmentPool } from './environment-pool.ts';
+import { MemorySecretStore, secretKey, withPassword, type SecretStore } from './secret-store.ts';
 import { SettingsStore } from './settings-store.ts';
 import { failureDto, previewDto, projectDto } from './to-dto.ts';
 
@@ -27,8 +28,13 @@ export class GodwitService {
   private readonly listeners = new Set<(e: ProgressEventDto) => void>();
   readonly settings: SettingsStore;
 
-  constructor(opts: { settings?: SettingsStore } = {}) {
+  readonly secrets: SecretStore;
+  private readonly pickFolder: (() => Promise<string | null>) | undefined;
+
+  constructor(opts: { settings?: SettingsStore; secrets?: SecretStore; pickFolder?: () => Promise<string | null> } = {}) {
     this.settings = opts.settings ?? new SettingsStore();
+    this.secrets = opts.secrets ?? new MemorySecretStore();
+    this.pickFolder = opts.pickFolder;
   }
 
   /** Progress of upgrades and rollbacks, for hosts to forward to the renderer. */
@@ -50,21 +56,32 @@ export class GodwitService {
     return this.current.open;
   }
 
-  private env(name: string): Environment {
-    return selectEnvironments(this.project().project, { env: [name] })[0]!;
+  /** The environment, with its stored password (if any) put into the URL: only the engine ever sees it. */
+  private async env(name: string): Promise<Environment> {
+    const env = selectEnvironments(this.project().project, { env: [name] })[0]!;
+    if (env.target.kind !== 'postgres') return env;
+    const password = await this.secrets.get(secretKey(this.project().project.dir, name));
+    return { ...env, target: { ...env.target, url: withPassword(env.target.url, password) } };
   }
 
   private async reload(): Promise<ProjectDto> {
     const { open, isDemo } = this.current!;
     this.current = { open: await openProject(open.project.dir), isDemo };
-    return projectDto(this.current.open, isDemo);
+    return this.dto();
+  }
+
+  private async dto(): Promise<ProjectDto> {
+    const { open, isDemo } = this.current!;
+    const stored = new Set<string>();
+    for (const e of open.project.environments) if (await this.secrets.get(secretKey(open.project.dir, e.name))) stored.add(e.name);
+    return projectDto(open, isDemo, this.secrets.description, stored);
   }
 
   private async switchTo(open: OpenProject, isDemo: boolean): Promise<ProjectDto> {
     await this.pool.closeAll();
     this.current = { open, isDemo };
     if (!isDemo) await this.settings.addRecent(open.project.dir);
-    return projectDto(open, isDemo);
+    return this.dto();
   }
 
   private emit(runId: string, e: ProgressEvent): void {
@@ -79,9 +96,14 @@ export class GodwitService {
       return this.switchTo(await openDemo({ reset }), true);
     },
     'project/current': async () => (this.current ? this.reload() : null),
+    'project/pick': async () => {
+      if (!this.pickFolder) throw new GodwitError('not-available', 'Choosing a folder needs the desktop app; type the folder\'s path instead.');
+      const dir = await this.pickFolder();
+      return dir ? this.switchTo(await openProject(dir), false) : null;
+    },
     'environments/status': async ({ drift, env }) => {
       const open = this.project();
-      const envs = env ? [this.env(env)] : selectEnvironments(open.project, { all: true });
+      const envs = env ? [await this.env(env)] : await Promise.all(open.project.environments.map((e) => this.env(e.name)));
       return Promise.all(envs.map(async (e): Promise<EnvironmentStatusDto> => {
         try {
           return await this.pool.use(e, (db) => environmentStatus(open, e, db, { drift }));
@@ -93,18 +115,26 @@ export class GodwitService {
     },
     'environments/save': async (input) => {
       this.project();
-      await saveEnvironment(this.current!.open.project.dir, { name: input.name, url: input.url, protected: input.protected, shadowDatabaseUrl: input.shadowDatabaseUrl || undefined }, input.previousName);
+      const dir = this.current!.open.project.dir;
+      await saveEnvironment(dir, { name: input.name, url: input.url, protected: input.protected, shadowDatabaseUrl: input.shadowDatabaseUrl || undefined }, input.previousName);
+      if (input.previousName && input.previousName !== input.name) {
+        await this.secrets.set(secretKey(dir, input.name), (await this.secrets.get(secretKey(dir, input.previousName))) ?? null);
+        await this.secrets.set(secretKey(dir, input.previousName), null);
+      }
+      if (input.password !== undefined) await this.secrets.set(secretKey(dir, input.name), input.password || null);
       return this.reload();
     },
     'environments/remove': async ({ name }) => {
       await removeEnvironment(this.project().project.dir, name);
+      await this.secrets.set(secretKey(this.project().project.dir, name), null);
       return this.reload();
     },
-    'environments/test': async ({ url }) => {
+    'environments/test': async ({ url, name, password }) => {
       const env = selectEnvironments(this.project().project, { url })[0]!;
       if (env.target.kind !== 'postgres') return { ok: true, message: 'Embedded databases need no connection.' };
+      const stored = name ? await this.secrets.get(secretKey(this.project().project.dir, name)) : undefined;
       try {
-        const db = await connectPostgres({ url: env.target.url });
+        const db = await connectPostgres({ url: withPassword(env.target.url, password || stored) });
         const [row] = await db.query<{ v: string }>('SHOW server_version');
         await db.close();
         return { ok: true, message: `Connected to PostgreSQL ${row?.v ?? ''} at ${env.display}.` };
@@ -113,7 +143,7 @@ export class GodwitService {
       }
     },
     'environments/compare': async ({ a, b }) => {
-      const [ea, eb] = [this.env(a), this.env(b)];
+      const [ea, eb] = [await this.env(a), await this.env(b)];
       const snapA = await this.pool.use(ea, readSchemaSnapshot);
       const snapB = await this.pool.use(eb, readSchemaSnapshot);
       return { a, b, differences: compareSchemas(snapA, snapB) };
@@ -129,21 +159,21 @@ export class GodwitService {
       };
     },
     'migrations/preview': async ({ env, direction, steps, to, base }) => {
-      const e = this.env(env);
+      const e = await this.env(env);
       const plan = await this.pool.use(e, (db) => planFor(this.project(), e, db, direction === 'up' ? { direction, to } : { direction, steps, to, base }));
       return previewDto(plan);
     },
     'migrations/apply': async ({ env, to, confirm, runId }) => {
-      const e = this.env(env);
+      const e = await this.env(env);
       const report = await this.pool.use(e, (db) => upgrade({ db, env: e, folder: this.project().folder }, { to, confirm, onProgress: (p) => this.emit(runId, p) }));
       return { ...report, completed: report.completed.map((c) => ({ ...c })) };
     },
     'migrations/rollback': async ({ env, steps, to, base, confirm, runId }) => {
-      const e = this.env(env);
+      const e = await this.env(env);
       return this.pool.use(e, (db) => rollback({ db, env: e, folder: this.project().folder }, { steps, to, base, confirm, onProgress: (p) => this.emit(runId, p) }));
     },
     'migrations/create': async ({ env, name, empty }) => {
-      const e = this.env(env);
+      const e = await this.env(env);
       const open = await openProject(this.project().project.dir); // the schema may have changed on disk
       const created = await this.pool.use(e, (db) => createMigration(db, open.project, open.folder, name, { empty, write: false }));
       return created && { name: created.name, upSql: created.upSql, downSql: created.downSql, warnings: created.warnings, unexecutable: created.unexecutable };
@@ -153,23 +183,23 @@ export class GodwitService {
       return this.reload();
     },
     'migrations/generateDown': async ({ env, name, write }) => {
-      const e = this.env(env);
+      const e = await this.env(env);
       const result = await this.pool.use(e, (db) => generateDownSql(db, this.project().project, this.project().folder, name, { write }));
       if (write) await this.reload();
       return { name, sql: result.sql, written: result.written };
     },
     'tables/list': async ({ env, pattern, kinds, plus }) => {
-      const e = this.env(env);
+      const e = await this.env(env);
       const rows = await this.pool.use(e, (db) => listRelations(db, { pattern, kinds, verbose: plus }));
       return { rows, text: renderListing(rows, { verbose: plus, withTable: kinds?.includes('indexes'), withAccessMethod: listsAccessMethod(kinds), pattern }) };
     },
     'tables/describe': async ({ env, name, plus }) => {
-      const e = this.env(env);
+      const e = await this.env(env);
       const found = await this.pool.use(e, (db) => describeRelations(db, name));
       return { relations: found, text: found.map((d) => renderDescribe(d, plus === true)).join('\n') };
     },
     'audit/list': async ({ env }) => {
-      const e = this.env(env);
+      const e = await this.env(env);
       return this.pool.use(e, (db) => readAudit(db, 200));
     },
     'settings/get': async () => this.settings.read(),

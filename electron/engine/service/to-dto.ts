@@ -6,7 +6,7 @@ import { redactSecrets } from '../util/redact.ts';
 import type { StatementFailure } from '../apply/migration-failure.ts';
 import { renderPreview } from '../apply/render-preview.ts';
 
-export function projectDto(open: OpenProject, isDemo: boolean): ProjectDto {
+export function projectDto(open: OpenProject, isDemo: boolean, secretStorage: string, stored: ReadonlySet<string>): ProjectDto {
   const environments: EnvironmentDto[] = open.project.environments.map((cfg) => {
     let location = cfg.url;
     try {
@@ -14,12 +14,13 @@ export function projectDto(open: OpenProject, isDemo: boolean): ProjectDto {
     } catch {
       // An unset variable: keep the reference; the status call reports the problem.
     }
-    return { name: cfg.name, protected: cfg.protected, url: redactSecrets(cfg.url), location, embedded: cfg.url.startsWith('embedded:') };
+    return { name: cfg.name, protected: cfg.protected, url: redactSecrets(cfg.url), location, embedded: cfg.url.startsWith('embedded:'), passwordStored: stored.has(cfg.name) };
   });
   return {
     dir: open.project.dir,
     name: basename(open.project.dir),
     isDemo,
+    secretStorage,
     environments,
     migrations: open.folder.migrations.map((m) => ({ name: m.name, hasDownSql: m.downSql !== null })),
   };

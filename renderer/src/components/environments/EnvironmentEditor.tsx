@@ -7,12 +7,12 @@ import { Modal } from '../common/Modal.tsx';
 export function EnvironmentEditor({ name }: { name: string | null }) {
   const { project, openDialog, setProject, refreshStatus } = useApp();
   const existing = project?.environments.find((e) => e.name === name);
-  const [form, setForm] = useState({ name: existing?.name ?? '', url: existing?.url ?? 'env:DATABASE_URL', protected: existing?.protected ?? false });
+  const [form, setForm] = useState({ name: existing?.name ?? '', url: existing?.url ?? 'env:DATABASE_URL', protected: existing?.protected ?? false, password: '' });
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
   const close = () => openDialog(null);
   const save = async () => {
     try {
-      setProject(await call('environments/save', { name: form.name, url: form.url, protected: form.protected, previousName: existing?.name }));
+      setProject(await call('environments/save', { name: form.name, url: form.url, protected: form.protected, previousName: existing?.name, password: form.password || undefined }));
       close();
       await refreshStatus();
     } catch (err) {
@@ -29,7 +29,7 @@ export function EnvironmentEditor({ name }: { name: string | null }) {
     }
   };
   const test = async () => {
-    const r = await call('environments/test', { url: form.url }).catch((err: Error) => ({ ok: false, message: err.message }));
+    const r = await call('environments/test', { url: form.url, name: existing?.name, password: form.password || undefined }).catch((err: Error) => ({ ok: false, message: err.message }));
     setMessage({ ok: r.ok, text: r.message });
   };
   return (
@@ -37,6 +37,11 @@ export function EnvironmentEditor({ name }: { name: string | null }) {
       <form className="form" onSubmit={(e) => { e.preventDefault(); void save(); }}>
         <label>Name<input value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} required pattern="[A-Za-z0-9][A-Za-z0-9_.\-]*" /></label>
         <label>URL<input value={form.url} onChange={(e) => setForm({ ...form, url: e.target.value })} required placeholder="env:DATABASE_URL, postgresql://user@host/db or embedded:name" /></label>
+        <label>
+          Password
+          <input type="password" autoComplete="new-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} placeholder={existing?.passwordStored ? 'stored — leave empty to keep it' : 'optional'} />
+          <span className="muted">{project?.secretStorage ? `Passwords are ${project.secretStorage}; never in godwit.json.` : ''}</span>
+        </label>
         <label className="check"><input type="checkbox" checked={form.protected} onChange={(e) => setForm({ ...form, protected: e.target.checked })} /> Protected (changes need the name typed)</label>
         {message && <p className={message.ok ? 'ok' : 'error'} role="status">{message.text}</p>}
         <div className="actions">

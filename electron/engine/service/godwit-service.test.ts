@@ -1,0 +1,59 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ProgressEventDto } from '../../shared/contract.ts';
+import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
+import { copyDemoProject } from '../testing/temp-project.ts';
+import { DEMO_COUNT, DEMO_HEAD } from '../testing/fixtures.ts';
+import { GodwitService } from './godwit-service.ts';
+import { SettingsStore } from './settings-store.ts';
+
+let db: TestDatabase;
+let project: { dir: string; remove(): Promise<void> };
+let dataDir: string;
+let service: GodwitService;
+beforeEach(async () => {
+  db = await createTestDatabase();
+  project = await copyDemoProject();
+  await writeFile(join(project.dir, 'godwit.json'), JSON.stringify({ environments: { dev: { url: db.url }, prod: { url: db.url, protected: true } } }));
+  dataDir = await mkdtemp(join(tmpdir(), 'godwit-service-'));
+  service = new GodwitService({ settings: new SettingsStore(join(dataDir, 'settings.json')) });
+});
+afterEach(async () => {
+  await service.close();
+  await db.drop();
+  await project.remove();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('GodwitService (the back end of the app and browser mode)', () => {
+  it('opens a project, reports status, applies with progress events, and remembers it as recent', async () => {
+    const opened = await service.call('project/open', { dir: project.dir });
+    expect(opened.environments.map((e) => [e.name, e.protected])).toEqual([['dev', false], ['prod', true]]);
+    const [dev] = await service.call('environments/status', { env: 'dev' });
+    expect(dev!.summary.pending).toBe(DEMO_COUNT);
+    const events: ProgressEventDto[] = [];
+    service.subscribe((e) => events.push(e));
+    const report = await service.call('migrations/apply', { env: 'dev', runId: 'r1' });
+    expect(report.headAfter).toBe(DEMO_HEAD);
+    expect(events.filter((e) => e.type === 'done').map((e) => e.name)).toHaveLength(DEMO_COUNT);
+    expect(events.every((e) => e.runId === 'r1')).toBe(true);
+    await expect(service.call('migrations/rollback', { env: 'prod', steps: 1, runId: 'r2' })).rejects.toThrow(/protected/);
+    expect((await service.call('settings/get', {})).recentProjects).toEqual([project.dir]);
+  });
+
+  it('keeps passwords out of godwit.json and out of everything it returns', async () => {
+    await service.call('project/open', { dir: project.dir });
+    await expect(service.call('environments/save', { name: 'stage', url: 'postgresql://app:hunter2@db/x', protected: false })).rejects.toThrow(/does not write passwords/);
+    const saved = await service.call('environments/save', { name: 'stage', url: db.url, protected: false, password: 'hunter2' });
+    expect(saved.environments.find((e) => e.name === 'stage')!.passwordStored).toBe(true);
+    expect(JSON.stringify(saved)).not.toContain('hunter2');
+    expect(await readFile(join(project.dir, 'godwit.json'), 'utf8')).not.toContain('hunter2');
+    const statuses = await service.call('environments/status', {});
+    expect(JSON.stringify(statuses)).not.toContain('hunter2');
+    expect(statuses.find((s) => s.environment === 'stage')!.error).toBeUndefined();
+    const renamed = await service.call('environments/save', { name: 'staging', previousName: 'stage', url: db.url, protected: false });
+    expect(renamed.environments.find((e) => e.name === 'staging')!.passwordStored).toBe(true);
+  });
+});
