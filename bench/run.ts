@@ -6,12 +6,15 @@ import type { BenchContext, BenchResult } from './harness.ts';
 import { benchStatus, benchUpDown } from './measures/status-and-upgrade.ts';
 import { benchAlembic } from './measures/alembic.ts';
 import { benchIntrospection } from './measures/introspection.ts';
+import { benchRenderer, benchServerMemory } from './measures/renderer.ts';
 
 const SUITES: Record<string, { ids: string[]; run: (ctx: BenchContext) => Promise<BenchResult[]> }> = {
   status: { ids: ['B1'], run: benchStatus },
   upDown: { ids: ['B2', 'B4'], run: benchUpDown },
   alembic: { ids: ['B3'], run: benchAlembic },
   introspection: { ids: ['B5', 'B5a', 'B5b'], run: benchIntrospection },
+  renderer: { ids: ['B6', 'B6a', 'B6b', 'B6c'], run: benchRenderer },
+  serverMemory: { ids: ['B7'], run: benchServerMemory },
 };
 
 const fmt = (n: number | undefined) => (n === undefined ? '' : n >= 100 ? n.toFixed(0) : n.toFixed(1));

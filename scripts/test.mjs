@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: installs dependencies if needed, type-checks, finds or starts PostgreSQL, then runs every test.
+// `npm test`: installs dependencies if needed, type-checks, finds or starts PostgreSQL and Chromium, then runs every
+// test (unit, integration against PostgreSQL and PGlite, e2e in Chromium, and the benchmarks at --quick sizes).
 // PostgreSQL, in order: $GODWIT_TEST_DATABASE_URL; the server on 127.0.0.1:5432; installed clusters started with
 // pg_ctlcluster; Debian's postgresql installed with apt-get (as root). Otherwise one sentence says what is missing.
 import { spawnSync } from 'node:child_process';
@@ -10,15 +11,19 @@ const { ensurePostgres } = await import('./ensure-postgres.mjs');
 const extra = process.argv.slice(2);
 
 if (!extra.length) {
-  const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.node.json'], { stdio: 'inherit' });
-  if (tsc.status !== 0) {
-    console.error('npm test: the type check failed.');
-    process.exit(1);
+  for (const config of ['tsconfig.node.json', 'tsconfig.web.json']) {
+    const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', config, '--noEmit'], { stdio: 'inherit' });
+    if (tsc.status !== 0) {
+      console.error(`npm test: the type check (${config}) failed.`);
+      process.exit(1);
+    }
   }
 }
+const { ensureChromium } = await import('./ensure-chromium.mjs');
 let url;
 try {
   url = await ensurePostgres();
+  ensureChromium();
 } catch (err) {
   console.error(`npm test: ${err.message}`);
   process.exit(2);
