@@ -1,16 +1,8 @@
 import { ipcMain, type WebContents, type WebFrameMain } from 'electron';
 import { OPERATIONS, PROGRESS_CHANNEL, ipcChannel } from '../shared/operation-names.ts';
 import { parseInput, type Result } from '../shared/contract.ts';
-import { GodwitError, MigrationFailedError, describeError } from '../engine/index.ts';
 import type { GodwitService } from '../engine/service/godwit-service.ts';
-import { failureDto } from '../engine/service/to-dto.ts';
-
-function toResult(err: unknown): Result<never> {
-  if (err instanceof MigrationFailedError) return { ok: false, error: { code: err.code, message: err.message, failure: failureDto(err.failure) } };
-  if (err instanceof GodwitError) return { ok: false, error: { code: err.code, message: describeError(err) } };
-  if (err && typeof err === 'object' && 'issues' in err) return { ok: false, error: { code: 'bad-input', message: 'Invalid input.' } };
-  return { ok: false, error: { code: 'internal', message: describeError(err) } };
-}
+import { errorResult } from '../engine/service/to-dto.ts';
 
 /**
  * Wires every contract operation to the service. Each handler checks that the message comes from our own page (the
@@ -24,7 +16,7 @@ export function wireIpc(service: GodwitService, trustedUrl: string, target: () =
       try {
         return { ok: true, value: await service.call(op, parseInput(op, input) as never) };
       } catch (err) {
-        return toResult(err);
+        return errorResult(err);
       }
     });
   }

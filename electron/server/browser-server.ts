@@ -3,9 +3,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { isOperation, parseInput, type Result } from '../shared/contract.ts';
-import { GodwitError, MigrationFailedError, describeError } from '../engine/index.ts';
+import { GodwitError } from '../engine/index.ts';
 import type { GodwitService } from '../engine/service/godwit-service.ts';
-import { failureDto } from '../engine/service/to-dto.ts';
+import { errorResult } from '../engine/service/to-dto.ts';
 import { serveStatic } from './static-files.ts';
 
 const MAX_BODY = 4 * 1024 * 1024;
@@ -32,16 +32,6 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   }
   const text = Buffer.concat(chunks).toString('utf8');
   return text ? JSON.parse(text) : {};
-}
-
-function errorResult(err: unknown): Result<never> {
-  if (err instanceof MigrationFailedError) return { ok: false, error: { code: err.code, message: err.message, failure: failureDto(err.failure) } };
-  if (err instanceof GodwitError) return { ok: false, error: { code: err.code, message: describeError(err) } };
-  if (err && typeof err === 'object' && 'issues' in err) {
-    const issue = (err as { issues: { path: PropertyKey[]; message: string }[] }).issues[0];
-    return { ok: false, error: { code: 'bad-input', message: `Invalid input${issue?.path.length ? ` at ${issue.path.join('.')}` : ''}: ${issue?.message ?? 'rejected'}.` } };
-  }
-  return { ok: false, error: { code: 'internal', message: describeError(err) } };
 }
 
 /**

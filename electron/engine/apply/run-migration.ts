@@ -67,19 +67,76 @@ async function locateFailure(db: Db, name: string, file: File, script: PreparedS
   return new MigrationFailedError(f);
 }
 
-/**
- * Sends BEGIN, the bookkeeping, the whole script and COMMIT as one simple-protocol query: one round trip per
- * migration, everything committed together or nothing. On failure the transaction is rolled back first.
- */
-async function runInTransaction(db: Db, name: string, file: File, sql: string, script: PreparedScript, before: string, after: string): Promise<void> {
+/** One migration's transaction as text: the script between its bookkeeping, ready to send whole. */
+export interface MigrationTransaction {
+  name: string;
+  file: File;
+  sql: string;
+  script: PreparedScript;
+  /** BEGIN and what precedes the script; its length locates server error positions in the script. */
+  head: string;
+  /** What follows the script: the history row change, a duration marker, COMMIT. */
+  tail: string;
+}
+
+/** The marker row each transaction returns just before COMMIT: which migration, and how long it took in the server. */
+const MARKER_COLUMN = 'godwit_duration_ms';
+const marker = (name: string) =>
+  `SELECT ${sqlLiteral(name)}::text AS godwit_migration, (extract(epoch FROM clock_timestamp() - now()) * 1000)::float8 AS ${MARKER_COLUMN}`;
+
+function transaction(name: string, file: File, sql: string, script: PreparedScript, bookkeeping: string): MigrationTransaction {
   // Each migration commits without waiting for its own WAL flush; flushDurably() at the end of the run waits for
   // all of them at once. Atomicity is unchanged: a crash can only lose whole migrations, each with its history row.
-  const head = `BEGIN;\nSET LOCAL synchronous_commit = off;\n${before};\n`;
+  return { name, file, sql, script, head: 'BEGIN;\nSET LOCAL synchronous_commit = off;\n', tail: `\n;\n${bookkeeping};\n${marker(name)};\nCOMMIT;` };
+}
+
+/** The transaction that applies a migration and records it exactly as Prisma does (one row, written at the end). */
+export function upTransaction(migration: LocalMigration, script: PreparedScript): MigrationTransaction {
+  // now() is the transaction's start, so started_at is when the migration began.
+  const record = `INSERT INTO "${HISTORY_TABLE}" ("id", "checksum", "finished_at", "migration_name", "started_at", "applied_steps_count") VALUES (${sqlLiteral(randomUUID())}, ${sqlLiteral(migration.checksum)}, clock_timestamp(), ${sqlLiteral(migration.name)}, now(), 1)`;
+  return transaction(migration.name, 'migration.sql', migration.upSql, script, record);
+}
+
+/** The transaction that runs a down.sql and forgets the migration's history rows. */
+export function downTransaction(name: string, downSql: string, script: PreparedScript): MigrationTransaction {
+  return transaction(name, 'down.sql', downSql, script, `DELETE FROM "${HISTORY_TABLE}" WHERE "migration_name" = ${sqlLiteral(name)}`);
+}
+
+/**
+ * Sends BEGIN, the script, the bookkeeping and COMMIT as one simple-protocol query: one round trip per migration,
+ * everything committed together or nothing. On failure the transaction is rolled back first.
+ */
+export async function runTransaction(db: Db, tx: MigrationTransaction): Promise<void> {
   try {
-    await db.exec(`${head}${sql}\n;\n${after};\nCOMMIT;`);
+    await db.exec(`${tx.head}${tx.sql}${tx.tail}`);
   } catch (err) {
     await db.exec('ROLLBACK').catch(() => undefined);
-    throw await locateFailure(db, name, file, script, sql, head.length, err);
+    throw await locateFailure(db, tx.name, tx.file, tx.script, tx.sql, tx.head.length, err);
+  }
+}
+
+export type BatchOutcome = { ok: true; durations: Map<string, number> } | { ok: false; committed: number };
+
+/**
+ * Several migrations' transactions in one round trip (each still its own BEGIN … COMMIT). PostgreSQL stops at the
+ * first error: the transactions before it are committed, the failing one is rolled back here, later ones never ran.
+ * On failure, says how many committed; the caller then runs the failing migration alone to report it precisely.
+ */
+export async function runBatch(db: Db, batch: MigrationTransaction[], isCommitted: (names: string[]) => Promise<Set<string>>): Promise<BatchOutcome> {
+  try {
+    const results = await db.queryBatch(batch.map((tx) => `${tx.head}${tx.sql}${tx.tail}`).join('\n'));
+    const durations = new Map<string, number>();
+    for (const rows of results) {
+      const row = rows[0];
+      if (rows.length === 1 && row && MARKER_COLUMN in row && typeof row.godwit_migration === 'string') durations.set(row.godwit_migration, Number(row[MARKER_COLUMN]));
+    }
+    return { ok: true, durations };
+  } catch {
+    await db.exec('ROLLBACK').catch(() => undefined);
+    const done = await isCommitted(batch.map((tx) => tx.name));
+    let committed = 0;
+    while (committed < batch.length && done.has(batch[committed]!.name)) committed++;
+    return { ok: false, committed };
   }
 }
 
@@ -101,9 +158,7 @@ export async function applyMigration(db: Db, migration: LocalMigration, script: 
   const insert = `INSERT INTO "${HISTORY_TABLE}" ("id", "checksum", "migration_name") VALUES (${sqlLiteral(id)}, ${sqlLiteral(migration.checksum)}, ${sqlLiteral(migration.name)})`;
   const finish = `UPDATE "${HISTORY_TABLE}" SET "finished_at" = clock_timestamp(), "applied_steps_count" = 1 WHERE "id" = ${sqlLiteral(id)}`;
   if (script.nonTransactional.length === 0) {
-    // One row write at the end: now() is the transaction's start, so started_at is when the migration began.
-    const record = `INSERT INTO "${HISTORY_TABLE}" ("id", "checksum", "finished_at", "migration_name", "started_at", "applied_steps_count") VALUES (${sqlLiteral(id)}, ${sqlLiteral(migration.checksum)}, clock_timestamp(), ${sqlLiteral(migration.name)}, now(), 1)`;
-    await runInTransaction(db, migration.name, 'migration.sql', migration.upSql, script, 'SELECT 1', record);
+    await runTransaction(db, upTransaction(migration, script));
     return;
   }
   await db.exec(insert);
@@ -121,7 +176,7 @@ export async function applyMigration(db: Db, migration: LocalMigration, script: 
 export async function revertMigration(db: Db, name: string, downSql: string, script: PreparedScript): Promise<void> {
   const forget = `DELETE FROM "${HISTORY_TABLE}" WHERE "migration_name" = ${sqlLiteral(name)}`;
   if (script.nonTransactional.length === 0) {
-    await runInTransaction(db, name, 'down.sql', downSql, script, 'SELECT 1', forget);
+    await runTransaction(db, downTransaction(name, downSql, script));
     return;
   }
   await runStatements(db, name, 'down.sql', script);

@@ -7,7 +7,8 @@ import { DEFAULT_LOCK_TIMEOUT_MS, withMigrationLock } from '../lock/advisory-loc
 import { loadSqlParser } from '../sql/split-statements.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { readEnvironmentStatus, type EnvironmentStatus } from '../status/environment-status.ts';
-import { applyMigration, flushDurably, revertMigration } from './run-migration.ts';
+import { flushDurably } from './run-migration.ts';
+import { executeSteps } from './execute-steps.ts';
 import { MigrationFailedError, type StatementFailure } from './migration-failure.ts';
 import { assertHistoryClean, planRollback, planUpgrade, type Plan, type RollbackTarget } from './plan.ts';
 
@@ -74,23 +75,26 @@ async function runPlan(
       plan = makePlan(status);
       opts.onPlan?.(plan);
       if (plan.createsHistoryTable && plan.steps.length) await ensureHistoryTable(ctx.db);
-      for (const [i, step] of plan.steps.entries()) {
-        const base = { environment: ctx.env.name, direction: plan.direction, name: step.name, index: i + 1, total: plan.steps.length };
-        opts.onProgress?.({ type: 'start', ...base });
-        const t = performance.now();
-        try {
-          if (plan.direction === 'up') await applyMigration(ctx.db, ctx.folder.migrations.find((m) => m.name === step.name)!, step.script);
-          else await revertMigration(ctx.db, step.name, step.sql, step.script);
-        } catch (err) {
-          if (err instanceof MigrationFailedError) {
-            failure = err.failure;
-            opts.onProgress?.({ type: 'failed', ...base, failure });
-          }
-          throw err;
+      const p = plan;
+      const base = (name: string, i: number) => ({ environment: ctx.env.name, direction: p.direction, name, index: i + 1, total: p.steps.length });
+      let current: { name: string; index: number } | undefined;
+      try {
+        await executeSteps(ctx.db, ctx.folder, p, {
+          start: (step, i) => {
+            current = { name: step.name, index: i };
+            opts.onProgress?.({ type: 'start', ...base(step.name, i) });
+          },
+          done: (step, i, durationMs) => {
+            completed.push({ name: step.name, durationMs });
+            opts.onProgress?.({ type: 'done', ...base(step.name, i), durationMs });
+          },
+        });
+      } catch (err) {
+        if (err instanceof MigrationFailedError) {
+          failure = err.failure;
+          opts.onProgress?.({ type: 'failed', ...base(err.failure.migration, current?.name === err.failure.migration ? current.index : completed.length), failure });
         }
-        const durationMs = performance.now() - t;
-        completed.push({ name: step.name, durationMs });
-        opts.onProgress?.({ type: 'done', ...base, durationMs });
+        throw err;
       }
     });
   } catch (err) {

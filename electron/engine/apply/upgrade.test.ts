@@ -97,6 +97,34 @@ describe('godwit up', () => {
     }
   });
 
+  it('batches quick migrations per round trip, yet a failure inside a batch stops exactly there', async () => {
+    const project = await copyDemoProject();
+    try {
+      await addMigration(project.dir, '20990101000000_ok_one', 'CREATE TABLE "ok_one" (id int);\n');
+      await addMigration(project.dir, '20990102000000_broken', 'CREATE TABLE "half" (id int);\nCREATE TABLE "users" (x int);\n');
+      await addMigration(project.dir, '20990103000000_never', 'CREATE TABLE "never" (id int);\n');
+      const { open, env } = await projectOn(project.dir, db.url);
+      const events: string[] = [];
+      let batches = 0;
+      const err = await onEnv(env, (conn) => {
+        // Count multi-migration round trips, to be sure batching (not only the single path) ran.
+        const counting = { ...conn, queryBatch: (sql: string) => ((sql.match(/^BEGIN;$/gm)?.length ?? 0) > 1 && batches++, conn.queryBatch(sql)) };
+        return upgrade({ db: counting, env, folder: open.folder }, { onProgress: (e) => events.push(`${e.type}:${e.name}`) });
+      }).catch((e: unknown) => e);
+      expect(batches).toBeGreaterThan(0);
+      expect(err).toBeInstanceOf(MigrationFailedError);
+      expect((err as MigrationFailedError).failure).toMatchObject({ migration: '20990102000000_broken', statementIndex: 2, line: 2, rolledBack: true });
+      const names = (await rowsOf(db.url)).map((r) => r.migration_name);
+      expect(names).toEqual([...open.folder.migrations.slice(0, DEMO_COUNT + 1).map((m) => m.name)]);
+      expect(await sqlOn(db.url, "SELECT to_regclass('half')::text AS h, to_regclass('never')::text AS n, to_regclass('ok_one')::text AS o")).toEqual([{ h: null, n: null, o: 'ok_one' }]);
+      expect(events.filter((e) => e.startsWith('done:'))).toHaveLength(DEMO_COUNT + 1);
+      expect(events.at(-1)).toBe('failed:20990102000000_broken');
+      expect(events).not.toContain('done:20990103000000_never');
+    } finally {
+      await project.remove();
+    }
+  });
+
   it('up then down returns the schema dump to identical', async () => {
     const { open, env } = await projectOn(DEMO_PROJECT_DIR, db.url);
     const first = open.folder.migrations[0]!.name;

@@ -4,20 +4,16 @@ import { join } from 'node:path';
 import { createMigration, generateDownSql, openProject, upgrade, rollback } from '../index.ts';
 import { createTestDatabase, databasesLike, sqlOn, type TestDatabase } from '../testing/test-database.ts';
 import { schemaDump } from '../testing/pg-dump.ts';
-import { copyDemoProject } from '../testing/temp-project.ts';
-import { onEnv, projectOn } from '../testing/fixtures.ts';
+import { copyDemoProject, type TempProject } from '../testing/temp-project.ts';
+import { onEnv, projectOn, useDatabaseAndProject } from '../testing/fixtures.ts';
 import { migrationFolderName } from './new-migration.ts';
 import { SHADOW_PREFIX } from '../schema-engine/pg-adapter-factory.ts';
 
+const fresh = useDatabaseAndProject({ beforeEach, afterEach });
 let db: TestDatabase;
-let project: { dir: string; remove(): Promise<void> };
-beforeEach(async () => {
-  db = await createTestDatabase();
-  project = await copyDemoProject();
-});
-afterEach(async () => {
-  await db.drop();
-  await project.remove();
+let project: TempProject;
+beforeEach(() => {
+  ({ db, project } = fresh());
 });
 
 const NOTES_MODEL = `

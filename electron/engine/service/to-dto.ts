@@ -3,7 +3,9 @@ import type { EnvironmentDto, FailureDto, PreviewDto, ProjectDto } from '../../s
 import type { OpenProject, Plan } from '../index.ts';
 import { resolveEnvironment } from '../project/environments.ts';
 import { redactSecrets } from '../util/redact.ts';
-import type { StatementFailure } from '../apply/migration-failure.ts';
+import { MigrationFailedError, type StatementFailure } from '../apply/migration-failure.ts';
+import { GodwitError, describeError } from '../util/errors.ts';
+import type { Result } from '../../shared/contract.ts';
 import { renderPreview } from '../apply/render-preview.ts';
 
 export function projectDto(open: OpenProject, isDemo: boolean, secretStorage: string, stored: ReadonlySet<string>): ProjectDto {
@@ -40,4 +42,15 @@ export function previewDto(plan: Plan): PreviewDto {
     })),
     sql: renderPreview(plan),
   };
+}
+
+/** Any error as the contract's failed Result: a one-line message, and the failing statement for a migration. */
+export function errorResult(err: unknown): Extract<Result<never>, { ok: false }> {
+  if (err instanceof MigrationFailedError) return { ok: false, error: { code: err.code, message: err.message, failure: failureDto(err.failure) } };
+  if (err instanceof GodwitError) return { ok: false, error: { code: err.code, message: describeError(err) } };
+  if (err && typeof err === 'object' && 'issues' in err) {
+    const issue = (err as { issues: { path: PropertyKey[]; message: string }[] }).issues[0];
+    return { ok: false, error: { code: 'bad-input', message: `Invalid input${issue?.path.length ? ` at ${issue.path.join('.')}` : ''}: ${issue?.message ?? 'rejected'}.` } };
+  }
+  return { ok: false, error: { code: 'internal', message: describeError(err) } };
 }

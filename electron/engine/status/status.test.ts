@@ -3,19 +3,15 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { environmentStatus, openProject, resolveMigration, upgrade, type GodwitError } from '../index.ts';
 import { createTestDatabase, sqlOn, type TestDatabase } from '../testing/test-database.ts';
-import { copyDemoProject } from '../testing/temp-project.ts';
-import { DEMO_COUNT, DEMO_HEAD, onEnv, projectOn } from '../testing/fixtures.ts';
+import { copyDemoProject, type TempProject } from '../testing/temp-project.ts';
+import { DEMO_COUNT, DEMO_HEAD, onEnv, projectOn, useDatabaseAndProject } from '../testing/fixtures.ts';
 import { DEMO_PROJECT_DIR } from '../demo/open-demo.ts';
 
+const fresh = useDatabaseAndProject({ beforeEach, afterEach });
 let db: TestDatabase;
-let project: { dir: string; remove(): Promise<void> };
-beforeEach(async () => {
-  db = await createTestDatabase();
-  project = await copyDemoProject();
-});
-afterEach(async () => {
-  await db.drop();
-  await project.remove();
+let project: TempProject;
+beforeEach(() => {
+  ({ db, project } = fresh());
 });
 
 const statusOf = async (dir: string) => {

@@ -1,6 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openProject, selectEnvironments, withEnvironment, type Db, type Environment, type OpenProject } from '../index.ts';
+import { createTestDatabase, type TestDatabase } from './test-database.ts';
+import { copyDemoProject, type TempProject } from './temp-project.ts';
 
 /** The project and an ad-hoc environment on `url`, as `--project DIR --url URL` gives them. */
 export async function projectOn(dir: string, url: string): Promise<{ open: OpenProject; env: Environment }> {
@@ -24,3 +26,20 @@ export async function addMigration(projectDir: string, name: string, upSql: stri
 
 export const DEMO_HEAD = '20250419090000_rename_booking_topic_to_subject';
 export const DEMO_COUNT = 8;
+
+/**
+ * Registers hooks giving each test a fresh database and a fresh copy of the demo project, both removed after it.
+ * Read `current()` inside a test.
+ */
+export function useDatabaseAndProject(hooks: { beforeEach(fn: () => Promise<void>): void; afterEach(fn: () => Promise<void>): void }): () => { db: TestDatabase; project: TempProject } {
+  let state: { db: TestDatabase; project: TempProject } | undefined;
+  hooks.beforeEach(async () => {
+    state = { db: await createTestDatabase(), project: await copyDemoProject() };
+  });
+  hooks.afterEach(async () => {
+    await state?.db.drop();
+    await state?.project.remove();
+    state = undefined;
+  });
+  return () => state!;
+}

@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { DEMO_PROJECT_DIR } from '../demo/open-demo.ts';
 
 /** A throwaway copy of the demo project (schema, config, migrations), so a test may edit files freely. */
-export async function copyDemoProject(): Promise<{ dir: string; remove(): Promise<void> }> {
+export interface TempProject {
+  dir: string;
+  remove(): Promise<void>;
+}
+
+export async function copyDemoProject(): Promise<TempProject> {
   const dir = await mkdtemp(join(tmpdir(), 'godwit-project-'));
   for (const item of ['prisma', 'migrations', 'prisma.config.ts', 'godwit.json']) {
     await cp(join(DEMO_PROJECT_DIR, item), join(dir, item), { recursive: true });
