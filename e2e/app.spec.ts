@@ -164,5 +164,14 @@ describe('the app in browser mode', () => {
     expect(await editor.getByLabel('URL').inputValue()).toBe('postgresql://app:****@127.0.0.1:1/stage');
     await app.shot('13-dark-environment-editor');
     expect(await app.page.content()).not.toContain('hunter2');
+    await app.page.keyboard.press('Escape');
+
+    // The project screen, and a folder that is not a Prisma project.
+    await app.page.getByRole('button', { name: 'Switch project' }).click();
+    await app.page.getByLabel('Project folder').fill('/tmp');
+    await app.page.getByRole('button', { name: 'Open', exact: true }).click();
+    await app.page.getByRole('alert').getByText('/tmp is not a Prisma project').waitFor();
+    expect(await app.page.getByRole('button', { name: app.projectDir }).count()).toBe(1);
+    await app.shot('14-dark-project-screen');
   });
 });

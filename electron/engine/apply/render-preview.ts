@@ -1,6 +1,7 @@
 import { CREATE_HISTORY_TABLE, HISTORY_TABLE, sqlLiteral } from '../history/history-table.ts';
 import type { Plan, PlannedStep } from './plan.ts';
 import { migrationChecksum } from '../migrations/checksum.ts';
+import { downTransaction, FLUSH_SQL, upTransaction } from './run-migration.ts';
 
 const RULE = `-- ${'='.repeat(76)}`;
 
@@ -19,8 +20,8 @@ function header(step: PlannedStep, direction: Plan['direction']): string[] {
 }
 
 /**
- * The exact script a plan runs, in the order it runs, including the history bookkeeping: piped into psql it does
- * what `godwit up`/`down` does (ids and times aside).
+ * The exact script a plan runs, in the order it runs, built by the same functions that build what is sent: piped
+ * into psql it does what `godwit up`/`down` does (ids and times aside).
  */
 export function renderPreview(plan: Plan): string {
   if (plan.steps.length === 0) return `-- Nothing to ${plan.direction === 'up' ? 'apply' : 'roll back'} in ${plan.environment}.\n`;
@@ -28,21 +29,20 @@ export function renderPreview(plan: Plan): string {
   if (plan.createsHistoryTable) out.push(`-- The history table does not exist yet; it is created as Prisma creates it.`, `${CREATE_HISTORY_TABLE};`, '');
   for (const step of plan.steps) {
     out.push(...header(step, plan.direction));
-    const tx = step.script.nonTransactional.length === 0;
     const name = sqlLiteral(step.name);
-    if (tx) out.push('BEGIN;');
-    if (plan.direction === 'up') {
+    if (step.script.nonTransactional.length === 0) {
+      const migration = { name: step.name, dir: '', upSql: step.sql, checksum: migrationChecksum(step.sql), downSql: null };
+      const tx = plan.direction === 'up' ? upTransaction(migration, step.script, 'gen_random_uuid()::text') : downTransaction(step.name, step.sql, step.script);
+      out.push(`${tx.head}${tx.sql.trimEnd()}${tx.tail}`);
+    } else if (plan.direction === 'up') {
       out.push(`INSERT INTO "${HISTORY_TABLE}" ("id", "checksum", "migration_name") VALUES (gen_random_uuid()::text, ${sqlLiteral(migrationChecksum(step.sql))}, ${name});`);
+      out.push(step.sql.trimEnd(), ';');
+      out.push(`UPDATE "${HISTORY_TABLE}" SET "finished_at" = clock_timestamp(), "applied_steps_count" = 1 WHERE "migration_name" = ${name} AND "finished_at" IS NULL AND "rolled_back_at" IS NULL;`);
+    } else {
+      out.push(step.sql.trimEnd(), ';', `DELETE FROM "${HISTORY_TABLE}" WHERE "migration_name" = ${name};`);
     }
-    out.push(step.sql.trimEnd());
-    if (!/;\s*$/.test(step.sql.trimEnd()) && step.sql.trim()) out.push(';');
-    out.push(
-      plan.direction === 'up'
-        ? `UPDATE "${HISTORY_TABLE}" SET "finished_at" = clock_timestamp(), "applied_steps_count" = 1 WHERE "migration_name" = ${name} AND "finished_at" IS NULL AND "rolled_back_at" IS NULL;`
-        : `DELETE FROM "${HISTORY_TABLE}" WHERE "migration_name" = ${name};`,
-    );
-    if (tx) out.push('COMMIT;');
     out.push('');
   }
+  out.push('-- Wait until everything above is on disk (each migration committed without waiting for its own flush).', FLUSH_SQL, '');
   return out.join('\n');
 }

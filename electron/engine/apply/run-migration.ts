@@ -91,9 +91,9 @@ function transaction(name: string, file: File, sql: string, script: PreparedScri
 }
 
 /** The transaction that applies a migration and records it exactly as Prisma does (one row, written at the end). */
-export function upTransaction(migration: LocalMigration, script: PreparedScript): MigrationTransaction {
+export function upTransaction(migration: LocalMigration, script: PreparedScript, idSql = sqlLiteral(randomUUID())): MigrationTransaction {
   // now() is the transaction's start, so started_at is when the migration began.
-  const record = `INSERT INTO "${HISTORY_TABLE}" ("id", "checksum", "finished_at", "migration_name", "started_at", "applied_steps_count") VALUES (${sqlLiteral(randomUUID())}, ${sqlLiteral(migration.checksum)}, clock_timestamp(), ${sqlLiteral(migration.name)}, now(), 1)`;
+  const record = `INSERT INTO "${HISTORY_TABLE}" ("id", "checksum", "finished_at", "migration_name", "started_at", "applied_steps_count") VALUES (${idSql}, ${sqlLiteral(migration.checksum)}, clock_timestamp(), ${sqlLiteral(migration.name)}, now(), 1)`;
   return transaction(migration.name, 'migration.sql', migration.upSql, script, record);
 }
 
@@ -144,8 +144,10 @@ export async function runBatch(db: Db, batch: MigrationTransaction[], isCommitte
  * Waits until every migration committed so far is on disk: a transaction with an xid committed synchronously
  * flushes the WAL before it. Runs before a run reports its result, success or failure.
  */
+export const FLUSH_SQL = 'BEGIN; SET LOCAL synchronous_commit = on; SELECT pg_catalog.txid_current(); COMMIT;';
+
 export async function flushDurably(db: Db): Promise<void> {
-  await db.exec('BEGIN; SET LOCAL synchronous_commit = on; SELECT pg_catalog.txid_current(); COMMIT;');
+  await db.exec(FLUSH_SQL);
 }
 
 /**

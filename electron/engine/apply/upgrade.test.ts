@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { environmentStatus, GodwitError, MigrationFailedError, upgrade, rollback } from '../index.ts';
+import { environmentStatus, GodwitError, MigrationFailedError, previewSql, upgrade, rollback } from '../index.ts';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { createTestDatabase, sqlOn, type TestDatabase } from '../testing/test-database.ts';
 import { schemaDump } from '../testing/pg-dump.ts';
 import { copyDemoProject } from '../testing/temp-project.ts';
@@ -122,6 +124,21 @@ describe('godwit up', () => {
       expect(events).not.toContain('done:20990103000000_never');
     } finally {
       await project.remove();
+    }
+  });
+
+  it('previews the exact script: piped into psql it leaves the same schema and history as godwit up', async () => {
+    const { open, env } = await projectOn(DEMO_PROJECT_DIR, db.url);
+    const { sql } = await onEnv(env, (conn) => previewSql(open, env, conn, { direction: 'up' }));
+    await onEnv(env, (conn) => upgrade({ db: conn, env, folder: open.folder }, {}));
+    const viaPsql = await createTestDatabase();
+    try {
+      await promisify(execFile)('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', viaPsql.url, '-c', sql]);
+      expect(await schemaDump(viaPsql.url)).toBe(await schemaDump(db.url));
+      const names = async (url: string) => (await rowsOf(url)).map((r) => [r.migration_name, r.checksum, r.applied_steps_count, r.finished_at !== null]);
+      expect(await names(viaPsql.url)).toEqual(await names(db.url));
+    } finally {
+      await viaPsql.drop();
     }
   });
 

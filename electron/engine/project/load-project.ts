@@ -90,7 +90,7 @@ export async function loadProject(dirArg: string): Promise<Project> {
     throw new GodwitError(
       'not-a-project',
       `${dir} is not a Prisma project: it has neither prisma.config.ts nor prisma/schema.prisma.`,
-      'Pass --project with the folder that holds them.',
+      'Choose the folder that holds them (--project on the command line).',
     );
   }
   const schemaFiles = await readSchemaFiles(schemaPath);
