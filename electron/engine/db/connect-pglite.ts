@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import type { PGlite } from '@electric-sql/pglite';
 import { GodwitError } from '../util/errors.ts';
+import { lockEmbedded } from './embedded-lock.ts';
 import type { Db } from './db.ts';
 
 /** Opens (creating when new) an embedded PGlite database kept in `dataDir`; `memory://` keeps it in memory. */
@@ -11,10 +12,12 @@ export async function connectPglite(dataDir: string, display: string): Promise<D
     import('@electric-sql/pglite'),
     import('../schema-engine/pglite-adapter-factory.ts'),
   ]);
+  const release = dataDir.startsWith('memory://') ? () => undefined : lockEmbedded(dataDir, display);
   let db: PGlite;
   try {
     db = await PGlite.create({ dataDir });
   } catch (err) {
+    release();
     throw new GodwitError(
       'embedded-open-failed',
       `Cannot open the embedded database ${display}: ${(err as Error).message}.`,
@@ -39,7 +42,11 @@ export async function connectPglite(dataDir: string, display: string): Promise<D
       return new PgliteSchemaEngineAdapterFactory(db);
     },
     async close() {
-      if (!db.closed) await db.close();
+      try {
+        if (!db.closed) await db.close();
+      } finally {
+        release();
+      }
     },
   };
 }
