@@ -86,9 +86,15 @@ describe('the app in browser mode', () => {
     expect(await applied(app.dbs.prod.url)).toBe(8);
   });
 
-  it('describes a table, compares environments, and shows the audit log', async () => {
+  it('checks drift, describes a table, compares environments, and shows the audit log', async () => {
     app = await startApp(browser);
     const ui = new AppPage(app.page);
+    await sqlOn(app.dbs.dev.url, 'ALTER TABLE patients ADD COLUMN added_by_hand text');
+    await app.page.getByTestId('check-drift').click();
+    await app.page.getByTestId('drift-result').getByText('Drift: the live schema differs').waitFor();
+    await app.page.getByRole('button', { name: 'Show the SQL that would reconcile it' }).click();
+    await app.page.getByTestId('sql-reconcile').getByText('DROP COLUMN "added_by_hand"').waitFor();
+    await app.shot('07a-drift');
     await ui.view('Tables');
     await app.page.locator('[data-table="users"]').click();
     await app.page.getByTestId('describe-output').getByText('Table "public.users"').waitFor();

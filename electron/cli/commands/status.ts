@@ -53,10 +53,10 @@ Examples:
     .action(async (_opts, cmd: Command) => {
       const opts = optionsOf<{ drift?: boolean }>(cmd);
       const open = await projectFromOptions(opts);
-      const statuses: EnvironmentStatus[] = [];
-      for (const env of environmentsFromOptions(open, opts, true)) {
-        statuses.push(await withEnvironment(env, (db) => environmentStatus(open, env, db, { drift: opts.drift === true })));
-      }
+      // Environments are read side by side: each has its own server (or embedded database).
+      const statuses: EnvironmentStatus[] = await Promise.all(
+        environmentsFromOptions(open, opts, true).map((env) => withEnvironment(env, (db) => environmentStatus(open, env, db, { drift: opts.drift === true }))),
+      );
       if (opts.json) printJson(statuses);
       else say(statuses.map(render).join('\n\n'));
       if (statuses.some(needsAttention)) process.exitCode = 1;

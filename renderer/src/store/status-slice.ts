@@ -8,7 +8,9 @@ export interface StatusSlice {
   statusLoading: boolean;
   statusError: string | null;
   selectedEnv: string | null;
+  driftChecking: string | null;
   refreshStatus(): Promise<void>;
+  checkDrift(env: string): Promise<void>;
   selectEnv(name: string): void;
 }
 
@@ -17,6 +19,18 @@ export const createStatusSlice: StateCreator<AppState, [], [], StatusSlice> = (s
   statusLoading: false,
   statusError: null,
   selectedEnv: null,
+  driftChecking: null,
+  async checkDrift(env) {
+    set({ driftChecking: env, statusError: null });
+    try {
+      const [status] = await call('environments/status', { env, drift: true });
+      if (status) set((s) => ({ statuses: { ...s.statuses, [env]: status } }));
+    } catch (err) {
+      set({ statusError: (err as Error).message });
+    } finally {
+      set({ driftChecking: null });
+    }
+  },
   async refreshStatus() {
     set({ statusLoading: true, statusError: null });
     try {

@@ -8,6 +8,7 @@ function chipState(s: EnvironmentStatusDto | undefined): { tone: string; text: s
   const { failed, edited, missingLocally, pending, rolledBack } = s.summary;
   if (failed || edited) return { tone: 'error', text: failed ? `${failed} failed` : `${edited} edited` };
   if (missingLocally) return { tone: 'error', text: `${missingLocally} missing locally` };
+  if (s.drift?.drifted) return { tone: 'error', text: 'drift' };
   if (pending + rolledBack) return { tone: 'pending', text: `${pending + rolledBack} pending` };
   return { tone: 'ok', text: 'at head' };
 }
