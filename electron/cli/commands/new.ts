@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { relative } from 'node:path';
 import { createMigration, generateDownSql, withEnvironment } from '../../engine/index.ts';
 import { environmentsFromOptions, optionsOf, projectFromOptions, withCommonOptions } from '../context.ts';
-import { bold, dim, printJson, say, yellow } from '../output.ts';
+import { bold, dim, note, printJson, say, yellow } from '../output.ts';
 
 export function registerNew(program: Command): void {
   withCommonOptions(program.command('new').argument('<name>', 'what the migration does, e.g. add_patient_notes'))
@@ -23,6 +23,7 @@ Examples:
       const opts = optionsOf<{ empty?: boolean; dryRun?: boolean }>(cmd);
       const open = await projectFromOptions(opts);
       const [env] = environmentsFromOptions(open, opts);
+      if (!opts.empty) note(`Replaying the migration history on a shadow database (${env!.display})…`);
       const created = await withEnvironment(env!, (db) => createMigration(db, open.project, open.folder, name, { empty: opts.empty, write: !opts.dryRun }));
       if (!created) {
         if (opts.json) printJson(null);

@@ -81,6 +81,18 @@ describe('godwit new', () => {
   });
 });
 
+describe('godwit new against a database behind the history', () => {
+  it('still generates the migration, and says why Prisma\'s data-loss check was skipped', async () => {
+    const schemaFile = join(project.dir, 'prisma', 'schema.prisma');
+    await writeFile(schemaFile, (await readFile(schemaFile, 'utf8')) + NOTES_MODEL);
+    const { open, env } = await projectOn(project.dir, db.url);
+    const created = await onEnv(env, (conn) => createMigration(conn, open.project, open.folder, 'notes', { write: false }));
+    expect(created!.upSql).toContain('CREATE TABLE "patient_notes"');
+    expect(created!.warnings.join(' ')).toMatch(/data-loss check was skipped/);
+    expect(await sqlOn(db.url, "SELECT to_regclass('_prisma_migrations')::text AS t")).toEqual([{ t: null }]);
+  });
+});
+
 describe('godwit down-sql', () => {
   it('generates the reverse of a migration from the schemas before and after it', async () => {
     const { open, env } = await projectOn(project.dir, db.url);

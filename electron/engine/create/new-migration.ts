@@ -74,9 +74,15 @@ export async function createMigration(db: Db, project: Project, folder: Migratio
     const up = await engine.diff({ from: { tag: 'migrations', ...list }, to: { tag: 'schemaDatamodel', ...schema }, script: true, exitCode: null, filters });
     if (isEmptyScript(up.stdout)) return null;
     const down = await engine.diff({ from: { tag: 'schemaDatamodel', ...schema }, to: { tag: 'migrations', ...list }, script: true, exitCode: null, filters });
-    // evaluateDataLoss needs the history's schema cached on this engine, which diagnoseMigrationHistory does.
-    await engine.diagnoseMigrationHistory({ migrationsList: list, optInToShadowDatabase: true, filters });
-    const loss = await engine.evaluateDataLoss({ migrationsList: list, schema, filters });
+    // evaluateDataLoss needs the history's schema cached on this engine, which diagnoseMigrationHistory does when
+    // the database is in step with the history; otherwise there is no data to weigh, and the check is skipped.
+    let loss: { warnings: { message: string }[]; unexecutableSteps: { message: string }[] };
+    try {
+      await engine.diagnoseMigrationHistory({ migrationsList: list, optInToShadowDatabase: true, filters });
+      loss = await engine.evaluateDataLoss({ migrationsList: list, schema, filters });
+    } catch {
+      loss = { warnings: [{ message: "Prisma's data-loss check was skipped: this environment's database is not at the head of the migration history, so there is no data to weigh." }], unexecutableSteps: [] };
+    }
     return { up: up.stdout ?? '', down: down.stdout ?? '', loss };
   });
   if (!result) return null;
