@@ -74,6 +74,23 @@ describe('godwit CLI on a real database', () => {
     expect(`${a.stdout}${b.stdout}`).toMatch(/Nothing to apply/);
   });
 
+  it('status shows every environment it can read and reports the one it cannot (exit 2)', async () => {
+    const project = await copyDemoProject();
+    try {
+      await writeFile(join(project.dir, 'godwit.json'), JSON.stringify({ environments: { dev: { url: db.url }, gone: { url: 'postgresql://app:hunter2@127.0.0.1:1/x' } } }));
+      const r = await runGodwit(['--project', project.dir, 'status', '--json']);
+      expect(r.code).toBe(2);
+      const out = JSON.parse(r.stdout) as { environment: string; error?: string; migrations?: unknown[] }[];
+      expect(out.map((e) => [e.environment, e.error ?? null, e.migrations?.length ?? null])).toEqual([
+        ['dev', null, DEMO_COUNT],
+        ['gone', 'Cannot reach PostgreSQL at 127.0.0.1:1: connection refused.', null],
+      ]);
+      expect(r.stdout + r.stderr).not.toContain('hunter2');
+    } finally {
+      await project.remove();
+    }
+  });
+
   it('guards changes: protected environments need --yes --confirm NAME; without a terminal, --yes', async () => {
     const project = await copyDemoProject();
     try {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { environmentStatus, needsAttention, withEnvironment, type EnvironmentStatus } from '../../engine/index.ts';
+import { describeError, environmentStatus, needsAttention, withEnvironment, type EnvironmentStatus } from '../../engine/index.ts';
 import { environmentsFromOptions, optionsOf, projectFromOptions, withCommonOptions } from '../context.ts';
 import { bold, cyan, dim, formatMs, formatTime, green, printJson, red, say, table, yellow } from '../output.ts';
 
@@ -53,12 +53,19 @@ Examples:
     .action(async (_opts, cmd: Command) => {
       const opts = optionsOf<{ drift?: boolean }>(cmd);
       const open = await projectFromOptions(opts);
-      // Environments are read side by side: each has its own server (or embedded database).
-      const statuses: EnvironmentStatus[] = await Promise.all(
-        environmentsFromOptions(open, opts, true).map((env) => withEnvironment(env, (db) => environmentStatus(open, env, db, { drift: opts.drift === true }))),
+      // Environments are read side by side; one that cannot be read does not hide the others.
+      const envs = environmentsFromOptions(open, opts, true);
+      const results = await Promise.all(
+        envs.map((env) => withEnvironment(env, (db) => environmentStatus(open, env, db, { drift: opts.drift === true })).then(
+          (status) => ({ status }),
+          (err: unknown) => ({ env: env.name, location: env.display, error: describeError(err) }),
+        )),
       );
-      if (opts.json) printJson(statuses);
-      else say(statuses.map(render).join('\n\n'));
-      if (statuses.some(needsAttention)) process.exitCode = 1;
+      const statuses = results.flatMap((r) => ('status' in r ? [r.status] : []));
+      const failed = results.flatMap((r) => ('error' in r ? [r] : []));
+      if (opts.json) printJson(results.map((r) => ('status' in r ? r.status : { environment: r.env, location: r.location, error: r.error })));
+      else say(results.map((r) => ('status' in r ? render(r.status) : `${bold(r.env)}  ${dim(r.location)}\n  ${red(`cannot read: ${r.error}`)}`)).join('\n\n'));
+      if (failed.length) process.exitCode = 2;
+      else if (statuses.some(needsAttention)) process.exitCode = 1;
     });
 }
