@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { describeError, environmentStatus, needsAttention, withEnvironment, type EnvironmentStatus } from '../../engine/index.ts';
 import { environmentsFromOptions, optionsOf, projectFromOptions, withCommonOptions } from '../context.ts';
-import { bold, cyan, dim, formatMs, formatTime, green, printJson, red, say, table, yellow } from '../output.ts';
+import { bold, cyan, dim, formatMs, formatTime, green, note, printJson, red, say, table, yellow } from '../output.ts';
 
 const STATE_COLOR: Record<string, (s: string) => string> = {
   applied: green, pending: yellow, 'rolled-back': yellow, failed: red, edited: red, 'missing-locally': red,
@@ -55,6 +55,14 @@ Examples:
       const open = await projectFromOptions(opts);
       // Environments are read side by side; one that cannot be read does not hide the others.
       const envs = environmentsFromOptions(open, opts, true);
+      if (envs.length === 1) {
+        // One environment: its error is the command's error (one line on stderr, exit 2).
+        const status = await withEnvironment(envs[0]!, (db) => environmentStatus(open, envs[0]!, db, { drift: opts.drift === true }));
+        if (opts.json) printJson([status]);
+        else say(render(status));
+        if (needsAttention(status)) process.exitCode = 1;
+        return;
+      }
       const results = await Promise.all(
         envs.map((env) => withEnvironment(env, (db) => environmentStatus(open, env, db, { drift: opts.drift === true })).then(
           (status) => ({ status }),
@@ -65,6 +73,7 @@ Examples:
       const failed = results.flatMap((r) => ('error' in r ? [r] : []));
       if (opts.json) printJson(results.map((r) => ('status' in r ? r.status : { environment: r.env, location: r.location, error: r.error })));
       else say(results.map((r) => ('status' in r ? render(r.status) : `${bold(r.env)}  ${dim(r.location)}\n  ${red(`cannot read: ${r.error}`)}`)).join('\n\n'));
+      for (const f of failed) note(`${red('Error:')} ${f.env}: ${f.error}`);
       if (failed.length) process.exitCode = 2;
       else if (statuses.some(needsAttention)) process.exitCode = 1;
     });
