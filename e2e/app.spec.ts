@@ -169,6 +169,12 @@ describe('the app in browser mode', () => {
     await editor.waitFor();
     expect(await editor.getByLabel('URL').inputValue()).toBe('postgresql://app:****@127.0.0.1:1/stage');
     await app.shot('13-dark-environment-editor');
+    await app.page.keyboard.press('Escape');
+    // The theme choice overrides the OS and is remembered in the settings.
+    await app.page.getByLabel('Theme').selectOption('light');
+    await expect.poll(() => app!.page.evaluate(() => (globalThis as unknown as { document: { documentElement: { dataset: { theme?: string } } } }).document.documentElement.dataset.theme)).toBe('light');
+    await app.shot('13b-light-theme-chosen');
+    await app.page.getByTestId('env-chip-stage').dblclick();
     expect(await app.page.content()).not.toContain('hunter2');
     await app.page.keyboard.press('Escape');
 

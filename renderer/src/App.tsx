@@ -38,6 +38,11 @@ export function App() {
           ))}
         </nav>
         <span className="spacer" />
+        <select aria-label="Theme" value={s.theme} onChange={(e) => s.setTheme(e.target.value as typeof s.theme)}>
+          <option value="system">System theme</option>
+          <option value="light">Light</option>
+          <option value="dark">Dark</option>
+        </select>
         <button type="button" className="ghost" onClick={() => s.closeProject()}>Switch project</button>
         <button type="button" className="ghost" aria-label="Keyboard shortcuts" onClick={() => s.openDialog('help')}>?</button>
       </header>

@@ -1,4 +1,5 @@
 import type { StateCreator } from 'zustand';
+import { call } from '../api/transport.ts';
 import type { AppState } from './index.ts';
 
 export type View = 'migrations' | 'tables' | 'audit';
@@ -18,6 +19,9 @@ export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => (
   theme: 'system',
   dialog: null,
   setView: (view) => set({ view }),
-  setTheme: (theme) => set({ theme }),
+  setTheme: (theme) => {
+    set({ theme });
+    void call('settings/set', { theme }).catch(() => undefined);
+  },
   openDialog: (dialog) => set({ dialog }),
 });

@@ -11,7 +11,7 @@ export const SHORTCUTS: [string, string][] = [
   ['p', 'preview the pending SQL'],
   ['n', 'new migration'],
   ['r', 'refresh status'],
-  ['g t a', 'migrations, tables, audit log'],
+  ['g m · g t · g a', 'go to migrations, tables, audit log'],
 ];
 
 export function HelpDialog() {
