@@ -63,6 +63,13 @@ describe('the app in browser mode', () => {
     await app.page.keyboard.press('Escape');
     await ui.waitPending('dev', 1);
     expect(await applied(app.dbs.dev.url)).toBe(7);
+
+    // Back to base lists destructive statements without expanding anything; cancelling changes nothing.
+    await app.page.getByRole('button', { name: 'Back to base' }).click();
+    await ui.runDialog.getByText('DROP TABLE — DROP TABLE "booking_requests"').waitFor();
+    await app.shot('04b-rollback-base-warnings');
+    await ui.runDialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(await applied(app.dbs.dev.url)).toBe(7);
     expect(await sqlOn(app.dbs.dev.url, "SELECT column_name FROM information_schema.columns WHERE table_name = 'booking_requests' AND column_name = 'topic'")).toHaveLength(1);
   });
 

@@ -1,7 +1,25 @@
 import { useState } from 'react';
+import type { PreviewDto } from '../../../../electron/shared/dto.ts';
 import { useApp } from '../../store/index.ts';
 import { Modal } from '../common/Modal.tsx';
 import { SqlView } from '../common/SqlView.tsx';
+
+/** One migration of the confirmation list; its SQL view is only built when opened (a run may list thousands). */
+function StepItem({ step }: { step: PreviewDto['steps'][number] }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <li>
+      <details onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
+        <summary>
+          <code>{step.name}</code> {step.transactional ? '' : <span className="badge warn">outside a transaction</span>}
+          {step.warnings.length > 0 && <span className="badge danger">{step.warnings.length} destructive</span>}
+        </summary>
+        {open && <SqlView code={step.sql} label={`${step.name} ${step.file}`} />}
+      </details>
+      {step.warnings.map((w, i) => <p key={i} className="warning">Line {w.line}: {w.operation} — <code>{w.statement}</code></p>)}
+    </li>
+  );
+}
 
 /**
  * Confirmation, progress and outcome of an upgrade or rollback. On a protected environment the confirm button stays
@@ -28,18 +46,7 @@ export function RunDialog() {
       {run.phase === 'confirm' && run.preview && steps.length === 0 && <p>Nothing to do: {run.env} is already there.</p>}
       {run.phase === 'confirm' && steps.length > 0 && (
         <ol className="run-steps">
-          {steps.map((s) => (
-            <li key={s.name}>
-              <details>
-                <summary>
-                  <code>{s.name}</code> {s.transactional ? '' : <span className="badge warn">outside a transaction</span>}
-                  {s.warnings.length > 0 && <span className="badge danger">{s.warnings.length} destructive</span>}
-                </summary>
-                {s.warnings.map((w, i) => <p key={i} className="warning">Line {w.line}: {w.operation} — <code>{w.statement}</code></p>)}
-                <SqlView code={s.sql} label={`${s.name} ${s.file}`} />
-              </details>
-            </li>
-          ))}
+          {steps.map((s) => <StepItem key={s.name} step={s} />)}
         </ol>
       )}
       {run.phase !== 'confirm' && (
