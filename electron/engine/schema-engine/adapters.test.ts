@@ -78,6 +78,15 @@ describe('PostgreSQL adapter factory (cures for @prisma/adapter-pg defects)', ()
     await factory.close();
   });
 
+  it('drops a shadow the engine never disposed when the session closes', async () => {
+    const factory = new PgSchemaEngineAdapterFactory(clientConfigFromUrl(db.url));
+    const before = await databasesLike(OURS);
+    await factory.connectToShadowDb(); // not disposed, as on some of the engine's error paths
+    expect((await databasesLike(OURS)).length).toBe(before.length + 1);
+    await factory.close();
+    expect(await databasesLike(OURS)).toEqual(before);
+  });
+
   it('uses and resets a configured shadow database instead of creating one', async () => {
     const shadowDb = await createTestDatabase('godwit_test_shadow');
     try {

@@ -123,6 +123,8 @@ export class PgSchemaEngineAdapterFactory implements SqlMigrationAwareDriverAdap
 
   /** Pools still open: the engine does not always dispose its main adapter, and an idle pool keeps Node alive. */
   private readonly pools = new Set<pg.Pool>();
+  /** Shadow databases whose adapter was not disposed yet (the engine skips it on some error paths). */
+  private readonly shadows = new Map<string, () => Promise<void>>();
 
   constructor(
     private readonly config: pg.ClientConfig,
@@ -133,10 +135,12 @@ export class PgSchemaEngineAdapterFactory implements SqlMigrationAwareDriverAdap
     return connectPool(this.pools, this.config);
   }
 
-  /** Ends every pool this factory opened; called when the engine session ends. */
+  /** Ends every pool this factory opened and drops any shadow left; called when the engine session ends. */
   async close(): Promise<void> {
     await Promise.all([...this.pools].map((p) => p.end().catch(() => undefined)));
     this.pools.clear();
+    await Promise.all([...this.shadows.values()].map((drop) => drop().catch(() => undefined)));
+    this.shadows.clear();
   }
 
   async connectToShadowDb(): Promise<SqlDriverAdapter> {
@@ -154,12 +158,15 @@ export class PgSchemaEngineAdapterFactory implements SqlMigrationAwareDriverAdap
       await admin.end();
       throw toAdapterError(err);
     }
-    return connectPool(this.pools, { ...this.config, database: name }, async () => {
+    const drop = async () => {
+      this.shadows.delete(name);
       try {
         await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       } finally {
         await admin.end();
       }
-    });
+    };
+    this.shadows.set(name, drop);
+    return connectPool(this.pools, { ...this.config, database: name }, drop);
   }
 }
