@@ -1,6 +1,5 @@
 import type { Db } from '../db/db.ts';
 import { HISTORY_TABLE } from '../history/history-table.ts';
-import type { MigrationsFolder } from '../migrations/read-folder.ts';
 import { applyMigration, downTransaction, revertMigration, runBatch, upTransaction } from './run-migration.ts';
 import type { Plan, PlannedStep } from './plan.ts';
 
@@ -21,10 +20,9 @@ const SLOW_MS = 250;
  * transaction), the batch growing while batches stay fast; a slow migration, one that must run outside a
  * transaction, or one that failed in a batch runs alone, so failures are always reported from a single run.
  */
-export async function executeSteps(db: Db, folder: MigrationsFolder, plan: Plan, events: StepEvents): Promise<void> {
+export async function executeSteps(db: Db, plan: Plan, events: StepEvents): Promise<void> {
   const steps = plan.steps;
   const up = plan.direction === 'up';
-  const local = new Map(folder.migrations.map((m) => [m.name, m]));
   const isCommitted = async (names: string[]): Promise<Set<string>> => {
     if (up) {
       const rows = await db.query<{ n: string }>(`SELECT migration_name AS n FROM "${HISTORY_TABLE}" WHERE migration_name = ANY($1) AND finished_at IS NOT NULL AND rolled_back_at IS NULL`, [names]);
@@ -37,7 +35,7 @@ export async function executeSteps(db: Db, folder: MigrationsFolder, plan: Plan,
     const step = steps[i]!;
     events.start(step, i);
     const t = performance.now();
-    if (up) await applyMigration(db, local.get(step.name)!, step.script);
+    if (up) await applyMigration(db, step.migration, step.script);
     else await revertMigration(db, step.name, step.sql, step.script);
     const elapsed = performance.now() - t;
     events.done(step, i, elapsed);
@@ -62,7 +60,10 @@ export async function executeSteps(db: Db, folder: MigrationsFolder, plan: Plan,
       continue;
     }
     batch.forEach((j) => events.start(steps[j]!, j));
-    const txs = batch.map((j) => (up ? upTransaction(local.get(steps[j]!.name)!, steps[j]!.script) : downTransaction(steps[j]!.name, steps[j]!.sql, steps[j]!.script)));
+    const txs = batch.map((j) => {
+      const s = steps[j]!;
+      return up ? upTransaction(s.migration, s.script) : downTransaction(s.name, s.sql, s.script);
+    });
     const t = performance.now();
     const outcome = await runBatch(db, txs, isCommitted);
     const elapsed = performance.now() - t;

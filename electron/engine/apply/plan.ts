@@ -1,5 +1,5 @@
 import { GodwitError } from '../util/errors.ts';
-import type { LocalMigration, MigrationsFolder } from '../migrations/read-folder.ts';
+import { migrationIndex, type LocalMigration, type MigrationsFolder } from '../migrations/read-folder.ts';
 import { prepareScript, type PreparedScript } from '../sql/prepare-script.ts';
 import { APPLICABLE, IN_DATABASE } from '../status/migration-state.ts';
 import type { EnvironmentStatus } from '../status/environment-status.ts';
@@ -9,6 +9,8 @@ export type Direction = 'up' | 'down';
 /** One migration a run will apply or roll back, with the exact script it will send. */
 export interface PlannedStep {
   name: string;
+  /** The folder's migration this step runs (its migration.sql or its down.sql). */
+  migration: LocalMigration;
   file: 'migration.sql' | 'down.sql';
   sql: string;
   script: PreparedScript;
@@ -56,15 +58,13 @@ function localByName(folder: MigrationsFolder): Map<string, LocalMigration> {
 
 /** Pending migrations oldest first, up to and including `to` when given. */
 export function planUpgrade(status: EnvironmentStatus, folder: MigrationsFolder, to?: string): Plan {
+  if (to !== undefined) migrationIndex(folder, to);
   const local = localByName(folder);
-  if (to !== undefined && !local.has(to)) {
-    throw new GodwitError('unknown-migration', `There is no migration named "${to}" in the migrations folder.`);
-  }
   const steps = status.migrations
     .filter((m) => APPLICABLE.has(m.state) && (to === undefined || m.name <= to))
     .map((m): PlannedStep => {
-      const sql = local.get(m.name)!.upSql;
-      return { name: m.name, file: 'migration.sql', sql, script: prepareScript(sql) };
+      const migration = local.get(m.name)!;
+      return { name: m.name, migration, file: 'migration.sql', sql: migration.upSql, script: prepareScript(migration.upSql) };
     });
   const applied = status.migrations.filter((m) => IN_DATABASE.has(m.state) || steps.some((s) => s.name === m.name));
   return {
@@ -107,7 +107,7 @@ export function planRollback(status: EnvironmentStatus, folder: MigrationsFolder
           `Generate one for review with \`godwit down-sql ${m.name}\`, then save it with --write.`,
         );
       }
-      return { name: m.name, file: 'down.sql', sql: migration.downSql, script: prepareScript(migration.downSql) };
+      return { name: m.name, migration, file: 'down.sql', sql: migration.downSql, script: prepareScript(migration.downSql) };
     });
   return {
     environment: status.environment,

@@ -1,6 +1,5 @@
 import { CREATE_HISTORY_TABLE, HISTORY_TABLE, sqlLiteral } from '../history/history-table.ts';
 import type { Plan, PlannedStep } from './plan.ts';
-import { migrationChecksum } from '../migrations/checksum.ts';
 import { downTransaction, FLUSH_SQL, upTransaction } from './run-migration.ts';
 
 const RULE = `-- ${'='.repeat(76)}`;
@@ -31,11 +30,10 @@ export function renderPreview(plan: Plan): string {
     out.push(...header(step, plan.direction));
     const name = sqlLiteral(step.name);
     if (step.script.nonTransactional.length === 0) {
-      const migration = { name: step.name, dir: '', upSql: step.sql, checksum: migrationChecksum(step.sql), downSql: null };
-      const tx = plan.direction === 'up' ? upTransaction(migration, step.script, 'gen_random_uuid()::text') : downTransaction(step.name, step.sql, step.script);
+      const tx = plan.direction === 'up' ? upTransaction(step.migration, step.script, 'gen_random_uuid()::text') : downTransaction(step.name, step.sql, step.script);
       out.push(`${tx.head}${tx.sql.trimEnd()}${tx.tail}`);
     } else if (plan.direction === 'up') {
-      out.push(`INSERT INTO "${HISTORY_TABLE}" ("id", "checksum", "migration_name") VALUES (gen_random_uuid()::text, ${sqlLiteral(migrationChecksum(step.sql))}, ${name});`);
+      out.push(`INSERT INTO "${HISTORY_TABLE}" ("id", "checksum", "migration_name") VALUES (gen_random_uuid()::text, ${sqlLiteral(step.migration.checksum)}, ${name});`);
       out.push(step.sql.trimEnd(), ';');
       out.push(`UPDATE "${HISTORY_TABLE}" SET "finished_at" = clock_timestamp(), "applied_steps_count" = 1 WHERE "migration_name" = ${name} AND "finished_at" IS NULL AND "rolled_back_at" IS NULL;`);
     } else {

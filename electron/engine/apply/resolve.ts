@@ -4,6 +4,7 @@ import { HISTORY_TABLE, ensureHistoryTable, sqlLiteral } from '../history/histor
 import { DEFAULT_LOCK_TIMEOUT_MS, withMigrationLock } from '../lock/advisory-lock.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { readEnvironmentStatus } from '../status/environment-status.ts';
+import { findMigration } from '../migrations/read-folder.ts';
 import { requireConfirmation, type RunContext } from './run-plan.ts';
 
 export type ResolveAs = 'applied' | 'rolled-back';
@@ -26,7 +27,6 @@ export async function resolveMigration(
     await withMigrationLock(ctx.db, opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, async () => {
       const status = await readEnvironmentStatus(ctx.db, ctx.env, ctx.folder);
       const m = status.migrations.find((x) => x.name === name);
-      const local = ctx.folder.migrations.find((x) => x.name === name);
       if (as === 'rolled-back') {
         if (m?.state !== 'failed') {
           throw new GodwitError('not-failed', `Migration ${name} is not failed in ${ctx.env.name} (${m ? m.state : 'unknown'}); only a failed migration can be marked rolled back.`);
@@ -34,7 +34,7 @@ export async function resolveMigration(
         await ctx.db.exec(`UPDATE "${HISTORY_TABLE}" SET "rolled_back_at" = now() WHERE "migration_name" = ${sqlLiteral(name)} AND "finished_at" IS NULL AND "rolled_back_at" IS NULL`);
         return;
       }
-      if (!local) throw new GodwitError('unknown-migration', `There is no migration named "${name}" in the migrations folder.`);
+      const local = findMigration(ctx.folder, name);
       if (m && m.state !== 'failed' && m.state !== 'pending' && m.state !== 'rolled-back') {
         throw new GodwitError('already-applied', `Migration ${name} is already ${m.state} in ${ctx.env.name}.`);
       }

@@ -60,8 +60,7 @@ async function locateFailure(db: Db, name: string, file: File, script: PreparedS
       await db.exec('ROLLBACK').catch(() => undefined);
     }
   }
-  const only = script.statements.length === 1 && at < 0 ? 0 : -1;
-  if (only === 0) return failure(name, file, script, 0, err, true);
+  if (at < 0 && script.statements.length === 1) return failure(name, file, script, 0, err, true);
   // The script ran; the history bookkeeping or COMMIT (deferred constraints) failed.
   const f: StatementFailure = { migration: name, file, statementIndex: 0, line: 1, statement: 'COMMIT', error: info, rolledBack: true };
   return new MigrationFailedError(f);
@@ -156,14 +155,12 @@ export async function flushDurably(db: Db): Promise<void> {
  * row written first, as Prisma does, so a failure leaves a failed row to resolve.
  */
 export async function applyMigration(db: Db, migration: LocalMigration, script: PreparedScript): Promise<void> {
-  const id = randomUUID();
-  const insert = `INSERT INTO "${HISTORY_TABLE}" ("id", "checksum", "migration_name") VALUES (${sqlLiteral(id)}, ${sqlLiteral(migration.checksum)}, ${sqlLiteral(migration.name)})`;
-  const finish = `UPDATE "${HISTORY_TABLE}" SET "finished_at" = clock_timestamp(), "applied_steps_count" = 1 WHERE "id" = ${sqlLiteral(id)}`;
   if (script.nonTransactional.length === 0) {
     await runTransaction(db, upTransaction(migration, script));
     return;
   }
-  await db.exec(insert);
+  const id = randomUUID();
+  await db.exec(`INSERT INTO "${HISTORY_TABLE}" ("id", "checksum", "migration_name") VALUES (${sqlLiteral(id)}, ${sqlLiteral(migration.checksum)}, ${sqlLiteral(migration.name)})`);
   try {
     await runStatements(db, migration.name, 'migration.sql', script);
   } catch (err) {
@@ -171,16 +168,15 @@ export async function applyMigration(db: Db, migration: LocalMigration, script: 
     await db.exec(`UPDATE "${HISTORY_TABLE}" SET "logs" = ${sqlLiteral(logs)} WHERE "id" = ${sqlLiteral(id)}`).catch(() => undefined);
     throw err;
   }
-  await db.exec(finish);
+  await db.exec(`UPDATE "${HISTORY_TABLE}" SET "finished_at" = clock_timestamp(), "applied_steps_count" = 1 WHERE "id" = ${sqlLiteral(id)}`);
 }
 
 /** Rolls one migration back: its down.sql and the deletion of its rows, in one transaction when possible. */
 export async function revertMigration(db: Db, name: string, downSql: string, script: PreparedScript): Promise<void> {
-  const forget = `DELETE FROM "${HISTORY_TABLE}" WHERE "migration_name" = ${sqlLiteral(name)}`;
   if (script.nonTransactional.length === 0) {
     await runTransaction(db, downTransaction(name, downSql, script));
     return;
   }
   await runStatements(db, name, 'down.sql', script);
-  await db.exec(forget);
+  await db.exec(`DELETE FROM "${HISTORY_TABLE}" WHERE "migration_name" = ${sqlLiteral(name)}`);
 }

@@ -79,7 +79,7 @@ async function runPlan(
       const base = (name: string, i: number) => ({ environment: ctx.env.name, direction: p.direction, name, index: i + 1, total: p.steps.length });
       let current: { name: string; index: number } | undefined;
       try {
-        await executeSteps(ctx.db, ctx.folder, p, {
+        await executeSteps(ctx.db, p, {
           start: (step, i) => {
             current = { name: step.name, index: i };
             opts.onProgress?.({ type: 'start', ...base(step.name, i) });

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Db } from '../db/db.ts';
 import type { Project } from '../project/load-project.ts';
-import type { MigrationsFolder } from '../migrations/read-folder.ts';
+import { migrationIndex, type MigrationsFolder } from '../migrations/read-folder.ts';
 import { GodwitError } from '../util/errors.ts';
 import { migrationList, projectFilter, withSchemaEngine } from '../schema-engine/engine-session.ts';
 import { isEmptyScript } from '../status/detect-drift.ts';
@@ -19,8 +19,7 @@ export interface GeneratedDownSql {
  * databases. Data changes (backfills) are not reversible this way; the header says so, for the reviewer.
  */
 export async function generateDownSql(db: Db, project: Project, folder: MigrationsFolder, name: string, opts: { write?: boolean; overwrite?: boolean } = {}): Promise<GeneratedDownSql> {
-  const index = folder.migrations.findIndex((m) => m.name === name);
-  if (index === -1) throw new GodwitError('unknown-migration', `There is no migration named "${name}" in the migrations folder.`);
+  const index = migrationIndex(folder, name);
   const migration = folder.migrations[index]!;
   const path = join(migration.dir, 'down.sql');
   if (opts.write && migration.downSql !== null && !opts.overwrite) {

@@ -36,6 +36,17 @@ async function readOptional(path: string): Promise<string | null> {
   }
 }
 
+/** The position of a migration in the folder; an unknown name is the user's error, said the same way everywhere. */
+export function migrationIndex(folder: MigrationsFolder, name: string): number {
+  const index = folder.migrations.findIndex((m) => m.name === name);
+  if (index === -1) throw new GodwitError('unknown-migration', `There is no migration named "${name}" in the migrations folder.`);
+  return index;
+}
+
+export function findMigration(folder: MigrationsFolder, name: string): LocalMigration {
+  return folder.migrations[migrationIndex(folder, name)]!;
+}
+
 /** The provider a lock file names, e.g. "postgresql". */
 export function lockfileProvider(content: string): string | null {
   return /^\s*provider\s*=\s*"([^"]+)"/m.exec(content)?.[1] ?? null;

@@ -10,6 +10,7 @@ import { connectPostgres } from '../db/connect-postgres.ts';
 import { removeEnvironment, saveEnvironment } from '../project/environment-config.ts';
 import { writeMigrationPair } from '../create/new-migration.ts';
 import { prepareScript } from '../sql/prepare-script.ts';
+import { findMigration } from '../migrations/read-folder.ts';
 import { loadSqlParser } from '../sql/split-statements.ts';
 import { EnvironmentPool } from './environment-pool.ts';
 import { MemorySecretStore, secretKey, withPassword, type SecretStore } from './secret-store.ts';
@@ -149,8 +150,7 @@ export class GodwitService {
       return { a, b, differences: compareSchemas(snapA, snapB) };
     },
     'migrations/detail': async ({ name }) => {
-      const m = this.project().folder.migrations.find((x) => x.name === name);
-      if (!m) throw new GodwitError('unknown-migration', `There is no migration named "${name}" in the migrations folder.`);
+      const m = findMigration(this.project().folder, name);
       await loadSqlParser();
       const up = prepareScript(m.upSql);
       return {

@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { environmentStatus, openProject, resolveMigration, upgrade, type GodwitError } from '../index.ts';
 import { createTestDatabase, sqlOn, type TestDatabase } from '../testing/test-database.ts';
-import { copyDemoProject, type TempProject } from '../testing/temp-project.ts';
+import type { TempProject } from '../testing/temp-project.ts';
 import { DEMO_COUNT, DEMO_HEAD, onEnv, projectOn, useDatabaseAndProject } from '../testing/fixtures.ts';
 import { DEMO_PROJECT_DIR } from '../demo/open-demo.ts';
 
