@@ -184,6 +184,9 @@ describe('godwit CLI errors: one line, exit 2, no stack, no password', () => {
     expectOneLine(await runGodwit(['status', '--url', 'postgresql://postgres:hunter2@127.0.0.1/godwit_no_such_db']), /Database "godwit_no_such_db" does not exist/);
     expectOneLine(await runGodwit(['status', '--project', scratch]), /is not a Prisma project/);
     expectOneLine(await runGodwit(['status', '--bogus']), /unknown option '--bogus'/);
+    expectOneLine(await runGodwit(['sql', '--down', '--steps', '0', '--url', db.url]), /--steps takes a positive whole number, not "0"/);
+    expectOneLine(await runGodwit(['sql', '--down', '--steps', '1', '--base', '--url', db.url]), /Choose one of --steps, --to and --base/);
+    expectOneLine(await runGodwit(['up', '--lock-timeout', 'soon', '--yes', '--url', db.url]), /--lock-timeout takes seconds, not "soon"/);
   });
 
   it('gives up within 10 seconds on a host that accepts the connection but never answers', async () => {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { openProject, selectEnvironments, type Environment, type OpenProject } from '../engine/index.ts';
+import { GodwitError, openProject, selectEnvironments, type Environment, type OpenProject, type PreviewRequest } from '../engine/index.ts';
 
 /** Options every command takes, given before or after the command name. */
 export interface CommonOptions {
@@ -46,6 +46,22 @@ export function environmentsFromOptions(open: OpenProject, opts: CommonOptions, 
 export function lockTimeoutMs(opts: CommonOptions): number | undefined {
   if (opts.lockTimeout === undefined) return undefined;
   const seconds = Number(opts.lockTimeout);
-  if (!Number.isFinite(seconds) || seconds < 0) throw new Error(`--lock-timeout takes seconds, not "${opts.lockTimeout}".`);
+  if (!Number.isFinite(seconds) || seconds < 0) throw new GodwitError('bad-options', `--lock-timeout takes seconds, not "${opts.lockTimeout}".`);
   return seconds * 1000;
+}
+
+/** A flag's value as a positive whole number (undefined when the flag was not given). */
+export function positiveInteger(value: string | undefined, flag: string, code = 'bad-options'): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new GodwitError(code, `${flag} takes a positive whole number, not "${value}".`);
+  return n;
+}
+
+/** The target of `up`/`down` (and `sql [--down]`) from --to, --steps and --base. */
+export function moveRequest(direction: 'up' | 'down', o: { to?: string; steps?: string; base?: boolean }): PreviewRequest {
+  if (direction === 'up') return { direction, to: o.to };
+  const chosen = [o.steps !== undefined, o.to !== undefined, o.base === true].filter(Boolean).length;
+  if (chosen > 1) throw new GodwitError('bad-options', 'Choose one of --steps, --to and --base.');
+  return { direction, steps: positiveInteger(o.steps, '--steps', 'bad-steps'), to: o.to, base: o.base };
 }

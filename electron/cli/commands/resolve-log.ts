@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { readAudit, resolveMigration, withEnvironment, type AuditEntry } from '../../engine/index.ts';
 import { GodwitError } from '../../engine/util/errors.ts';
-import { environmentsFromOptions, lockTimeoutMs, optionsOf, projectFromOptions, withCommonOptions } from '../context.ts';
+import { environmentsFromOptions, lockTimeoutMs, optionsOf, positiveInteger, projectFromOptions, withCommonOptions } from '../context.ts';
 import { confirmChange } from '../confirm.ts';
 import { bold, formatMs, formatTime, printJson, red, say, table } from '../output.ts';
 
@@ -42,8 +42,7 @@ Examples:
   $ godwit log --all --json`)
     .action(async (_o, cmd: Command) => {
       const opts = optionsOf<{ limit?: string }>(cmd);
-      const limit = opts.limit === undefined ? 50 : Number(opts.limit);
-      if (!Number.isInteger(limit) || limit < 1) throw new GodwitError('bad-options', `--limit takes a positive whole number, not "${opts.limit}".`);
+      const limit = positiveInteger(opts.limit, '--limit') ?? 50;
       const open = await projectFromOptions(opts);
       const entries: AuditEntry[] = [];
       for (const env of environmentsFromOptions(open, opts, true)) {

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { previewSql, withEnvironment } from '../../engine/index.ts';
 import { GodwitError } from '../../engine/util/errors.ts';
-import { environmentsFromOptions, optionsOf, projectFromOptions, withCommonOptions } from '../context.ts';
-import { printJson, say } from '../output.ts';
+import { environmentsFromOptions, moveRequest, optionsOf, projectFromOptions, withCommonOptions } from '../context.ts';
+import { printJson } from '../output.ts';
 
 export function registerSql(program: Command): void {
   withCommonOptions(program.command('sql'))
@@ -25,13 +25,10 @@ Examples:
     .action(async (_o, cmd: Command) => {
       const opts = optionsOf<{ down?: boolean; to?: string; steps?: string; base?: boolean }>(cmd);
       if (!opts.down && (opts.steps !== undefined || opts.base)) throw new GodwitError('bad-options', '--steps and --base go with --down.');
-      const steps = opts.steps === undefined ? undefined : Number(opts.steps);
-      if (steps !== undefined && (!Number.isInteger(steps) || steps < 1)) throw new GodwitError('bad-steps', `--steps takes a positive whole number, not "${opts.steps}".`);
+      const req = moveRequest(opts.down ? 'down' : 'up', opts);
       const open = await projectFromOptions(opts);
       const [env] = environmentsFromOptions(open, opts);
-      const { plan, sql } = await withEnvironment(env!, (db) =>
-        previewSql(open, env!, db, opts.down ? { direction: 'down', steps, to: opts.to, base: opts.base } : { direction: 'up', to: opts.to }),
-      );
+      const { plan, sql } = await withEnvironment(env!, (db) => previewSql(open, env!, db, req));
       if (opts.json) {
         printJson({
           environment: plan.environment,
@@ -41,6 +38,5 @@ Examples:
           sql,
         });
       } else process.stdout.write(sql);
-      void say;
     });
 }

@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
-import { MigrationFailedError, planFor, rollback, upgrade, withEnvironment, type Plan, type PreviewRequest } from '../../engine/index.ts';
-import { environmentsFromOptions, lockTimeoutMs, optionsOf, projectFromOptions, withCommonOptions, type CommonOptions } from '../context.ts';
+import { MigrationFailedError, planFor, rollback, upgrade, withEnvironment, type Plan } from '../../engine/index.ts';
+import { environmentsFromOptions, lockTimeoutMs, moveRequest, optionsOf, projectFromOptions, withCommonOptions, type CommonOptions } from '../context.ts';
 import { confirmChange } from '../confirm.ts';
 import { describeFailure, printProgress, reportJson } from '../progress.ts';
 import { bold, cyan, note, printJson, say, yellow } from '../output.ts';
-import { GodwitError } from '../../engine/util/errors.ts';
 
 interface MoveOptions extends CommonOptions {
   to?: string;
@@ -12,20 +11,9 @@ interface MoveOptions extends CommonOptions {
   base?: boolean;
 }
 
-function request(direction: 'up' | 'down', o: MoveOptions): PreviewRequest {
-  if (direction === 'up') return { direction, to: o.to };
-  const chosen = [o.steps !== undefined, o.to !== undefined, o.base === true].filter(Boolean).length;
-  if (chosen > 1) throw new GodwitError('bad-options', 'Choose one of --steps, --to and --base.');
-  const steps = o.steps === undefined ? undefined : Number(o.steps);
-  if (steps !== undefined && (!Number.isInteger(steps) || steps < 1)) {
-    throw new GodwitError('bad-steps', `--steps takes a positive whole number, not "${o.steps}".`);
-  }
-  return { direction, steps, to: o.to, base: o.base };
-}
-
 async function move(direction: 'up' | 'down', cmd: Command): Promise<void> {
   const opts = optionsOf<MoveOptions>(cmd);
-  const req = request(direction, opts);
+  const req = moveRequest(direction, opts);
   const open = await projectFromOptions(opts);
   const [env] = environmentsFromOptions(open, opts);
   const verb = direction === 'up' ? 'apply' : 'roll back';
