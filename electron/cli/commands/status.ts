@@ -55,22 +55,17 @@ Examples:
       const open = await projectFromOptions(opts);
       // Environments are read side by side; one that cannot be read does not hide the others.
       const envs = environmentsFromOptions(open, opts, true);
-      if (envs.length === 1) {
-        // One environment: its error is the command's error (one line on stderr, exit 2).
-        const status = await withEnvironment(envs[0]!, (db) => environmentStatus(open, envs[0]!, db, { drift: opts.drift === true }));
-        if (opts.json) printJson([status]);
-        else say(render(status));
-        if (needsAttention(status)) process.exitCode = 1;
-        return;
-      }
       const results = await Promise.all(
         envs.map((env) => withEnvironment(env, (db) => environmentStatus(open, env, db, { drift: opts.drift === true })).then(
           (status) => ({ status }),
-          (err: unknown) => ({ env: env.name, location: env.display, error: describeError(err) }),
+          (err: unknown) => ({ env: env.name, location: env.display, err, error: describeError(err) }),
         )),
       );
+      // With one environment, its error is the command's error (one line on stderr, exit 2).
+      const only = results[0];
+      if (results.length === 1 && only && 'err' in only) throw only.err;
       const statuses = results.flatMap((r) => ('status' in r ? [r.status] : []));
-      const failed = results.flatMap((r) => ('error' in r ? [r] : []));
+      const failed = results.flatMap((r) => ('err' in r ? [r] : []));
       if (opts.json) printJson(results.map((r) => ('status' in r ? r.status : { environment: r.env, location: r.location, error: r.error })));
       else say(results.map((r) => ('status' in r ? render(r.status) : `${bold(r.env)}  ${dim(r.location)}\n  ${red(`cannot read: ${r.error}`)}`)).join('\n\n'));
       for (const f of failed) note(`${red('Error:')} ${f.env}: ${f.error}`);
