@@ -4,8 +4,7 @@ import type { Db } from '../db/db.ts';
 import type { Project } from '../project/load-project.ts';
 import { LOCKFILE, type MigrationsFolder } from '../migrations/read-folder.ts';
 import { GodwitError } from '../util/errors.ts';
-import { migrationList, projectFilter, withSchemaEngine } from '../schema-engine/engine-session.ts';
-import { isEmptyScript } from '../status/detect-drift.ts';
+import { isEmptyScript, migrationList, projectFilter, withSchemaEngine } from '../schema-engine/engine-session.ts';
 
 export interface NewMigration {
   name: string;

@@ -62,3 +62,10 @@ export function migrationList(project: Project, folder: MigrationsFolder, migrat
     })),
   };
 }
+
+const EMPTY_SCRIPT = /^\s*(--[^\n]*\n?\s*)*$/;
+
+/** True when a diff script holds no statements (the engine prints "-- This is an empty migration." then). */
+export function isEmptyScript(sql: string | null | undefined): boolean {
+  return !sql || EMPTY_SCRIPT.test(sql);
+}

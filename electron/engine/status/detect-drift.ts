@@ -1,16 +1,9 @@
 import type { Db } from '../db/db.ts';
 import type { Project } from '../project/load-project.ts';
 import type { MigrationsFolder } from '../migrations/read-folder.ts';
-import { migrationList, projectFilter, withSchemaEngine } from '../schema-engine/engine-session.ts';
+import { isEmptyScript, migrationList, projectFilter, withSchemaEngine } from '../schema-engine/engine-session.ts';
 import { IN_DATABASE, type MigrationStatus } from './migration-state.ts';
 import type { DriftReport } from './environment-status.ts';
-
-const EMPTY_SCRIPT = /^\s*(--[^\n]*\n?\s*)*$/;
-
-/** True when a diff script holds no statements (the engine prints "-- This is an empty migration." then). */
-export function isEmptyScript(sql: string | null | undefined): boolean {
-  return !sql || EMPTY_SCRIPT.test(sql);
-}
 
 /**
  * Replays the environment's applied local migrations on a shadow database and diffs that with the live schema.
