@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { GodwitError } from '../util/errors.ts';
-import { displayUrl } from '../util/redact.ts';
+import { displayUrl, redactUrl } from '../util/redact.ts';
 import { godwitDataDir } from '../util/data-dir.ts';
 import { clientConfigFromUrl, connectPostgres } from '../db/connect-postgres.ts';
 import { connectPglite } from '../db/connect-pglite.ts';
@@ -40,6 +40,19 @@ function resolveUrl(value: string, what: string): string {
   return resolved;
 }
 
+/** Refuses a URL pg cannot read, naming the environment; the hint holds no `user:password@` for redaction to mask. */
+function checkUrl(url: string, what: string): void {
+  try {
+    clientConfigFromUrl(url);
+  } catch {
+    throw new GodwitError(
+      'bad-url',
+      `${what}: cannot parse the database URL ${redactUrl(url)}.`,
+      'Expected postgresql://user@host:port/database (port 1-65535); a password goes in an env: variable or the app\'s password field.',
+    );
+  }
+}
+
 export function resolveEnvironment(project: Project, cfg: EnvironmentConfig): Environment {
   if (cfg.url.startsWith('embedded:')) {
     const name = cfg.url.slice('embedded:'.length);
@@ -49,11 +62,59 @@ export function resolveEnvironment(project: Project, cfg: EnvironmentConfig): En
     return { name: cfg.name, protected: cfg.protected, display: cfg.url, target: { kind: 'embedded', name, dataDir: embeddedDataDir(project.dir, name) } };
   }
   const url = resolveUrl(cfg.url, `Environment "${cfg.name}"`);
-  clientConfigFromUrl(url); // refuses an unparsable url now, with the environment's name in view
+  checkUrl(url, `Environment "${cfg.name}"`); // now, with the environment's name in view
   const shadow = cfg.shadowDatabaseUrl ? resolveUrl(cfg.shadowDatabaseUrl, `Environment "${cfg.name}" shadowDatabaseUrl`) : undefined;
-  if (shadow) clientConfigFromUrl(shadow);
+  if (shadow) checkUrl(shadow, `Environment "${cfg.name}" shadowDatabaseUrl`);
   return { name: cfg.name, protected: cfg.protected, display: displayUrl(url), target: { kind: 'postgres', url, shadowDatabaseUrl: shadow } };
 }
+
+/** Where an environment's database is, as pg would connect: loopback names count as one host. */
+function databaseIdentity(url: string): string | null {
+  try {
+    const c = clientConfigFromUrl(url);
+    const host = (c.host ?? 'localhost').toLowerCase();
+    const loopback = ['localhost', '127.0.0.1', '::1', '[::1]'].includes(host) || host.startsWith('/');
+    const user = c.user ?? process.env.PGUSER ?? process.env.USER ?? '';
+    return `${loopback ? 'loopback' : host}:${c.port ?? 5432}/${c.database ?? user}`;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The configuration of the ad-hoc environment `--url` creates. A URL that reaches the same host, port and database as
+ * a protected environment of the project IS that environment: it takes its name and its protection, so
+ * `--url <prod's url>` needs `--confirm <prod>` as `--env prod` does.
+ */
+export function adhocEnvironmentConfig(project: Project, url: string): EnvironmentConfig {
+  const adhoc: EnvironmentConfig = { name: ADHOC_ENV, url, protected: false };
+  if (url.startsWith('embedded:')) {
+    const same = project.environments.find((e) => e.protected && e.url === url);
+    return same ? { ...adhoc, name: same.name, protected: true } : adhoc;
+  }
+  let target: string | null;
+  try {
+    target = databaseIdentity(resolveUrl(url, '--url'));
+  } catch {
+    return adhoc; // resolveEnvironment reports the problem
+  }
+  for (const cfg of project.environments) {
+    if (!cfg.protected || cfg.url.startsWith('embedded:')) continue;
+    let theirs: string | null = null;
+    try {
+      theirs = databaseIdentity(resolveUrl(cfg.url, cfg.name));
+    } catch {
+      continue; // an unset variable: nothing to compare with
+    }
+    if (target !== null && theirs === target) return { ...adhoc, name: cfg.name, protected: true };
+  }
+  return adhoc;
+}
+
+/** One selected environment: resolved, or the reason it could not be (its URL), so the others still show. */
+export type EnvironmentOutcome =
+  | { name: string; protected: boolean; location: string; env: Environment; error?: undefined }
+  | { name: string; protected: boolean; location: string; env?: undefined; error: GodwitError };
 
 export interface EnvironmentSelection {
   env?: string[] | undefined;
@@ -61,14 +122,9 @@ export interface EnvironmentSelection {
   url?: string | undefined;
 }
 
-/**
- * The environments a command acts on: `--url` (ad hoc), `--env` names, `--all`, or else the default — every
- * environment when `manyByDefault`, otherwise `dev` (or the only one).
- */
-export function selectEnvironments(project: Project, sel: EnvironmentSelection, manyByDefault = false): Environment[] {
-  if (sel.url) {
-    return [resolveEnvironment(project, { name: ADHOC_ENV, url: sel.url, protected: false })];
-  }
+/** The configured environments a selection names (not yet resolved); unknown names and empty projects throw. */
+function selectedConfigs(project: Project, sel: EnvironmentSelection, manyByDefault: boolean): EnvironmentConfig[] {
+  if (sel.url !== undefined) return [adhocEnvironmentConfig(project, sel.url)];
   const known = project.environments;
   const names = known.map((e) => e.name);
   if (known.length === 0) {
@@ -82,15 +138,43 @@ export function selectEnvironments(project: Project, sel: EnvironmentSelection, 
     return sel.env.map((name) => {
       const cfg = known.find((e) => e.name === name);
       if (!cfg) throw new GodwitError('unknown-environment', `Unknown environment "${name}". Known: ${names.join(', ')}.`);
-      return resolveEnvironment(project, cfg);
+      return cfg;
     });
   }
-  if (sel.all || manyByDefault) return known.map((cfg) => resolveEnvironment(project, cfg));
+  if (sel.all || manyByDefault) return known;
   const fallback = known.find((e) => e.name === 'dev') ?? (known.length === 1 ? known[0] : undefined);
   if (!fallback) {
     throw new GodwitError('ambiguous-environment', `Choose an environment with --env (${names.join(', ')}).`);
   }
-  return [resolveEnvironment(project, fallback)];
+  return [fallback];
+}
+
+/**
+ * The environments a command acts on, each resolved on its own: one whose URL cannot be resolved (unset variable,
+ * unparsable URL) is reported with its name and a redacted location, and does not hide the others.
+ */
+export function settleEnvironments(project: Project, sel: EnvironmentSelection, manyByDefault = false): EnvironmentOutcome[] {
+  return selectedConfigs(project, sel, manyByDefault).map((cfg): EnvironmentOutcome => {
+    const base = { name: cfg.name, protected: cfg.protected };
+    try {
+      const env = resolveEnvironment(project, cfg);
+      return { ...base, location: env.display, env };
+    } catch (err) {
+      const error = err instanceof GodwitError ? err : new GodwitError('bad-url', `Environment "${cfg.name}": ${(err as Error).message}`);
+      return { ...base, location: redactUrl(cfg.url), error };
+    }
+  });
+}
+
+/**
+ * The environments a command acts on: `--url` (ad hoc), `--env` names, `--all`, or else the default — every
+ * environment when `manyByDefault`, otherwise `dev` (or the only one). The first that cannot be resolved throws.
+ */
+export function selectEnvironments(project: Project, sel: EnvironmentSelection, manyByDefault = false): Environment[] {
+  return settleEnvironments(project, sel, manyByDefault).map((o) => {
+    if (o.error) throw o.error;
+    return o.env;
+  });
 }
 
 /** Opens one session on the environment's database. */

@@ -3,6 +3,8 @@ import { dirname, join, resolve } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { GodwitError } from '../util/errors.ts';
 import { readGodwitJson, type EnvironmentConfig } from './environment-config.ts';
+import { schemaUrls, withoutSchemaUrls, type SchemaUrls } from './schema-datasource.ts';
+import { withGodwitModules } from './config-modules.ts';
 
 const CONFIG_NAMES = ['prisma.config.ts', 'prisma.config.mts', 'prisma.config.cts', 'prisma.config.js', 'prisma.config.mjs', 'prisma.config.cjs'];
 
@@ -17,6 +19,7 @@ export interface Project {
   dir: string;
   configPath: string | null;
   schemaPath: string;
+  /** As the schema engine takes them: without Prisma 6's datasource urls (see schema-datasource.ts). */
   schemaFiles: SchemaFile[];
   migrationsDir: string;
   /** Prisma's `migrations.initShadowDb`, run on every shadow database before replaying. */
@@ -70,10 +73,10 @@ export async function loadProject(dirArg: string): Promise<Project> {
   let shadowDbInitScript = '';
   let externalTables: string[] = [];
   let externalEnums: string[] = [];
-  let datasourceUrl: string | undefined;
+  let configUrls: SchemaUrls = {};
   if (configPath) {
     const { loadConfigFromFile } = await import('@prisma/config');
-    const loaded = await loadConfigFromFile({ configFile: configPath, configRoot: dir });
+    const loaded = await withGodwitModules(dir, () => loadConfigFromFile({ configFile: configPath, configRoot: dir }));
     if (loaded.error) {
       const cause = 'error' in loaded.error ? `: ${loaded.error.error.message.split('\n')[0]}` : '';
       throw new GodwitError('bad-prisma-config', `Cannot load ${configPath} (${loaded.error._tag})${cause}`);
@@ -85,7 +88,7 @@ export async function loadProject(dirArg: string): Promise<Project> {
     shadowDbInitScript = cfg.migrations?.initShadowDb ?? '';
     externalTables = cfg.tables?.external ?? [];
     externalEnums = cfg.enums?.external ?? [];
-    datasourceUrl = cfg.datasource?.url;
+    configUrls = { url: cfg.datasource?.url, shadowDatabaseUrl: cfg.datasource?.shadowDatabaseUrl };
   } else if (!(await exists(schemaPath))) {
     throw new GodwitError(
       'not-a-project',
@@ -94,13 +97,15 @@ export async function loadProject(dirArg: string): Promise<Project> {
     );
   }
   const schemaFiles = await readSchemaFiles(schemaPath);
+  const fromSchema = schemaUrls(schemaFiles.map((f) => f.content));
+  for (const f of schemaFiles) f.content = withoutSchemaUrls(f.content);
   const provider = schemaProvider(schemaFiles);
   if (provider && provider !== 'postgresql' && provider !== 'postgres') {
     throw new GodwitError('wrong-provider', `The Prisma schema uses provider "${provider}"; Godwit manages PostgreSQL.`);
   }
   migrationsDir ??= join((await stat(schemaPath)).isDirectory() ? schemaPath : dirname(schemaPath), 'migrations');
 
-  const environments = (await readGodwitJson(dir)) ?? defaultEnvironments(datasourceUrl, configPath);
+  const environments = (await readGodwitJson(dir)) ?? defaultEnvironments(configUrls, fromSchema, configPath);
   return {
     dir,
     configPath,
@@ -114,9 +119,18 @@ export async function loadProject(dirArg: string): Promise<Project> {
   };
 }
 
-/** Without godwit.json the project has one environment, `dev`, from the Prisma config's datasource url. */
-function defaultEnvironments(url: string | undefined, configPath: string | null): EnvironmentConfig[] {
-  if (url) return [{ name: 'dev', url, protected: false }];
-  if (!configPath && process.env.DATABASE_URL) return [{ name: 'dev', url: 'env:DATABASE_URL', protected: false }];
-  return [];
+/**
+ * Without godwit.json the project has one environment, `dev`: the Prisma config's datasource, else the schema's
+ * (Prisma 6; `directUrl` first, as Prisma Migrate uses it), else `$DATABASE_URL` for a project without a config.
+ */
+function defaultEnvironments(config: SchemaUrls, schema: SchemaUrls, configPath: string | null): EnvironmentConfig[] {
+  const url = config.url ?? usable(schema.directUrl) ?? schema.url ?? (!configPath && process.env.DATABASE_URL ? 'env:DATABASE_URL' : undefined);
+  if (!url) return [];
+  const shadowDatabaseUrl = config.url ? config.shadowDatabaseUrl : (usable(schema.shadowDatabaseUrl) ?? config.shadowDatabaseUrl);
+  return [{ name: 'dev', url, protected: false, ...(shadowDatabaseUrl ? { shadowDatabaseUrl } : {}) }];
+}
+
+/** An optional schema url is skipped when its variable is unset, as Prisma only reads it when it needs it. */
+function usable(url: string | undefined): string | undefined {
+  return url?.startsWith('env:') && !process.env[url.slice(4)] ? undefined : url;
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { bindMigrationAwareSqlAdapterFactory, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { bindMigrationAwareSqlAdapterFactory, ColumnTypeEnum, type SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import { createTestDatabase, databasesLike, sqlOn, type TestDatabase } from '../testing/test-database.ts';
 import { clientConfigFromUrl } from '../db/connect-postgres.ts';
 import { PgSchemaEngineAdapterFactory, SHADOW_PREFIX } from './pg-adapter-factory.ts';
@@ -18,7 +18,7 @@ INSERT INTO t VALUES (3);`;
 
 /** Asks the engine to describe the live schema (what drift detection and introspection do). */
 async function describeLiveSchema(factory: SqlMigrationAwareDriverAdapterFactory): Promise<string | null> {
-  const wasm = await loadSchemaEngineWasm();
+  const wasm = (await loadSchemaEngineWasm()).module;
   const engine = await wasm.SchemaEngine.new({ datamodels: [['schema.prisma', SCHEMA]] }, () => undefined, bindMigrationAwareSqlAdapterFactory(factory));
   try {
     const r = await engine.diff({
@@ -48,6 +48,21 @@ describe('PostgreSQL adapter factory (cures for @prisma/adapter-pg defects)', ()
       expect(await describeLiveSchema(ours)).toContain('CREATE TABLE "public"."things"');
     } finally {
       await ours.close();
+    }
+  });
+
+  it('defect 1, second half: a "char" field reaches the engine as Character, inside transactions too', async () => {
+    const factory = new PgSchemaEngineAdapterFactory(clientConfigFromUrl(db.url));
+    try {
+      const adapter = await factory.connect();
+      const query = { sql: `SELECT 'c'::"char" AS contype, 'x'::text AS t`, args: [], argTypes: [] };
+      expect((await adapter.queryRaw(query)).columnTypes).toEqual([ColumnTypeEnum.Character, ColumnTypeEnum.Text]);
+      const tx = await adapter.startTransaction();
+      expect((await tx.queryRaw(query)).columnTypes).toEqual([ColumnTypeEnum.Character, ColumnTypeEnum.Text]);
+      await tx.rollback();
+      await adapter.dispose();
+    } finally {
+      await factory.close();
     }
   });
 
@@ -87,6 +102,23 @@ describe('PostgreSQL adapter factory (cures for @prisma/adapter-pg defects)', ()
     expect(await databasesLike(OURS)).toEqual(before);
   });
 
+  it('closing the session waits for a shadow still being created, then drops it', async () => {
+    const factory = new PgSchemaEngineAdapterFactory(clientConfigFromUrl(db.url));
+    const before = await databasesLike(OURS);
+    const creating = factory.connectToShadowDb().catch(() => undefined); // in flight when an engine fails
+    await factory.close();
+    await creating;
+    expect(await databasesLike(OURS)).toEqual(before);
+  });
+
+  it('closing the session ends a transaction the engine left open instead of waiting for it forever', async () => {
+    const factory = new PgSchemaEngineAdapterFactory(clientConfigFromUrl(db.url));
+    const adapter = await factory.connect();
+    await adapter.startTransaction(); // never committed: the engine failed mid-call
+    const closed = await Promise.race([factory.close().then(() => 'closed'), new Promise((r) => setTimeout(() => r('hung'), 5000))]);
+    expect(closed).toBe('closed');
+  });
+
   it('uses and resets a configured shadow database instead of creating one', async () => {
     const shadowDb = await createTestDatabase('godwit_test_shadow');
     try {
@@ -113,6 +145,20 @@ describe('PGlite adapter factory', () => {
     const pglite = await PGlite.create();
     const ours = await new PgliteSchemaEngineAdapterFactory(pglite).connect();
     await expect(ours.executeScript(failing)).rejects.toThrow(/does_not_exist/);
+    await pglite.close();
+  });
+
+  it('closing the session ends a transaction the engine left open, so the shared database is usable again', async () => {
+    const pglite = await PGlite.create();
+    const factory = new PgliteSchemaEngineAdapterFactory(pglite);
+    const tx = await (await factory.connect()).startTransaction();
+    await tx.executeRaw({ sql: 'CREATE TABLE inside_tx (id int)', args: [], argTypes: [] });
+    await factory.close(); // as after an engine that failed mid-call
+    const seen = await Promise.race([
+      pglite.query<{ t: string | null }>("SELECT to_regclass('inside_tx')::text AS t"),
+      new Promise((resolve) => setTimeout(() => resolve('still locked'), 5000)),
+    ]);
+    expect(seen).toMatchObject({ rows: [{ t: null }] });
     await pglite.close();
   });
 

@@ -3,44 +3,37 @@ import type { MigrationList, SchemaEngine, SchemaFilter } from '@prisma/schema-e
 import type { Db } from '../db/db.ts';
 import type { Project } from '../project/load-project.ts';
 import type { LocalMigration, MigrationsFolder } from '../migrations/read-folder.ts';
-import { GodwitError } from '../util/errors.ts';
-import { lastEnginePanic, loadSchemaEngineWasm } from './load-wasm.ts';
+import { loadSchemaEngineWasm } from './load-wasm.ts';
+import { engineError } from './engine-error.ts';
 
 export type { SchemaEngine };
 
 /**
  * Runs `fn` with Prisma's schema engine (WebAssembly, in-process) connected to `db` through our adapter factory.
- * The engine is freed afterwards; shadow databases it created are dropped by the factory.
+ * The engine is freed afterwards and everything the factory opened (pools, shadow databases) is closed. A panic
+ * inside the engine ends the call with one line; the instance is discarded and the next call loads a fresh one.
  */
 export async function withSchemaEngine<T>(db: Db, project: Project, fn: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   const wasm = await loadSchemaEngineWasm();
   const datamodels = project.schemaFiles.map((f) => [f.path, f.content] as [string, string]);
   const raw = db.schemaEngineAdapter();
   const factory = bindMigrationAwareSqlAdapterFactory(raw);
-  let engine: SchemaEngine;
+  // The engine's own timers are unref'd (see load-wasm.ts); this keeps the process alive while it works.
+  const keepAlive = setInterval(() => undefined, 1 << 30);
+  let engine: SchemaEngine | undefined;
   try {
-    engine = await wasm.SchemaEngine.new({ datamodels: datamodels.length ? datamodels : undefined }, () => undefined, factory);
+    engine = await Promise.race([
+      wasm.module.SchemaEngine.new({ datamodels: datamodels.length ? datamodels : undefined }, () => undefined, factory),
+      wasm.failed,
+    ]);
+    return await Promise.race([fn(engine), wasm.failed]);
   } catch (err) {
-    await raw.close?.();
-    throw engineError(err, 'start Prisma\'s schema engine');
-  }
-  try {
-    return await fn(engine);
-  } catch (err) {
-    throw engineError(err, 'run Prisma\'s schema engine');
+    throw engineError(wasm.broken ? await wasm.failed.catch((e: unknown) => e) : err, engine ? 'run Prisma\'s schema engine' : 'start Prisma\'s schema engine');
   } finally {
-    engine.free();
+    clearInterval(keepAlive);
+    if (engine && !wasm.broken) engine.free();
     await raw.close?.();
   }
-}
-
-/** Schema engine errors arrive as objects or strings with Rust details; keep the first meaningful line. */
-export function engineError(err: unknown, doing: string): GodwitError {
-  if (err instanceof GodwitError) return err;
-  const e = err as { message?: string; meta?: { message?: string } } | string;
-  const raw = typeof e === 'string' ? e : (e.meta?.message ?? e.message ?? lastEnginePanic() ?? String(err));
-  const line = raw.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? raw;
-  return new GodwitError('schema-engine', `Could not ${doing}: ${line}`);
 }
 
 export const NO_FILTER: SchemaFilter = { externalTables: [], externalEnums: [] };

@@ -5,40 +5,10 @@ import {
   type SqlDriverAdapter,
   type SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
+import { CharAsTextClient, withCharacterColumns } from './pg-char-columns.ts';
 
 /** Shadow databases Godwit creates are named `godwit_shadow_<pid>_<random>`. */
 export const SHADOW_PREFIX = 'godwit_shadow_';
-
-/** PostgreSQL's internal one-byte "char" type (pg_class.relkind, pg_constraint.contype). */
-const CHAR_OID = 18;
-const TEXT_OID = 25;
-
-type FieldsResult = { fields?: { dataTypeID: number }[] } | undefined;
-
-function charFieldsAsText<T>(result: T): T {
-  for (const field of (result as FieldsResult)?.fields ?? []) {
-    if (field.dataTypeID === CHAR_OID) field.dataTypeID = TEXT_OID;
-  }
-  return result;
-}
-
-/**
- * Cure for adapter defect 1: `@prisma/adapter-pg` has no mapping for OID 18 and fails every schema description
- * ("Column type 'char' could not be deserialized"). The value arrives as text already; we relabel the field.
- */
-class CharAsTextClient extends pg.Client {
-  override query(...args: unknown[]): never {
-    const last = args[args.length - 1];
-    const run = super.query as unknown as (...a: unknown[]) => unknown;
-    if (typeof last === 'function') {
-      const cb = last as (err: unknown, res: unknown) => void;
-      return run.apply(this, [...args.slice(0, -1), (err: unknown, res: unknown) => cb(err, charFieldsAsText(res))]) as never;
-    }
-    const ret = run.apply(this, args) as { then?: unknown } | undefined;
-    if (ret && typeof ret.then === 'function') return (ret as Promise<unknown>).then(charFieldsAsText) as never;
-    return ret as never;
-  }
-}
 
 /** Re-throws a pg error the way the schema engine expects errors from an adapter. */
 export function toAdapterError(err: unknown): Error {
@@ -72,16 +42,39 @@ function sendScriptsWhole(adapter: SqlDriverAdapter, pool: pg.Pool): SqlDriverAd
   return adapter;
 }
 
+/** Clients the engine checked out and has not released; an engine that failed mid-call never will. */
+const checkedOut = new WeakMap<pg.Pool, Set<pg.PoolClient>>();
+
+function trackCheckedOut(pool: pg.Pool): void {
+  const held = new Set<pg.PoolClient>();
+  checkedOut.set(pool, held);
+  pool.on('acquire', (client) => held.add(client));
+  pool.on('release', (_err, client) => held.delete(client));
+}
+
+/** Ends a pool even when clients are still checked out (`pool.end()` would wait for them forever). */
+async function endPool(pool: pg.Pool): Promise<void> {
+  for (const client of checkedOut.get(pool) ?? []) {
+    try {
+      client.release(true);
+    } catch {
+      // already released
+    }
+  }
+  await pool.end().catch(() => undefined);
+}
+
 async function connectPool(pools: Set<pg.Pool>, config: pg.PoolConfig, onDispose?: () => Promise<void>): Promise<SqlDriverAdapter> {
   const pool = new pg.Pool({ ...config, Client: CharAsTextClient, max: 4 });
   pools.add(pool);
+  trackCheckedOut(pool);
   const { PrismaPg } = await import('@prisma/adapter-pg');
   const adapter = await new PrismaPg(pool, {
     disposeExternalPool: true,
     onPoolError: () => undefined,
     onConnectionError: () => undefined,
   }).connect();
-  sendScriptsWhole(adapter, pool);
+  sendScriptsWhole(withCharacterColumns(adapter), pool);
   if (onDispose) {
     const dispose = adapter.dispose.bind(adapter);
     adapter.dispose = async () => {
@@ -131,19 +124,40 @@ export class PgSchemaEngineAdapterFactory implements SqlMigrationAwareDriverAdap
     private readonly shadowConfig?: pg.ClientConfig,
   ) {}
 
+  /** Connections and shadows being made: an engine that failed may leave them in flight when the session ends. */
+  private readonly pending = new Set<Promise<unknown>>();
+  private closed = false;
+
   connect(): Promise<SqlDriverAdapter> {
-    return connectPool(this.pools, this.config);
+    return this.track(() => connectPool(this.pools, this.config));
   }
 
-  /** Ends every pool this factory opened and drops any shadow left; called when the engine session ends. */
+  connectToShadowDb(): Promise<SqlDriverAdapter> {
+    return this.track(() => this.makeShadow());
+  }
+
+  /**
+   * Ends every pool this factory opened and drops any shadow left, once what was in flight has settled; called when
+   * the engine session ends.
+   */
   async close(): Promise<void> {
-    await Promise.all([...this.pools].map((p) => p.end().catch(() => undefined)));
+    this.closed = true;
+    await Promise.allSettled([...this.pending]);
+    await Promise.all([...this.pools].map(endPool));
     this.pools.clear();
     await Promise.all([...this.shadows.values()].map((drop) => drop().catch(() => undefined)));
     this.shadows.clear();
   }
 
-  async connectToShadowDb(): Promise<SqlDriverAdapter> {
+  private track<T>(start: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('The schema engine session has ended.'));
+    const work = start();
+    this.pending.add(work);
+    void work.finally(() => this.pending.delete(work)).catch(() => undefined);
+    return work;
+  }
+
+  private async makeShadow(): Promise<SqlDriverAdapter> {
     if (this.shadowConfig) {
       await resetShadow(this.shadowConfig);
       return connectPool(this.pools, this.shadowConfig);

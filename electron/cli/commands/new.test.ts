@@ -1,0 +1,36 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { createTestDatabase, type TestDatabase } from '../../engine/testing/test-database.ts';
+import { checkProject } from '../../engine/schema-engine/testing/check-project.ts';
+import { runGodwit } from '../testing/run-cli.ts';
+
+let db: TestDatabase;
+let project: Awaited<ReturnType<typeof checkProject>>;
+beforeEach(async () => {
+  db = await createTestDatabase();
+  project = await checkProject();
+});
+afterEach(async () => {
+  await db.drop();
+  await project.remove();
+});
+
+/** Generous: the work takes about a second; a timer left by the engine's glue used to hold the process for 60 s. */
+const PROMPTLY_MS = 20_000;
+
+it('new, down-sql and status --drift exit as soon as their work is done (environment at head)', async () => {
+  const at = ['--project', project.dir, '--url', db.url];
+  expect((await runGodwit([...at, 'up', '--yes'])).code).toBe(0);
+
+  const created = await runGodwit([...at, 'new', 'add_b', '--dry-run']);
+  expect(created.stdout).toContain('CREATE TABLE "B"');
+  expect(created.code).toBe(0);
+  expect(created.ms).toBeLessThan(PROMPTLY_MS);
+
+  const down = await runGodwit([...at, 'down-sql', '20250101000000_create_a']);
+  expect(down.code).toBe(0);
+  expect(down.ms).toBeLessThan(PROMPTLY_MS);
+
+  const drift = await runGodwit([...at, 'status', '--drift']);
+  expect(drift.code).toBe(0);
+  expect(drift.ms).toBeLessThan(PROMPTLY_MS);
+}, 240_000);
