@@ -5,6 +5,7 @@ import { GodwitError, describeError } from '../util/errors.ts';
 import { ensureHistoryTable } from '../history/history-table.ts';
 import { DEFAULT_LOCK_TIMEOUT_MS, withMigrationLock } from '../lock/advisory-lock.ts';
 import { loadSqlParser } from '../sql/split-statements.ts';
+import { requireNameForUnanalysed } from '../sql/unanalysed-gate.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { readEnvironmentStatus, type EnvironmentStatus } from '../status/environment-status.ts';
 import { flushDurably } from './run-migration.ts';
@@ -73,6 +74,8 @@ async function runPlan(
       assertHistoryClean(status, verb);
       await parserReady;
       plan = makePlan(status);
+      // A script the parser could not analyse needs the typed environment name, protected or not (issue 8).
+      requireNameForUnanalysed(ctx.env.name, opts.confirm, plan.steps);
       opts.onPlan?.(plan);
       if (plan.createsHistoryTable && plan.steps.length) await ensureHistoryTable(ctx.db);
       const p = plan;

@@ -3,13 +3,15 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { GodwitError } from '../util/errors.ts';
 import { migrationChecksum } from './checksum.ts';
+import { firstInvalidUtf8Byte } from './utf8.ts';
 
 /** One migration directory of the project. */
 export interface LocalMigration {
   name: string;
   dir: string;
-  /** migration.sql exactly as on disk. */
+  /** migration.sql exactly as on disk (valid UTF-8: anything else is refused when reading). */
   upSql: string;
+  /** Prisma's checksum, over the file's bytes. */
   checksum: string;
   /** down.sql, or null when the migration has none. */
   downSql: string | null;
@@ -89,10 +91,26 @@ export async function readMigrationsFolder(dir: string, projectDir: string): Pro
   return { dir, lockfilePath, lockfileContent, migrations };
 }
 
+/**
+ * A migration file's text. PostgreSQL would be sent something else than the file if it were decoded with U+FFFD
+ * replacements, and its checksum would not be Prisma's: a file that is not UTF-8 is refused, naming the first bad byte.
+ */
+function decodeUtf8(bytes: Buffer, shown: string): string {
+  const bad = firstInvalidUtf8Byte(bytes);
+  if (bad !== -1) {
+    throw new GodwitError(
+      'not-utf8',
+      `${shown} is not valid UTF-8: byte ${bad} (0x${bytes[bad]!.toString(16).padStart(2, '0')}) is not part of a UTF-8 character.`,
+      'Save it as UTF-8 (e.g. iconv -f LATIN1 -t UTF-8), as Prisma also requires.',
+    );
+  }
+  return bytes.toString('utf8');
+}
+
 function readMigration(path: string, name: string, shown: string): LocalMigration {
-  let upSql: string;
+  let up: Buffer;
   try {
-    upSql = readFileSync(join(path, 'migration.sql'), 'utf8');
+    up = readFileSync(join(path, 'migration.sql'));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') {
@@ -103,13 +121,15 @@ function readMigration(path: string, name: string, shown: string): LocalMigratio
       `Cannot read ${shown}/${name}/migration.sql: ${code ?? (err as Error).message}.`,
     );
   }
-  let downSql: string | null = null;
+  let down: Buffer | null = null;
   try {
-    downSql = readFileSync(join(path, 'down.sql'), 'utf8');
+    down = readFileSync(join(path, 'down.sql'));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
       throw new GodwitError('unreadable-down-sql', `Cannot read ${shown}/${name}/down.sql: ${(err as Error).message}.`);
     }
   }
-  return { name, dir: path, upSql, checksum: migrationChecksum(upSql), downSql };
+  const upSql = decodeUtf8(up, `${shown}/${name}/migration.sql`);
+  const downSql = down && decodeUtf8(down, `${shown}/${name}/down.sql`);
+  return { name, dir: path, upSql, checksum: migrationChecksum(up), downSql };
 }

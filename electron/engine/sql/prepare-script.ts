@@ -14,14 +14,21 @@ export interface SqlWarning {
  */
 export interface PreparedScript {
   readonly statements: SqlStatement[];
+  /** Why the parser refused the script, in one line; null when it parsed. */
   readonly parseError: string | null;
+  /**
+   * The parser refused the script, so nothing below is known: no destructive-statement warnings, no transaction
+   * check. Front ends say so, and a run of it needs the environment's name typed (apply/run-plan.ts).
+   */
+  readonly unanalysed: boolean;
   /** Statements PostgreSQL refuses in a transaction block; non-empty means the script runs without one. */
   readonly nonTransactional: string[];
   readonly warnings: SqlWarning[];
 }
 
 const firstLine = (text: string) => {
-  const line = text.split('\n')[0]!.trim();
+  const nl = text.indexOf('\n');
+  const line = (nl === -1 ? text : text.slice(0, nl)).trim();
   return line.length > 120 ? `${line.slice(0, 117)}...` : line;
 };
 
@@ -61,6 +68,9 @@ class LazyScript implements PreparedScript {
   }
   get warnings() {
     return this.parse().warnings;
+  }
+  get unanalysed() {
+    return this.parse().parseError !== null;
   }
   get nonTransactional() {
     if (this.parsed) return this.parsed.nonTransactional;

@@ -1,5 +1,8 @@
 import type * as LibPgQuery from 'libpg-query';
 import type { Node } from '@pgsql/types';
+import { LineCursor, type SplitWork } from './line-cursor.ts';
+
+export type { SplitWork } from './line-cursor.ts';
 
 /** One top-level statement of a script, located by the real PostgreSQL parser. */
 export interface SqlStatement {
@@ -15,14 +18,28 @@ export interface SqlStatement {
 
 export interface SplitResult {
   statements: SqlStatement[];
-  /** Set when the parser refused the script; `statements` then holds the whole script as one piece. */
+  /**
+   * Set when the parser refused the script: one line (the parser's message and where), never the parse output.
+   * `statements` then holds the whole script as one piece, unanalysed.
+   */
   parseError: string | null;
 }
+
+/**
+ * Larger scripts are not parsed: libpg_query's WebAssembly memory runs out between 24 and 32 MB of dense SQL (it then
+ * fails, or exits after printing a FATAL line), and keeps what it grew. Such scripts are data loads; they stay
+ * unanalysed, which the front ends say and the run gate handles.
+ */
+const MAX_PARSED_BYTES = 16 * 1024 * 1024;
 
 let ready: Promise<void> | undefined;
 let parser: typeof LibPgQuery | undefined;
 
-/** Loads libpg_query's WebAssembly build once (on first use); every function below needs it. */
+/**
+ * Loads libpg_query's WebAssembly build once (on first use); every function below needs it. libpg-query 18 reports
+ * parse errors through libpg_query's error struct: 17.3.x took any parse output containing the text "ERROR" (an enum
+ * value, a string literal) for an error, and Godwit lost the analysis of such scripts.
+ */
 export function loadSqlParser(): Promise<void> {
   ready ??= import('libpg-query').then(async (mod) => {
     await mod.loadModule();
@@ -48,43 +65,79 @@ function leadingNoise(text: string): number {
   }
 }
 
-function lineAt(text: string, index: number): number {
-  let line = 1;
-  for (let i = 0; i < index; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
+/** UTF-16 length of the UTF-8 bytes [from, to): one unit per character, two for 4-byte (non-BMP) ones. */
+function utf16Length(bytes: Uint8Array, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const b = bytes[i]!;
+    if ((b & 0xc0) !== 0x80) n += b >= 0xf0 ? 2 : 1;
+  }
+  return n;
+}
+
+/** The UTF-16 index of the `n`th code point (PostgreSQL's error positions count characters). */
+function codePointIndex(text: string, n: number): number {
+  let i = 0;
+  for (let k = 0; k < n && i < text.length; k++) i += (text.codePointAt(i) ?? 0) > 0xffff ? 2 : 1;
+  return i;
+}
+
+/** The whole script as one unanalysed piece, with the reason in one bounded line. */
+function unparsable(script: string, reason: string, at: number | undefined): SplitResult {
+  const start = leadingNoise(script);
+  const text = script.slice(start).trim();
+  const where = at === undefined ? '' : ` (line ${new LineCursor(script).lineAt(at)})`;
+  const line = reason.replace(/\s+/g, ' ').trim();
+  return {
+    statements: text ? [{ text, line: new LineCursor(script).lineAt(start), offset: start, node: null }] : [],
+    parseError: `${line.length > 200 ? `${line.slice(0, 197)}...` : line}${where}`,
+  };
 }
 
 /**
  * Splits a script into statements with libpg_query (call `loadSqlParser` first). Offsets from the parser are UTF-8
- * byte offsets, so slicing happens on the encoded bytes.
+ * byte offsets; they become character offsets and lines in one forward pass, so a script of any size splits in
+ * linear time. `work`, when given, counts that pass.
  */
-export function splitStatements(script: string): SplitResult {
+export function splitStatements(script: string, work?: SplitWork): SplitResult {
   if (!parser) throw new Error('splitStatements: call loadSqlParser() first');
+  if (!/\S/.test(script)) return { statements: [], parseError: null };
+  // libpg_query reads a C string: a NUL would silently end the script there, leaving the rest unanalysed.
+  const nul = script.indexOf('\0');
+  if (nul !== -1) return unparsable(script, 'the script contains a NUL character', nul);
+  const bytes = Buffer.from(script, 'utf8');
+  if (bytes.length > MAX_PARSED_BYTES) {
+    return unparsable(script, `the script is too large to analyse (${(bytes.length / 2 ** 20).toFixed(1)} MB; the SQL parser takes up to 16 MB)`, undefined);
+  }
   let parsed: ReturnType<typeof LibPgQuery.parseSync>;
+  const exitCode = process.exitCode;
   try {
     parsed = parser.parseSync(script);
   } catch (err) {
-    const start = leadingNoise(script);
-    const text = script.slice(start).trim();
-    return {
-      statements: text ? [{ text, line: lineAt(script, start), offset: start, node: null }] : [],
-      parseError: (err as Error).message,
-    };
+    const details = (err as LibPgQuery.SqlError).sqlDetails;
+    if (details) return unparsable(script, details.message, codePointIndex(script, details.cursorPosition));
+    // Not a syntax error: the WebAssembly parser itself gave up (in practice, out of memory on a huge script).
+    return unparsable(script, `the SQL parser gave up on this ${(bytes.length / 2 ** 20).toFixed(1)} MB script (${(err as Error).message || String(err)})`, undefined);
+  } finally {
+    // The WebAssembly runtime sets the exit code when the parser exits on a fatal error; Godwit's own stays.
+    process.exitCode = exitCode;
   }
-  const bytes = Buffer.from(script, 'utf8');
+  const lines = new LineCursor(script, work);
   const statements: SqlStatement[] = [];
   let bytePos = 0;
   let charPos = 0;
   for (const raw of parsed.stmts ?? []) {
     const from = raw.stmt_location ?? 0;
     const to = raw.stmt_len ? from + raw.stmt_len : bytes.length;
-    // Advance the character cursor to `from` without re-decoding the whole prefix each time.
-    charPos += bytes.subarray(bytePos, from).toString('utf8').length;
-    const piece = bytes.subarray(from, to).toString('utf8');
+    charPos += utf16Length(bytes, bytePos, from);
+    const length = utf16Length(bytes, from, to);
+    if (work) work.units += to - bytePos;
+    const piece = script.slice(charPos, charPos + length);
     const skip = leadingNoise(piece);
     const text = piece.slice(skip).replace(/;\s*$/, '').trimEnd();
-    if (text && raw.stmt) statements.push({ text, line: lineAt(script, charPos + skip), offset: charPos + skip, node: raw.stmt });
-    bytePos = from;
+    if (text && raw.stmt) statements.push({ text, line: lines.lineAt(charPos + skip), offset: charPos + skip, node: raw.stmt });
+    bytePos = to;
+    charPos += length;
   }
   return { statements, parseError: null };
 }
