@@ -1,46 +1,46 @@
 // Godwit's Electron main process: a thin host. Everything it does goes through the engine's GodwitService; the
 // renderer reaches it only through the preload's contract-shaped bridge.
-import { app, BrowserWindow, dialog, Menu, session, shell } from 'electron';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, dialog, Menu, protocol, safeStorage, session, shell } from 'electron';
+import { join, resolve } from 'node:path';
 import { GodwitService } from '../engine/service/godwit-service.ts';
 import { SettingsStore } from '../engine/service/settings-store.ts';
 import { wireIpc } from './ipc.ts';
-import { SafeStorageSecretStore } from './safe-storage-secrets.ts';
+import { secretStoreFor } from './safe-storage-secrets.ts';
 import { loadBounds, rememberBounds } from './window-state.ts';
+import { RENDERER_URL, registerAppScheme, serveRenderer } from './app-protocol.ts';
+import { denyPermissions, installGuards } from './guards.ts';
 
-const RENDERER = join(__dirname, '..', 'renderer', 'index.html');
+const RENDERER_DIR = join(__dirname, '..', 'renderer');
 const PRELOAD = join(__dirname, 'preload.cjs');
+/** DevTools and their shortcuts exist only in development (an unpackaged app). */
+const DEV = !app.isPackaged;
 let win: BrowserWindow | undefined;
+let service: GodwitService | undefined;
+/** Folders the user chose in the native dialog during this run; with the recent list, the only ones the page may open. */
+const picked = new Set<string>();
 
+registerAppScheme(protocol); // before ready, as Electron requires
 const userData = app.getPath('userData');
 process.env.GODWIT_DATA_DIR ??= userData;
-const service = new GodwitService({
-  settings: new SettingsStore(join(userData, 'settings.json')),
-  secrets: new SafeStorageSecretStore(join(userData, 'secrets.json')),
-  pickFolder: async () => {
-    const r = await dialog.showOpenDialog(win!, { properties: ['openDirectory'], title: 'Open a Prisma project' });
-    return r.canceled ? null : (r.filePaths[0] ?? null);
-  },
-});
+const settings = new SettingsStore(join(userData, 'settings.json'));
 
-async function buildMenu(): Promise<void> {
-  const recent = (await service.settings.read()).recentProjects;
-  const openRecent = (dir: string) => () => void service.call('project/open', { dir }).then(() => win?.reload());
+async function buildMenu(s: GodwitService): Promise<void> {
+  const recent = (await s.settings.read()).recentProjects;
+  const openRecent = (dir: string) => () => void s.call('project/open', { dir }).then(() => win?.reload());
   Menu.setApplicationMenu(Menu.buildFromTemplate([
     ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
     {
       label: 'File',
       submenu: [
-        { label: 'Open Project…', accelerator: 'CmdOrCtrl+O', click: () => void service.call('project/pick', {}).then((p) => p && win?.reload()) },
-        { label: 'Open Demo', click: () => void service.call('project/openDemo', {}).then(() => win?.reload()) },
+        { label: 'Open Project…', accelerator: 'CmdOrCtrl+O', click: () => void s.call('project/pick', {}).then((p) => p && win?.reload()) },
+        { label: 'Open Demo', click: () => void s.call('project/openDemo', {}).then(() => win?.reload()) },
         { label: 'Open Recent', submenu: recent.length ? recent.map((dir) => ({ label: dir, click: openRecent(dir) })) : [{ label: 'None', enabled: false }] },
         { type: 'separator' },
         { role: 'quit' },
       ],
     },
     { role: 'editMenu' },
-    { role: 'viewMenu' },
+    ...(DEV ? [{ role: 'viewMenu' as const }] : []),
     { role: 'windowMenu' },
   ]));
 }
@@ -49,28 +49,34 @@ function createWindow(): void {
   const boundsFile = join(userData, 'window-state.json');
   win = new BrowserWindow({
     width: 1400, height: 900, minWidth: 900, minHeight: 600, ...loadBounds(boundsFile), show: false, title: 'Godwit',
-    webPreferences: { preload: PRELOAD, contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, spellcheck: false },
+    webPreferences: { preload: PRELOAD, contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, spellcheck: false, devTools: DEV },
   });
   rememberBounds(win, boundsFile);
-  // No navigation away from the app and no new windows; links open in the system browser.
-  win.webContents.on('will-navigate', (e) => e.preventDefault());
-  win.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
   win.once('ready-to-show', () => win?.show());
-  void win.loadFile(RENDERER);
+  void win.loadURL(RENDERER_URL);
 }
 
-app.on('web-contents-created', (_e, contents) => {
-  contents.on('will-attach-webview', (e) => e.preventDefault());
-});
+// Navigation, window-open, webview and DevTools guards go on every web contents as it is created.
+installGuards(app, shell, DEV);
 
 void app.whenReady().then(async () => {
-  session.defaultSession.setPermissionRequestHandler((_wc, _perm, callback) => callback(false));
-  wireIpc(service, pathToFileURL(RENDERER).toString(), () => win?.webContents);
-  if (process.argv.includes('--godwit-demo')) await service.call('project/openDemo', {});
-  await buildMenu();
+  denyPermissions(session.defaultSession);
+  serveRenderer(protocol, RENDERER_DIR);
+  const s = new GodwitService({
+    settings,
+    secrets: secretStoreFor(safeStorage, join(userData, 'secrets.json')),
+    pickFolder: async () => {
+      const r = await (win ? dialog.showOpenDialog(win, { properties: ['openDirectory'], title: 'Open a Prisma project' }) : dialog.showOpenDialog({ properties: ['openDirectory'] }));
+      const dir = r.canceled ? null : (r.filePaths[0] ?? null);
+      if (dir) picked.add(resolve(dir));
+      return dir;
+    },
+  });
+  service = s;
+  const mayOpen = async (dir: string) => picked.has(dir) || (await settings.read()).recentProjects.map((d) => resolve(d)).includes(dir);
+  wireIpc(s, RENDERER_URL, () => win?.webContents, mayOpen);
+  if (process.argv.includes('--godwit-demo')) await s.call('project/openDemo', {});
+  await buildMenu(s);
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
@@ -78,7 +84,7 @@ void app.whenReady().then(async () => {
 });
 
 app.on('window-all-closed', () => {
-  void service.close().finally(() => {
+  void (service?.close() ?? Promise.resolve()).finally(() => {
     if (process.platform !== 'darwin') app.quit();
   });
 });

@@ -7,23 +7,39 @@ const TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.json': 'application/json', '.woff2': 'font/woff2',
 };
 
-/** Serves a file of the built renderer; paths cannot leave `root`. */
-export async function serveStatic(root: string, urlPath: string, res: ServerResponse): Promise<void> {
-  const rel = normalize(decodeURIComponent(urlPath === '/' ? '/index.html' : urlPath)).replace(/^([/\\])+/, '');
+/** The file a URL path names inside `root`, or null when it is malformed or would leave `root`. */
+export function staticPath(root: string, urlPath: string): { file: string; rel: string } | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath === '/' ? '/index.html' : urlPath);
+  } catch {
+    return null; // malformed percent-encoding (e.g. "/%")
+  }
+  if (decoded.includes('\0')) return null;
+  const rel = normalize(decoded).replace(/^([/\\])+/, '');
   const file = join(root, rel);
-  if (!file.startsWith(root + sep)) {
-    res.writeHead(403).end();
+  return file.startsWith(root + sep) ? { file, rel } : null;
+}
+
+/** Serves a file of the built renderer; paths cannot leave `root`. */
+export async function serveStatic(root: string, urlPath: string, res: ServerResponse, extraHeaders: Record<string, string> = {}): Promise<void> {
+  const target = staticPath(root, urlPath);
+  if (!target) {
+    res.writeHead(400, { 'content-type': 'text/plain' }).end('Bad path');
     return;
   }
+  let body: Buffer;
   try {
-    const body = await readFile(file);
-    res.writeHead(200, {
-      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-      'cache-control': rel === 'index.html' ? 'no-store' : 'max-age=3600',
-      'x-content-type-options': 'nosniff',
-    });
-    res.end(body);
+    body = await readFile(target.file);
   } catch {
     res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
+    return;
   }
+  res.writeHead(200, {
+    'content-type': TYPES[extname(target.file)] ?? 'application/octet-stream',
+    'cache-control': target.rel === 'index.html' ? 'no-store' : 'max-age=3600',
+    'x-content-type-options': 'nosniff',
+    ...extraHeaders,
+  });
+  res.end(body);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { displayUrl, redactSecrets } from './redact.ts';
+import { parse } from 'pg-connection-string';
+import { displayUrl, redactSecrets, redactUrl } from './redact.ts';
 
 describe('redactSecrets', () => {
   it('masks the password of a URL inside a text', () => {
@@ -22,3 +23,37 @@ describe('displayUrl', () => {
     );
   });
 });
+
+describe('redaction as pg reads a URL', () => {
+  const cases = [
+    'postgresql://app:9f3aQ7@canary2@db.example:5432/app',
+    'postgresql://app:p@ss:w@rd@db/app?sslmode=require',
+    'postgres://app:a%40b@[::1]:5432/app',
+    'postgresql://app:with space@db/app',
+  ];
+  it('masks the whole password pg would send, even with an unencoded @ in it', () => {
+    for (const url of cases) {
+      const password = parse(url).password!;
+      expect(password.length).toBeGreaterThan(2);
+      for (const out of [redactUrl(url), redactSecrets(`connect ${url} failed`), displayUrl(url)]) {
+        expect(out).not.toContain(password);
+        expect(out).not.toContain(encodeURIComponent(password));
+        expect(out).not.toContain(password.slice(-6));
+      }
+    }
+    expect(redactSecrets('postgresql://app:9f3aQ7@canary2@host/db')).toBe('postgresql://app:****@host/db');
+  });
+  it('masks passwords of URLs pg cannot parse (port out of range, another scheme, an unencoded slash)', () => {
+    expect(redactUrl('postgresql://app:9f3aQ7-canary@db:99999/app')).toBe('postgresql://app:****@db:99999/app');
+    expect(redactUrl('mysql://root:9f3aQ7-canary@db/app')).toBe('mysql://root:****@db/app');
+    expect(redactUrl('postgresql://app:9f3a/Q7-canary@db/app')).toBe('postgresql://app:****@db/app');
+    expect(displayUrl('postgresql://app:9f3aQ7-canary@db:99999/app?x=1')).toBe('postgresql://app:****@db:99999/app');
+    expect(redactUrl('postgresql://db:5432/app?password=9f3aQ7-canary')).toBe('postgresql://db:5432/app?password=****');
+  });
+  it('leaves hosts, ports and placeholders that carry no password alone', () => {
+    expect(redactUrl('postgresql://db:5432/app')).toBe('postgresql://db:5432/app');
+    expect(redactUrl('env:DATABASE_URL')).toBe('env:DATABASE_URL');
+    expect(redactSecrets('Expected postgresql://user@host:port/database.')).toBe('Expected postgresql://user@host:port/database.');
+  });
+});
+
