@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, rm, writeFile, unlink, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { createTestDatabase, sqlOn, type TestDatabase } from '../engine/testing/test-database.ts';
@@ -162,6 +163,30 @@ describe('godwit tables, describe and compare', () => {
   });
 });
 
+describe('godwit describe and tables print what psql prints, byte for byte', () => {
+  const psql = (command: string) =>
+    new Promise<string>((resolve, reject) =>
+      execFile('psql', ['-X', db.url, '-c', command], { env: { ...process.env, PGCLIENTENCODING: 'UTF8' } }, (err, stdout) => (err ? reject(err) : resolve(stdout))));
+
+  it('describe NAME, describe --plus, a pattern matching several relations, tables and tables --plus', async () => {
+    expect((await runGodwit(['--url', db.url, 'up', '--yes'])).code).toBe(0);
+    await sqlOn(db.url, 'CREATE TABLE audit_events (at timestamptz NOT NULL, what text) PARTITION BY RANGE (at)');
+    const cases: [string[], string][] = [
+      [['describe', 'sessions'], '\\d sessions'],
+      [['describe', 'sessions', '--plus'], '\\d+ sessions'],
+      [['describe', 'audit_events'], '\\d audit_events'],
+      [['describe', 'audit_events', '--plus'], '\\d+ audit_events'],
+      [['describe', 'session*'], '\\d session*'],
+      [['tables'], '\\dt'],
+      [['tables', '--plus', '--indexes'], '\\di+'],
+    ];
+    for (const [args, command] of cases) {
+      const r = await runGodwit(['--url', db.url, ...args]);
+      expect([command, r.code, r.stdout]).toEqual([command, 0, await psql(command)]);
+    }
+  });
+});
+
 describe('godwit CLI errors: one line, exit 2, no stack, no password', () => {
   let scratch: string;
   beforeEach(async () => {
@@ -178,8 +203,8 @@ describe('godwit CLI errors: one line, exit 2, no stack, no password', () => {
 
   it('names each bad input plainly', async () => {
     expectOneLine(await runGodwit(['status', '--env', 'staging']), /Unknown environment "staging"\. Known: dev, test, prod\./);
-    expectOneLine(await runGodwit(['status', '--url', 'env:GODWIT_UNSET_VAR']), /Cannot parse the database URL|not set/);
-    expectOneLine(await runGodwit(['status', '--url', 'mysql://bob:hunter2@db/x']), /Cannot parse the database URL mysql:\/\/bob@db\/x/);
+    expectOneLine(await runGodwit(['status', '--url', 'env:GODWIT_UNSET_VAR']), /cannot parse the database URL|not set/i);
+    expectOneLine(await runGodwit(['status', '--url', 'mysql://bob:hunter2@db/x']), /cannot parse the database URL mysql:\/\/bob:\*\*\*\*@db\/x\. Expected postgresql:\/\/user@host:port\/database/i);
     expectOneLine(await runGodwit(['status', '--url', 'postgresql://bob:hunter2@127.0.0.1:1/x']), /Cannot reach PostgreSQL at 127\.0\.0\.1:1: connection refused/);
     expectOneLine(await runGodwit(['status', '--url', 'postgresql://postgres:hunter2@127.0.0.1/godwit_no_such_db']), /Database "godwit_no_such_db" does not exist/);
     expectOneLine(await runGodwit(['status', '--project', scratch]), /is not a Prisma project/);
@@ -187,6 +212,37 @@ describe('godwit CLI errors: one line, exit 2, no stack, no password', () => {
     expectOneLine(await runGodwit(['sql', '--down', '--steps', '0', '--url', db.url]), /--steps takes a positive whole number, not "0"/);
     expectOneLine(await runGodwit(['sql', '--down', '--steps', '1', '--base', '--url', db.url]), /Choose one of --steps, --to and --base/);
     expectOneLine(await runGodwit(['up', '--lock-timeout', 'soon', '--yes', '--url', db.url]), /--lock-timeout takes seconds, not "soon"/);
+  });
+
+  it('refuses an empty or blank --url, --env or --project (an unset variable in a script) instead of acting on dev', async () => {
+    const project = await copyDemoProject();
+    try {
+      await writeFile(join(project.dir, 'godwit.json'), JSON.stringify({ environments: { dev: { url: db.url } } }));
+      expect((await runGodwit(['up', '--yes'], { cwd: project.dir })).code).toBe(0);
+      const history = () => sqlOn(db.url, 'SELECT migration_name, rolled_back_at FROM _prisma_migrations ORDER BY 1');
+      const before = await history();
+      const cases: [string[], string][] = [
+        [['down', '--yes', '--url', ''], '--url'],
+        [['--url', '', 'down', '--yes'], '--url'],
+        [['down', '--yes', '--url', '   '], '--url'],
+        [['down', '--yes', '--env', ''], '--env'],
+        [['down', '--yes', '--project', ''], '--project'],
+        [['-p', ' ', 'down', '--yes'], '--project'],
+        [['sql', '--down', '--url', ''], '--url'],
+        [['status', '--url', ''], '--url'],
+      ];
+      for (const [args, flag] of cases) {
+        const r = await runGodwit(args, { cwd: project.dir });
+        expectOneLine(r, new RegExp(`^Error: ${flag} is empty: give a value \\(an unset variable in a script\\?\\)\\.\\n$`));
+        expect(r.stdout).toBe('');
+      }
+      // env:VAR set to the empty string is as empty as no value.
+      const emptyVar = await runGodwit(['down', '--yes', '--url', 'env:GODWIT_EMPTY_URL'], { cwd: project.dir, env: { GODWIT_EMPTY_URL: '' } });
+      expectOneLine(emptyVar, /^Error: Environment "url" uses env:GODWIT_EMPTY_URL, but GODWIT_EMPTY_URL is not set\./);
+      expect(await history()).toEqual(before);
+    } finally {
+      await project.remove();
+    }
   });
 
   it('gives up within 10 seconds on a host that accepts the connection but never answers', async () => {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { GodwitError, openProject, selectEnvironments, type Environment, type OpenProject, type PreviewRequest } from '../engine/index.ts';
+import { settleEnvironments, type EnvironmentOutcome } from '../engine/project/environments.ts';
 
 /** Options every command takes, given before or after the command name. */
 export interface CommonOptions {
@@ -25,12 +26,24 @@ export function withCommonOptions(cmd: Command, { many = false } = {}): Command 
   return cmd;
 }
 
+/**
+ * `--url "$UNSET"` arrives as "" and would otherwise read as "not given", silently picking the default environment
+ * (dev). A blank value for an option that chooses where to act is always a mistake: refuse it.
+ */
+function refuseBlank(opts: CommonOptions): void {
+  const given: [string, string | undefined][] = [['--project', opts.project], ['--url', opts.url], ...(opts.env ?? []).map((e): [string, string] => ['--env', e])];
+  for (const [flag, value] of given) {
+    if (value !== undefined && value.trim() === '') throw new GodwitError('bad-options', `${flag} is empty: give a value (an unset variable in a script?).`);
+  }
+}
+
 /** The command's own options over the program's: commander's optsWithGlobals lets a local default win. */
 export function optionsOf<T extends object>(cmd: Command): T & CommonOptions {
   const merged: Record<string, unknown> = {};
   const chain: Command[] = [];
   for (let c: Command | null = cmd; c; c = c.parent) chain.unshift(c);
   for (const c of chain) for (const [k, v] of Object.entries(c.opts())) if (v !== undefined) merged[k] = v;
+  refuseBlank(merged as CommonOptions);
   return merged as T & CommonOptions;
 }
 
@@ -38,9 +51,14 @@ export async function projectFromOptions(opts: CommonOptions): Promise<OpenProje
   return openProject(opts.project ?? process.cwd());
 }
 
+/** `--url env:VAR` is resolved by the engine, which refuses an unset or empty VAR instead of falling back. */
 export function environmentsFromOptions(open: OpenProject, opts: CommonOptions, manyByDefault = false): Environment[] {
-  const url = opts.url?.startsWith('env:') ? process.env[opts.url.slice(4)] ?? opts.url : opts.url;
-  return selectEnvironments(open.project, { env: opts.env, all: opts.all, url }, manyByDefault);
+  return selectEnvironments(open.project, { env: opts.env, all: opts.all, url: opts.url }, manyByDefault);
+}
+
+/** Like environmentsFromOptions, but an environment whose URL cannot be resolved is reported, not thrown. */
+export function settledEnvironmentsFromOptions(open: OpenProject, opts: CommonOptions, manyByDefault = false): EnvironmentOutcome[] {
+  return settleEnvironments(open.project, { env: opts.env, all: opts.all, url: opts.url }, manyByDefault);
 }
 
 export function lockTimeoutMs(opts: CommonOptions): number | undefined {

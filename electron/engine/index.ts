@@ -74,3 +74,6 @@ export { renderDescribe } from './introspect/render-describe.ts';
 export { renderListing } from './introspect/render-listing.ts';
 export { readSchemaSnapshot } from './introspect/schema-snapshot.ts';
 export { compareSchemas, type SchemaDifference } from './introspect/compare-schemas.ts';
+export { analyzePlan, analyzeSql, type AnalyzeOptions } from './analysis/analyze-plan.ts';
+export { renderAnnotatedPreview } from './analysis/render-annotated-preview.ts';
+export type { PlanAnalysis, MigrationAnalysis, StatementAnalysis, RelationLock, RelationStats, Risk } from './analysis/types.ts';

@@ -31,10 +31,13 @@ export const contract = {
       shadowDatabaseUrl: z.string().optional(),
       /** Kept in the secret store (never in godwit.json, never returned); '' forgets it. */
       password: z.string().max(1000).optional(),
+      /** The environment's exact name: needed to unprotect, move or rename a protected environment. */
+      confirm: z.string().max(200).optional(),
     }),
     output: {} as ProjectDto,
   },
-  'environments/remove': { input: z.object({ name: envName }), output: {} as ProjectDto },
+  /** `confirm` is the environment's exact name: every removal needs it (the app asks first). */
+  'environments/remove': { input: z.object({ name: envName, confirm: z.string().max(200).optional() }), output: {} as ProjectDto },
   'environments/test': { input: z.object({ url: z.string().min(1), name: envName.optional(), password: z.string().max(1000).optional() }), output: {} as ConnectionTestDto },
   'environments/compare': { input: z.object({ a: envName, b: envName }), output: {} as CompareDto },
   'migrations/detail': { input: z.object({ name: migrationName }), output: {} as MigrationDetailDto },

@@ -9,6 +9,8 @@ export interface EnvironmentDto {
   embedded: boolean;
   /** A password is kept for it in the secret store (the password itself is never sent). */
   passwordStored: boolean;
+  /** Set when its URL cannot be resolved (unset variable, unparsable URL); the other environments still work. */
+  error?: string | undefined;
 }
 
 export interface ProjectDto {
@@ -59,14 +61,39 @@ export interface MigrationDetailDto {
   upWarnings: WarningDto[];
   downWarnings: WarningDto[];
   nonTransactional: string[];
+  /** The SQL parser refused migration.sql / down.sql: no warnings, no transaction check; its reason in one line. */
+  upUnanalysed: boolean;
+  downUnanalysed: boolean;
+  upParseError: string | null;
+  downParseError: string | null;
+}
+
+/** One statement's lock/rewrite/scan analysis (engine/analysis; shape documented in the README under `godwit sql --json`). */
+export interface StatementAnalysisDto {
+  line: number;
+  text: string;
+  locks: {
+    relation: string;
+    mode: string;
+    createdByPlan?: boolean | undefined;
+    stats?: { rows: number | null; sizeBytes: number; seqScan: number; idxScan: number; inserts: number; updates: number; deletes: number; opsPerSecond: number | null } | undefined;
+  }[];
+  rewrite: boolean;
+  scan: boolean;
+  warnings: string[];
+  advice: string[];
+  risk?: 'low' | 'medium' | 'high' | undefined;
+  riskReason?: string | undefined;
 }
 
 export interface PreviewDto {
   environment: string;
   direction: 'up' | 'down';
   headAfter: string | null;
-  steps: { name: string; file: string; transactional: boolean; nonTransactional: string[]; warnings: WarningDto[]; sql: string }[];
+  steps: { name: string; file: string; transactional: boolean; nonTransactional: string[]; warnings: WarningDto[]; sql: string; unanalysed: boolean; parseError: string | null; analysis?: StatementAnalysisDto[] | undefined }[];
   sql: string;
+  /** Server major version the analysis is for, and whether the environment's statistics were read. */
+  analysis?: { serverVersion: number; environmentRead: boolean } | undefined;
 }
 
 export interface FailureDto {

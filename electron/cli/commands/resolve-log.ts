@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { readAudit, resolveMigration, withEnvironment, type AuditEntry } from '../../engine/index.ts';
+import { describeError, readAudit, resolveMigration, withEnvironment, type AuditEntry } from '../../engine/index.ts';
 import { GodwitError } from '../../engine/util/errors.ts';
-import { environmentsFromOptions, lockTimeoutMs, optionsOf, positiveInteger, projectFromOptions, withCommonOptions } from '../context.ts';
+import { environmentsFromOptions, lockTimeoutMs, optionsOf, positiveInteger, projectFromOptions, settledEnvironmentsFromOptions, withCommonOptions } from '../context.ts';
 import { confirmChange } from '../confirm.ts';
-import { bold, formatMs, formatTime, printJson, red, say, table } from '../output.ts';
+import { bold, formatMs, formatTime, note, printJson, red, say, table } from '../output.ts';
 
 export function registerResolveAndLog(program: Command): void {
   withCommonOptions(program.command('resolve'))
@@ -45,9 +45,20 @@ Examples:
       const limit = positiveInteger(opts.limit, '--limit') ?? 50;
       const open = await projectFromOptions(opts);
       const entries: AuditEntry[] = [];
-      for (const env of environmentsFromOptions(open, opts, true)) {
-        entries.push(...(await withEnvironment(env, (db) => readAudit(db, limit))));
+      // One environment that cannot be resolved or read is reported by name; the others' trails still show.
+      const outcomes = settledEnvironmentsFromOptions(open, opts, true);
+      const failed: { env: string; err: unknown }[] = [];
+      for (const o of outcomes) {
+        try {
+          if (o.error) throw o.error;
+          entries.push(...(await withEnvironment(o.env, (db) => readAudit(db, limit))));
+        } catch (err) {
+          failed.push({ env: o.name, err });
+        }
       }
+      if (outcomes.length === 1 && failed[0]) throw failed[0].err;
+      for (const f of failed) note(`${red('Error:')} ${f.env}: ${describeError(f.err)}`);
+      if (failed.length) process.exitCode = 2;
       if (opts.json) return printJson(entries);
       if (!entries.length) return say('No audit entries yet.');
       say(table(['WHEN', 'ENV', 'WHO', 'ACTION', 'RESULT', 'TOOK', 'MIGRATIONS'], entries.map((e) => [

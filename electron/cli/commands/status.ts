@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { describeError, environmentStatus, needsAttention, withEnvironment, type EnvironmentStatus } from '../../engine/index.ts';
-import { environmentsFromOptions, optionsOf, projectFromOptions, withCommonOptions } from '../context.ts';
+import { optionsOf, projectFromOptions, settledEnvironmentsFromOptions, withCommonOptions } from '../context.ts';
 import { bold, cyan, dim, formatMs, formatTime, green, note, printJson, red, say, table, yellow } from '../output.ts';
 
 const STATE_COLOR: Record<string, (s: string) => string> = {
@@ -53,12 +53,12 @@ Examples:
     .action(async (_opts, cmd: Command) => {
       const opts = optionsOf<{ drift?: boolean }>(cmd);
       const open = await projectFromOptions(opts);
-      // Environments are read side by side; one that cannot be read does not hide the others.
-      const envs = environmentsFromOptions(open, opts, true);
+      // Environments are read side by side; one that cannot be resolved or read does not hide the others.
+      const outcomes = settledEnvironmentsFromOptions(open, opts, true);
       const results = await Promise.all(
-        envs.map((env) => withEnvironment(env, (db) => environmentStatus(open, env, db, { drift: opts.drift === true })).then(
+        outcomes.map((o) => (o.error ? Promise.reject(o.error) : withEnvironment(o.env, (db) => environmentStatus(open, o.env, db, { drift: opts.drift === true }))).then(
           (status) => ({ status }),
-          (err: unknown) => ({ env: env.name, location: env.display, err, error: describeError(err) }),
+          (err: unknown) => ({ env: o.name, location: o.location, err, error: describeError(err) }),
         )),
       );
       // With one environment, its error is the command's error (one line on stderr, exit 2).

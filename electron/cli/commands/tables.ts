@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import {
-  compareSchemas, describeRelations, listRelations, listsAccessMethod, readSchemaSnapshot, renderDescribe, renderListing,
+  compareSchemas, describeRelations, listRelations, listsAccessMethod, readSchemaSnapshot, renderListing,
   withEnvironment, type RelationKindFilter,
 } from '../../engine/index.ts';
 import { GodwitError } from '../../engine/util/errors.ts';
+import { renderDescriptions } from '../../engine/introspect/render-describe.ts';
 import { environmentsFromOptions, optionsOf, projectFromOptions, withCommonOptions } from '../context.ts';
 import { bold, green, printJson, red, say, table, yellow } from '../output.ts';
 
@@ -12,17 +13,19 @@ interface KindOptions {
   matviews?: boolean;
   indexes?: boolean;
   sequences?: boolean;
+  foreign?: boolean;
   allKinds?: boolean;
   plus?: boolean;
 }
 
 function kindsOf(o: KindOptions, pattern: string | undefined): RelationKindFilter[] {
-  if (o.allKinds) return ['tables', 'views', 'matviews', 'indexes', 'sequences'];
+  if (o.allKinds) return ['tables', 'views', 'matviews', 'indexes', 'sequences', 'foreign'];
   const picked: RelationKindFilter[] = [];
   if (o.views) picked.push('views');
   if (o.matviews) picked.push('matviews');
   if (o.indexes) picked.push('indexes');
   if (o.sequences) picked.push('sequences');
+  if (o.foreign) picked.push('foreign');
   void pattern;
   return picked.length ? picked : ['tables'];
 }
@@ -34,7 +37,8 @@ export function registerTables(program: Command): void {
     .option('--matviews', 'materialized views (\\dm)')
     .option('--indexes', 'indexes (\\di)')
     .option('--sequences', 'sequences (\\ds)')
-    .option('--all-kinds', 'tables, views, materialized views, indexes and sequences')
+    .option('--foreign', 'foreign tables (\\dE)')
+    .option('--all-kinds', 'tables, views, materialized views, indexes, sequences and foreign tables')
     .option('--plus', 'also persistence, access method, size and description (\\dt+)')
     .option('--json', 'print the rows as JSON')
     .addHelpText('after', `
@@ -70,7 +74,7 @@ Examples:
       const [env] = environmentsFromOptions(open, opts);
       const found = await withEnvironment(env!, (db) => describeRelations(db, name));
       if (opts.json) return printJson(found);
-      process.stdout.write(found.map((d) => renderDescribe(d, opts.plus === true)).join('\n'));
+      process.stdout.write(renderDescriptions(found, opts.plus === true));
     });
 
   withCommonOptions(program.command('compare'), { many: true })

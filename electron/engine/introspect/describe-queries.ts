@@ -1,8 +1,42 @@
+/** psql 15's query for a relation's publications; servers before 15 have neither schema publications nor filters. */
+function publicationsSql(list: string, serverVersion: number): string {
+  if (serverVersion < 150000) {
+    return `
+SELECT pr.prrelid::int8 AS relid, p.pubname AS name, NULL AS rowfilter, NULL AS columns
+  FROM pg_catalog.pg_publication p JOIN pg_catalog.pg_publication_rel pr ON p.oid = pr.prpubid
+ WHERE pr.prrelid = ANY(${list})
+UNION ALL
+SELECT o.relid::int8, p.pubname, NULL, NULL
+  FROM pg_catalog.unnest(${list}) AS o(relid), pg_catalog.pg_publication p
+ WHERE p.puballtables AND pg_catalog.pg_relation_is_publishable(o.relid)
+ ORDER BY 1, 2;`;
+  }
+  return `
+SELECT pc.oid::int8 AS relid, p.pubname AS name, NULL AS rowfilter, NULL AS columns
+  FROM pg_catalog.pg_publication p
+  JOIN pg_catalog.pg_publication_namespace pn ON p.oid = pn.pnpubid
+  JOIN pg_catalog.pg_class pc ON pc.relnamespace = pn.pnnspid
+ WHERE pc.oid = ANY(${list}) AND pg_catalog.pg_relation_is_publishable(pc.oid)
+UNION
+SELECT pr.prrelid::int8, p.pubname, pg_catalog.pg_get_expr(pr.prqual, pr.prrelid),
+       CASE WHEN pr.prattrs IS NOT NULL THEN
+         (SELECT pg_catalog.string_agg(attname, ', ')
+            FROM pg_catalog.generate_series(0, pg_catalog.array_upper(pr.prattrs::pg_catalog.int2[], 1)) s, pg_catalog.pg_attribute
+           WHERE attrelid = pr.prrelid AND attnum = prattrs[s]) END
+  FROM pg_catalog.pg_publication p JOIN pg_catalog.pg_publication_rel pr ON p.oid = pr.prpubid
+ WHERE pr.prrelid = ANY(${list})
+UNION
+SELECT o.relid::int8, p.pubname, NULL, NULL
+  FROM pg_catalog.unnest(${list}) AS o(relid), pg_catalog.pg_publication p
+ WHERE p.puballtables AND pg_catalog.pg_relation_is_publishable(o.relid)
+ ORDER BY 1, 2;`;
+}
+
 /**
  * The catalog queries behind `\d`, for many relations at once: each is filtered by `= ANY(<oids>)`, so describing one
  * relation or fifty costs the same two round trips (find the relations, then this batch).
  */
-export function describeBatchSql(oids: number[]): string {
+export function describeBatchSql(oids: number[], serverVersion: number): string {
   const list = `'{${oids.join(',')}}'::pg_catalog.oid[]`;
   return `
 SELECT c.oid::int8 AS relid, c.relkind::text AS relkind, c.relpersistence::text AS persistence,
@@ -15,7 +49,10 @@ SELECT c.oid::int8 AS relid, c.relkind::text AS relkind, c.relpersistence::text 
        CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS partbound,
        CASE WHEN c.relispartition THEN pg_catalog.pg_get_partition_constraintdef(c.oid) END AS partconstraint,
        CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid, true) END AS viewdef,
-       pg_catalog.obj_description(c.oid, 'pg_class') AS description
+       pg_catalog.obj_description(c.oid, 'pg_class') AS description,
+       CASE WHEN c.relkind = 't' THEN
+         (SELECT tn.nspname || '.' || t.relname FROM pg_catalog.pg_class t JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace
+           WHERE t.reltoastrelid = c.oid) END AS owningtable
   FROM pg_catalog.pg_class c
   LEFT JOIN pg_catalog.pg_class tc ON c.reltoastrelid = tc.oid
   LEFT JOIN pg_catalog.pg_am am ON c.relam = am.oid
@@ -33,7 +70,10 @@ SELECT a.attrelid::int8 AS relid, a.attnum, a.attname, pg_catalog.format_type(a.
        CASE WHEN a.attstattarget = -1 THEN NULL ELSE a.attstattarget END AS stattarget,
        pg_catalog.col_description(a.attrelid, a.attnum) AS description,
        CASE WHEN i.indexrelid IS NOT NULL THEN pg_catalog.pg_get_indexdef(a.attrelid, a.attnum, true) END AS indexdef,
-       CASE WHEN i.indexrelid IS NOT NULL THEN a.attnum <= i.indnkeyatts END AS iskey
+       CASE WHEN i.indexrelid IS NOT NULL THEN a.attnum <= i.indnkeyatts END AS iskey,
+       CASE WHEN a.attfdwoptions IS NULL THEN '' ELSE
+         '(' || pg_catalog.array_to_string(ARRAY(SELECT pg_catalog.quote_ident(option_name) || ' ' || pg_catalog.quote_literal(option_value)
+                                                 FROM pg_catalog.pg_options_to_table(a.attfdwoptions)), ', ') || ')' END AS fdwoptions
   FROM pg_catalog.pg_attribute a
   LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = a.attrelid
  WHERE a.attrelid = ANY(${list}) AND a.attnum > 0 AND NOT a.attisdropped
@@ -130,5 +170,26 @@ SELECT i.indexrelid::int8 AS relid, c2.relname AS tablename, am.amname AS method
   JOIN pg_catalog.pg_am am ON am.oid = c.relam
   LEFT JOIN pg_catalog.pg_constraint con ON con.conrelid = i.indrelid AND con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x')
  WHERE i.indexrelid = ANY(${list});
+
+SELECT s.stxrelid::int8 AS relid, s.stxnamespace::pg_catalog.regnamespace::pg_catalog.text AS nsp, s.stxname AS name,
+       s.stxrelid::pg_catalog.regclass::pg_catalog.text AS tablename, pg_catalog.pg_get_statisticsobjdef_columns(s.oid) AS columns,
+       'd' = any(s.stxkind) AS ndistinct, 'f' = any(s.stxkind) AS dependencies, 'm' = any(s.stxkind) AS mcv,
+       s.stxstattarget AS stattarget
+  FROM pg_catalog.pg_statistic_ext s
+ WHERE s.stxrelid = ANY(${list})
+ ORDER BY s.stxrelid, 2, 3;
+
+SELECT r.ev_class::int8 AS relid, r.rulename AS name, pg_catalog.rtrim(pg_catalog.pg_get_ruledef(r.oid, true), ';') AS definition,
+       r.ev_enabled::text AS enabled
+  FROM pg_catalog.pg_rewrite r
+ WHERE r.ev_class = ANY(${list}) AND r.rulename <> '_RETURN'
+ ORDER BY r.ev_class, 2;
+${publicationsSql(list, serverVersion)}
+
+SELECT f.ftrelid::int8 AS relid, s.srvname AS server,
+       pg_catalog.array_to_string(ARRAY(SELECT pg_catalog.quote_ident(option_name) || ' ' || pg_catalog.quote_literal(option_value)
+                                          FROM pg_catalog.pg_options_to_table(f.ftoptions)), ', ') AS options
+  FROM pg_catalog.pg_foreign_table f JOIN pg_catalog.pg_foreign_server s ON s.oid = f.ftserver
+ WHERE f.ftrelid = ANY(${list});
 `;
 }

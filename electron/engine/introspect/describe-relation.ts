@@ -2,7 +2,7 @@ import type { Db } from '../db/db.ts';
 import { GodwitError } from '../util/errors.ts';
 import { patternCondition } from './name-pattern.ts';
 import { describeBatchSql } from './describe-queries.ts';
-import type { ColumnFacts, RelationDescription, TriggerFacts } from './relation-facts.ts';
+import type { ColumnFacts, RelationDescription, RuleFacts, TriggerFacts } from './relation-facts.ts';
 
 type Row = Record<string, unknown>;
 
@@ -39,7 +39,7 @@ function groupBy(rows: Row[]): Map<number, Row[]> {
 
 const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
 
-function column(r: Row): ColumnFacts {
+function column(r: Row, foreign: boolean): ColumnFacts {
   const identity = r.identity === 'a' ? 'always' : r.identity === 'd' ? 'by default' : null;
   const generated = r.generated === 's' ? str(r.defexpr) : null;
   const shownDefault = identity ? `generated ${identity} as identity` : generated !== null ? `generated always as (${generated}) stored` : str(r.defexpr);
@@ -55,20 +55,24 @@ function column(r: Row): ColumnFacts {
     compression: COMPRESSION[String(r.compression)] ?? null,
     statsTarget: r.stattarget === null ? null : Number(r.stattarget),
     description: str(r.description),
+    ...(foreign ? { fdwOptions: String(r.fdwoptions ?? '') } : {}),
     ...(r.indexdef !== null ? { key: r.iskey === true, definition: String(r.indexdef) } : {}),
   };
 }
 
-/** Relations matching a psql pattern, in psql's order (schema, name); visible ones only when no schema is given. */
-async function findRelations(db: Db, pattern: string): Promise<{ oid: number; schema: string; name: string }[]> {
+/**
+ * Relations matching a psql pattern, in psql's order (schema, name); visible ones only when no schema is given. The
+ * server's version comes along, so the batch can pick its queries without a round trip of its own.
+ */
+async function findRelations(db: Db, pattern: string): Promise<{ oid: number; schema: string; name: string; version: number }[]> {
   const params: unknown[] = [];
   const where = patternCondition(pattern, 'n.nspname', 'c.relname', 'pg_catalog.pg_table_is_visible(c.oid)', params);
   return db.query(
-    `SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name
+    `SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name, pg_catalog.current_setting('server_version_num')::int AS version
        FROM pg_catalog.pg_class c LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
       WHERE ${where} ORDER BY 2, 3`,
     params,
-  ).then((rows) => rows.map((r) => ({ oid: Number((r as Row).oid), schema: String((r as Row).schema), name: String((r as Row).name) })));
+  ).then((rows) => rows.map((r) => ({ oid: Number((r as Row).oid), schema: String((r as Row).schema), name: String((r as Row).name), version: Number((r as Row).version) })));
 }
 
 /**
@@ -78,9 +82,13 @@ async function findRelations(db: Db, pattern: string): Promise<{ oid: number; sc
 export async function describeRelations(db: Db, pattern: string): Promise<RelationDescription[]> {
   const found = await findRelations(db, pattern);
   if (found.length === 0) throw new GodwitError('no-relation', `Did not find any relation named "${pattern}".`);
-  const [main = [], cols = [], idx = [], checks = [], fks = [], refs = [], pols = [], trigs = [], parents = [], children = [], seqs = [], idxOwner = []] =
-    await db.queryBatch(describeBatchSql(found.map((f) => f.oid)));
-  const g = { main: groupBy(main), cols: groupBy(cols), idx: groupBy(idx), checks: groupBy(checks), fks: groupBy(fks), refs: groupBy(refs), pols: groupBy(pols), trigs: groupBy(trigs), parents: groupBy(parents), children: groupBy(children), seqs: groupBy(seqs), idxOwner: groupBy(idxOwner) };
+  const [main = [], cols = [], idx = [], checks = [], fks = [], refs = [], pols = [], trigs = [], parents = [], children = [], seqs = [], idxOwner = [], stats = [], rules = [], pubs = [], foreign = []] =
+    await db.queryBatch(describeBatchSql(found.map((f) => f.oid), found[0]!.version));
+  const g = {
+    main: groupBy(main), cols: groupBy(cols), idx: groupBy(idx), checks: groupBy(checks), fks: groupBy(fks), refs: groupBy(refs), pols: groupBy(pols),
+    trigs: groupBy(trigs), parents: groupBy(parents), children: groupBy(children), seqs: groupBy(seqs), idxOwner: groupBy(idxOwner),
+    stats: groupBy(stats), rules: groupBy(rules), pubs: groupBy(pubs), foreign: groupBy(foreign),
+  };
   return found.flatMap(({ oid, schema, name }) => {
     const m = g.main.get(oid)?.[0];
     if (!m) return []; // dropped between the two queries
@@ -90,13 +98,14 @@ export async function describeRelations(db: Db, pattern: string): Promise<Relati
     const partitionParent = m.ispartition === true ? parentRows[0] : undefined;
     const seq = g.seqs.get(oid)?.[0];
     const io = g.idxOwner.get(oid)?.[0];
+    const ft = g.foreign.get(oid)?.[0];
     return [{
       schema,
       name,
       relkind,
       kindTitle: kindTitle(relkind, String(m.persistence)),
       persistence,
-      columns: (g.cols.get(oid) ?? []).map(column),
+      columns: (g.cols.get(oid) ?? []).map((r) => column(r, relkind === 'f')),
       indexes: (g.idx.get(oid) ?? []).map((r) => ({
         name: String(r.name),
         primary: r.isprimary === true,
@@ -117,6 +126,22 @@ export async function describeRelations(db: Db, pattern: string): Promise<Relati
       rowSecurity: m.rowsecurity === true,
       forceRowSecurity: m.forcerowsecurity === true,
       policies: (g.pols.get(oid) ?? []).map((r) => ({ name: String(r.name), permissive: r.permissive === true, roles: str(r.roles), using: str(r.qual), withCheck: str(r.withcheck), command: str(r.cmd) })),
+      statistics: (g.stats.get(oid) ?? []).map((r) => ({
+        name: `${String(r.nsp)}.${String(r.name)}`,
+        table: String(r.tablename),
+        columns: String(r.columns),
+        ndistinct: r.ndistinct === true,
+        dependencies: r.dependencies === true,
+        mcv: r.mcv === true,
+        // -1 up to PostgreSQL 16, NULL from 17: the default either way.
+        statsTarget: r.stattarget === null || Number(r.stattarget) === -1 ? null : Number(r.stattarget),
+      })),
+      rules: (g.rules.get(oid) ?? []).map((r): RuleFacts => ({
+        name: String(r.name),
+        definition: String(r.definition).replace(/^CREATE RULE /, ''),
+        enabled: String(r.enabled) as RuleFacts['enabled'],
+      })),
+      publications: (g.pubs.get(oid) ?? []).map((r) => ({ name: String(r.name), columns: str(r.columns), rowFilter: str(r.rowfilter) })),
       triggers: (g.trigs.get(oid) ?? []).map((r): TriggerFacts => ({
         name: String(r.name),
         definition: String(r.definition).replace(/^CREATE (CONSTRAINT )?TRIGGER /, ''),
@@ -142,6 +167,8 @@ export async function describeRelations(db: Db, pattern: string): Promise<Relati
       index: io
         ? { table: String(io.tablename), method: String(io.method), primary: io.isprimary === true, unique: io.isunique === true, nullsNotDistinct: io.nullsnotdistinct === true, predicate: str(io.predicate), deferrable: io.deferrable === true, deferred: io.deferred === true, valid: io.isvalid === true, clustered: io.isclustered === true, replicaIdentity: io.isreplident === true }
         : null,
+      owningTable: str(m.owningtable),
+      foreignTable: ft ? { server: String(ft.server), options: String(ft.options ?? '') } : null,
     }];
   });
 }

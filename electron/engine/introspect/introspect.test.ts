@@ -6,7 +6,7 @@ import { connectPostgres } from '../db/connect-postgres.ts';
 import type { Db } from '../db/db.ts';
 import { createTestDatabase, sqlOn, type TestDatabase } from '../testing/test-database.ts';
 import { describeRelations } from './describe-relation.ts';
-import { renderDescribe } from './render-describe.ts';
+import { renderDescribe, renderDescriptions } from './render-describe.ts';
 import { listRelations, listsAccessMethod, type RelationKindFilter } from './list-relations.ts';
 import { renderListing } from './render-listing.ts';
 import { readSchemaSnapshot } from './schema-snapshot.ts';
@@ -33,22 +33,46 @@ afterAll(async () => {
   await db.drop();
 });
 
-const OBJECTS = [
-  '"Customers"', '"order lines"', 'billing.invoices', 'measurements', 'measurements_2025', 'measurements_2025_city_id_idx',
-  'cities', 'capitals', 'active_customers', 'customer_counts', 'ticket_seq', '"Customers_id_seq"', 'customers_active_idx',
-  '"order lines_pkey"', 'order_lines_sku_uniq', 'measurements_city_idx', 'scratchpad', 'customers_email_lower_idx',
-  'billing.*', 'measurements*',
+/** Every relation the fixture builds (and its TOAST table), by qualified name. */
+async function fixtureRelations(): Promise<string[]> {
+  const rows = await sqlOn<{ q: string }>(db.url, `
+    SELECT pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname) AS q
+      FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname IN ('public', 'billing')
+        OR c.oid = (SELECT reltoastrelid FROM pg_catalog.pg_class WHERE relname = 'bookings')
+     ORDER BY 1`);
+  return rows.map((r) => r.q);
+}
+
+/** Patterns psql resolves to several relations, catalogs, unqualified and quoted names. */
+const PATTERNS = [
+  '"Customers"', '"order lines"', 'measurements', 'billing.*', 'measurements*', 'bookings*', '*', 'pg_catalog.pg_class',
+  'pg_catalog.pg_class_oid_index', 'information_schema.tables',
 ];
 
 describe('describe (\\d) matches psql byte for byte', () => {
-  for (const name of OBJECTS) {
-    for (const verbose of [false, true]) {
-      it(`\\d${verbose ? '+' : ''} ${name}`, async () => {
-        const ours = (await describeRelations(conn, name)).map((d) => renderDescribe(d, verbose)).join('\n') + '\n';
-        expect(ours).toBe(await psql(db.url, `\\d${verbose ? '+' : ''} ${name}`));
-      });
+  it('for every relation of the fixture, \\d and \\d+, and for patterns', async () => {
+    const names = [...(await fixtureRelations()), ...PATTERNS];
+    expect(names.length).toBeGreaterThan(70);
+    const differ: string[] = [];
+    for (const name of names) {
+      for (const verbose of [false, true]) {
+        const command = `\\d${verbose ? '+' : ''} ${name}`;
+        const ours = renderDescriptions(await describeRelations(conn, name), verbose);
+        const theirs = await psql(db.url, command);
+        if (ours !== theirs) differ.push(`${command}\n--- psql\n${theirs}--- godwit\n${ours}`);
+      }
     }
-  }
+    // All differences at once, each with both texts, so one run shows everything that is off.
+    expect(differ.join('\n')).toBe('');
+  }, 120_000);
+
+  it('ends each relation with psql\'s blank line and counts a partitioned table\'s partitions even when none', async () => {
+    const [events] = await describeRelations(conn, 'events');
+    const text = renderDescribe(events!, false);
+    expect(text.endsWith('Number of partitions: 0\n\n')).toBe(true);
+    expect(renderDescribe(events!, true).endsWith('Number of partitions: 0\n\n')).toBe(true);
+  });
 
   it('says what psql says when nothing matches', async () => {
     await expect(describeRelations(conn, 'nope')).rejects.toThrow('Did not find any relation named "nope".');
@@ -81,6 +105,9 @@ describe('listing (\\dt and friends) matches psql', () => {
     ['\\dv', ['views'], undefined], ['\\dm', ['matviews'], undefined], ['\\d', undefined, undefined],
     ['\\dt', ['tables'], 'billing.*'], ['\\dt', ['tables'], 'measurements_202?'], ['\\dt', ['tables'], '"Customers"'],
     ['\\dt', ['tables'], 'nothing'], ['\\di', ['indexes'], '*.*idx'], ['\\dvs', ['views', 'sequences'], undefined],
+    ['\\dE', ['foreign'], undefined], ['\\dt', ['tables'], 'pg_toast.*'], ['\\dti', ['tables', 'indexes'], 'bookings*'],
+    ['\\dtvmsiE', ['tables', 'views', 'matviews', 'sequences', 'indexes', 'foreign'], undefined],
+    ['\\dm', ['matviews'], '*.*'], ['\\ds', ['sequences'], 'billing.*'], ['\\di', ['indexes'], '"order lines_pkey"'],
   ];
   for (const [cmd, kinds, pattern] of cases) {
     for (const verbose of [false, true]) {
@@ -101,7 +128,7 @@ describe('a role without privileges', () => {
       const url = db.url.replace('postgres@', `${role}@`);
       const limited = await connectPostgres({ url });
       try {
-        const ours = (await describeRelations(limited, 'billing.invoices')).map((d) => renderDescribe(d, true)).join('\n') + '\n';
+        const ours = renderDescriptions(await describeRelations(limited, 'billing.invoices'), true);
         expect(ours).toBe(await psql(url, '\\d+ billing.invoices'));
         await expect(limited.query('SELECT * FROM billing.invoices')).rejects.toThrow(/permission denied/);
       } finally {
@@ -140,6 +167,7 @@ describe('compare', () => {
           'public.capitals column population nullable: null | not null',
           'public.cities column population nullable: null | not null',
           'public.order lines constraint order lines_quantity_check : CHECK (quantity > 0::numeric) | null',
+          'public.towns column population nullable: null | not null',
         ]);
         expect(compareSchemas(await readSchemaSnapshot(conn), await readSchemaSnapshot(conn))).toEqual([]);
       } finally {

@@ -1,8 +1,8 @@
 import type { Db } from '../db/db.ts';
 import { patternCondition } from './name-pattern.ts';
 
-/** Which kinds \d lists: \dt tables, \dv views, \dm materialized views, \di indexes, \ds sequences. */
-export type RelationKindFilter = 'tables' | 'views' | 'matviews' | 'indexes' | 'sequences';
+/** Which kinds \d lists: \dt tables, \dv views, \dm materialized views, \di indexes, \ds sequences, \dE foreign tables. */
+export type RelationKindFilter = 'tables' | 'views' | 'matviews' | 'indexes' | 'sequences' | 'foreign';
 
 const RELKINDS: Record<RelationKindFilter, string[]> = {
   tables: ['r', 'p'],
@@ -10,10 +10,11 @@ const RELKINDS: Record<RelationKindFilter, string[]> = {
   matviews: ['m'],
   indexes: ['i', 'I'],
   sequences: ['S'],
+  foreign: ['f'],
 };
 
 /** `\d` with no name lists every kind but indexes. */
-export const DEFAULT_KINDS: RelationKindFilter[] = ['tables', 'views', 'matviews', 'sequences'];
+export const DEFAULT_KINDS: RelationKindFilter[] = ['tables', 'views', 'matviews', 'sequences', 'foreign'];
 
 export const KIND_NAMES: Record<string, string> = {
   r: 'table', v: 'view', m: 'materialized view', i: 'index', S: 'sequence', t: 'TOAST table', f: 'foreign table',
@@ -38,6 +39,8 @@ export interface RelationListing {
 export async function listRelations(db: Db, opts: { pattern?: string | undefined; kinds?: RelationKindFilter[]; verbose?: boolean } = {}): Promise<RelationListing[]> {
   const kinds = opts.kinds?.length ? opts.kinds : DEFAULT_KINDS;
   const relkinds = kinds.flatMap((k) => RELKINDS[k]);
+  // As psql: with a pattern, \dt also matches TOAST tables (and `\dt pg_toast.*` lists them).
+  if (opts.pattern && kinds.includes('tables')) relkinds.push('t');
   const withIndexes = kinds.includes('indexes');
   const params: unknown[] = [relkinds];
   const where = patternCondition(opts.pattern, 'n.nspname', 'c.relname', 'pg_catalog.pg_table_is_visible(c.oid)', params);

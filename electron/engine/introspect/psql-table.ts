@@ -1,3 +1,5 @@
+import { displayWidth as width } from './display-width.ts';
+
 /**
  * psql's "aligned" output format (border 1), so Godwit's text reads exactly like psql's: title centred over the
  * table, headers centred, text left-aligned and numbers right-aligned, footers below.
@@ -11,8 +13,6 @@ export interface PsqlTable {
   footers: string[];
 }
 
-/** Display width; psql counts characters of the client encoding, which for UTF-8 text is code points. */
-const width = (s: string) => [...s].length;
 
 export function renderPsqlTable(t: PsqlTable): string {
   const n = t.headers.length;
@@ -49,5 +49,6 @@ export function renderPsqlTable(t: PsqlTable): string {
     }
   }
   out.push(...t.footers);
-  return out.join('\n') + '\n';
+  // psql ends every aligned table, footers included, with a blank line.
+  return out.join('\n') + '\n\n';
 }

@@ -15,6 +15,8 @@ export interface ColumnFacts {
   compression: string | null;
   statsTarget: number | null;
   description: string | null;
+  /** Foreign-table columns: their FDW options as psql prints them, "(name 'value', …)". */
+  fdwOptions?: string | undefined;
   /** Index columns: whether it is a key column (not INCLUDE), and its definition. */
   key?: boolean | undefined;
   definition?: string | undefined;
@@ -68,6 +70,33 @@ export interface TriggerFacts {
   parent: string | null;
 }
 
+export interface StatisticsFacts {
+  /** schema.name, as psql quotes it in the footer. */
+  name: string;
+  table: string;
+  columns: string;
+  ndistinct: boolean;
+  dependencies: boolean;
+  mcv: boolean;
+  /** null when the default (-1). */
+  statsTarget: number | null;
+}
+
+export interface RuleFacts {
+  name: string;
+  /** pg_get_ruledef after "CREATE RULE ", without its final semicolon. */
+  definition: string;
+  /** O enabled, D disabled, A always, R replica only. */
+  enabled: 'O' | 'D' | 'A' | 'R';
+}
+
+export interface PublicationFacts {
+  name: string;
+  /** The published columns, "a, b", when the publication lists them. */
+  columns: string | null;
+  rowFilter: string | null;
+}
+
 export interface PartitionFacts {
   name: string;
   bound: string;
@@ -117,6 +146,10 @@ export interface RelationDescription {
   rowSecurity: boolean;
   forceRowSecurity: boolean;
   policies: PolicyFacts[];
+  statistics: StatisticsFacts[];
+  /** Rewrite rules other than a view's own _RETURN. */
+  rules: RuleFacts[];
+  publications: PublicationFacts[];
   triggers: TriggerFacts[];
   partitionKey: string | null;
   partitionOf: { parent: string; bound: string; detachPending: boolean } | null;
@@ -132,4 +165,8 @@ export interface RelationDescription {
   description: string | null;
   sequence: SequenceFacts | null;
   index: IndexOwnerFacts | null;
+  /** TOAST tables: the table whose values they hold, schema.name. */
+  owningTable: string | null;
+  /** Foreign tables: the server and the table's FDW options ("a 'b', …", empty when none). */
+  foreignTable: { server: string; options: string } | null;
 }

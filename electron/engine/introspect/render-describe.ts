@@ -19,6 +19,10 @@ function columnTable(d: RelationDescription, verbose: boolean): Pick<PsqlTable, 
     headers.push('Collation', 'Nullable', 'Default');
     getters.push((c) => c.collation ?? '', (c) => (c.notNull ? 'not null' : ''), (c) => c.default ?? '');
   }
+  if (k === 'f') {
+    headers.push('FDW options');
+    getters.push((c) => c.fdwOptions ?? '');
+  }
   if (INDEX_KINDS.has(k)) {
     headers.push('Key?', 'Definition');
     getters.push((c) => (c.key ? 'yes' : 'no'), (c) => c.definition ?? '');
@@ -70,7 +74,7 @@ function policyFooter(d: RelationDescription): string[] {
     let line = `    POLICY "${p.name}"`;
     if (!p.permissive) line += ' AS RESTRICTIVE';
     if (p.command) line += ` FOR ${p.command}`;
-    if (p.roles) line += ` TO ${p.roles}`;
+    if (p.roles) line += `\n      TO ${p.roles}`;
     if (p.using) line += `\n      USING (${p.using})`;
     if (p.withCheck) line += `\n      WITH CHECK (${p.withCheck})`;
     return line;
@@ -91,27 +95,54 @@ function triggerFooter(d: RelationDescription): string[] {
   });
 }
 
-function tableFooters(d: RelationDescription, verbose: boolean): string[] {
+function statisticsFooter(d: RelationDescription): string[] {
+  if (!d.statistics.length) return [];
+  return ['Statistics objects:', ...d.statistics.map((st) => {
+    let line = `    "${st.name}"`;
+    // psql names the kinds only when some but not all were asked for (all is what CREATE STATISTICS expands to).
+    const kinds = [st.ndistinct && 'ndistinct', st.dependencies && 'dependencies', st.mcv && 'mcv'].filter(Boolean);
+    if (kinds.length && kinds.length < 3) line += ` (${kinds.join(', ')})`;
+    line += ` ON ${st.columns} FROM ${st.table}`;
+    if (st.statsTarget !== null) line += `; STATISTICS ${st.statsTarget}`;
+    return line;
+  })];
+}
+
+function ruleFooter(d: RelationDescription): string[] {
+  const groups: [string, RelationDescription['rules'][number]['enabled']][] = [
+    ['Rules:', 'O'], ['Disabled rules:', 'D'], ['Rules firing always:', 'A'], ['Rules firing on replica only:', 'R'],
+  ];
+  return groups.flatMap(([label, enabled]) => {
+    const list = d.rules.filter((r) => r.enabled === enabled);
+    return list.length ? [label, ...list.map((r) => `    ${r.definition}`)] : [];
+  });
+}
+
+function publicationFooter(d: RelationDescription): string[] {
+  if (!d.publications.length) return [];
+  return ['Publications:', ...d.publications.map((p) => `    "${p.name}"${p.columns !== null ? ` (${p.columns})` : ''}${p.rowFilter !== null ? ` WHERE ${p.rowFilter}` : ''}`)];
+}
+
+/** Indexes through publications: what psql prints for tables, partitioned, foreign and materialized views alike. */
+function tableFooters(d: RelationDescription): string[] {
   const f: string[] = [];
-  if (d.partitionKey) f.push(`Partition key: ${d.partitionKey}`);
   if (d.indexes.length) f.push('Indexes:', ...d.indexes.map(indexLine));
   if (d.checkConstraints.length) f.push('Check constraints:', ...d.checkConstraints.map((c) => `    "${c.name}" ${c.definition}`));
   if (d.foreignKeys.length) {
     f.push('Foreign-key constraints:', ...d.foreignKeys.map((c) => (c.sameTable ? `    "${c.name}" ${c.definition}` : `    TABLE "${c.table}" CONSTRAINT "${c.name}" ${c.definition}`)));
   }
   if (d.referencedBy.length) f.push('Referenced by:', ...d.referencedBy.map((c) => `    TABLE "${c.table}" CONSTRAINT "${c.name}" ${c.definition}`));
-  f.push(...policyFooter(d));
-  // Defaults are not shown: 'd' for user tables, 'n' for catalogs; 'i' is marked on the index line instead.
-  const defaultIdentity = d.schema === 'pg_catalog' ? 'n' : 'd';
-  if (verbose && ['r', 'm'].includes(d.relkind) && d.replicaIdentity !== 'i' && d.replicaIdentity !== defaultIdentity) {
-    f.push(`Replica Identity: ${d.replicaIdentity === 'f' ? 'FULL' : d.replicaIdentity === 'n' ? 'NOTHING' : d.replicaIdentity === 'd' ? 'DEFAULT' : '???'}`);
-  }
+  f.push(...policyFooter(d), ...statisticsFooter(d));
+  if (d.relkind !== 'm') f.push(...ruleFooter(d));
+  f.push(...publicationFooter(d));
   return f;
 }
 
 function inheritanceFooters(d: RelationDescription, verbose: boolean): string[] {
   const f = listFooter('Inherits', d.inherits);
   const partitioned = d.relkind === 'p' || d.relkind === 'I';
+  // psql always counts a partitioned table's partitions, even none and even with \d+; other parents only when some.
+  if (partitioned && !d.partitions.length) return [...f, 'Number of partitions: 0'];
   if (!d.partitions.length) return f;
   if (!verbose) {
     const what = partitioned ? 'partitions' : 'child tables';
@@ -126,6 +157,27 @@ function inheritanceFooters(d: RelationDescription, verbose: boolean): string[] 
     return s;
   });
   return [...f, ...listFooter(partitioned ? 'Partitions' : 'Child tables', items)];
+}
+
+const REPLICA_IDENTITY: Record<string, string> = { f: 'FULL', n: 'NOTHING', d: 'DEFAULT' };
+
+/** The last footers of a table: its server, parents, children, type, replica identity, tablespace, access method. */
+function closingTableFooters(d: RelationDescription, verbose: boolean): string[] {
+  const f: string[] = [];
+  if (d.foreignTable) {
+    f.push(`Server: ${d.foreignTable.server}`);
+    if (d.foreignTable.options) f.push(`FDW options: (${d.foreignTable.options})`);
+  }
+  f.push(...inheritanceFooters(d, verbose));
+  if (d.typedTableOf) f.push(`Typed table of type: ${d.typedTableOf}`);
+  // Defaults are not shown: 'd' for user tables, 'n' for catalogs; 'i' is marked on the index line instead.
+  const defaultIdentity = d.schema === 'pg_catalog' ? 'n' : 'd';
+  if (verbose && ['r', 'm'].includes(d.relkind) && d.replicaIdentity !== 'i' && d.replicaIdentity !== defaultIdentity) {
+    f.push(`Replica Identity: ${REPLICA_IDENTITY[d.replicaIdentity] ?? '???'}`);
+  }
+  if (d.tablespace) f.push(`Tablespace: "${d.tablespace}"`);
+  if (verbose && d.accessMethod && ['r', 'm', 'p', 't'].includes(d.relkind)) f.push(`Access method: ${d.accessMethod}`);
+  return f;
 }
 
 function sequenceTable(d: RelationDescription): PsqlTable {
@@ -159,7 +211,12 @@ function indexFooters(d: RelationDescription, verbose: boolean): string[] {
   return f;
 }
 
-/** The facts of one relation laid out exactly as psql's `\d` (or `\d+` when verbose) prints them. */
+const TABLE_FOOTER_KINDS = new Set(['r', 'm', 'f', 'p', 't']);
+
+/**
+ * The facts of one relation laid out exactly as psql's `\d` (or `\d+` when verbose) prints them, footers in psql's
+ * order, ending with psql's blank line. Several relations are printed one after another, as psql does.
+ */
 export function renderDescribe(d: RelationDescription, verbose: boolean): string {
   if (d.relkind === 'S' && d.sequence) return renderPsqlTable(sequenceTable(d));
   const { headers, rows } = columnTable(d, verbose);
@@ -168,18 +225,22 @@ export function renderDescribe(d: RelationDescription, verbose: boolean): string
     footers.push(`Partition of: ${d.partitionOf.parent} ${d.partitionOf.bound}${d.partitionOf.detachPending ? ' DETACH PENDING' : ''}`);
     if (verbose) footers.push(d.partitionConstraint ? `Partition constraint: ${d.partitionConstraint}` : 'No partition constraint');
   }
+  if (d.partitionKey) footers.push(`Partition key: ${d.partitionKey}`);
+  if (d.owningTable) footers.push(`Owning table: "${d.owningTable}"`);
   if (INDEX_KINDS.has(d.relkind) && d.index) footers.push(...indexFooters(d, verbose));
-  else if (d.relkind === 'v' || d.relkind === 'm') {
-    if (verbose && d.viewDefinition) footers.push('View definition:', d.viewDefinition);
-    if (d.relkind === 'm') footers.push(...tableFooters(d, verbose).filter((l) => !l.startsWith('Policies')));
-  } else footers.push(...tableFooters(d, verbose));
-  if (!INDEX_KINDS.has(d.relkind)) {
-    footers.push(...triggerFooter(d));
-    footers.push(...inheritanceFooters(d, verbose));
-    if (d.typedTableOf) footers.push(`Typed table of type: ${d.typedTableOf}`);
-    if (d.tablespace) footers.push(`Tablespace: "${d.tablespace}"`);
-    if (verbose && d.accessMethod && ['r', 'm', 'p', 't'].includes(d.relkind)) footers.push(`Access method: ${d.accessMethod}`);
-    if (verbose && d.options) footers.push(`Options: ${d.options}`);
+  else if (TABLE_FOOTER_KINDS.has(d.relkind)) footers.push(...tableFooters(d));
+  if ((d.relkind === 'v' || d.relkind === 'm') && verbose) {
+    if (d.viewDefinition) footers.push('View definition:', d.viewDefinition);
+    // A view's own rules (not its _RETURN), after "CREATE RULE" and behind one space.
+    if (d.relkind === 'v' && d.rules.length) footers.push('Rules:', ...d.rules.map((r) => ` ${r.definition}`));
   }
+  if (!INDEX_KINDS.has(d.relkind)) footers.push(...triggerFooter(d));
+  if (TABLE_FOOTER_KINDS.has(d.relkind)) footers.push(...closingTableFooters(d, verbose));
+  if (verbose && d.options) footers.push(`Options: ${d.options}`);
   return renderPsqlTable({ title: `${d.kindTitle} "${d.schema}.${d.name}"`, headers, rows, footers });
+}
+
+/** `\d PATTERN` for every relation found: psql's blocks one after another. */
+export function renderDescriptions(found: RelationDescription[], verbose: boolean): string {
+  return found.map((d) => renderDescribe(d, verbose)).join('');
 }

@@ -24,6 +24,6 @@ export function renderListing(
     title: 'List of relations',
     headers,
     rows: body,
-    footers: [`(${rows.length} ${rows.length === 1 ? 'row' : 'rows'})`, ''],
+    footers: [`(${rows.length} ${rows.length === 1 ? 'row' : 'rows'})`],
   });
 }

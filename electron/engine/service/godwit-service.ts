@@ -1,5 +1,6 @@
 import type { OperationInput, OperationName, OperationOutput, ProgressEventDto } from '../../shared/contract.ts';
 import type { EnvironmentStatusDto, ProjectDto } from '../../shared/dto.ts';
+import type { EnvironmentConfig } from '../project/environment-config.ts';
 import {
   compareSchemas, createMigration, describeError, describeRelations, environmentStatus, generateDownSql, GodwitError,
   listRelations, listsAccessMethod, openProject, planFor, readAudit, readSchemaSnapshot, renderDescribe, renderListing,
@@ -12,10 +13,15 @@ import { writeMigrationPair } from '../create/new-migration.ts';
 import { prepareScript } from '../sql/prepare-script.ts';
 import { findMigration } from '../migrations/read-folder.ts';
 import { loadSqlParser } from '../sql/split-statements.ts';
+import { analyzePlan } from '../analysis/analyze-plan.ts';
+import { adhocEnvironmentConfig, resolveEnvironment, settleEnvironments } from '../project/environments.ts';
+import { readGodwitJson } from '../project/environment-config.ts';
+import { redactSecrets } from '../util/redact.ts';
+import { auditEnvironmentChange, protectedChanges, requireTypedName } from './environment-guard.ts';
 import { EnvironmentPool } from './environment-pool.ts';
 import { MemorySecretStore, secretKey, withPassword, type SecretStore } from './secret-store.ts';
 import { SettingsStore } from './settings-store.ts';
-import { failureDto, previewDto, projectDto } from './to-dto.ts';
+import { failureDto, previewDto, projectDto, statusDto, statusErrorDto } from './to-dto.ts';
 
 type Handlers = { [K in OperationName]: (input: OperationInput<K>) => Promise<OperationOutput<K>> };
 
@@ -31,11 +37,19 @@ export class GodwitService {
 
   readonly secrets: SecretStore;
   private readonly pickFolder: (() => Promise<string | null>) | undefined;
+  /** `godwit serve --url`: every opened project shows this one ad-hoc environment instead of its own. */
+  private readonly adhocUrl: string | undefined;
 
-  constructor(opts: { settings?: SettingsStore; secrets?: SecretStore; pickFolder?: () => Promise<string | null> } = {}) {
+  constructor(opts: { settings?: SettingsStore; secrets?: SecretStore; pickFolder?: () => Promise<string | null>; adhocUrl?: string } = {}) {
     this.settings = opts.settings ?? new SettingsStore();
     this.secrets = opts.secrets ?? new MemorySecretStore();
     this.pickFolder = opts.pickFolder;
+    this.adhocUrl = opts.adhocUrl;
+  }
+
+  private withAdhoc(open: OpenProject): OpenProject {
+    if (this.adhocUrl === undefined) return open;
+    return { ...open, project: { ...open.project, environments: [adhocEnvironmentConfig(open.project, this.adhocUrl)] } };
   }
 
   /** Progress of upgrades and rollbacks, for hosts to forward to the renderer. */
@@ -59,15 +73,18 @@ export class GodwitService {
 
   /** The environment, with its stored password (if any) put into the URL: only the engine ever sees it. */
   private async env(name: string): Promise<Environment> {
-    const env = selectEnvironments(this.project().project, { env: [name] })[0]!;
+    return this.withStoredPassword(selectEnvironments(this.project().project, { env: [name] })[0]!);
+  }
+
+  private async withStoredPassword(env: Environment): Promise<Environment> {
     if (env.target.kind !== 'postgres') return env;
-    const password = await this.secrets.get(secretKey(this.project().project.dir, name));
+    const password = await this.secrets.get(secretKey(this.project().project.dir, env.name));
     return { ...env, target: { ...env.target, url: withPassword(env.target.url, password) } };
   }
 
   private async reload(): Promise<ProjectDto> {
     const { open, isDemo } = this.current!;
-    this.current = { open: await openProject(open.project.dir), isDemo };
+    this.current = { open: this.withAdhoc(await openProject(open.project.dir)), isDemo };
     return this.dto();
   }
 
@@ -80,9 +97,37 @@ export class GodwitService {
 
   private async switchTo(open: OpenProject, isDemo: boolean): Promise<ProjectDto> {
     await this.pool.closeAll();
-    this.current = { open, isDemo };
+    this.current = { open: this.withAdhoc(open), isDemo };
     if (!isDemo) await this.settings.addRecent(open.project.dir);
     return this.dto();
+  }
+
+  /**
+   * Runs a change to a protected environment only with its exact name typed, and writes it (or its refusal) to that
+   * environment's audit trail, reached as configured before the change.
+   */
+  private async guardedChange(before: EnvironmentConfig, changes: string[], confirm: string | undefined, what: string, change: () => Promise<void>): Promise<void> {
+    if (changes.length === 0) return change();
+    let env: Environment | null = null;
+    try {
+      env = await this.withStoredPassword(resolveEnvironment(this.project().project, before));
+    } catch {
+      // Its URL does not resolve: the entry goes to the local file under its name.
+    }
+    const audit = (error: string | null) => auditEnvironmentChange(
+      { name: before.name, display: env?.display ?? redactSecrets(before.url) },
+      (fn) => (env ? this.pool.use(env, fn) : Promise.reject(new Error('unresolved'))),
+      changes,
+      error,
+    );
+    try {
+      requireTypedName(before.name, confirm, what);
+    } catch (err) {
+      await audit(describeError(err));
+      throw err;
+    }
+    await change();
+    await audit(null);
   }
 
   private emit(runId: string, e: ProgressEvent): void {
@@ -104,20 +149,25 @@ export class GodwitService {
     },
     'environments/status': async ({ drift, env }) => {
       const open = this.project();
-      const envs = env ? [await this.env(env)] : await Promise.all(open.project.environments.map((e) => this.env(e.name)));
-      return Promise.all(envs.map(async (e): Promise<EnvironmentStatusDto> => {
+      if (!env && open.project.environments.length === 0) return [];
+      // Each environment resolved on its own: one with an unparsable URL is reported, the others still show.
+      return Promise.all(settleEnvironments(open.project, env ? { env: [env] } : { all: true }).map(async (o): Promise<EnvironmentStatusDto> => {
         try {
-          return await this.pool.use(e, (db) => environmentStatus(open, e, db, { drift }));
+          if (o.error) throw o.error;
+          const e = await this.withStoredPassword(o.env);
+          return statusDto(await this.pool.use(e, (db) => environmentStatus(open, e, db, { drift })));
         } catch (err) {
-          const empty = { applied: 0, pending: 0, failed: 0, edited: 0, missingLocally: 0, rolledBack: 0, diverged: false };
-          return { environment: e.name, protected: e.protected, location: e.display, head: null, migrations: [], summary: empty, drift: null, error: describeError(err) };
+          return statusErrorDto(o, err);
         }
       }));
     },
     'environments/save': async (input) => {
       this.project();
       const dir = this.current!.open.project.dir;
-      await saveEnvironment(dir, { name: input.name, url: input.url, protected: input.protected, shadowDatabaseUrl: input.shadowDatabaseUrl || undefined }, input.previousName);
+      const edit = { name: input.name, url: input.url, protected: input.protected, shadowDatabaseUrl: input.shadowDatabaseUrl || undefined };
+      const before = (await readGodwitJson(dir))?.find((e) => e.name === (input.previousName ?? input.name));
+      const changes = protectedChanges(before, edit);
+      await this.guardedChange(before!, changes, input.confirm, 'change the protected environment', () => saveEnvironment(dir, edit, input.previousName));
       if (input.previousName && input.previousName !== input.name) {
         await this.secrets.set(secretKey(dir, input.name), (await this.secrets.get(secretKey(dir, input.previousName))) ?? null);
         await this.secrets.set(secretKey(dir, input.previousName), null);
@@ -125,8 +175,13 @@ export class GodwitService {
       if (input.password !== undefined) await this.secrets.set(secretKey(dir, input.name), input.password || null);
       return this.reload();
     },
-    'environments/remove': async ({ name }) => {
-      await removeEnvironment(this.project().project.dir, name);
+    'environments/remove': async ({ name, confirm }) => {
+      const before = (await readGodwitJson(this.project().project.dir))?.find((e) => e.name === name);
+      if (before?.protected) await this.guardedChange(before, ['remove'], confirm, 'remove the protected environment', () => removeEnvironment(this.project().project.dir, name));
+      else {
+        requireTypedName(name, confirm, 'remove the environment');
+        await removeEnvironment(this.project().project.dir, name);
+      }
       await this.secrets.set(secretKey(this.project().project.dir, name), null);
       return this.reload();
     },
@@ -138,9 +193,9 @@ export class GodwitService {
         const db = await connectPostgres({ url: withPassword(env.target.url, password || stored) });
         const [row] = await db.query<{ v: string }>('SHOW server_version');
         await db.close();
-        return { ok: true, message: `Connected to PostgreSQL ${row?.v ?? ''} at ${env.display}.` };
+        return { ok: true, message: redactSecrets(`Connected to PostgreSQL ${row?.v ?? ''} at ${env.display}.`) };
       } catch (err) {
-        return { ok: false, message: describeError(err) };
+        return { ok: false, message: redactSecrets(describeError(err)) };
       }
     },
     'environments/compare': async ({ a, b }) => {
@@ -153,15 +208,20 @@ export class GodwitService {
       const m = findMigration(this.project().folder, name);
       await loadSqlParser();
       const up = prepareScript(m.upSql);
+      const down = m.downSql === null ? null : prepareScript(m.downSql);
       return {
         name, upSql: m.upSql, downSql: m.downSql, checksum: m.checksum, upWarnings: up.warnings,
-        downWarnings: m.downSql ? prepareScript(m.downSql).warnings : [], nonTransactional: up.nonTransactional,
+        downWarnings: down?.warnings ?? [], nonTransactional: up.nonTransactional,
+        upUnanalysed: up.unanalysed, downUnanalysed: down?.unanalysed ?? false, upParseError: up.parseError, downParseError: down?.parseError ?? null,
       };
     },
     'migrations/preview': async ({ env, direction, steps, to, base }) => {
       const e = await this.env(env);
-      const plan = await this.pool.use(e, (db) => planFor(this.project(), e, db, direction === 'up' ? { direction, to } : { direction, steps, to, base }));
-      return previewDto(plan);
+      const { plan, analysis } = await this.pool.use(e, async (db) => {
+        const plan = await planFor(this.project(), e, db, direction === 'up' ? { direction, to } : { direction, steps, to, base });
+        return { plan, analysis: await analyzePlan(plan, { db }) };
+      });
+      return previewDto(plan, analysis);
     },
     'migrations/apply': async ({ env, to, confirm, runId }) => {
       const e = await this.env(env);
@@ -200,7 +260,7 @@ export class GodwitService {
     },
     'audit/list': async ({ env }) => {
       const e = await this.env(env);
-      return this.pool.use(e, (db) => readAudit(db, 200));
+      return (await this.pool.use(e, (db) => readAudit(db, 200))).map((a) => ({ ...a, error: a.error === null ? null : redactSecrets(a.error) }));
     },
     'settings/get': async () => this.settings.read(),
     'settings/set': async ({ theme }) => this.settings.update((s) => ({ ...s, ...(theme ? { theme } : {}) })),

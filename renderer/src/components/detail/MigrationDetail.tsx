@@ -5,7 +5,10 @@ import { useApp } from '../../store/index.ts';
 import { SqlView } from '../common/SqlView.tsx';
 import { STATE_GLYPH, STATE_LABEL } from '../graph/graph-model.ts';
 
-function Warnings({ list }: { list: WarningDto[] }) {
+function Warnings({ list, parseError }: { list: WarningDto[]; parseError: string | null }) {
+  if (parseError !== null) {
+    return <p className="warning" data-testid="unanalysed">Unanalysed: the SQL parser refused this script ({parseError}). Nothing was checked — no destructive-statement warnings, no transaction check; running it needs the environment's name typed.</p>;
+  }
   if (!list.length) return null;
   return (
     <ul className="warnings" aria-label="Destructive statements">
@@ -73,13 +76,13 @@ export function MigrationDetail() {
       )}
       {detail && (
         <>
-          <p className="muted">Checksum <code>{detail.checksum.slice(0, 16)}…</code>{detail.nonTransactional.length ? ` · runs outside a transaction (${detail.nonTransactional.join(', ')})` : ' · runs in one transaction'}</p>
+          <p className="muted">Checksum <code>{detail.checksum.slice(0, 16)}…</code>{detail.upUnanalysed ? ' · unanalysed' : detail.nonTransactional.length ? ` · runs outside a transaction (${detail.nonTransactional.join(', ')})` : ' · runs in one transaction'}</p>
           <div role="tablist" className="tabs">
             <button role="tab" aria-selected={tab === 'up'} onClick={() => setTab('up')}>migration.sql</button>
             <button role="tab" aria-selected={tab === 'down'} onClick={() => setTab('down')}>down.sql{detail.downSql === null ? ' (missing)' : ''}</button>
           </div>
-          {tab === 'up' && (<><Warnings list={detail.upWarnings} /><SqlView code={detail.upSql} label="migration.sql" /></>)}
-          {tab === 'down' && detail.downSql !== null && (<><Warnings list={detail.downWarnings} /><SqlView code={detail.downSql} label="down.sql" /></>)}
+          {tab === 'up' && (<><Warnings list={detail.upWarnings} parseError={detail.upUnanalysed ? detail.upParseError : null} /><SqlView code={detail.upSql} label="migration.sql" /></>)}
+          {tab === 'down' && detail.downSql !== null && (<><Warnings list={detail.downWarnings} parseError={detail.downUnanalysed ? detail.downParseError : null} /><SqlView code={detail.downSql} label="down.sql" /></>)}
           {tab === 'down' && detail.downSql === null && (
             <div className="missing-down">
               <p>No down.sql: this migration cannot be rolled back until it has one.</p>

@@ -9,10 +9,14 @@ export function EnvironmentEditor({ name }: { name: string | null }) {
   const existing = project?.environments.find((e) => e.name === name);
   const [form, setForm] = useState({ name: existing?.name ?? '', url: existing?.url ?? 'env:DATABASE_URL', protected: existing?.protected ?? false, password: '' });
   const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [removing, setRemoving] = useState(false);
+  const [typed, setTyped] = useState('');
+  // The service refuses these on a protected environment without its exact name (as it refuses a run).
+  const weakens = !!existing?.protected && (!form.protected || form.url !== existing.url || form.name !== existing.name);
   const close = () => openDialog(null);
   const save = async () => {
     try {
-      setProject(await call('environments/save', { name: form.name, url: form.url, protected: form.protected, previousName: existing?.name, password: form.password || undefined }));
+      setProject(await call('environments/save', { name: form.name, url: form.url, protected: form.protected, previousName: existing?.name, password: form.password || undefined, confirm: weakens ? typed : undefined }));
       close();
       await refreshStatus();
     } catch (err) {
@@ -21,7 +25,7 @@ export function EnvironmentEditor({ name }: { name: string | null }) {
   };
   const remove = async () => {
     try {
-      setProject(await call('environments/remove', { name: existing!.name }));
+      setProject(await call('environments/remove', { name: existing!.name, confirm: existing!.protected ? typed : existing!.name }));
       close();
       await refreshStatus();
     } catch (err) {
@@ -43,13 +47,26 @@ export function EnvironmentEditor({ name }: { name: string | null }) {
           <span className="muted">{project?.secretStorage ? `Passwords are ${project.secretStorage}; never in godwit.json.` : ''}</span>
         </label>
         <label className="check"><input type="checkbox" checked={form.protected} onChange={(e) => setForm({ ...form, protected: e.target.checked })} /> Protected (changes need the name typed)</label>
+        {existing?.protected && (weakens || removing) && (
+          <label>
+            {removing ? `Removing the protected environment ${existing.name}` : `This unprotects, moves or renames the protected environment ${existing.name}`}: type its name to confirm
+            <input value={typed} onChange={(e) => setTyped(e.target.value)} aria-label="Type the environment's name to confirm" data-testid="env-confirm-name" autoComplete="off" />
+          </label>
+        )}
+        {removing && !existing?.protected && <p className="error" role="alert">Remove {existing?.name} from godwit.json? Its stored password is forgotten too.</p>}
         {message && <p className={message.ok ? 'ok' : 'error'} role="status">{message.text}</p>}
         <div className="actions">
           <button type="button" onClick={() => void test()}>Test connection</button>
-          {existing && <button type="button" className="danger" onClick={() => void remove()}>Remove</button>}
+          {existing && !removing && <button type="button" className="danger" onClick={() => { setRemoving(true); setTyped(''); }}>Remove…</button>}
+          {existing && removing && (
+            <>
+              <button type="button" className="danger" data-testid="env-remove-confirm" disabled={existing.protected && typed !== existing.name} onClick={() => void remove()}>Remove {existing.name}</button>
+              <button type="button" onClick={() => setRemoving(false)}>Keep it</button>
+            </>
+          )}
           <span className="spacer" />
           <button type="button" onClick={close}>Cancel</button>
-          <button type="submit" className="primary">Save</button>
+          <button type="submit" className="primary" disabled={removing || (weakens && typed !== existing?.name)}>Save</button>
         </div>
       </form>
     </Modal>

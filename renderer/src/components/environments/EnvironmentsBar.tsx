@@ -13,6 +13,11 @@ function chipState(s: EnvironmentStatusDto | undefined): { tone: string; text: s
   return { tone: 'ok', text: 'at head' };
 }
 
+const EMPTY_STATUS: EnvironmentStatusDto = {
+  environment: '', protected: false, location: '', head: null, migrations: [], drift: null,
+  summary: { applied: 0, pending: 0, failed: 0, edited: 0, missingLocally: 0, rolledBack: 0, diverged: false },
+};
+
 /** One chip per environment: name, state colour, lock when protected, head and pending count. */
 export function EnvironmentsBar() {
   const { project, statuses, selectedEnv, selectEnv, openDialog, refreshStatus, statusLoading } = useApp();
@@ -20,7 +25,8 @@ export function EnvironmentsBar() {
   return (
     <nav className="env-bar" aria-label="Environments">
       {project.environments.map((env) => {
-        const s = statuses[env.name];
+        // An environment whose URL cannot be resolved says so on its chip; the others work as usual.
+        const s = statuses[env.name] ?? (env.error ? { ...EMPTY_STATUS, environment: env.name, protected: env.protected, location: env.location, error: env.error } : undefined);
         const state = chipState(s);
         return (
           <button

@@ -45,6 +45,11 @@ export function PreviewDialog() {
       </div>
       {error && <p className="error" role="alert">{error}</p>}
       {!preview && !error && <p className="muted">Loading…</p>}
+      {preview?.steps.some((s) => s.unanalysed) && (
+        <p className="warning" data-testid="preview-unanalysed">
+          Unanalysed (the SQL parser refused them; no warnings, no transaction check): {preview.steps.filter((s) => s.unanalysed).map((s) => `${s.name}/${s.file}`).join(', ')}.
+        </p>
+      )}
       {preview && <SqlView code={preview.sql} label="preview" />}
     </Modal>
   );

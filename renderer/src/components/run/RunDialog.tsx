@@ -13,9 +13,11 @@ function StepItem({ step }: { step: PreviewDto['steps'][number] }) {
         <summary>
           <code>{step.name}</code> {step.transactional ? '' : <span className="badge warn">outside a transaction</span>}
           {step.warnings.length > 0 && <span className="badge danger">{step.warnings.length} destructive</span>}
+          {step.unanalysed && <span className="badge danger" data-testid="unanalysed-badge">unanalysed</span>}
         </summary>
         {open && <SqlView code={step.sql} label={`${step.name} ${step.file}`} />}
       </details>
+      {step.unanalysed && <p className="warning">Not analysed: the SQL parser refused it ({step.parseError}). Nothing was checked — no destructive-statement warnings, no transaction check.</p>}
       {step.warnings.map((w, i) => <p key={i} className="warning">Line {w.line}: {w.operation} — <code>{w.statement}</code></p>)}
     </li>
   );
@@ -33,7 +35,10 @@ export function RunDialog() {
   const isProtected = env?.protected ?? false;
   const verb = run.target.direction === 'up' ? 'Upgrade' : 'Roll back';
   const steps = run.preview?.steps ?? [];
-  const canConfirm = run.phase === 'confirm' && steps.length > 0 && (!isProtected || typed === run.env);
+  // A migration the parser could not analyse needs the typed name on any environment (the engine enforces it too).
+  const unanalysed = steps.filter((s) => s.unanalysed).length;
+  const needsName = isProtected || unanalysed > 0;
+  const canConfirm = run.phase === 'confirm' && steps.length > 0 && (!needsName || typed === run.env);
   const close = () => {
     setTyped('');
     closeRun();
@@ -77,16 +82,16 @@ export function RunDialog() {
         </div>
       )}
       <div className="actions">
-        {run.phase === 'confirm' && isProtected && steps.length > 0 && (
+        {run.phase === 'confirm' && needsName && steps.length > 0 && (
           <label className="confirm-name">
-            {run.env} is protected. Type its name to confirm:
+            {isProtected ? `${run.env} is protected. Type its name to confirm:` : `${unanalysed} migration(s) could not be analysed. Type ${run.env} to confirm:`}
             <input value={typed} onChange={(e) => setTyped(e.target.value)} aria-label="Environment name" data-testid="confirm-name" autoComplete="off" />
           </label>
         )}
         <span className="spacer" />
         <button type="button" onClick={close}>{run.phase === 'confirm' ? 'Cancel' : 'Close'}</button>
         {run.phase === 'confirm' && (
-          <button type="button" className={steps.some((s) => s.warnings.length) || run.target.direction === 'down' ? 'danger' : 'primary'} disabled={!canConfirm} onClick={() => void startRun(isProtected ? typed : undefined)} data-testid="confirm-run">
+          <button type="button" className={steps.some((s) => s.warnings.length || s.unanalysed) || run.target.direction === 'down' ? 'danger' : 'primary'} disabled={!canConfirm} onClick={() => void startRun(needsName ? typed : undefined)} data-testid="confirm-run">
             {verb} {steps.length} migration(s)
           </button>
         )}
