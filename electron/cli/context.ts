@@ -1,6 +1,10 @@
 import type { Command } from 'commander';
-import { GodwitError, openProject, selectEnvironments, type Environment, type OpenProject, type PreviewRequest } from '../engine/index.ts';
-import { settleEnvironments, type EnvironmentOutcome } from '../engine/project/environments.ts';
+// Engine modules one by one, not its index: the index would load every command's code on every start (main.ts).
+import type { Environment, PreviewRequest } from '../engine/index.ts';
+import { GodwitError } from '../engine/util/errors.ts';
+import { openProject, type OpenProject } from '../engine/project/open-project.ts';
+import { loadProject } from '../engine/project/load-project.ts';
+import { selectEnvironments, settleEnvironments, type EnvironmentOutcome } from '../engine/project/environments.ts';
 
 /** Options every command takes, given before or after the command name. */
 export interface CommonOptions {
@@ -14,17 +18,7 @@ export interface CommonOptions {
   lockTimeout?: string;
 }
 
-const collect = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
-
-/** Adds the project and environment options to a command. */
-export function withCommonOptions(cmd: Command, { many = false } = {}): Command {
-  cmd
-    .option('-p, --project <dir>', 'the Prisma project folder (default: the current folder)')
-    .option('-e, --env <name>', many ? 'an environment from godwit.json (repeatable)' : 'an environment from godwit.json', collect)
-    .option('--url <url>', 'an ad-hoc database instead of a configured environment (also env:VAR)');
-  if (many) cmd.option('--all', 'every environment in godwit.json');
-  return cmd;
-}
+export { withCommonOptions } from './common-options.ts';
 
 /**
  * `--url "$UNSET"` arrives as "" and would otherwise read as "not given", silently picking the default environment
@@ -47,23 +41,29 @@ export function optionsOf<T extends object>(cmd: Command): T & CommonOptions {
   return merged as T & CommonOptions;
 }
 
+/** The project without its migrations folder: enough for commands that read only the database (tables, describe). */
+export async function projectSettingsFromOptions(opts: CommonOptions): Promise<Pick<OpenProject, 'project'>> {
+  return { project: await loadProject(opts.project ?? process.cwd()) };
+}
+
 export async function projectFromOptions(opts: CommonOptions): Promise<OpenProject> {
   return openProject(opts.project ?? process.cwd());
 }
 
 /** `--url env:VAR` is resolved by the engine, which refuses an unset or empty VAR instead of falling back. */
-export function environmentsFromOptions(open: OpenProject, opts: CommonOptions, manyByDefault = false): Environment[] {
+export function environmentsFromOptions(open: Pick<OpenProject, 'project'>, opts: CommonOptions, manyByDefault = false): Environment[] {
   return selectEnvironments(open.project, { env: opts.env, all: opts.all, url: opts.url }, manyByDefault);
 }
 
 /** Like environmentsFromOptions, but an environment whose URL cannot be resolved is reported, not thrown. */
-export function settledEnvironmentsFromOptions(open: OpenProject, opts: CommonOptions, manyByDefault = false): EnvironmentOutcome[] {
+export function settledEnvironmentsFromOptions(open: Pick<OpenProject, 'project'>, opts: CommonOptions, manyByDefault = false): EnvironmentOutcome[] {
   return settleEnvironments(open.project, { env: opts.env, all: opts.all, url: opts.url }, manyByDefault);
 }
 
 export function lockTimeoutMs(opts: CommonOptions): number | undefined {
   if (opts.lockTimeout === undefined) return undefined;
-  const seconds = Number(opts.lockTimeout);
+  // Digits only (an optional decimal part): Number() would also take ' 1', '+1', '0x2' and '1e3'.
+  const seconds = /^\d+(\.\d+)?$/.test(opts.lockTimeout) ? Number(opts.lockTimeout) : NaN;
   if (!Number.isFinite(seconds) || seconds < 0) throw new GodwitError('bad-options', `--lock-timeout takes seconds, not "${opts.lockTimeout}".`);
   return seconds * 1000;
 }
@@ -71,8 +71,8 @@ export function lockTimeoutMs(opts: CommonOptions): number | undefined {
 /** A flag's value as a positive whole number (undefined when the flag was not given). */
 export function positiveInteger(value: string | undefined, flag: string, code = 'bad-options'): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new GodwitError(code, `${flag} takes a positive whole number, not "${value}".`);
+  const n = /^\d+$/.test(value) ? Number(value) : NaN; // digits only: not ' 1', '+1', '0x2', '1e3'
+  if (!Number.isSafeInteger(n) || n < 1) throw new GodwitError(code, `${flag} takes a positive whole number, not "${value}".`);
   return n;
 }
 

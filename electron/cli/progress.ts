@@ -1,8 +1,10 @@
 import type { ProgressEvent, RunReport } from '../engine/index.ts';
-import type { StatementFailure } from '../engine/apply/migration-failure.ts';
-import { formatMs, green, note, red } from './output.ts';
+import { outcomeOf, failurePlace, type StatementFailure } from '../engine/apply/migration-failure.ts';
+import type { LockRetry } from '../engine/apply/execute-steps.ts';
+import { describeBlocker } from '../engine/lock/blockers.ts';
+import { formatMs, green, note, red, yellow } from './output.ts';
 
-/** One line per migration on stderr: "[2/8] ↑ name … ok (12 ms)". */
+/** One line per migration on stderr: "[2/8] ↑ name … ok (12 ms)", the duration being that migration's own. */
 export function printProgress(event: ProgressEvent): void {
   const arrow = event.direction === 'up' ? '↑' : '↓';
   const prefix = `  [${event.index}/${event.total}] ${arrow} ${event.name}`;
@@ -11,15 +13,20 @@ export function printProgress(event: ProgressEvent): void {
   else note(`${prefix} ${red('FAILED')}`);
 }
 
+/** "[3/8] name: lock timeout, rolled back; blocked by pid 42 (…); attempt 2/3 in 1 s" */
+export function printLockRetry(event: { name: string; index: number; total: number } & LockRetry): void {
+  const who = event.blockers.length ? `blocked by ${event.blockers.map(describeBlocker).join('; ')}` : 'blocker not seen';
+  note(yellow(`  [${event.index}/${event.total}] ${event.name}: lock timeout, rolled back (${who}); attempt ${event.attempt}/${event.attempts} in ${formatMs(event.waitMs)}`));
+}
+
 export function describeFailure(f: StatementFailure): string {
-  const lines = [
-    `  ${f.file} statement ${f.statementIndex}, line ${f.line}:`,
-    ...f.statement.split('\n').slice(0, 12).map((l) => `    ${l}`),
-    `  PostgreSQL: ${f.error.message}${f.error.code ? ` (SQLSTATE ${f.error.code})` : ''}`,
-  ];
+  const lines = f.statementIndex > 0
+    ? [`  ${f.file} statement ${f.statementIndex}, line ${f.line}:`, ...f.statement.split('\n').slice(0, 12).map((l) => `    ${l}`)]
+    : [`  ${f.file} failed ${failurePlace(f)}.`];
+  lines.push(`  PostgreSQL: ${f.error.message}${f.error.code ? ` (SQLSTATE ${f.error.code})` : ''}`);
   if (f.error.detail) lines.push(`  Detail: ${f.error.detail}`);
   if (f.error.hint) lines.push(`  Hint: ${f.error.hint}`);
-  lines.push(f.rolledBack ? '  The migration was rolled back; the database is as it was before it.' : '  It ran outside a transaction: earlier statements stay applied, and the migration is marked failed.');
+  lines.push(f.outcome || !f.rolledBack ? `  ${outcomeOf(f)}` : '  The migration was rolled back; the database is as it was before it.');
   return lines.join('\n');
 }
 

@@ -2,18 +2,61 @@ import type { Command } from 'commander';
 import { MigrationFailedError, planFor, rollback, upgrade, withEnvironment, type Plan } from '../../engine/index.ts';
 import { environmentsFromOptions, lockTimeoutMs, moveRequest, optionsOf, projectFromOptions, withCommonOptions, type CommonOptions } from '../context.ts';
 import { confirmChange } from '../confirm.ts';
-import { describeFailure, printProgress, reportJson } from '../progress.ts';
+import { describeFailure, printLockRetry, printProgress, reportJson } from '../progress.ts';
 import { bold, cyan, note, printJson, say, yellow } from '../output.ts';
+import { RunInterruptedError } from '../../engine/apply/interrupt.ts';
+import { parseDurationMs, parseWholeNumber, type SessionLimits } from '../../engine/lock/session-limits.ts';
+import { refuseWhileBlocked } from '../../engine/preflight/preflight.ts';
 
 interface MoveOptions extends CommonOptions {
   to?: string;
   steps?: string;
   base?: boolean;
+  ddlLockTimeout?: string;
+  statementTimeout?: string;
+  lockAttempts?: string;
+  ignoreBlockers?: boolean;
+}
+
+/** --ddl-lock-timeout, --statement-timeout and --lock-attempts, over the environment's godwit.json settings. */
+function limitsFromOptions(opts: MoveOptions): Partial<SessionLimits> {
+  return {
+    lockTimeoutMs: opts.ddlLockTimeout === undefined ? undefined : parseDurationMs(opts.ddlLockTimeout, '--ddl-lock-timeout'),
+    statementTimeoutMs: opts.statementTimeout === undefined ? undefined : parseDurationMs(opts.statementTimeout, '--statement-timeout'),
+    lockAttempts: opts.lockAttempts === undefined ? undefined : parseWholeNumber(opts.lockAttempts, '--lock-attempts'),
+  } as Partial<SessionLimits>;
+}
+
+/**
+ * Ctrl+C (SIGINT) or SIGTERM during a run aborts it: the engine cancels the running statement, waits for its
+ * transaction's outcome and writes the audit row; the command then says what is true and exits 130. A second
+ * signal exits at once.
+ */
+function abortOnSignals(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const onSignal = (name: NodeJS.Signals) => {
+    if (controller.signal.aborted) {
+      note(`${name} again: exiting without waiting; the server decides the running statement's outcome (see godwit status).`);
+      process.exit(130);
+    }
+    note(yellow(`${name}: cancelling the running statement and waiting for its outcome (press Ctrl+C again to exit at once)…`));
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
 }
 
 async function move(direction: 'up' | 'down', cmd: Command): Promise<void> {
   const opts = optionsOf<MoveOptions>(cmd);
   const req = moveRequest(direction, opts);
+  const limits = limitsFromOptions(opts);
   const open = await projectFromOptions(opts);
   const [env] = environmentsFromOptions(open, opts);
   const verb = direction === 'up' ? 'apply' : 'roll back';
@@ -30,7 +73,9 @@ async function move(direction: 'up' | 'down', cmd: Command): Promise<void> {
       }
       const warnings = plan.steps.reduce((n, s) => n + s.script.warnings.length, 0);
       const summary = `${verb} ${plan.steps.length} migration(s) ${direction === 'up' ? 'to' : 'in'} ${env!.name}${warnings ? ` (${warnings} destructive statement(s); see godwit sql)` : ''}`;
-      confirm = await confirmChange(env!, opts, summary);
+      // A protected environment: refused while a session blocks what the plan needs (engine/preflight), before asking.
+      await refuseWhileBlocked(db, env!, plan, { ignoreBlockers: opts.ignoreBlockers });
+      confirm = await confirmChange(env!, opts, summary, plan.steps.some((s) => s.script.unanalysed));
     }
     const onPlan = (plan: Plan) => {
       if (!plan.steps.length) return;
@@ -38,34 +83,62 @@ async function move(direction: 'up' | 'down', cmd: Command): Promise<void> {
       for (const s of plan.steps) if (s.script.nonTransactional.length) note(yellow(`  ${s.name} runs outside a transaction (${s.script.nonTransactional.join(', ')})`));
     };
     const ctx = { db, env: env!, folder: open.folder };
-    const runOpts = { confirm, lockTimeoutMs: lockTimeoutMs(opts), onProgress: printProgress, onPlan };
+    const signals = abortOnSignals();
+    const runOpts = { confirm, lockTimeoutMs: lockTimeoutMs(opts), limits, onProgress: printProgress, onLockRetry: printLockRetry, onPlan, signal: signals.signal };
     try {
       const report = direction === 'up' ? await upgrade(ctx, { ...runOpts, to: req.direction === 'up' ? req.to : undefined }) : await rollback(ctx, { ...runOpts, ...req });
       if (opts.json) printJson(reportJson(report));
       else if (report.completed.length === 0) say(`Nothing to ${verb} in ${env!.name}; it is at ${report.headAfter ?? 'base'}.`);
       else say(`${env!.name} is now at ${cyan(report.headAfter ?? 'base')} (${report.completed.length} migration(s) ${direction === 'up' ? 'applied' : 'rolled back'}).`);
     } catch (err) {
+      if (err instanceof RunInterruptedError) {
+        // Not an error of the command: the user stopped it. One sentence of what is true, exit 130 (128 + SIGINT).
+        if (opts.json) printJson({ environment: env!.name, direction, interrupted: err.message });
+        note(err.message);
+        process.exitCode = 130;
+        return;
+      }
       if (err instanceof MigrationFailedError) {
         if (opts.json) printJson({ environment: env!.name, direction, failure: err.failure });
         note(describeFailure(err.failure));
       }
       throw err;
+    } finally {
+      signals.dispose();
     }
   });
 }
 
 const COMMON_HELP = `
-Protected environments need --yes --confirm <environment name>; others ask y/N unless --yes. Without a terminal and
+Protected environments, and runs that include a migration the SQL parser could not analyse, need the environment's
+name: typed at the prompt, or --yes --confirm <environment name>; others ask y/N unless --yes. Without a terminal and
 without --yes nothing runs. Godwit holds Prisma's migration lock (72707369) for the whole run, so it never migrates
-at the same time as the Prisma CLI or another Godwit.`;
+at the same time as the Prisma CLI or another Godwit (--lock-timeout: how long to wait for that lock).
+
+Every statement runs with PostgreSQL's lock_timeout (--ddl-lock-timeout, default 5 s; "lockTimeout" per environment
+in godwit.json): a migration queued behind a long transaction holds the readers of its table for at most that long.
+A migration that times out is rolled back (no history row) and tried again after 1 s, 2 s, … up to
+--lock-attempts (default 3; "lockAttempts"); then the run stops with it still pending and names the session that
+held the lock. --statement-timeout ("statementTimeout") bounds each statement too (default: the server's).
+Ctrl+C (or SIGTERM) cancels the running statement, waits for its transaction's outcome, says what is now applied or
+rolled back, writes the audit row and exits 130; a second Ctrl+C exits at once.`;
+
+/** The options every moving command takes for locks and timeouts. */
+function withRunOptions(cmd: Command): Command {
+  return cmd
+    .option('--lock-timeout <seconds>', 'how long to wait for Prisma\'s migration lock (default 10)')
+    .option('--ddl-lock-timeout <seconds>', 'PostgreSQL lock_timeout for every statement: seconds, or 500ms/5s/2min (default 5 s)')
+    .option('--ignore-blockers', 'run on a protected environment even while godwit preflight finds blockers')
+    .option('--lock-attempts <n>', 'tries of a migration that hits the lock timeout (default 3)')
+    .option('--statement-timeout <seconds>', 'PostgreSQL statement_timeout for every statement (default: the server\'s)');
+}
 
 export function registerUpDown(program: Command): void {
-  withCommonOptions(program.command('up'))
+  withRunOptions(withCommonOptions(program.command('up')))
     .description('Apply pending migrations oldest first, each with its history row in one transaction.')
     .option('--to <migration>', 'stop after this migration (default: head)')
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--confirm <environment>', 'the environment\'s name, required with --yes on a protected environment')
-    .option('--lock-timeout <seconds>', 'how long to wait for the migration lock (default 10)')
     .option('--json', 'print the run report as JSON')
     .addHelpText('after', `
 A migration that fails is rolled back whole (schema and history unchanged) and the run stops; migrations before it
@@ -79,14 +152,13 @@ Examples:
   $ godwit up --env prod --yes --confirm prod`)
     .action((_o, cmd: Command) => move('up', cmd));
 
-  withCommonOptions(program.command('down'))
+  withRunOptions(withCommonOptions(program.command('down')))
     .description('Roll back applied migrations newest first by running their down.sql (default: one step).')
     .option('--steps <n>', 'roll back the newest n migrations (default 1)')
     .option('--to <migration>', 'roll back everything applied after this migration; it stays applied')
     .option('--base', 'roll back every migration')
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--confirm <environment>', 'the environment\'s name, required with --yes on a protected environment')
-    .option('--lock-timeout <seconds>', 'how long to wait for the migration lock (default 10)')
     .option('--json', 'print the run report as JSON')
     .addHelpText('after', `
 Each down.sql and the deletion of its history row commit in one transaction; the migration is pending again.

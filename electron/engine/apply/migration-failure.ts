@@ -1,30 +1,56 @@
 import { GodwitError } from '../util/errors.ts';
 import type { SqlErrorInfo } from '../db/db.ts';
+import type { Blocker } from '../lock/blockers.ts';
 
 /** Where and why a migration script failed. */
 export interface StatementFailure {
   migration: string;
   file: 'migration.sql' | 'down.sql';
-  /** 1-based index of the failing statement in the file. */
+  /** 1-based index of the failing statement in the file; 0 when it was not a statement of the file (see `phase`). */
   statementIndex: number;
   /** 1-based line in the file where the error is (the statement's start when the server gave no position). */
   line: number;
   statement: string;
   error: SqlErrorInfo;
-  /** True when the migration ran in a transaction, so the database was left as it was before it. */
+  /** True when the database is as it was before the migration (rolled back, or nothing of it ran). */
   rolledBack: boolean;
+  /**
+   * Which part failed: a statement of the file; the history bookkeeping around it; COMMIT (deferred constraints);
+   * or unknown (the server cancelled the whole script: lock timeout, statement timeout, interrupt).
+   */
+  phase?: 'script' | 'history' | 'commit' | 'unknown' | undefined;
+  /** One sentence saying what the database and its history now hold; the same text goes to the history's logs. */
+  outcome?: string | undefined;
+  /** Sessions that held the lock the migration waited for, when one was seen. */
+  blockers?: Blocker[] | undefined;
+}
+
+/** The sentence a failure ends with: what is now true of the database. */
+export function outcomeOf(failure: StatementFailure): string {
+  if (failure.outcome) return failure.outcome;
+  return failure.rolledBack
+    ? 'It was rolled back: the database is as it was before this migration.'
+    : 'It ran outside a transaction: statements before this one stay applied.';
+}
+
+/** "at statement 3 (line 7)", "while recording it in _prisma_migrations", … */
+export function failurePlace(f: StatementFailure): string {
+  switch (f.phase ?? (f.statementIndex > 0 ? 'script' : f.statement === 'COMMIT' ? 'commit' : 'unknown')) {
+    case 'script':
+      return `at statement ${f.statementIndex} (line ${f.line})`;
+    case 'history':
+      return 'while recording it in _prisma_migrations';
+    case 'commit':
+      return 'at COMMIT';
+    default:
+      return f.error.code === '55P03' ? 'waiting for a lock' : f.error.code === '57014' ? 'while running (cancelled)' : 'while running';
+  }
 }
 
 export class MigrationFailedError extends GodwitError {
   readonly failure: StatementFailure;
   constructor(failure: StatementFailure) {
-    const outcome = failure.rolledBack
-      ? 'It was rolled back: the database is as it was before this migration.'
-      : 'It ran outside a transaction: statements before this one stay applied.';
-    super(
-      'migration-failed',
-      `${failure.migration}/${failure.file} failed at statement ${failure.statementIndex} (line ${failure.line}): ${failure.error.message}. ${outcome}`,
-    );
+    super('migration-failed', `${failure.migration}/${failure.file} failed ${failurePlace(failure)}: ${failure.error.message.replace(/\.$/, '')}. ${outcomeOf(failure)}`);
     this.failure = failure;
   }
 }

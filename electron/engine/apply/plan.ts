@@ -24,6 +24,8 @@ export interface Plan {
   createsHistoryTable: boolean;
   /** What the environment's head will be afterwards. */
   headAfter: string | null;
+  /** The history table, schema-qualified, when the plan was made on a session (unqualified otherwise). */
+  historyTable?: string | undefined;
 }
 
 export interface RollbackTarget {
@@ -89,7 +91,14 @@ export function planRollback(status: EnvironmentStatus, folder: MigrationsFolder
   } else {
     const steps = target.steps ?? 1;
     if (!Number.isInteger(steps) || steps < 1) throw new GodwitError('bad-steps', `--steps must be a positive whole number, not ${steps}.`);
-    keep = Math.max(0, applied.length - steps);
+    if (steps > applied.length) {
+      throw new GodwitError(
+        'bad-steps',
+        `Cannot roll back ${steps} migration(s) in ${status.environment}: only ${applied.length} ${applied.length === 1 ? 'is' : 'are'} applied.`,
+        applied.length ? `Use --steps ${applied.length} or --base to roll back all of them.` : undefined,
+      );
+    }
+    keep = applied.length - steps;
   }
   const local = localByName(folder);
   const steps = applied

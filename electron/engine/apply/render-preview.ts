@@ -1,6 +1,6 @@
-import { CREATE_HISTORY_TABLE, HISTORY_TABLE, sqlLiteral } from '../history/history-table.ts';
+import { CREATE_HISTORY_TABLE, HISTORY_TABLE, sqlIdentifier, sqlLiteral } from '../history/history-table.ts';
 import type { Plan, PlannedStep } from './plan.ts';
-import { downTransaction, FLUSH_SQL, upTransaction } from './run-migration.ts';
+import { downTransaction, FLUSH_SQL, upTransaction, type TxOptions } from './run-migration.ts';
 
 const RULE = `-- ${'='.repeat(76)}`;
 
@@ -25,19 +25,23 @@ function header(step: PlannedStep, direction: Plan['direction']): string[] {
 export function renderPreview(plan: Plan): string {
   if (plan.steps.length === 0) return `-- Nothing to ${plan.direction === 'up' ? 'apply' : 'roll back'} in ${plan.environment}.\n`;
   const out: string[] = [`-- Godwit ${plan.direction === 'up' ? 'upgrade' : 'rollback'} of ${plan.environment}: ${plan.steps.length} migration(s); head after: ${plan.headAfter ?? 'base'}`, ''];
-  if (plan.createsHistoryTable) out.push(`-- The history table does not exist yet; it is created as Prisma creates it.`, `${CREATE_HISTORY_TABLE};`, '');
+  // The history table is named with its schema, and each migration ends with RESET ALL, as godwit up sends them:
+  // a migration's `SET search_path` can neither misdirect the history row nor leak into the next migration.
+  const opts: TxOptions = { historyTable: plan.historyTable ?? sqlIdentifier(HISTORY_TABLE), restoreSql: 'RESET ALL;' };
+  const t = opts.historyTable;
+  if (plan.createsHistoryTable) out.push(`-- The history table does not exist yet; it is created as Prisma creates it.`, `${CREATE_HISTORY_TABLE.replace(`"${HISTORY_TABLE}"`, t)};`, '');
   for (const step of plan.steps) {
     out.push(...header(step, plan.direction));
     const name = sqlLiteral(step.name);
     if (step.script.nonTransactional.length === 0) {
-      const tx = plan.direction === 'up' ? upTransaction(step.migration, step.script, 'gen_random_uuid()::text') : downTransaction(step.name, step.sql, step.script);
+      const tx = plan.direction === 'up' ? upTransaction(step.migration, step.script, opts) : downTransaction(step.name, step.sql, step.script, opts);
       out.push(`${tx.head}${tx.sql.trimEnd()}${tx.tail}`);
     } else if (plan.direction === 'up') {
-      out.push(`INSERT INTO "${HISTORY_TABLE}" ("id", "checksum", "migration_name") VALUES (gen_random_uuid()::text, ${sqlLiteral(step.migration.checksum)}, ${name});`);
-      out.push(step.sql.trimEnd(), ';');
-      out.push(`UPDATE "${HISTORY_TABLE}" SET "finished_at" = clock_timestamp(), "applied_steps_count" = 1 WHERE "migration_name" = ${name} AND "finished_at" IS NULL AND "rolled_back_at" IS NULL;`);
+      out.push(`INSERT INTO ${t} ("id", "checksum", "migration_name", "started_at") VALUES (gen_random_uuid()::text, ${sqlLiteral(step.migration.checksum)}, ${name}, clock_timestamp());`);
+      out.push(step.sql.trimEnd(), ';', opts.restoreSql);
+      out.push(`UPDATE ${t} SET "finished_at" = clock_timestamp(), "applied_steps_count" = 1 WHERE "migration_name" = ${name} AND "finished_at" IS NULL AND "rolled_back_at" IS NULL;`);
     } else {
-      out.push(step.sql.trimEnd(), ';', `DELETE FROM "${HISTORY_TABLE}" WHERE "migration_name" = ${name};`);
+      out.push(step.sql.trimEnd(), ';', opts.restoreSql, `DELETE FROM ${t} WHERE "migration_name" = ${name};`);
     }
     out.push('');
   }

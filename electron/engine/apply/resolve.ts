@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GodwitError, describeError } from '../util/errors.ts';
-import { HISTORY_TABLE, ensureHistoryTable, sqlLiteral } from '../history/history-table.ts';
+import { ensureHistoryTable, resolveHistoryTable, sqlLiteral } from '../history/history-table.ts';
+import { sessionLimits, sessionLimitsSql } from '../lock/session-limits.ts';
 import { DEFAULT_LOCK_TIMEOUT_MS, withMigrationLock } from '../lock/advisory-lock.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { readEnvironmentStatus } from '../status/environment-status.ts';
@@ -24,24 +25,26 @@ export async function resolveMigration(
   const started = performance.now();
   let error: unknown;
   try {
+    await ctx.db.exec(sessionLimitsSql(sessionLimits(ctx.env.limits)));
     await withMigrationLock(ctx.db, opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, async () => {
+      const table = await resolveHistoryTable(ctx.db);
       const status = await readEnvironmentStatus(ctx.db, ctx.env, ctx.folder);
       const m = status.migrations.find((x) => x.name === name);
       if (as === 'rolled-back') {
         if (m?.state !== 'failed') {
           throw new GodwitError('not-failed', `Migration ${name} is not failed in ${ctx.env.name} (${m ? m.state : 'unknown'}); only a failed migration can be marked rolled back.`);
         }
-        await ctx.db.exec(`UPDATE "${HISTORY_TABLE}" SET "rolled_back_at" = now() WHERE "migration_name" = ${sqlLiteral(name)} AND "finished_at" IS NULL AND "rolled_back_at" IS NULL`);
+        await ctx.db.exec(`UPDATE ${table} SET "rolled_back_at" = now() WHERE "migration_name" = ${sqlLiteral(name)} AND "finished_at" IS NULL AND "rolled_back_at" IS NULL`);
         return;
       }
       const local = findMigration(ctx.folder, name);
       if (m && m.state !== 'failed' && m.state !== 'pending' && m.state !== 'rolled-back') {
         throw new GodwitError('already-applied', `Migration ${name} is already ${m.state} in ${ctx.env.name}.`);
       }
-      await ensureHistoryTable(ctx.db);
+      await ensureHistoryTable(ctx.db, table);
       await ctx.db.exec(`BEGIN;
-        UPDATE "${HISTORY_TABLE}" SET "rolled_back_at" = now() WHERE "migration_name" = ${sqlLiteral(name)} AND "finished_at" IS NULL AND "rolled_back_at" IS NULL;
-        INSERT INTO "${HISTORY_TABLE}" ("id", "checksum", "migration_name", "finished_at", "applied_steps_count")
+        UPDATE ${table} SET "rolled_back_at" = now() WHERE "migration_name" = ${sqlLiteral(name)} AND "finished_at" IS NULL AND "rolled_back_at" IS NULL;
+        INSERT INTO ${table} ("id", "checksum", "migration_name", "finished_at", "applied_steps_count")
           VALUES (${sqlLiteral(randomUUID())}, ${sqlLiteral(local.checksum)}, ${sqlLiteral(name)}, now(), 0);
         COMMIT;`);
     });

@@ -2,15 +2,20 @@ import type { Db } from '../db/db.ts';
 import type { Environment } from '../project/environments.ts';
 import type { MigrationsFolder } from '../migrations/read-folder.ts';
 import { GodwitError, describeError } from '../util/errors.ts';
-import { ensureHistoryTable } from '../history/history-table.ts';
+import { ensureHistoryTable, resolveHistoryTable } from '../history/history-table.ts';
 import { DEFAULT_LOCK_TIMEOUT_MS, withMigrationLock } from '../lock/advisory-lock.ts';
+import { BlockerWatch } from '../lock/blockers.ts';
+import { openCompanion, type Companion } from '../lock/companion.ts';
+import { restoreSessionSql, sessionLimits, sessionLimitsSql, type SessionLimits } from '../lock/session-limits.ts';
 import { loadSqlParser } from '../sql/split-statements.ts';
 import { requireNameForUnanalysed } from '../sql/unanalysed-gate.ts';
 import { recordAudit } from '../audit/audit-log.ts';
 import { readEnvironmentStatus, type EnvironmentStatus } from '../status/environment-status.ts';
+import { IN_DATABASE } from '../status/migration-state.ts';
 import { flushDurably } from './run-migration.ts';
-import { executeSteps } from './execute-steps.ts';
+import { executeSteps, type LockRetry } from './execute-steps.ts';
 import { MigrationFailedError, type StatementFailure } from './migration-failure.ts';
+import { interruptedSentence, RunInterruptedError, StopRequested } from './interrupt.ts';
 import { assertHistoryClean, planRollback, planUpgrade, type Plan, type RollbackTarget } from './plan.ts';
 
 /** Reported while a run progresses, one pair per migration. */
@@ -22,10 +27,20 @@ export type ProgressEvent =
 export interface RunOptions {
   /** Must equal the environment's name when it is protected: the engine enforces it, whatever the front end. */
   confirm?: string | undefined;
+  /** How long to wait for Prisma's migration advisory lock. */
   lockTimeoutMs?: number | undefined;
+  /** Over the environment's godwit.json settings: lock_timeout, statement_timeout, lock attempts. */
+  limits?: Partial<SessionLimits> | undefined;
   onProgress?: ((event: ProgressEvent) => void) | undefined;
+  /** A migration hit the lock timeout, was rolled back, and will be tried again. */
+  onLockRetry?: ((event: { name: string; index: number; total: number } & LockRetry) => void) | undefined;
   /** Called with the plan decided under the lock, before anything runs. */
   onPlan?: ((plan: Plan) => void) | undefined;
+  /**
+   * Aborting it (Ctrl+C) cancels the running statement (pg_cancel_backend from a second session), waits for its
+   * transaction's outcome, starts nothing more, writes the audit row, and ends the run with RunInterruptedError.
+   */
+  signal?: AbortSignal | undefined;
 }
 
 export interface RunReport {
@@ -53,6 +68,14 @@ export function requireConfirmation(env: Environment, confirm: string | undefine
   }
 }
 
+/** The environment's head once `completed` moved it, from the status read before the run. */
+function headAfterRun(status: EnvironmentStatus | undefined, direction: Plan['direction'], completed: string[]): string | null {
+  if (!status) return null;
+  const applied = new Set(status.migrations.filter((m) => IN_DATABASE.has(m.state)).map((m) => m.name));
+  for (const name of completed) direction === 'up' ? applied.add(name) : applied.delete(name);
+  return [...applied].sort().at(-1) ?? null;
+}
+
 async function runPlan(
   ctx: RunContext,
   direction: Plan['direction'],
@@ -63,26 +86,44 @@ async function runPlan(
   const started = performance.now();
   // The parser (WebAssembly) loads while the lock and the history are read.
   const parserReady = loadSqlParser();
+  const limits = sessionLimits(ctx.env.limits, opts.limits);
   let plan: Plan | undefined;
+  let status: EnvironmentStatus | undefined;
   const completed: RunReport['completed'] = [];
   let failure: StatementFailure | null = null;
   let error: unknown;
+  let companion: Companion | null = null;
+  let running = false;
+  let cancelling: Promise<void> | undefined;
+  const { signal } = opts;
+  const onAbort = () => {
+    if (running && companion) cancelling = companion.cancel().catch(() => undefined);
+  };
+  signal?.addEventListener('abort', onAbort);
   try {
+    // Every statement of the run (history reads, bookkeeping, audit) runs under lock_timeout, not only the scripts.
+    await ctx.db.exec(sessionLimitsSql(limits));
     await withMigrationLock(ctx.db, opts.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, async () => {
       // Read the history under the lock: another process may have moved the environment meanwhile.
-      const status = await readEnvironmentStatus(ctx.db, ctx.env, ctx.folder);
+      status = await readEnvironmentStatus(ctx.db, ctx.env, ctx.folder);
       assertHistoryClean(status, verb);
       await parserReady;
       plan = makePlan(status);
       // A script the parser could not analyse needs the typed environment name, protected or not (issue 8).
       requireNameForUnanalysed(ctx.env.name, opts.confirm, plan.steps);
+      plan.historyTable = await resolveHistoryTable(ctx.db);
       opts.onPlan?.(plan);
-      if (plan.createsHistoryTable && plan.steps.length) await ensureHistoryTable(ctx.db);
+      if (!plan.steps.length) return;
+      if (signal?.aborted) throw new StopRequested();
+      if (plan.createsHistoryTable) await ensureHistoryTable(ctx.db, plan.historyTable);
+      companion = await openCompanion(ctx.env, ctx.db);
+      const watch = new BlockerWatch(companion?.observer ?? null, companion?.pid ?? null, Math.max(25, Math.min(250, limits.lockTimeoutMs / 5 || 250)));
       const p = plan;
       const base = (name: string, i: number) => ({ environment: ctx.env.name, direction: p.direction, name, index: i + 1, total: p.steps.length });
       let current: { name: string; index: number } | undefined;
       try {
-        await executeSteps(ctx.db, p, {
+        running = true;
+        await executeSteps({ db: ctx.db, tx: { historyTable: p.historyTable!, restoreSql: restoreSessionSql(limits) }, limits, watch, signal }, p, {
           start: (step, i) => {
             current = { name: step.name, index: i };
             opts.onProgress?.({ type: 'start', ...base(step.name, i) });
@@ -91,6 +132,7 @@ async function runPlan(
             completed.push({ name: step.name, durationMs });
             opts.onProgress?.({ type: 'done', ...base(step.name, i), durationMs });
           },
+          retry: (step, i, retry) => opts.onLockRetry?.({ ...base(step.name, i), ...retry }),
         });
       } catch (err) {
         if (err instanceof MigrationFailedError) {
@@ -98,12 +140,32 @@ async function runPlan(
           opts.onProgress?.({ type: 'failed', ...base(err.failure.migration, current?.name === err.failure.migration ? current.index : completed.length), failure });
         }
         throw err;
+      } finally {
+        running = false;
       }
-    });
+    }, signal);
   } catch (err) {
     error = err;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+    // A cancel still on its way could hit the flush or the audit row: let it land (on an idle session it is a no-op).
+    await cancelling;
+    await (companion as Companion | null)?.close().catch(() => undefined);
   }
   if (completed.length) await flushDurably(ctx.db).catch(() => undefined);
+  if (signal?.aborted) {
+    // One true sentence of where things stand; it is also the audit row's error.
+    error = new RunInterruptedError(
+      interruptedSentence({
+        environment: ctx.env.name,
+        direction,
+        completed: completed.map((c) => c.name),
+        failure,
+        remaining: plan ? plan.steps.length - completed.length - (failure ? 1 : 0) : 0,
+        headAfter: headAfterRun(status, direction, completed.map((c) => c.name)),
+      }),
+    );
+  }
   const durationMs = performance.now() - started;
   const failedName = (failure as StatementFailure | null)?.migration;
   await recordAudit(ctx.db, {

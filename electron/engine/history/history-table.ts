@@ -46,8 +46,32 @@ export async function readHistory(db: Db): Promise<{ exists: boolean; rows: Hist
   }
 }
 
-export async function ensureHistoryTable(db: Db): Promise<void> {
-  if (!(await historyTableExists(db))) await db.exec(CREATE_HISTORY_TABLE);
+/** A name as a quoted SQL identifier. */
+export function sqlIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** The history table qualified with its schema: a migration's `SET search_path` cannot redirect its rows. */
+export function qualifiedHistoryTable(schema: string): string {
+  return `${sqlIdentifier(schema)}.${sqlIdentifier(HISTORY_TABLE)}`;
+}
+
+/**
+ * The history table as this session finds it (the schema where it exists, else where CREATE TABLE would put it:
+ * the first schema of the search path, as Prisma's `?schema=` sets it), resolved once before anything runs.
+ */
+export async function resolveHistoryTable(db: Db): Promise<string> {
+  const [row] = await db.query<{ s: string | null }>(
+    `SELECT coalesce((SELECT n.nspname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+                       WHERE c.oid = to_regclass('"${HISTORY_TABLE}"')), current_schema()) AS s`,
+  );
+  // No schema on the search path at all: leave the name unqualified and let PostgreSQL say why it cannot be created.
+  return row?.s ? qualifiedHistoryTable(row.s) : sqlIdentifier(HISTORY_TABLE);
+}
+
+/** Creates the table (in `table`'s schema when qualified) unless it exists. */
+export async function ensureHistoryTable(db: Db, table = sqlIdentifier(HISTORY_TABLE)): Promise<void> {
+  if (!(await historyTableExists(db))) await db.exec(CREATE_HISTORY_TABLE.replace(`"${HISTORY_TABLE}"`, table));
 }
 
 /** A string as a SQL literal (standard_conforming_strings is on in every supported PostgreSQL). */

@@ -30,9 +30,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * Runs `fn` holding Prisma's migration advisory lock on `db`'s session. Waits up to `timeoutMs` for it, then says
  * which backend holds it.
  */
-export async function withMigrationLock<T>(db: Db, timeoutMs: number, fn: () => Promise<T>): Promise<T> {
+export async function withMigrationLock<T>(db: Db, timeoutMs: number, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (let delay = 25; ; delay = Math.min(delay * 2, 400)) {
+    // Interrupted while waiting: nothing ran, nothing to undo.
+    if (signal?.aborted) throw new GodwitError('interrupted', 'Interrupted while waiting for the migration lock: nothing ran.');
     const [row] = await db.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [PRISMA_LOCK_KEY]);
     if (row?.ok) break;
     if (Date.now() >= deadline) {
