@@ -31,8 +31,17 @@ export interface AppFixture {
   close(): Promise<void>;
 }
 
+export interface AppOptions {
+  colorScheme?: 'light' | 'dark';
+  viewport?: { width: number; height: number };
+  /** For injecting axe-core with a script tag (the app's CSP allows only its own scripts). */
+  bypassCSP?: boolean;
+  /** Where screenshots go (default test-results/e2e). */
+  shotsDir?: string;
+}
+
 /** Starts the app with dev at head, test one behind, prod (protected) three behind — the demo's positions. */
-export async function startApp(browser: Browser, opts: { colorScheme?: 'light' | 'dark' } = {}): Promise<AppFixture> {
+export async function startApp(browser: Browser, opts: AppOptions = {}): Promise<AppFixture> {
   const project = await copyDemoProject();
   const dbs = { dev: await createTestDatabase(), test: await createTestDatabase(), prod: await createTestDatabase() };
   await writeFile(join(project.dir, 'godwit.json'), JSON.stringify({
@@ -44,23 +53,31 @@ export async function startApp(browser: Browser, opts: { colorScheme?: 'light' |
     const [env] = selectEnvironments(open.project, { env: [name] });
     await withEnvironment(env!, (db) => upgrade({ db, env: env!, folder: open.folder }, { to: names[names.length - 1 - behind], confirm: name }));
   }
+  return serveProject(browser, project, dbs, opts) as Promise<AppFixture>;
+}
+
+/** Browser mode on a prepared project (its godwit.json written): a fresh settings folder, a server, a page. */
+export async function serveProject<D extends Record<string, TestDatabase>>(
+  browser: Browser, project: { dir: string; remove(): Promise<void> }, dbs: D, opts: AppOptions = {},
+): Promise<Omit<AppFixture, 'dbs'> & { dbs: D }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'godwit-e2e-data-'));
   const service = new GodwitService({ settings: new SettingsStore(join(dataDir, 'settings.json')) });
   await service.call('project/open', { dir: project.dir });
   const server = await startBrowserServer({ service, staticDir: await ensureRendererBuilt() });
-  const context = await browser.newContext({ viewport: { width: 1400, height: 880 }, colorScheme: opts.colorScheme ?? 'light' });
+  const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1400, height: 880 }, colorScheme: opts.colorScheme ?? 'light', bypassCSP: opts.bypassCSP ?? false });
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(server.url);
   await page.locator('[data-testid=app][data-ready=true]').waitFor();
-  await mkdir(SHOTS, { recursive: true });
+  const shots = opts.shotsDir ?? SHOTS;
+  await mkdir(shots, { recursive: true });
   return {
     page,
     server,
     projectDir: project.dir,
     dbs,
-    shot: (name) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false }).then(() => undefined),
+    shot: (name) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: false }).then(() => undefined),
     async close() {
       await context.close();
       await server.close();

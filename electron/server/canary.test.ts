@@ -103,12 +103,15 @@ describe('no password on the page, ever', () => {
 
     for (const env of ['lit', 'stage', 'badport', 'refused']) {
       await op('migrations/preview', { env, direction: 'up' });
+      await op('migrations/preflight', { env });
+      await op('migrations/rehearse', { env, sample: 2 });
       const applied = await op('migrations/apply', { env, runId: `up-${env}` });
       expect(applied.ok, `apply on ${env}`).toBe(env === 'lit' || env === 'stage');
       await op('migrations/preview', { env, direction: 'down', steps: 1 });
       await op('migrations/rollback', { env, steps: 1, runId: `down-${env}` });
       await op('migrations/create', { env, name: 'canary check' });
       await op('migrations/generateDown', { env, name: DEMO_HEAD });
+      await op('migrations/resolve', { env, name: DEMO_HEAD, as: 'rolled-back' });
       await op('tables/list', { env, plus: true });
       await op('tables/describe', { env, name: 'users', plus: true });
       await op('audit/list', { env });
@@ -117,6 +120,13 @@ describe('no password on the page, ever', () => {
     await op('migrations/apply', { env: 'fromenv', runId: 'up-prod', confirm: 'fromenv' });
     await op('migrations/detail', { name: DEMO_HEAD });
     await op('migrations/saveNew', { name: '20990101000000_canary', upSql: 'SELECT 1;', downSql: 'SELECT 1;' });
+    // The check's throwaway database is made on the server of an environment whose password is the canary.
+    const checked = await op('project/check', { env: 'stage' });
+    expect(checked.ok && (checked.value as { throwaway: string }).throwaway).toBe('server');
+    await op('project/check', { env: 'badport' });
+    await op('project/check', { base: 'origin/main' });
+    await op('environments/adoptDrift', { env: 'stage', name: 'canary drift', confirm: 'stage' });
+    await op('environments/adoptDrift', { env: 'badport', name: 'canary drift' });
     await op('settings/get', {});
     await op('settings/set', { theme: 'dark' });
     await op('environments/remove', { name: 'fromenv' });

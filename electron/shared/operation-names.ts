@@ -6,8 +6,9 @@ export const OPERATIONS = [
   'project/open', 'project/openDemo', 'project/current', 'project/pick',
   'environments/status', 'environments/save', 'environments/remove', 'environments/test', 'environments/compare',
   'migrations/detail', 'migrations/preview', 'migrations/apply', 'migrations/rollback', 'migrations/create',
-  'migrations/saveNew', 'migrations/generateDown',
+  'migrations/saveNew', 'migrations/generateDown', 'migrations/resolve', 'migrations/preflight', 'migrations/rehearse',
   'tables/list', 'tables/describe', 'audit/list', 'settings/get', 'settings/set',
+  'project/check', 'environments/adoptDrift',
 ] as const;
 
 /** The IPC channel of an operation, and the one event channel. */

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useApp } from './store/index.ts';
 import { useShortcuts } from './use-shortcuts.ts';
+import { useLiveStatus } from './use-live-status.ts';
 import { ProjectScreen } from './components/project/ProjectScreen.tsx';
 import { EnvironmentsBar } from './components/environments/EnvironmentsBar.tsx';
 import { EnvironmentEditor } from './components/environments/EnvironmentEditor.tsx';
@@ -13,12 +14,14 @@ import { TablesView } from './components/tables/TablesView.tsx';
 import { NewMigrationDialog } from './components/create/NewMigrationDialog.tsx';
 import { AuditLog } from './components/audit/AuditLog.tsx';
 import { HelpDialog } from './components/help/HelpDialog.tsx';
+import { SplitPane } from './components/common/SplitPane.tsx';
 
 const VIEWS = [['migrations', 'Migrations'], ['tables', 'Tables'], ['audit', 'Audit log']] as const;
 
 export function App() {
   const s = useApp();
   useShortcuts();
+  useLiveStatus();
   useEffect(() => {
     void s.loadInitial();
   }, []);
@@ -46,17 +49,17 @@ export function App() {
         <button type="button" className="ghost" onClick={() => s.closeProject()}>Switch project</button>
         <button type="button" className="ghost" aria-label="Keyboard shortcuts" onClick={() => s.openDialog('help')}>?</button>
       </header>
-      <EnvironmentsBar />
-      {s.statusError && <p className="error banner" role="alert">{s.statusError}</p>}
-      <RunToolbar />
-      {s.view === 'migrations' && (
-        <main className="split">
-          <RevisionGraph />
-          <MigrationDetail />
-        </main>
-      )}
-      {s.view === 'tables' && <TablesView />}
-      {s.view === 'audit' && <AuditLog />}
+      {/* One main region (focus lands here when a dialog's opener is gone), the environments and actions inside it. */}
+      <main id="main" className="main" tabIndex={-1} aria-label={`${s.view === 'migrations' ? 'Migrations' : s.view === 'tables' ? 'Tables' : 'Audit log'} of ${s.selectedEnv ?? 'the project'}`}>
+        <EnvironmentsBar />
+        {s.statusError && <p className="error banner" role="alert">{s.statusError}</p>}
+        <RunToolbar />
+        {s.view === 'migrations' && (
+          <SplitPane left={<RevisionGraph />} right={<MigrationDetail />} label="Resize the revision graph" />
+        )}
+        {s.view === 'tables' && <TablesView />}
+        {s.view === 'audit' && <AuditLog />}
+      </main>
       <RunDialog />
       {s.dialog === 'help' && <HelpDialog />}
       {s.dialog === 'new-migration' && <NewMigrationDialog />}

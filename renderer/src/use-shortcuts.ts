@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useApp } from './store/index.ts';
+import { readGate, rollbackGate, upgradeGate } from './components/run/run-gates.ts';
 
 /** Single-key shortcuts (listed in the help dialog), ignored while typing in a field. */
 export function useShortcuts(): void {
@@ -22,10 +23,11 @@ export function useShortcuts(): void {
         case '?': s.openDialog('help'); break;
         case '/': e.preventDefault(); document.getElementById('graph-search')?.focus(); break;
         case 'r': void s.refreshStatus(); break;
-        case 'u': if (env) void s.openRun(env, { direction: 'up' }); break;
-        case 'b': if (env) void s.openRun(env, { direction: 'down', steps: 1 }); break;
-        case 'p': if (env) s.openDialog({ kind: 'preview' }); break;
-        case 'n': s.openDialog('new-migration'); break;
+        // Same gates as the toolbar's buttons: a shortcut never opens a dialog that would refuse.
+        case 'u': if (env && upgradeGate(env, s.statuses[env]).ok) void s.openRun(env, { direction: 'up' }); break;
+        case 'b': if (env && rollbackGate(env, s.statuses[env], { steps: 1 }).ok) void s.openRun(env, { direction: 'down', steps: 1 }); break;
+        case 'p': if (env && readGate(env, s.statuses[env]).ok) s.openDialog({ kind: 'preview' }); break;
+        case 'n': if (env && readGate(env, s.statuses[env]).ok) s.openDialog('new-migration'); break;
         case 'g': pendingG = true; break;
         default: {
           const n = Number(e.key);

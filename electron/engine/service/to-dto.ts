@@ -39,7 +39,10 @@ export function projectDto(open: OpenProject, isDemo: boolean, secretStorage: st
 
 /** An environment's status as the page gets it: its location redacted. */
 export function statusDto(s: EnvironmentStatusDto): EnvironmentStatusDto {
-  return { ...s, location: redactSecrets(s.location), ...(s.error === undefined ? {} : { error: redactSecrets(s.error) }) };
+  return {
+    ...s, location: redactSecrets(s.location), ...(s.error === undefined ? {} : { error: redactSecrets(s.error) }),
+    migrations: s.migrations.map((m) => (m.logs ? { ...m, logs: redactSecrets(m.logs) } : m)),
+  };
 }
 
 /** An environment that could not be resolved or read: named, located (redacted), and why. */

@@ -7,6 +7,10 @@ export interface StatusSlice {
   statuses: Record<string, EnvironmentStatusDto>;
   statusLoading: boolean;
   statusError: string | null;
+  /** When the statuses on screen were read (ms since epoch), for the "as of" label. */
+  statusAsOf: number | null;
+  /** When each environment's drift result was checked: it is kept across refreshes until checked again. */
+  driftAt: Record<string, number>;
   selectedEnv: string | null;
   driftChecking: string | null;
   refreshStatus(): Promise<void>;
@@ -14,17 +18,19 @@ export interface StatusSlice {
   selectEnv(name: string): void;
 }
 
-export const createStatusSlice: StateCreator<AppState, [], [], StatusSlice> = (set) => ({
+export const createStatusSlice: StateCreator<AppState, [], [], StatusSlice> = (set, get) => ({
   statuses: {},
   statusLoading: false,
   statusError: null,
+  statusAsOf: null,
+  driftAt: {},
   selectedEnv: null,
   driftChecking: null,
   async checkDrift(env) {
     set({ driftChecking: env, statusError: null });
     try {
       const [status] = await call('environments/status', { env, drift: true });
-      if (status) set((s) => ({ statuses: { ...s.statuses, [env]: status } }));
+      if (status) set((s) => ({ statuses: { ...s.statuses, [env]: status }, driftAt: { ...s.driftAt, [env]: Date.now() } }));
     } catch (err) {
       set({ statusError: (err as Error).message });
     } finally {
@@ -37,7 +43,10 @@ export const createStatusSlice: StateCreator<AppState, [], [], StatusSlice> = (s
       // Re-read the project first: migrations and godwit.json may have changed on disk.
       const project = await call('project/current', {});
       const list = await call('environments/status', {});
-      set({ ...(project ? { project } : {}), statuses: Object.fromEntries(list.map((s) => [s.environment, s])), statusLoading: false });
+      const before = get().statuses;
+      // A plain status carries no drift: keep the last drift result (with its time) rather than dropping it.
+      const statuses = Object.fromEntries(list.map((s) => [s.environment, s.drift === null && before[s.environment]?.drift ? { ...s, drift: before[s.environment]!.drift } : s]));
+      set({ ...(project ? { project } : {}), statuses, statusLoading: false, statusAsOf: Date.now() });
     } catch (err) {
       set({ statusLoading: false, statusError: (err as Error).message });
     }

@@ -2,7 +2,22 @@ import { useEffect, useRef } from 'react';
 import { EditorState, RangeSetBuilder } from '@codemirror/state';
 import { Decoration, EditorView, lineNumbers } from '@codemirror/view';
 import { sql, PostgreSQL } from '@codemirror/lang-sql';
-import { defaultHighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
+import { tags as t } from '@lezer/highlight';
+
+/**
+ * SQL colours from the theme's variables (styles.css sets light and dark values, each at least 4.5:1 on the
+ * editor's background), instead of CodeMirror's light-only default palette.
+ */
+const sqlHighlight = HighlightStyle.define([
+  { tag: [t.keyword, t.operatorKeyword, t.modifier], color: 'var(--sql-keyword)', fontWeight: '600' },
+  { tag: [t.string, t.special(t.string)], color: 'var(--sql-string)' },
+  { tag: [t.number, t.bool, t.null], color: 'var(--sql-number)' },
+  { tag: [t.comment, t.lineComment, t.blockComment], color: 'var(--sql-comment)', fontStyle: 'italic' },
+  { tag: [t.typeName, t.standard(t.name)], color: 'var(--sql-type)' },
+  { tag: [t.special(t.name)], color: 'var(--sql-name)' },
+  { tag: [t.operator, t.punctuation, t.bracket], color: 'var(--fg)' },
+]);
 
 /** Read-only SQL with PostgreSQL highlighting (CodeMirror 6); `highlightLines` marks lines (a failing statement). */
 export function SqlView({ code, highlightLines = [], label }: { code: string; highlightLines?: number[]; label: string }) {
@@ -21,7 +36,7 @@ export function SqlView({ code, highlightLines = [], label }: { code: string; hi
         extensions: [
           lineNumbers(),
           sql({ dialect: PostgreSQL }),
-          syntaxHighlighting(defaultHighlightStyle),
+          syntaxHighlighting(sqlHighlight),
           EditorState.readOnly.of(true),
           EditorView.editable.of(false),
           EditorView.lineWrapping,

@@ -4,6 +4,10 @@ import { call } from '../../api/transport.ts';
 import { useApp } from '../../store/index.ts';
 import { SqlView } from '../common/SqlView.tsx';
 import { STATE_GLYPH, STATE_LABEL } from '../graph/graph-model.ts';
+import { GatedButton } from '../common/GatedButton.tsx';
+import { Tabs } from '../common/Tabs.tsx';
+import { rollbackGate, upgradeGate } from '../run/run-gates.ts';
+import { SettleFailed } from './SettleFailed.tsx';
 
 function Warnings({ list, parseError }: { list: WarningDto[]; parseError: string | null }) {
   if (parseError !== null) {
@@ -25,6 +29,7 @@ export function MigrationDetail() {
   const [tab, setTab] = useState<'up' | 'down'>('up');
   const [generated, setGenerated] = useState<string | null>(null);
   const local = project?.migrations.some((m) => m.name === name) ?? false;
+  const envError = project?.environments.find((e) => e.name === selectedEnv)?.error;
 
   useEffect(() => {
     setDetail(null);
@@ -68,28 +73,37 @@ export function MigrationDetail() {
           })}
         </tbody>
       </table>
+      {selectedEnv && envState(selectedEnv)?.state === 'failed' && <SettleFailed env={selectedEnv} migration={envState(selectedEnv)!} />}
       {selectedEnv && local && (
         <div className="actions">
-          <button type="button" onClick={() => void openRun(selectedEnv, { direction: 'up', to: name })} data-testid="upgrade-to-here">Upgrade {selectedEnv} to here</button>
-          <button type="button" onClick={() => void openRun(selectedEnv, { direction: 'down', to: name })} data-testid="rollback-to-here">Roll back {selectedEnv} to here</button>
+          <GatedButton gate={upgradeGate(selectedEnv, statuses[selectedEnv], name, envError)} onClick={() => void openRun(selectedEnv, { direction: 'up', to: name })} testId="upgrade-to-here">Upgrade {selectedEnv} to here</GatedButton>
+          <GatedButton gate={rollbackGate(selectedEnv, statuses[selectedEnv], { to: name }, envError)} onClick={() => void openRun(selectedEnv, { direction: 'down', to: name })} testId="rollback-to-here">Roll back {selectedEnv} to here</GatedButton>
         </div>
       )}
       {detail && (
         <>
           <p className="muted">Checksum <code>{detail.checksum.slice(0, 16)}…</code>{detail.upUnanalysed ? ' · unanalysed' : detail.nonTransactional.length ? ` · runs outside a transaction (${detail.nonTransactional.join(', ')})` : ' · runs in one transaction'}</p>
-          <div role="tablist" className="tabs">
-            <button role="tab" aria-selected={tab === 'up'} onClick={() => setTab('up')}>migration.sql</button>
-            <button role="tab" aria-selected={tab === 'down'} onClick={() => setTab('down')}>down.sql{detail.downSql === null ? ' (missing)' : ''}</button>
-          </div>
-          {tab === 'up' && (<><Warnings list={detail.upWarnings} parseError={detail.upUnanalysed ? detail.upParseError : null} /><SqlView code={detail.upSql} label="migration.sql" /></>)}
-          {tab === 'down' && detail.downSql !== null && (<><Warnings list={detail.downWarnings} parseError={detail.downUnanalysed ? detail.downParseError : null} /><SqlView code={detail.downSql} label="down.sql" /></>)}
-          {tab === 'down' && detail.downSql === null && (
-            <div className="missing-down">
-              <p>No down.sql: this migration cannot be rolled back until it has one.</p>
-              <button type="button" onClick={() => void generate(false)} disabled={!selectedEnv}>Generate down.sql</button>
-              {generated && (<><SqlView code={generated} label="generated down.sql" /><button type="button" className="primary" onClick={() => void generate(true)}>Save as down.sql</button></>)}
-            </div>
-          )}
+          <Tabs<'up' | 'down'>
+            label="Scripts"
+            selected={tab}
+            onSelect={setTab}
+            tabs={[
+              { id: 'up', label: 'migration.sql', panel: <><Warnings list={detail.upWarnings} parseError={detail.upUnanalysed ? detail.upParseError : null} /><SqlView code={detail.upSql} label="migration.sql" /></> },
+              {
+                id: 'down',
+                label: `down.sql${detail.downSql === null ? ' (missing)' : ''}`,
+                panel: detail.downSql !== null
+                  ? <><Warnings list={detail.downWarnings} parseError={detail.downUnanalysed ? detail.downParseError : null} /><SqlView code={detail.downSql} label="down.sql" /></>
+                  : (
+                    <div className="missing-down">
+                      <p>No down.sql: this migration cannot be rolled back until it has one.</p>
+                      <button type="button" onClick={() => void generate(false)} disabled={!selectedEnv}>Generate down.sql</button>
+                      {generated && (<><SqlView code={generated} label="generated down.sql" /><button type="button" className="primary" onClick={() => void generate(true)}>Save as down.sql</button></>)}
+                    </div>
+                  ),
+              },
+            ]}
+          />
         </>
       )}
     </section>

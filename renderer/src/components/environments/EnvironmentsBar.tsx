@@ -20,7 +20,7 @@ const EMPTY_STATUS: EnvironmentStatusDto = {
 
 /** One chip per environment: name, state colour, lock when protected, head and pending count. */
 export function EnvironmentsBar() {
-  const { project, statuses, selectedEnv, selectEnv, openDialog, refreshStatus, statusLoading } = useApp();
+  const { project, statuses, selectedEnv, selectEnv, openDialog, refreshStatus, statusLoading, statusAsOf } = useApp();
   if (!project) return null;
   return (
     <nav className="env-bar" aria-label="Environments">
@@ -47,9 +47,13 @@ export function EnvironmentsBar() {
         );
       })}
       <button type="button" className="ghost" onClick={() => openDialog({ kind: 'environment', name: null })}>+ Environment</button>
-      <button type="button" className="ghost" onClick={() => void refreshStatus()} disabled={statusLoading} aria-label="Refresh status">
-        {statusLoading ? 'Refreshing…' : '↻ Refresh'}
-      </button>
+      <span className="refresh-group">
+        <button type="button" className="ghost" onClick={() => void refreshStatus()} disabled={statusLoading} aria-label="Refresh status">
+          {/* Same width whether refreshing or not: the bar does not jump on every automatic refresh. */}
+          <span aria-hidden="true" className={statusLoading ? 'spinning' : ''}>↻</span> Refresh
+        </button>
+        {statusAsOf && <span className="muted as-of" data-testid="status-as-of" data-as-of={statusAsOf} title="Re-read on focus and every minute">as of {new Date(statusAsOf).toLocaleTimeString()}</span>}
+      </span>
     </nav>
   );
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { EnvironmentStatusDto, MigrationStatusDto, ProjectDto } from '../../../../electron/shared/dto.ts';
-import { buildGraph, filterGraph } from './graph-model.ts';
+import { buildGraph, filterGraph, folderDate, jumpTargets, laneWidth, rowLabel } from './graph-model.ts';
 
 const m = (name: string, state: MigrationStatusDto['state']): MigrationStatusDto => ({ name, state, appliedAt: null, durationMs: null, checksumOk: null, local: state !== 'missing-locally', hasDownSql: true });
 const status = (environment: string, head: string | null, migrations: MigrationStatusDto[]): EnvironmentStatusDto => ({
@@ -29,5 +29,36 @@ describe('buildGraph', () => {
     expect(filterGraph(rows, 'HOT', 'all').map((r) => r.name)).toEqual(['2_hotfix']);
     expect(filterGraph(rows, '', 'pending').map((r) => r.name)).toEqual(['3_c']);
     expect(filterGraph(rows, '', 'problems').map((r) => r.name)).toEqual(['2_hotfix']);
+  });
+});
+
+describe('graph navigation and words', () => {
+  const project: ProjectDto = { dir: '/p', name: 'p', isDemo: false, secretStorage: 'memory', environments: [], migrations: [{ name: '20250301090000_a', hasDownSql: true }, { name: '20250302090000_b', hasDownSql: true }] };
+  const rows = buildGraph(project, {
+    dev: status('dev', '20250302090000_b', [m('20250301090000_a', 'applied'), m('20250302090000_b', 'applied')]),
+    prod: status('prod', '20250301090000_a', [m('20250301090000_a', 'applied'), m('20250302090000_b', 'pending')]),
+  }, ['dev', 'prod']);
+
+  it('reads the date from the folder name, and only from a real timestamp', () => {
+    expect(folderDate('20250419090000_rename')).toBe('2025-04-19 09:00');
+    expect(folderDate('20251399000000_x')).toBeNull();
+    expect(folderDate('0001_init')).toBeNull();
+  });
+
+  it('offers each environment\'s head and first pending migration', () => {
+    expect(jumpTargets(rows, ['dev', 'prod'])).toEqual([
+      { label: 'dev: head', name: '20250302090000_b' },
+      { label: 'prod: head', name: '20250301090000_a' },
+      { label: 'prod: first pending', name: '20250302090000_b' },
+    ]);
+  });
+
+  it('says a row in words for screen readers', () => {
+    expect(rowLabel(rows[1]!, ['dev', 'prod'])).toBe('20250302090000_b — dev: applied, prod: pending; head of dev');
+  });
+
+  it('makes lanes wide enough for long environment names', () => {
+    expect(laneWidth('dev')).toBe(72);
+    expect(laneWidth('staging-eu-west-1')).toBeGreaterThan(150);
   });
 });

@@ -58,3 +58,34 @@ export function filterGraph(rows: GraphRow[], search: string, filter: StateFilte
     return states.includes(filter);
   });
 }
+
+/** A row as a screen reader should say it: "name — dev: applied, prod: pending; head of dev". */
+export function rowLabel(row: GraphRow, envs: string[]): string {
+  const states = envs.map((e) => `${e}: ${row.states[e] ? STATE_LABEL[row.states[e]!] : 'not in its history'}`).join(', ');
+  const heads = row.heads.length ? `; head of ${row.heads.join(' and ')}` : '';
+  return `${row.name}${row.branch ? ' (not in the folder)' : ''} — ${states}${heads}`;
+}
+
+/** Lane width in pixels: wide enough for the environment's name in its head pill. */
+export function laneWidth(env: string): number {
+  return Math.min(168, Math.max(72, 34 + env.length * 7.5));
+}
+
+/** "2025-04-19 09:00" from Prisma's folder name prefix (YYYYMMDDhhmmss_…), or null for another naming scheme. */
+export function folderDate(name: string): string | null {
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})\d{2}_/.exec(name);
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 12 || Number(m[3]) < 1 || Number(m[3]) > 31) return null;
+  return `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}`;
+}
+
+/** Where the graph's "Jump to" menu goes: each environment's head and its first pending migration. */
+export function jumpTargets(rows: GraphRow[], envs: string[]): { label: string; name: string }[] {
+  return envs.flatMap((env) => {
+    const head = rows.find((r) => r.heads.includes(env));
+    const pending = rows.find((r) => r.states[env] === 'pending' || r.states[env] === 'rolled-back');
+    return [
+      ...(head ? [{ label: `${env}: head`, name: head.name }] : []),
+      ...(pending ? [{ label: `${env}: first pending`, name: pending.name }] : []),
+    ];
+  });
+}

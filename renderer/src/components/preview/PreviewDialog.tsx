@@ -12,7 +12,8 @@ export function PreviewDialog() {
   const [toHere, setToHere] = useState(false);
   const [preview, setPreview] = useState<PreviewDto | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [copied, setCopied] = useState(false);
+  // The script last copied: "Copied" shows only while the same script is on screen.
+  const [copied, setCopied] = useState<string | null>(null);
 
   useEffect(() => {
     if (!selectedEnv) return;
@@ -40,7 +41,7 @@ export function PreviewDialog() {
         </select>
         <label className="check"><input type="checkbox" checked={toHere} disabled={!selectedMigration} onChange={(e) => setToHere(e.target.checked)} /> to the selected migration</label>
         <span className="spacer" />
-        <button type="button" disabled={!preview} onClick={() => void navigator.clipboard.writeText(preview!.sql).then(() => setCopied(true))}>{copied ? 'Copied' : 'Copy'}</button>
+        <button type="button" disabled={!preview} data-testid="copy-sql" onClick={() => { const sql = preview!.sql; void navigator.clipboard.writeText(sql).then(() => setCopied(sql)); }}>{preview && copied === preview.sql ? 'Copied' : 'Copy'}</button>
         <button type="button" disabled={!preview} onClick={save}>Save as .sql</button>
       </div>
       {error && <p className="error" role="alert">{error}</p>}

@@ -1,102 +1,108 @@
 import { useState } from 'react';
-import type { PreviewDto } from '../../../../electron/shared/dto.ts';
 import { useApp } from '../../store/index.ts';
+import type { RunDialogState } from '../../store/run-slice.ts';
 import { Modal } from '../common/Modal.tsx';
 import { SqlView } from '../common/SqlView.tsx';
+import { countRun, RunSummary } from './RunSummary.tsx';
+import { RunLog, RunProgress } from './RunLog.tsx';
+import { StepList } from './StepList.tsx';
+import { LARGE_ROLLBACK } from './run-gates.ts';
 
-/** One migration of the confirmation list; its SQL view is only built when opened (a run may list thousands). */
-function StepItem({ step }: { step: PreviewDto['steps'][number] }) {
-  const [open, setOpen] = useState(false);
-  return (
-    <li>
-      <details onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
-        <summary>
-          <code>{step.name}</code> {step.transactional ? '' : <span className="badge warn">outside a transaction</span>}
-          {step.warnings.length > 0 && <span className="badge danger">{step.warnings.length} destructive</span>}
-          {step.unanalysed && <span className="badge danger" data-testid="unanalysed-badge">unanalysed</span>}
-        </summary>
-        {open && <SqlView code={step.sql} label={`${step.name} ${step.file}`} />}
-      </details>
-      {step.unanalysed && <p className="warning">Not analysed: the SQL parser refused it ({step.parseError}). Nothing was checked — no destructive-statement warnings, no transaction check.</p>}
-      {step.warnings.map((w, i) => <p key={i} className="warning">Line {w.line}: {w.operation} — <code>{w.statement}</code></p>)}
-    </li>
-  );
+/** Why the environment's name must be typed for this run, or null when a click is enough. */
+function typedNameReason(run: RunDialogState, isProtected: boolean, unanalysed: number): string | null {
+  const steps = run.preview?.steps.length ?? 0;
+  if (isProtected) return `${run.env} is protected. Type its name to confirm:`;
+  if (unanalysed) return `${unanalysed} migration(s) could not be analysed. Type ${run.env} to confirm:`;
+  if (run.target.direction === 'down' && run.target.base) return `This rolls ${run.env} back to base, undoing every migration. Type ${run.env} to confirm:`;
+  if (run.target.direction === 'down' && steps > LARGE_ROLLBACK) return `This rolls back ${steps} migrations (more than ${LARGE_ROLLBACK}). Type ${run.env} to confirm:`;
+  return null;
+}
+
+function describe(run: RunDialogState, verb: string): string {
+  const n = run.preview?.steps.length ?? 0;
+  switch (run.phase) {
+    case 'running': return `${verb === 'Upgrade' ? 'Upgrading' : 'Rolling back'} ${run.env}: ${run.progress.done.toLocaleString()} of ${run.progress.total.toLocaleString()} done.`;
+    case 'done': return `Done. ${run.env} is now at ${run.headAfter ?? 'base'}.`;
+    case 'failed': return `Stopped at ${run.failure?.migration ?? 'an error'}. ${run.env} is now at ${run.headAfter === undefined ? '…' : (run.headAfter ?? 'base')}.`;
+    default:
+      if (run.previewError) return 'This run cannot be planned.';
+      if (!run.preview) return 'Working out what would run…';
+      return `${n.toLocaleString()} migration(s) would ${run.target.direction === 'up' ? 'run' : 'be rolled back'} on ${run.env}, in this order. Nothing runs until you confirm.`;
+  }
 }
 
 /**
- * Confirmation, progress and outcome of an upgrade or rollback. On a protected environment the confirm button stays
- * disabled until the environment's name is typed exactly; on failure the failing statement is highlighted.
+ * Confirmation, progress and outcome of an upgrade or rollback. The summary and the footer (typed name, confirm
+ * button) stay in view however many migrations the list holds; on failure the failing statement is highlighted.
  */
 export function RunDialog() {
-  const { run, startRun, closeRun, project } = useApp();
+  const { run, startRun, closeRun, project, statuses } = useApp();
   const [typed, setTyped] = useState('');
   if (!run) return null;
   const env = project?.environments.find((e) => e.name === run.env);
+  const status = statuses[run.env];
   const isProtected = env?.protected ?? false;
   const verb = run.target.direction === 'up' ? 'Upgrade' : 'Roll back';
   const steps = run.preview?.steps ?? [];
-  // A migration the parser could not analyse needs the typed name on any environment (the engine enforces it too).
-  const unanalysed = steps.filter((s) => s.unanalysed).length;
-  const needsName = isProtected || unanalysed > 0;
-  const canConfirm = run.phase === 'confirm' && steps.length > 0 && (!needsName || typed === run.env);
+  const counts = run.preview ? countRun(run.preview, project) : null;
+  const nameReason = typedNameReason(run, isProtected, counts?.unanalysed ?? 0);
+  const canConfirm = run.phase === 'confirm' && steps.length > 0 && (!nameReason || typed === run.env);
+  const dangerous = !!counts && (counts.destructive > 0 || counts.unanalysed > 0 || run.target.direction === 'down');
   const close = () => {
     setTyped('');
     closeRun();
   };
   const failedStep = run.failure ? steps.find((s) => s.name === run.failure!.migration) : undefined;
 
+  const footer = (
+    <>
+      {run.phase === 'confirm' && nameReason && steps.length > 0 && (
+        <label className="confirm-name">
+          {nameReason}
+          <input value={typed} onChange={(e) => setTyped(e.target.value)} aria-label="Environment name" data-testid="confirm-name" autoComplete="off" spellCheck={false} />
+        </label>
+      )}
+      <span className="spacer" />
+      {run.phase === 'running' && <span className="muted" role="status">Running… the dialog stays open until the run ends.</span>}
+      <button type="button" onClick={close} disabled={run.phase === 'running'}>{run.phase === 'confirm' ? 'Cancel' : 'Close'}</button>
+      {run.phase === 'confirm' && !run.previewError && (run.preview === null || steps.length > 0) && (
+        <button type="button" className={dangerous ? 'danger' : 'primary'} disabled={!canConfirm} onClick={() => void startRun(nameReason ? typed : undefined)} data-testid="confirm-run">
+          {run.preview ? `${verb} ${steps.length.toLocaleString()} migration(s)` : 'Working out…'}
+        </button>
+      )}
+    </>
+  );
+
   return (
-    <Modal open onClose={close} wide title={`${verb} ${run.env}`} description={run.preview ? `${steps.length} migration(s); head afterwards: ${run.preview.headAfter ?? 'base'}` : 'Working out what would run…'} testId="run-dialog">
+    <Modal open onClose={() => run.phase !== 'running' && close()} wide title={`${verb} ${run.env}`} description={describe(run, verb)} testId="run-dialog" footer={footer}>
       {run.previewError && <p className="error" role="alert">{run.previewError}</p>}
       {run.phase === 'confirm' && run.preview && steps.length === 0 && <p>Nothing to do: {run.env} is already there.</p>}
-      {run.phase === 'confirm' && steps.length > 0 && (
-        <ol className="run-steps">
-          {steps.map((s) => <StepItem key={s.name} step={s} />)}
-        </ol>
-      )}
+      {run.preview && counts && steps.length > 0 && <RunSummary env={env} status={status} preview={run.preview} counts={counts} planning={run.phase === 'confirm'} />}
+      {run.phase === 'confirm' && steps.length > 0 && <StepList steps={steps} />}
       {run.phase !== 'confirm' && (
-        <ol className="run-log" aria-live="polite" data-testid="run-log">
-          {run.log.map((l) => (
-            <li key={l.name} className={`log-${l.status}`}>
-              {l.status === 'done' ? '✓' : l.status === 'failed' ? '✕' : '…'} {l.name}{l.durationMs !== undefined ? ` (${Math.round(l.durationMs)} ms)` : ''}
-            </li>
-          ))}
-        </ol>
+        <>
+          <RunProgress done={run.progress.done} total={run.progress.total} phase={run.phase} />
+          <RunLog log={run.log} />
+        </>
       )}
       {run.phase === 'done' && <p className="ok" role="status" data-testid="run-done">Done: {run.log.filter((l) => l.status === 'done').length} migration(s) {run.target.direction === 'up' ? 'applied' : 'rolled back'}.</p>}
       {run.phase === 'failed' && (
         <div className="failure" role="alert" data-testid="run-failed">
-          <p className="error">{run.error}</p>
-          {run.failure && (
+          {run.failure ? (
             <>
-              <p>
+              <p className="error"><strong>{run.failure.migration}/{run.failure.file}</strong> failed {run.failure.statementIndex > 0 ? `at statement ${run.failure.statementIndex}, line ${run.failure.line}` : 'while running (no single statement is to blame)'}{run.failure.error.code ? ` (SQLSTATE ${run.failure.error.code})` : ''}: {run.failure.error.message}</p>
+              <p data-testid="run-outcome">
                 {run.failure.rolledBack
                   ? `${run.failure.migration} was rolled back: the database was left unchanged by it. Migrations before it stay applied.`
-                  : `${run.failure.migration} ran outside a transaction: statements before the failing one stay applied.`}
+                  : `${run.failure.migration} ran outside a transaction: statements before the failing one stay applied. Repair the database, then mark the migration rolled back or applied in its detail.`}
               </p>
-              <p>Failing statement {run.failure.statementIndex}, line {run.failure.line} of {run.failure.file}{run.failure.error.code ? ` (SQLSTATE ${run.failure.error.code})` : ''}:</p>
               {failedStep ? <SqlView code={failedStep.sql} highlightLines={[run.failure.line]} label="failing script" /> : <pre>{run.failure.statement}</pre>}
+              {run.failure.error.detail && <p className="muted">Detail: {run.failure.error.detail}</p>}
               {run.failure.error.hint && <p className="muted">Hint: {run.failure.error.hint}</p>}
             </>
-          )}
+          ) : <p className="error">{run.error}</p>}
         </div>
       )}
-      <div className="actions">
-        {run.phase === 'confirm' && needsName && steps.length > 0 && (
-          <label className="confirm-name">
-            {isProtected ? `${run.env} is protected. Type its name to confirm:` : `${unanalysed} migration(s) could not be analysed. Type ${run.env} to confirm:`}
-            <input value={typed} onChange={(e) => setTyped(e.target.value)} aria-label="Environment name" data-testid="confirm-name" autoComplete="off" />
-          </label>
-        )}
-        <span className="spacer" />
-        <button type="button" onClick={close}>{run.phase === 'confirm' ? 'Cancel' : 'Close'}</button>
-        {run.phase === 'confirm' && (
-          <button type="button" className={steps.some((s) => s.warnings.length || s.unanalysed) || run.target.direction === 'down' ? 'danger' : 'primary'} disabled={!canConfirm} onClick={() => void startRun(needsName ? typed : undefined)} data-testid="confirm-run">
-            {verb} {steps.length} migration(s)
-          </button>
-        )}
-        {run.phase === 'running' && <span className="muted">Running…</span>}
-      </div>
     </Modal>
   );
 }

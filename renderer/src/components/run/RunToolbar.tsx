@@ -1,27 +1,33 @@
 import { useApp } from '../../store/index.ts';
 import { LockIcon } from '../common/LockIcon.tsx';
+import { GatedButton } from '../common/GatedButton.tsx';
 import { DriftBanner } from './DriftBanner.tsx';
+import { readGate, rollbackGate, upgradeGate } from './run-gates.ts';
 
 /** Upgrade and rollback of the selected environment: to head, one step back, back to base, and the SQL preview. */
 export function RunToolbar() {
-  const { selectedEnv, statuses, openRun, openDialog, project, checkDrift, driftChecking } = useApp();
+  const { selectedEnv, statuses, openRun, openDialog, project, checkDrift, driftChecking, driftAt } = useApp();
   const s = selectedEnv ? statuses[selectedEnv] : undefined;
   const env = project?.environments.find((e) => e.name === selectedEnv);
   if (!selectedEnv || !env) return null;
-  const pending = s ? s.summary.pending + s.summary.rolledBack : 0;
+  const pending = s && !s.error ? s.summary.pending + s.summary.rolledBack : 0;
+  const read = readGate(selectedEnv, s, env.error);
+  const where = env.error || s?.error ? 'unreachable' : !s ? 'loading…' : s.head ? `at ${s.head}` : 'at base';
   return (
-    <div className="run-toolbar" aria-label={`Actions on ${selectedEnv}`}>
+    <div className="run-toolbar" role="toolbar" aria-label={`Actions on ${selectedEnv}`}>
       <strong>{env.protected && <LockIcon />}{selectedEnv}</strong>
-      <span className="muted">{s?.head ? `at ${s.head}` : 'at base'}</span>
-      <button type="button" className="primary" disabled={!pending} onClick={() => void openRun(selectedEnv, { direction: 'up' })} data-testid="upgrade-head">Upgrade to head{pending ? ` (${pending})` : ''}</button>
-      <button type="button" disabled={!s?.head} onClick={() => void openRun(selectedEnv, { direction: 'down', steps: 1 })} data-testid="rollback-one">One step back</button>
-      <button type="button" disabled={!s?.head} onClick={() => void openRun(selectedEnv, { direction: 'down', base: true })}>Back to base</button>
-      <button type="button" onClick={() => openDialog({ kind: 'preview' })} data-testid="preview-pending">Preview pending SQL</button>
-      <button type="button" onClick={() => openDialog('new-migration')} data-testid="new-migration">New migration</button>
-      <button type="button" onClick={() => void checkDrift(selectedEnv)} disabled={driftChecking !== null} data-testid="check-drift">
+      <span className="muted toolbar-head" data-testid="toolbar-head" title={where}>{where}</span>
+      <GatedButton className="primary" gate={upgradeGate(selectedEnv, s, undefined, env.error)} onClick={() => void openRun(selectedEnv, { direction: 'up' })} testId="upgrade-head">
+        Upgrade to head{pending ? ` (${pending})` : ''}
+      </GatedButton>
+      <GatedButton gate={rollbackGate(selectedEnv, s, { steps: 1 }, env.error)} onClick={() => void openRun(selectedEnv, { direction: 'down', steps: 1 })} testId="rollback-one">One step back</GatedButton>
+      <GatedButton gate={rollbackGate(selectedEnv, s, { base: true }, env.error)} onClick={() => void openRun(selectedEnv, { direction: 'down', base: true })} testId="rollback-base">Back to base</GatedButton>
+      <GatedButton gate={read} onClick={() => openDialog({ kind: 'preview' })} testId="preview-pending">Preview pending SQL</GatedButton>
+      <GatedButton gate={read} onClick={() => openDialog('new-migration')} testId="new-migration">New migration</GatedButton>
+      <GatedButton gate={driftChecking !== null ? { ok: false, reason: `Checking drift on ${driftChecking}…` } : read} onClick={() => void checkDrift(selectedEnv)} testId="check-drift">
         {driftChecking === selectedEnv ? 'Checking drift…' : 'Check drift'}
-      </button>
-      {s?.drift && <DriftBanner drifted={s.drift.drifted} sql={s.drift.reconcileSql} />}
+      </GatedButton>
+      {s?.drift && <DriftBanner drifted={s.drift.drifted} sql={s.drift.reconcileSql} at={driftAt[selectedEnv]} />}
     </div>
   );
 }

@@ -14,6 +14,13 @@ export function TablesView() {
   const [other, setOther] = useState('');
   const [compare, setCompare] = useState<CompareDto | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [comparing, setComparing] = useState(false);
+
+  // Another environment selected: the comparison and its partner belong to the old one (else it compares prod with prod).
+  useEffect(() => {
+    setCompare(null);
+    setOther((o) => (o === selectedEnv ? '' : o));
+  }, [selectedEnv]);
 
   useEffect(() => {
     if (!selectedEnv) return;
@@ -27,14 +34,20 @@ export function TablesView() {
   }, [selectedEnv, selected, plus]);
 
   const runCompare = async () => {
-    if (!selectedEnv || !other) return;
+    if (!selectedEnv || !other || other === selectedEnv) return;
     setCompare(null);
+    setComparing(true);
     try {
-      setCompare(await call('environments/compare', { a: selectedEnv, b: other }));
+      const result = await call('environments/compare', { a: selectedEnv, b: other });
+      // Shown only if the pair is still the one on screen.
+      if (useApp.getState().selectedEnv === result.a) setCompare(result);
     } catch (err) {
       setError((err as Error).message);
+    } finally {
+      setComparing(false);
     }
   };
+  const shown = compare && compare.a === selectedEnv && compare.b === other ? compare : null;
 
   return (
     <section className="tables" aria-label={`Tables in ${selectedEnv}`} data-testid="tables-view">
@@ -64,17 +77,17 @@ export function TablesView() {
             <option value="">Compare with…</option>
             {project?.environments.filter((e) => e.name !== selectedEnv).map((e) => <option key={e.name} value={e.name}>{e.name}</option>)}
           </select>
-          <button type="button" disabled={!other} onClick={() => void runCompare()}>Compare</button>
+          <button type="button" disabled={!other || comparing} onClick={() => void runCompare()}>{comparing ? 'Comparing…' : 'Compare'}</button>
         </div>
         {described ? <pre className="psql" data-testid="describe-output">{described}</pre> : <p className="empty">Select a table to see \d.</p>}
-        {compare && (
-          <div className="compare" data-testid="compare-output">
-            <h3>{compare.differences.length ? `${compare.differences.length} difference(s) between ${compare.a} and ${compare.b}` : `${compare.a} and ${compare.b} have the same schema`}</h3>
-            {compare.differences.length > 0 && (
+        {shown && (
+          <div className="compare" data-testid="compare-output" data-pair={`${shown.a}:${shown.b}`}>
+            <h3>{shown.differences.length ? `${shown.differences.length} difference(s) between ${shown.a} and ${shown.b}` : `${shown.a} and ${shown.b} have the same schema`}</h3>
+            {shown.differences.length > 0 && (
               <table>
-                <thead><tr><th>Relation</th><th>What</th><th>Name</th><th>{compare.a}</th><th>{compare.b}</th></tr></thead>
+                <thead><tr><th>Relation</th><th>What</th><th>Name</th><th>{shown.a}</th><th>{shown.b}</th></tr></thead>
                 <tbody>
-                  {compare.differences.map((d, i) => (
+                  {shown.differences.map((d, i) => (
                     <tr key={i} className="diff-row">
                       <td>{d.relation}</td><td>{d.property ? `${d.kind} ${d.property}` : d.kind}</td><td>{d.kind === 'relation' ? '' : d.name}</td>
                       <td className={d.a === null ? 'absent' : ''}>{d.a ?? 'absent'}</td><td className={d.b === null ? 'absent' : ''}>{d.b ?? 'absent'}</td>

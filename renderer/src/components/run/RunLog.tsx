@@ -1,0 +1,40 @@
+import { useEffect, useRef } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { RunLogLine } from '../../store/run-slice.ts';
+
+const LINE = 22;
+
+/** done/total as a bar and in words. */
+export function RunProgress({ done, total, phase }: { done: number; total: number; phase: string }) {
+  return (
+    <div className="run-progress" data-testid="run-progress" data-done={done} data-total={total}>
+      <progress max={Math.max(total, 1)} value={done} aria-label={`${done} of ${total} migrations done`} />
+      <span className="num">{done.toLocaleString()} / {total.toLocaleString()}{phase === 'running' ? ' running…' : ''}</span>
+    </div>
+  );
+}
+
+/** The run's log, numbered, virtualised for thousands of lines, scrolled to follow the running migration. */
+export function RunLog({ log }: { log: RunLogLine[] }) {
+  const parent = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count: log.length, getScrollElement: () => parent.current, estimateSize: () => LINE, overscan: 10 });
+  const width = String(log.length).length;
+  useEffect(() => {
+    if (log.length) virtualizer.scrollToIndex(log.length - 1, { align: 'end' });
+  }, [log.length, log[log.length - 1]?.status, virtualizer]);
+  return (
+    <div className="run-log" ref={parent} role="log" aria-label="Run log" tabIndex={0} data-testid="run-log" style={{ height: `min(40vh, ${Math.max(1, log.length) * LINE + 10}px)` }}>
+      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        {virtualizer.getVirtualItems().map((item) => {
+          const l = log[item.index]!;
+          return (
+            <div key={l.name} className={`log-line log-${l.status}`} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: LINE, transform: `translateY(${item.start}px)` }}>
+              <span className="log-n" style={{ minWidth: `${width + 1}ch` }}>{item.index + 1}.</span>
+              {l.status === 'done' ? '✓' : l.status === 'failed' ? '✕' : '…'} {l.name}{l.durationMs !== undefined ? ` (${Math.round(l.durationMs)} ms)` : ''}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
