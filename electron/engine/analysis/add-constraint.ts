@@ -1,4 +1,5 @@
 import type { AnalysisContext, Findings } from './findings.ts';
+import type { ConstraintFacts } from './schema-model.ts';
 import { rangeVarName, str, strings, unwrap, type Json } from './parse-tree.ts';
 
 /** `CHECK (col IS NOT NULL)`: the column it proves non-null (PostgreSQL 12+ then lets SET NOT NULL skip its scan). */
@@ -11,17 +12,33 @@ function notNullColumn(con: Json): string | undefined {
 const CONTYPE: Record<string, string> = { CONSTR_FOREIGN: 'f', CONSTR_CHECK: 'c', CONSTR_UNIQUE: 'u', CONSTR_PRIMARY: 'p', CONSTR_EXCLUSION: 'x', CONSTR_NOTNULL: 'n' };
 
 /**
+ * Records a constraint in the model (its columns: `column` for one declared on a column) and returns a foreign key's
+ * referenced table.
+ */
+export function recordConstraint(table: string, con: Json, ctx: AnalysisContext, column?: string): string | undefined {
+  const contype = str(con.contype) ?? '';
+  const name = str(con.conname);
+  const references = contype === 'CONSTR_FOREIGN' ? rangeVarName(con.pktable) : undefined;
+  const own = strings(contype === 'CONSTR_FOREIGN' ? con.fk_attrs : con.keys);
+  const columns = own.length ? own : column !== undefined ? [column] : undefined;
+  const facts: ConstraintFacts = {
+    type: CONTYPE[contype] ?? '?', references, columns, refColumns: references ? strings(con.pk_attrs) : undefined,
+    notNullColumn: contype === 'CONSTR_CHECK' ? notNullColumn(con) : undefined, validated: con.skip_validation !== true,
+  };
+  const key = name ?? (references ? `(unnamed foreign key to ${references} on ${columns?.join(', ') ?? '?'})` : undefined);
+  if (key) ctx.model.touch(table).constraints.set(key, facts);
+  return references;
+}
+
+/**
  * A table constraint, added by ALTER TABLE (`newTable` false) or declared in CREATE TABLE (`newTable` true: the
  * table is new and empty, only a foreign key's referenced table is affected).
  */
-export function addConstraint(table: string, con: Json, f: Findings, ctx: AnalysisContext, newTable = false): void {
+export function addConstraint(table: string, con: Json, f: Findings, ctx: AnalysisContext, newTable = false, column?: string): void {
   const contype = str(con.contype) ?? '';
   const notValid = con.skip_validation === true;
-  const name = str(con.conname);
+  const references = recordConstraint(table, con, ctx, column);
   const facts = ctx.model.touch(table);
-  const references = contype === 'CONSTR_FOREIGN' ? rangeVarName(con.pktable) : undefined;
-  if (name) facts.constraints.set(name, { type: CONTYPE[contype] ?? '?', references, notNullColumn: contype === 'CONSTR_CHECK' ? notNullColumn(con) : undefined, validated: !notValid });
-  else if (references) facts.constraints.set(`(unnamed foreign key to ${references})`, { type: 'f', references, validated: !notValid });
 
   if (contype === 'CONSTR_FOREIGN') {
     // Both sides get ShareRowExclusive: the new RI triggers go on both tables.

@@ -57,6 +57,8 @@ function alterColumnType(table: string, cmd: Json, f: Findings, ctx: AnalysisCon
     f.warn(`Rewrites ${table} and rebuilds its indexes under an ACCESS EXCLUSIVE lock (${column}: ${from?.name ?? '?'} → ${to?.name ?? '?'})${verdict.note ? `; ${verdict.note}` : ''}.`);
     f.advise(EXPAND_CONTRACT_TYPE);
   } else if (verdict.note) f.warn(verdict.note);
+  // Foreign keys on the column are rebuilt: the table at their other end is locked ACCESS EXCLUSIVE too.
+  for (const other of ctx.model.foreignKeysOnColumn(table, column)) f.lock(other, 'AccessExclusiveLock');
   if (to) ctx.model.touch(table).columns.set(column, to);
 }
 

@@ -1,7 +1,7 @@
 import type { AnalysisContext, Findings } from './findings.ts';
 import { isSerial, kindOf, list, rangeVarName, str, typeRef, type Json } from './parse-tree.ts';
 import { expressionVolatility } from './volatility.ts';
-import { addConstraint } from './add-constraint.ts';
+import { addConstraint, recordConstraint } from './add-constraint.ts';
 
 /**
  * One column, declared by CREATE TABLE (`create`: only its foreign key reaches another table) or added by
@@ -33,8 +33,10 @@ export function analyzeColumnDef(table: string, def: Json, f: Findings, ctx: Ana
       case 'CONSTR_CHECK':
       case 'CONSTR_UNIQUE':
       case 'CONSTR_PRIMARY':
-        if (how === 'create' && str(con.contype) === 'CONSTR_FOREIGN') f.lock(rangeVarName(con.pktable), 'ShareRowExclusiveLock');
-        else if (how === 'add') addConstraint(table, con, f, ctx);
+        if (how === 'create') {
+          recordConstraint(table, con, ctx, column);
+          if (str(con.contype) === 'CONSTR_FOREIGN') f.lock(rangeVarName(con.pktable), 'ShareRowExclusiveLock');
+        } else addConstraint(table, con, f, ctx, false, column);
         break;
     }
   }

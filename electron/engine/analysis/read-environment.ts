@@ -8,6 +8,10 @@ const KINDS: Record<string, RelationKind> = { r: 'table', p: 'partitioned', i: '
 const display = (oid: string) =>
   `(SELECT CASE WHEN pg_catalog.pg_table_is_visible(c.oid) THEN c.relname ELSE n.nspname || '.' || c.relname END FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = ${oid})`;
 
+/** The names of a constraint's columns, in key order. */
+const attnames = (rel: string, keys: string) =>
+  `(SELECT json_agg(a.attname ORDER BY u.o) FROM unnest(${keys}) WITH ORDINALITY u(n, o) JOIN pg_catalog.pg_attribute a ON a.attrelid = ${rel} AND a.attnum = u.n)`;
+
 /**
  * One query for everything the analysis asks of an environment: the server version; for each named relation (and
  * the table of a named index, the tables its foreign keys reference, a partitioned table's default partition) its
@@ -38,8 +42,12 @@ SELECT
                 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
                 WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),
     'constraints', (SELECT json_agg(json_build_object('name', k.conname, 'type', k.contype, 'validated', k.convalidated,
-                      'references', CASE WHEN k.confrelid <> 0 THEN ${display('k.confrelid')} END, 'def', pg_catalog.pg_get_constraintdef(k.oid)))
-                    FROM pg_catalog.pg_constraint k WHERE k.conrelid = c.oid)
+                      'references', CASE WHEN k.confrelid <> 0 THEN ${display('k.confrelid')} END, 'def', pg_catalog.pg_get_constraintdef(k.oid),
+                      'columns', ${attnames('k.conrelid', 'k.conkey')}, 'refColumns', ${attnames('k.confrelid', 'k.confkey')}))
+                    FROM pg_catalog.pg_constraint k WHERE k.conrelid = c.oid),
+    'referencedBy', (SELECT json_agg(json_build_object('table', ${display('k.conrelid')}, 'name', k.conname,
+                      'columns', ${attnames('k.conrelid', 'k.conkey')}, 'refColumns', ${attnames('k.confrelid', 'k.confkey')}))
+                    FROM pg_catalog.pg_constraint k WHERE k.confrelid = c.oid AND k.contype = 'f' AND k.conrelid <> c.oid)
   )) FROM rel r JOIN pg_catalog.pg_class c ON c.oid = r.oid LEFT JOIN pg_catalog.pg_stat_user_tables s ON s.relid = c.oid), '[]') AS relations,
   COALESCE((SELECT json_object_agg(proname, volatility) FROM (
     SELECT proname, max(provolatile) AS volatility FROM pg_catalog.pg_proc WHERE proname = ANY($3::text[]) GROUP BY proname) f), '{}') AS functions`;
@@ -48,7 +56,9 @@ interface RelationRow {
   key: string; kind: string; rows: number; size: number; seqScan: number; idxScan: number; inserts: number; updates: number; deletes: number;
   table: string | null; defaultPartition: string | null;
   columns: { name: string; type: string; typmod: number }[] | null;
-  constraints: { name: string; type: string; validated: boolean; references: string | null; def: string }[] | null;
+  constraints: { name: string; type: string; validated: boolean; references: string | null; def: string; columns: string[] | null; refColumns: string[] | null }[] | null;
+  /** Foreign keys of other tables that reference this one (ALTER COLUMN TYPE on a referenced column locks them). */
+  referencedBy: { table: string; name: string; columns: string[] | null; refColumns: string[] | null }[] | null;
 }
 
 const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
@@ -73,7 +83,16 @@ export async function readEnvironment(db: Db, model: SchemaModel, relations: str
     facts.defaultPartition = r.defaultPartition ?? undefined;
     for (const c of r.columns ?? []) facts.columns.set(c.name, { name: c.type, typmod: c.typmod });
     for (const k of r.constraints ?? []) {
-      facts.constraints.set(k.name, { type: k.type, references: k.references ?? undefined, validated: k.validated, notNullColumn: k.type === 'c' ? NOT_NULL_CHECK.exec(k.def)?.[1] : undefined });
+      facts.constraints.set(k.name, {
+        type: k.type, references: k.references ?? undefined, validated: k.validated, columns: k.columns ?? undefined,
+        refColumns: k.refColumns ?? undefined, notNullColumn: k.type === 'c' ? NOT_NULL_CHECK.exec(k.def)?.[1] : undefined,
+      });
+    }
+    for (const k of r.referencedBy ?? []) {
+      const referencing = model.touch(k.table);
+      if (!referencing.constraints.has(k.name)) {
+        referencing.constraints.set(k.name, { type: 'f', references: r.key, validated: true, columns: k.columns ?? undefined, refColumns: k.refColumns ?? undefined });
+      }
     }
     const ops = Number(r.seqScan) + Number(r.idxScan) + Number(r.inserts) + Number(r.updates) + Number(r.deletes);
     const stats: RelationStats = {

@@ -8,6 +8,9 @@ export interface ConstraintFacts {
   type: string;
   /** The referenced table of a foreign key. */
   references?: string | undefined;
+  /** The constrained columns (conkey) and, for a foreign key, the referenced ones (confkey; empty: the primary key). */
+  columns?: string[] | undefined;
+  refColumns?: string[] | undefined;
   /** For `CHECK (col IS NOT NULL)`: the column it proves non-null. */
   notNullColumn?: string | undefined;
   validated: boolean;
@@ -109,6 +112,30 @@ export class SchemaModel {
       for (const c of facts.constraints.values()) if (c.type === 'f' && c.references !== undefined && this.key(c.references) === target) out.push(name);
     }
     return [...new Set(out)];
+  }
+
+  /**
+   * Foreign keys that involve `table.column` on either side, as [the other table, the key]: ALTER COLUMN TYPE rebuilds
+   * each, which takes ACCESS EXCLUSIVE on the other table too (verified with pg_locks on PostgreSQL 15).
+   */
+  foreignKeysOnColumn(table: string, column: string): string[] {
+    const target = this.key(table);
+    const others: string[] = [];
+    for (const fk of this.foreignKeysOf(table)) {
+      if (fk.references !== undefined && fk.columns?.includes(column)) others.push(fk.references);
+    }
+    for (const [name, facts] of this.relations) {
+      for (const c of facts.constraints.values()) {
+        if (c.type !== 'f' || c.references === undefined || this.key(c.references) !== target) continue;
+        const referenced = c.refColumns?.length ? c.refColumns : this.primaryKeyOf(table);
+        if (referenced?.includes(column)) others.push(name);
+      }
+    }
+    return [...new Set(others.filter((o) => this.key(o) !== target))];
+  }
+
+  primaryKeyOf(table: string): string[] | undefined {
+    return [...(this.get(table)?.constraints.values() ?? [])].find((c) => c.type === 'p')?.columns;
   }
 
   /** The indexes known to be on `table`. */

@@ -23,6 +23,8 @@ CREATE TABLE tags (id int PRIMARY KEY, label text);
 INSERT INTO tags VALUES (1, 'a'), (2, 'b');
 CREATE TABLE tag_links (tag_id int REFERENCES tags (id), user_id int);
 INSERT INTO tag_links VALUES (1, 1), (2, 2);
+CREATE TABLE notes (id int PRIMARY KEY, user_id int REFERENCES users (id));
+INSERT INTO notes VALUES (1, 1);
 ANALYZE;
 `;
 
@@ -68,6 +70,9 @@ ALTER TABLE users ALTER COLUMN status DROP DEFAULT;
 ALTER TABLE orders DROP CONSTRAINT orders_user_fk;
 CREATE TABLE payments (id int PRIMARY KEY, order_id bigint REFERENCES orders (id));
 ALTER TABLE tags ADD CONSTRAINT tags_label_key UNIQUE (label);
+ALTER TABLE tag_links ALTER COLUMN tag_id TYPE bigint;
+ALTER TABLE orders ALTER COLUMN id TYPE int;
+ALTER TABLE users ALTER COLUMN id TYPE bigint;
 COMMENT ON COLUMN users.name IS 'shown on invoices';
 CREATE VIEW active_users AS SELECT id, name FROM users WHERE status = 'active';
 UPDATE users SET status = 'active';
