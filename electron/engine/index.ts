@@ -5,11 +5,11 @@ import type { Db } from './db/db.ts';
 import { loadProject, type Project } from './project/load-project.ts';
 import { openEnvironment, selectEnvironments, type Environment, type EnvironmentSelection } from './project/environments.ts';
 import { readMigrationsFolder, type MigrationsFolder } from './migrations/read-folder.ts';
-import { readEnvironmentStatus, type EnvironmentStatus } from './status/environment-status.ts';
-import { detectDrift } from './status/detect-drift.ts';
+import { readEnvironmentStatus } from './status/environment-status.ts';
 import { loadSqlParser } from './sql/split-statements.ts';
 import { assertHistoryClean, planRollback, planUpgrade, type Plan, type RollbackTarget } from './apply/plan.ts';
 import { renderPreview } from './apply/render-preview.ts';
+import { resolveHistoryTable } from './history/history-table.ts';
 
 export { GodwitError, describeError } from './util/errors.ts';
 export { MigrationFailedError } from './apply/migration-failure.ts';
@@ -22,34 +22,10 @@ export { needsAttention, type EnvironmentStatus } from './status/environment-sta
 export type { Project, Environment, EnvironmentSelection, MigrationsFolder, Plan, Db };
 export { loadProject, selectEnvironments, openEnvironment, readMigrationsFolder };
 
-/** A project with its migrations folder read, ready for commands. */
-export interface OpenProject {
-  project: Project;
-  folder: MigrationsFolder;
-}
+import type { OpenProject } from './project/open-project.ts';
+export { openProject, withEnvironment, type OpenProject } from './project/open-project.ts';
 
-export async function openProject(dir: string): Promise<OpenProject> {
-  const project = await loadProject(dir);
-  const folder = await readMigrationsFolder(project.migrationsDir, project.dir);
-  return { project, folder };
-}
-
-/** Opens the environment's database, runs `fn`, and always closes it. */
-export async function withEnvironment<T>(env: Environment, fn: (db: Db) => Promise<T>): Promise<T> {
-  const db = await openEnvironment(env);
-  try {
-    return await fn(db);
-  } finally {
-    await db.close();
-  }
-}
-
-/** One environment's status; `drift` replays its applied migrations on a shadow database (slower). */
-export async function environmentStatus(open: OpenProject, env: Environment, db: Db, opts: { drift?: boolean } = {}): Promise<EnvironmentStatus> {
-  const status = await readEnvironmentStatus(db, env, open.folder);
-  if (opts.drift) status.drift = await detectDrift(db, open.project, open.folder, status.migrations);
-  return status;
-}
+export { environmentStatus } from './status/environment-status.ts';
 
 export type PreviewRequest = ({ direction: 'up'; to?: string | undefined } | ({ direction: 'down' } & RollbackTarget));
 
@@ -58,7 +34,10 @@ export async function planFor(open: OpenProject, env: Environment, db: Db, req: 
   await loadSqlParser();
   const status = await readEnvironmentStatus(db, env, open.folder);
   assertHistoryClean(status, req.direction === 'up' ? 'upgrade' : 'roll back');
-  return req.direction === 'up' ? planUpgrade(status, open.folder, req.to) : planRollback(status, open.folder, req);
+  const plan = req.direction === 'up' ? planUpgrade(status, open.folder, req.to) : planRollback(status, open.folder, req);
+  // The preview names the history table with its schema, as the run does (a migration may SET search_path).
+  plan.historyTable = await resolveHistoryTable(db);
+  return plan;
 }
 
 /** The exact script `up`/`down` would run now. */
@@ -74,6 +53,11 @@ export { renderDescribe } from './introspect/render-describe.ts';
 export { renderListing } from './introspect/render-listing.ts';
 export { readSchemaSnapshot } from './introspect/schema-snapshot.ts';
 export { compareSchemas, type SchemaDifference } from './introspect/compare-schemas.ts';
+export { readCatalog } from './catalog/read-catalog.ts';
+export { diffCatalogs, groupByKind } from './catalog/diff-catalogs.ts';
+export { compareCatalogs, COMPARED_KINDS, type CompareDifference } from './catalog/compare-catalogs.ts';
+export { CATALOG_KINDS, type CatalogKind, type CatalogSnapshot, type CatalogObject, type CatalogDifference } from './catalog/types.ts';
+export type { CatalogDriftReport, DriftDifference } from './status/detect-drift.ts';
 export { analyzePlan, analyzeSql, type AnalyzeOptions } from './analysis/analyze-plan.ts';
 export { renderAnnotatedPreview } from './analysis/render-annotated-preview.ts';
 export type { PlanAnalysis, MigrationAnalysis, StatementAnalysis, RelationLock, RelationStats, Risk } from './analysis/types.ts';

@@ -5,8 +5,10 @@
 import { z } from 'zod';
 import type {
   AuditEntryDto, CompareDto, DescribeDto, EnvironmentStatusDto, MigrationDetailDto, NewMigrationDto, PreviewDto,
-  ProjectDto, RunReportDto, SettingsDto, TablesDto, ConnectionTestDto, DownSqlDto,
+  ProjectDto, RunReportDto, SettingsDto, TablesDto, ConnectionTestDto, DownSqlDto, ResolveDto,
+  CheckReportDto, PreflightDto, RehearsalDto,
 } from './dto.ts';
+import type { AdoptedDriftDto } from './dto.ts';
 
 const envName = z.string().min(1).max(100);
 const migrationName = z.string().min(1).max(255);
@@ -46,19 +48,32 @@ export const contract = {
     output: {} as PreviewDto,
   },
   'migrations/apply': {
-    input: z.object({ env: envName, to: migrationName.optional(), confirm: z.string().optional(), runId: z.string().min(1) }),
+    input: z.object({ env: envName, to: migrationName.optional(), confirm: z.string().optional(), runId: z.string().min(1), ignoreBlockers: z.boolean().optional() }),
     output: {} as RunReportDto,
   },
   'migrations/rollback': {
-    input: z.object({ env: envName, ...rollbackTarget, confirm: z.string().optional(), runId: z.string().min(1) }),
+    input: z.object({ env: envName, ...rollbackTarget, confirm: z.string().optional(), runId: z.string().min(1), ignoreBlockers: z.boolean().optional() }),
     output: {} as RunReportDto,
   },
+  /** Live pre-flight of the pending run (engine/preflight): blockers and read-only data checks. */
+  'migrations/preflight': {
+    input: z.object({
+      env: envName, direction: z.enum(['up', 'down']).optional(), ...rollbackTarget,
+      longTransactionMs: z.number().int().nonnegative().optional(), idleInTransactionMs: z.number().int().nonnegative().optional(),
+      checkTimeoutMs: z.number().int().positive().max(3_600_000).optional(),
+    }),
+    output: {} as PreflightDto,
+  },
+  /** Rehearsal (engine/rehearse): the pending migrations run on a throwaway clone of the environment's schema. */
+  'migrations/rehearse': { input: z.object({ env: envName, sample: z.number().int().nonnegative().max(1_000_000).optional() }), output: {} as RehearsalDto },
   'migrations/create': {
     input: z.object({ env: envName, name: z.string().min(1).max(200), empty: z.boolean().optional() }),
     output: {} as NewMigrationDto | null,
   },
   'migrations/saveNew': { input: z.object({ name: migrationName, upSql: z.string(), downSql: z.string() }), output: {} as ProjectDto },
   'migrations/generateDown': { input: z.object({ env: envName, name: migrationName, write: z.boolean().optional() }), output: {} as DownSqlDto },
+  /** `godwit resolve` from the app: `confirm` is the environment's exact name, needed when it is protected. */
+  'migrations/resolve': { input: z.object({ env: envName, name: migrationName, as: z.enum(['applied', 'rolled-back']), confirm: z.string().optional() }), output: {} as ResolveDto },
   'tables/list': {
     input: z.object({ env: envName, pattern: z.string().optional(), kinds: z.array(z.enum(['tables', 'views', 'matviews', 'indexes', 'sequences'])).optional(), plus: z.boolean().optional() }),
     output: {} as TablesDto,
@@ -67,6 +82,21 @@ export const contract = {
   'audit/list': { input: z.object({ env: envName }), output: {} as AuditEntryDto[] },
   'settings/get': { input: z.object({}), output: {} as SettingsDto },
   'settings/set': { input: z.object({ theme: z.enum(['system', 'light', 'dark']).optional() }), output: {} as SettingsDto },
+  /** `godwit check` on the open project: ordering, integrity, reversibility (throwaway database), lint. */
+  'project/check': {
+    input: z.object({
+      base: z.string().min(1).max(200).optional(),
+      env: envName.optional(),
+      all: z.boolean().optional(),
+      only: z.array(z.string().min(1).max(100)).max(50).optional(),
+    }),
+    output: {} as CheckReportDto,
+  },
+  /** `godwit adopt-drift`: the drift becomes a migration marked applied on `env` only; null when there is no drift. */
+  'environments/adoptDrift': {
+    input: z.object({ env: envName, name: z.string().min(1).max(200), confirm: z.string().max(200).optional() }),
+    output: {} as AdoptedDriftDto | null,
+  },
 } as const;
 
 export type Contract = typeof contract;

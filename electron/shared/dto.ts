@@ -33,6 +33,8 @@ export interface MigrationStatusDto {
   checksumOk: boolean | null;
   local: boolean;
   hasDownSql: boolean;
+  /** A failed migration's log (the error Prisma or Godwit wrote to _prisma_migrations.logs), redacted. */
+  logs?: string | undefined;
 }
 
 export interface EnvironmentStatusDto {
@@ -42,7 +44,14 @@ export interface EnvironmentStatusDto {
   head: string | null;
   migrations: MigrationStatusDto[];
   summary: { applied: number; pending: number; failed: number; edited: number; missingLocally: number; rolledBack: number; diverged: boolean };
-  drift: { drifted: boolean; reconcileSql: string | null } | null;
+  drift: {
+    drifted: boolean;
+    reconcileSql: string | null;
+    /** Every object that differs from what the applied migrations produce (catalog snapshot, every kind). */
+    differences?: DriftDifferenceDto[] | undefined;
+    /** The same differences grouped by kind, kinds in catalog order: what the drift banner lists. */
+    byKind?: { kind: string; items: DriftDifferenceDto[] }[] | undefined;
+  } | null;
   /** Set when the environment could not be reached; the rest is then empty. */
   error?: string | undefined;
 }
@@ -104,6 +113,10 @@ export interface FailureDto {
   statement: string;
   error: { message: string; code?: string | undefined; detail?: string | undefined; hint?: string | undefined };
   rolledBack: boolean;
+  /** The engine's one sentence of what the database and its history now hold (show it when present). */
+  outcome?: string | undefined;
+  /** 'script' (statementIndex names it), 'history', 'commit', or 'unknown' (lock timeout, cancel: no statement known). */
+  phase?: 'script' | 'history' | 'commit' | 'unknown' | undefined;
 }
 
 export interface RunReportDto {
@@ -120,6 +133,13 @@ export interface NewMigrationDto {
   downSql: string;
   warnings: string[];
   unexecutable: string[];
+}
+
+/** A failed (or pending) migration marked by hand after repairing the database, as `godwit resolve` does. */
+export interface ResolveDto {
+  environment: string;
+  name: string;
+  as: 'applied' | 'rolled-back';
 }
 
 export interface DownSqlDto {
@@ -142,6 +162,20 @@ export interface CompareDto {
   a: string;
   b: string;
   differences: { relation: string; kind: string; name: string; property?: string | undefined; a: string | null; b: string | null }[];
+  /** The same differences grouped by kind (schema, enum, table, column, constraint, view, function, trigger, policy …). */
+  byKind?: { kind: string; items: CompareDto['differences'] }[] | undefined;
+}
+
+/** One object in drift: kind and name (SQL-quoted), the live and the expected definition (null: absent there). */
+export interface DriftDifferenceDto {
+  kind: string;
+  name: string;
+  table?: string | undefined;
+  live: string | null;
+  expected: string | null;
+  /** SQL that makes the live object what the migrations produce; null when Prisma's script carries it or none exists. */
+  sql: string | null;
+  by: 'prisma' | 'godwit';
 }
 
 export interface AuditEntryDto {
@@ -164,4 +198,106 @@ export interface SettingsDto {
 export interface ConnectionTestDto {
   ok: boolean;
   message: string;
+}
+
+/** One finding of `project/check` (`godwit check`); `rule` ids are stable (README: "godwit check"). */
+export interface CheckFindingDto {
+  rule: string;
+  migration: string | null;
+  file: 'migration.sql' | 'down.sql' | null;
+  line: number | null;
+  message: string;
+  sql?: string | undefined;
+  silencedBecause?: string | undefined;
+}
+
+/** The report of `project/check`: the same as `godwit check --json`. */
+export interface CheckReportDto {
+  summary: string;
+  /** 0 no findings, 1 findings (as the CLI exits). */
+  exitCode: 0 | 1;
+  base: { ref: string; commit: string } | null;
+  throwaway: 'server' | 'embedded' | null;
+  environment: string | null;
+  families: string[];
+  added: string[];
+  checked: string[];
+  findings: CheckFindingDto[];
+  silenced: CheckFindingDto[];
+  /** The Markdown report, for copying into a pull request. */
+  markdown: string;
+}
+
+/** A session in the way of a run (engine/preflight): it holds or waits for a conflicting lock, or idles in a transaction, … */
+export interface PreflightBlockerDto {
+  pid: number;
+  user: string | null;
+  application: string | null;
+  state: string | null;
+  backendType: string | null;
+  ageMs: number | null;
+  query: string | null;
+  kinds: ('lock-conflict' | 'long-transaction' | 'idle-in-transaction' | 'pg_dump' | 'autovacuum')[];
+  conflicts: { relation: string; mode: string; granted: boolean; needed: string; migration: string; line: number }[];
+  reason: string;
+}
+
+/** One read-only check of existing rows against a pending statement (for `unique`, count = duplicate groups). */
+export interface DataCheckDto {
+  kind: 'not-null' | 'unique' | 'foreign-key' | 'check' | 'type-cast';
+  migration: string;
+  line: number;
+  statement: string;
+  table: string;
+  columns: string[];
+  constraint?: string | undefined;
+  status: 'ok' | 'violations' | 'skipped' | 'error' | 'timeout';
+  count: number | null;
+  rows?: number | undefined;
+  samples: string[];
+  detail: string;
+}
+
+/** `migrations/preflight`: blockers and data checks for the pending run; `clear` when there is nothing of either. */
+export interface PreflightDto {
+  environment: string;
+  direction: 'up' | 'down';
+  migrations: string[];
+  serverVersion: number;
+  blockers: PreflightBlockerDto[];
+  dataChecks: DataCheckDto[];
+  clear: boolean;
+  thresholds: { longTransactionMs: number; idleInTransactionMs: number; checkTimeoutMs: number };
+  note?: string | undefined;
+}
+
+/** One statement run on the rehearsal clone: what was predicted beside what pg_locks and relfilenode showed. */
+export interface RehearsedStatementDto {
+  line: number;
+  text: string;
+  status: 'ok' | 'failed' | 'not-run';
+  durationMs: number | null;
+  error?: { message: string; code?: string | undefined; detail?: string | undefined } | undefined;
+  observed: { locks: { relation: string; mode: string }[]; rewritten: string[]; sampled: boolean } | null;
+  predicted: { locks: { relation: string; mode: string }[]; rewrite: boolean; scan: boolean };
+  /** Whether the strongest lock per relation and the rewrite flag agree (null when not run). */
+  matches: { locks: boolean; rewrite: boolean } | null;
+}
+
+export interface RehearsalDto {
+  environment: string;
+  /** The throwaway database: how its schema was made, how many rows were copied, and that it is gone. */
+  /** Null when nothing is pending (no clone is made). */
+  clone: { database: string; schemaSource: 'pg_dump' | 'migrations'; sampleRows: number; rowsCopied: number; dropped: boolean; note?: string | undefined } | null;
+  serverVersion: number;
+  migrations: { name: string; transactional: boolean; status: 'ok' | 'failed' | 'not-run'; durationMs: number | null; statements: RehearsedStatementDto[] }[];
+  ok: boolean;
+  durationMs: number;
+}
+
+/** A migration `environments/adoptDrift` wrote from an environment's drift and marked applied there. */
+export interface AdoptedDriftDto {
+  name: string;
+  upSql: string;
+  downSql: string;
 }

@@ -1,12 +1,29 @@
 import type { Command } from 'commander';
-import {
-  compareSchemas, describeRelations, listRelations, listsAccessMethod, readSchemaSnapshot, renderListing,
-  withEnvironment, type RelationKindFilter,
-} from '../../engine/index.ts';
+import { withEnvironment } from '../../engine/project/open-project.ts';
+import { listRelations, listsAccessMethod, type RelationKindFilter } from '../../engine/introspect/list-relations.ts';
+import { describeRelations } from '../../engine/introspect/describe-relation.ts';
+import { renderListing } from '../../engine/introspect/render-listing.ts';
+import { readCatalog } from '../../engine/catalog/read-catalog.ts';
+import { compareCatalogs, COMPARED_KINDS } from '../../engine/catalog/compare-catalogs.ts';
 import { GodwitError } from '../../engine/util/errors.ts';
 import { renderDescriptions } from '../../engine/introspect/render-describe.ts';
-import { environmentsFromOptions, optionsOf, projectFromOptions, withCommonOptions } from '../context.ts';
+import { environmentsFromOptions, optionsOf, projectSettingsFromOptions, withCommonOptions } from '../context.ts';
 import { bold, green, printJson, red, say, table, yellow } from '../output.ts';
+
+/** Wraps help text at 118 columns, as the rest of the help is laid out. */
+const wrap = (text: string) => text.split(' ').reduce<string[]>((lines, word) => {
+  const last = lines[lines.length - 1]!;
+  if ((last + ' ' + word).length > 118 && last) lines.push(word);
+  else lines[lines.length - 1] = last ? `${last} ${word}` : word;
+  return lines;
+}, ['']).join('\n');
+
+/** Every `--url X` / `--url=X` in the raw arguments. */
+function urlsIn(args: string[]): string[] {
+  return args.flatMap((arg, i) => (arg === '--url' && i + 1 < args.length ? [args[i + 1]!] : arg.startsWith('--url=') ? [arg.slice(6)] : []));
+}
+
+const collectValues = (value: string, previous: string[] | undefined) => [...(previous ?? []), value];
 
 interface KindOptions {
   views?: boolean;
@@ -52,7 +69,7 @@ Examples:
     .action(async (pattern: string | undefined, _o, cmd: Command) => {
       const opts = optionsOf<KindOptions>(cmd);
       const kinds = kindsOf(opts, pattern);
-      const open = await projectFromOptions(opts);
+      const open = await projectSettingsFromOptions(opts);
       const [env] = environmentsFromOptions(open, opts);
       const rows = await withEnvironment(env!, (db) => listRelations(db, { pattern, kinds, verbose: opts.plus }));
       if (opts.json) return printJson(rows);
@@ -70,41 +87,68 @@ Examples:
   $ godwit describe '"Customers"' --json`)
     .action(async (name: string, _o, cmd: Command) => {
       const opts = optionsOf<{ plus?: boolean }>(cmd);
-      const open = await projectFromOptions(opts);
+      const open = await projectSettingsFromOptions(opts);
       const [env] = environmentsFromOptions(open, opts);
       const found = await withEnvironment(env!, (db) => describeRelations(db, name));
       if (opts.json) return printJson(found);
       process.stdout.write(renderDescriptions(found, opts.plus === true));
     });
 
-  withCommonOptions(program.command('compare'), { many: true })
-    .description('Compare two environments\' schemas: tables, columns, types, defaults, nullability, indexes, constraints.')
-    .option('--json', 'print the differences as JSON')
+  program.command('compare')
+    .description('Compare two environments\' schemas, object by object, from the catalog.')
+    .option('-p, --project <dir>', 'the Prisma project folder (default: the current folder)')
+    .option('-e, --env <name>', 'an environment from godwit.json (give two)', collectValues)
+    .option('--url <url>', 'an ad-hoc database instead of an environment (also env:VAR); give two, or one with one --env', collectValues)
+    .option('--grants', 'also compare privileges (off by default: they differ between environments on purpose)')
+    .option('--json', 'print the differences as JSON: { a, b, differences: [{ kind, relation, name, object, a, b }], byKind }')
     .addHelpText('after', `
+${wrap(`Kinds compared: ${COMPARED_KINDS}.`)}
+Both sides are read with the same catalog queries; what only a server version changes (PostgreSQL 18's NOT NULL
+catalog constraints, view text qualification) is normalised, so a server and an embedded PGlite can be compared.
+
 Exit code 0 when the schemas match, 1 when they differ, 2 on error.
 
 Examples:
   $ godwit compare --env dev --env prod
-  $ godwit compare --env test --env prod --json`)
+  $ godwit compare --url "$STAGING_URL" --url "$PROD_URL"
+  $ godwit compare --env test --url env:PROD_URL --json`)
     .action(async (_o, cmd: Command) => {
-      const opts = optionsOf<Record<string, never>>(cmd);
-      const open = await projectFromOptions(opts);
-      const envs = environmentsFromOptions(open, opts);
-      if (envs.length !== 2) throw new GodwitError('bad-options', 'Name exactly two environments: --env A --env B.');
-      const [a, b] = [envs[0]!, envs[1]!];
-      const snapA = await withEnvironment(a, readSchemaSnapshot);
-      const snapB = await withEnvironment(b, readSchemaSnapshot);
-      const diffs = compareSchemas(snapA, snapB);
-      if (opts.json) printJson({ a: a.name, b: b.name, differences: diffs });
-      else if (!diffs.length) say(green(`${a.name} and ${b.name} have the same schema.`));
-      else {
-        say(`${bold(String(diffs.length))} difference(s) between ${bold(a.name)} and ${bold(b.name)}:`);
-        say(table(['RELATION', 'WHAT', 'NAME', a.name.toUpperCase(), b.name.toUpperCase()], diffs.map((d) => [
-          d.relation, d.property ? `${d.kind} ${d.property}` : d.kind, d.kind === 'relation' ? '' : d.name,
-          d.a === null ? red('(absent)') : d.a, d.b === null ? red('(absent)') : d.b,
-        ])));
-        say(yellow('Run godwit status --env … to see which migrations explain them.'));
+      // --url may repeat here, so it is read apart from the program's single-valued options.
+      const own = cmd.opts<{ project?: string; env?: string[]; url?: string[]; grants?: boolean; json?: boolean }>();
+      const global = cmd.parent ? optionsOf(cmd.parent) : {}; // options given before the command name
+      const envNames = [...(global.env ?? []), ...(own.env ?? [])];
+      // The program's own --url keeps only the last value; every --url on the command line counts here.
+      const urls = own.url ?? urlsIn((cmd.parent as unknown as { rawArgs?: string[] } | null)?.rawArgs ?? []);
+      for (const [flag, values] of [['--url', urls], ['--env', envNames]] as const) {
+        if (values.some((v) => v.trim() === '')) throw new GodwitError('bad-options', `${flag} is empty: give a value (an unset variable in a script?).`);
       }
-      if (diffs.length) process.exitCode = 1;
+      const open = await projectSettingsFromOptions({ project: own.project ?? global.project });
+      const envs = [
+        ...(envNames.length ? environmentsFromOptions(open, { env: envNames }) : []),
+        ...urls.map((url) => environmentsFromOptions(open, { url })[0]!),
+      ];
+      if (envs.length !== 2) throw new GodwitError('bad-options', 'Name exactly two databases: --env A --env B, --url A --url B, or one of each.');
+      const [a, b] = [envs[0]!, envs[1]!];
+      // An ad-hoc database is named by where it is (no password), so two --url sides can be told apart.
+      const label = (e: typeof a) => (own.env?.includes(e.name) || global.env?.includes(e.name) ? e.name : e.display);
+      const [nameA, nameB] = label(a) === label(b) ? [`${label(a)} (1)`, `${label(b)} (2)`] : [label(a), label(b)];
+      const snapA = await withEnvironment(a, (db) => readCatalog(db, { grants: own.grants }));
+      const snapB = await withEnvironment(b, (db) => readCatalog(db, { grants: own.grants }));
+      const { differences, byKind } = compareCatalogs(snapA, snapB);
+      if (own.json ?? global.json) printJson({ a: nameA, b: nameB, differences, byKind });
+      else if (!differences.length) say(green(`${nameA} and ${nameB} have the same schema.`));
+      else {
+        say(`${bold(String(differences.length))} difference(s) between ${bold(nameA)} and ${bold(nameB)}:`);
+        for (const group of byKind) {
+          say('');
+          say(bold(`${group.kind} (${group.items.length})`));
+          // One line per object here (whitespace collapsed); --json has the definitions as PostgreSQL prints them.
+          const cell = (v: string | null) => (v === null ? red('(absent)') : v.replace(/\s+/g, ' '));
+          const head = (n: string) => (n.includes('/') ? n : n.toUpperCase());
+          say(table(['NAME', head(nameA), head(nameB)], group.items.map((d) => [d.object, cell(d.a), cell(d.b)])));
+        }
+        say(yellow('Run godwit status --env … --drift to see whether a difference comes from migrations or a hand change.'));
+      }
+      if (differences.length) process.exitCode = 1;
     });
 }

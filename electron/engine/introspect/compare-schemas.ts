@@ -1,6 +1,12 @@
-import type { ColumnShape, SchemaSnapshot } from './schema-snapshot.ts';
+import { diffCatalogs } from '../catalog/diff-catalogs.ts';
+import { objectKey, type CatalogSnapshot } from '../catalog/types.ts';
+import { unquote } from '../catalog/compare-catalogs.ts';
 
-/** One difference between two environments' schemas. `a` and `b` are what each side has (null: absent). */
+/**
+ * One difference in relations, columns, indexes and constraints only: the narrower view older callers (the
+ * reversibility check's introspection comparer) were written against, computed from the catalog snapshot.
+ * `godwit compare` and drift use engine/catalog's full diff.
+ */
 export interface SchemaDifference {
   relation: string;
   kind: 'relation' | 'column' | 'index' | 'constraint';
@@ -11,44 +17,35 @@ export interface SchemaDifference {
   b: string | null;
 }
 
-const KIND: Record<string, string> = { r: 'table', p: 'partitioned table', v: 'view', m: 'materialized view', S: 'sequence', f: 'foreign table' };
+const RELATION_KINDS = new Set(['table', 'view', 'materialized view', 'sequence']);
 
-function compareMaps(relation: string, kind: 'index' | 'constraint', a: Map<string, string>, b: Map<string, string>, out: SchemaDifference[]): void {
-  for (const name of [...new Set([...a.keys(), ...b.keys()])].sort()) {
-    const x = a.get(name) ?? null;
-    const y = b.get(name) ?? null;
-    if (x !== y) out.push({ relation, kind, name, property: x !== null && y !== null ? 'definition' : undefined, a: x, b: y });
-  }
-}
-
-function describeColumn(c: ColumnShape): string {
-  return `${c.type}${c.notNull ? ' not null' : ''}${c.default !== null ? ` default ${c.default}` : ''}`;
-}
-
-/** Tables, columns (type, nullability, default), indexes and constraints that exist or differ on one side only. */
-export function compareSchemas(a: SchemaSnapshot, b: SchemaSnapshot): SchemaDifference[] {
+/** Relations, columns (type, nullability, default), indexes and constraints that exist or differ on one side only. */
+export function compareSchemas(a: CatalogSnapshot, b: CatalogSnapshot): SchemaDifference[] {
   const out: SchemaDifference[] = [];
-  for (const relation of [...new Set([...a.relations.keys(), ...b.relations.keys()])].sort()) {
-    const x = a.relations.get(relation);
-    const y = b.relations.get(relation);
-    if (!x || !y) {
-      out.push({ relation, kind: 'relation', name: relation, a: x ? KIND[x.kind] ?? x.kind : null, b: y ? KIND[y.kind] ?? y.kind : null });
-      continue;
-    }
-    if (x.kind !== y.kind) out.push({ relation, kind: 'relation', name: relation, property: 'kind', a: KIND[x.kind] ?? x.kind, b: KIND[y.kind] ?? y.kind });
-    for (const name of [...new Set([...x.columns.keys(), ...y.columns.keys()])].sort()) {
-      const cx = x.columns.get(name);
-      const cy = y.columns.get(name);
-      if (!cx || !cy) {
-        out.push({ relation, kind: 'column', name, a: cx ? describeColumn(cx) : null, b: cy ? describeColumn(cy) : null });
+  for (const d of diffCatalogs(a, b)) {
+    if (RELATION_KINDS.has(d.kind)) {
+      const relation = unquote(d.name);
+      const [x, y] = [a.objects.get(objectKey(d.kind, d.name)), b.objects.get(objectKey(d.kind, d.name))];
+      if (x && y) out.push({ relation, kind: 'relation', name: relation, property: 'definition', a: d.a, b: d.b });
+      else out.push({ relation, kind: 'relation', name: relation, a: x ? d.kind : null, b: y ? d.kind : null });
+    } else if (d.kind === 'column' || d.kind === 'constraint') {
+      const relation = unquote(d.table!);
+      const name = unquote(d.name.slice(d.table!.length + 1));
+      const [x, y] = [a.objects.get(objectKey(d.kind, d.name)), b.objects.get(objectKey(d.kind, d.name))];
+      if (d.kind === 'constraint' || !x || !y) {
+        out.push({ relation, kind: d.kind, name, property: x && y ? 'definition' : undefined, a: d.a, b: d.b });
         continue;
       }
-      if (cx.type !== cy.type) out.push({ relation, kind: 'column', name, property: 'type', a: cx.type, b: cy.type });
-      if (cx.notNull !== cy.notNull) out.push({ relation, kind: 'column', name, property: 'nullable', a: cx.notNull ? 'not null' : 'null', b: cy.notNull ? 'not null' : 'null' });
-      if (cx.default !== cy.default) out.push({ relation, kind: 'column', name, property: 'default', a: cx.default, b: cy.default });
+      const [p, q] = [x.detail, y.detail];
+      if (p.type !== q.type) out.push({ relation, kind: 'column', name, property: 'type', a: String(p.type), b: String(q.type) });
+      if (p.notnull !== q.notnull) out.push({ relation, kind: 'column', name, property: 'nullable', a: p.notnull ? 'not null' : 'null', b: q.notnull ? 'not null' : 'null' });
+      if (p.default !== q.default) out.push({ relation, kind: 'column', name, property: 'default', a: p.default === null ? null : String(p.default), b: q.default === null ? null : String(q.default) });
+      if (p.type === q.type && p.notnull === q.notnull && p.default === q.default) out.push({ relation, kind: 'column', name, property: 'definition', a: d.a, b: d.b });
+    } else if (d.kind === 'index') {
+      out.push({ relation: unquote(d.table ?? ''), kind: 'index', name: unquote(d.name.slice(d.name.lastIndexOf('.') + 1)), property: d.a && d.b ? 'definition' : undefined, a: d.a, b: d.b });
     }
-    compareMaps(relation, 'index', x.indexes, y.indexes, out);
-    compareMaps(relation, 'constraint', x.constraints, y.constraints, out);
   }
-  return out;
+  const rank = { relation: 0, column: 1, index: 2, constraint: 3 };
+  const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  return out.sort((x, y) => cmp(x.relation, y.relation) || rank[x.kind] - rank[y.kind] || cmp(x.name, y.name));
 }

@@ -2,11 +2,13 @@ import type { OperationInput, OperationName, OperationOutput, ProgressEventDto }
 import type { EnvironmentStatusDto, ProjectDto } from '../../shared/dto.ts';
 import type { EnvironmentConfig } from '../project/environment-config.ts';
 import {
-  compareSchemas, createMigration, describeError, describeRelations, environmentStatus, generateDownSql, GodwitError,
-  listRelations, listsAccessMethod, openProject, planFor, readAudit, readSchemaSnapshot, renderDescribe, renderListing,
-  rollback, selectEnvironments, upgrade, type Environment, type OpenProject, type ProgressEvent,
+  createMigration, describeError, describeRelations, environmentStatus, generateDownSql, GodwitError,
+  listRelations, listsAccessMethod, openProject, planFor, readAudit, renderDescribe, renderListing,
+  resolveMigration, rollback, selectEnvironments, upgrade, type Environment, type OpenProject, type ProgressEvent,
 } from '../index.ts';
 import { openDemo } from '../demo/open-demo.ts';
+import { readCatalog } from '../catalog/read-catalog.ts';
+import { compareCatalogs } from '../catalog/compare-catalogs.ts';
 import { connectPostgres } from '../db/connect-postgres.ts';
 import { removeEnvironment, saveEnvironment } from '../project/environment-config.ts';
 import { writeMigrationPair } from '../create/new-migration.ts';
@@ -22,6 +24,11 @@ import { EnvironmentPool } from './environment-pool.ts';
 import { MemorySecretStore, secretKey, withPassword, type SecretStore } from './secret-store.ts';
 import { SettingsStore } from './settings-store.ts';
 import { failureDto, previewDto, projectDto, statusDto, statusErrorDto } from './to-dto.ts';
+import { checkOperation } from '../check/check-operation.ts';
+import { adoptDrift } from '../check/adopt-drift.ts';
+import { currentPlan, preflightGate } from '../preflight/run-gate.ts';
+import { runPreflight } from '../preflight/preflight.ts';
+import { rehearse } from '../rehearse/rehearse.ts';
 
 type Handlers = { [K in OperationName]: (input: OperationInput<K>) => Promise<OperationOutput<K>> };
 
@@ -200,9 +207,9 @@ export class GodwitService {
     },
     'environments/compare': async ({ a, b }) => {
       const [ea, eb] = [await this.env(a), await this.env(b)];
-      const snapA = await this.pool.use(ea, readSchemaSnapshot);
-      const snapB = await this.pool.use(eb, readSchemaSnapshot);
-      return { a, b, differences: compareSchemas(snapA, snapB) };
+      const snapA = await this.pool.use(ea, (db) => readCatalog(db));
+      const snapB = await this.pool.use(eb, (db) => readCatalog(db));
+      return { a, b, ...compareCatalogs(snapA, snapB) };
     },
     'migrations/detail': async ({ name }) => {
       const m = findMigration(this.project().folder, name);
@@ -223,14 +230,32 @@ export class GodwitService {
       });
       return previewDto(plan, analysis);
     },
-    'migrations/apply': async ({ env, to, confirm, runId }) => {
+    'migrations/apply': async ({ env, to, confirm, runId, ignoreBlockers }) => {
       const e = await this.env(env);
-      const report = await this.pool.use(e, (db) => upgrade({ db, env: e, folder: this.project().folder }, { to, confirm, onProgress: (p) => this.emit(runId, p) }));
+      const report = await this.pool.use(e, async (db) => {
+        // A protected environment: refused while a session blocks what the plan needs (engine/preflight).
+        await preflightGate({ db, env: e, folder: this.project().folder }, { direction: 'up', to }, { confirm, ignoreBlockers });
+        return upgrade({ db, env: e, folder: this.project().folder }, { to, confirm, onProgress: (p) => this.emit(runId, p) });
+      });
       return { ...report, completed: report.completed.map((c) => ({ ...c })) };
     },
-    'migrations/rollback': async ({ env, steps, to, base, confirm, runId }) => {
+    'migrations/rollback': async ({ env, steps, to, base, confirm, runId, ignoreBlockers }) => {
       const e = await this.env(env);
-      return this.pool.use(e, (db) => rollback({ db, env: e, folder: this.project().folder }, { steps, to, base, confirm, onProgress: (p) => this.emit(runId, p) }));
+      return this.pool.use(e, async (db) => {
+        await preflightGate({ db, env: e, folder: this.project().folder }, { direction: 'down', steps, to, base }, { confirm, ignoreBlockers });
+        return rollback({ db, env: e, folder: this.project().folder }, { steps, to, base, confirm, onProgress: (p) => this.emit(runId, p) });
+      });
+    },
+    'migrations/preflight': async ({ env, direction, steps, to, base, ...thresholds }) => {
+      const e = await this.env(env);
+      return this.pool.use(e, async (db) => {
+        const plan = await currentPlan(db, e, this.project().folder, direction === 'down' ? { direction, steps, to, base } : { direction: 'up', to });
+        return runPreflight(db, e, plan, thresholds);
+      });
+    },
+    'migrations/rehearse': async ({ env, sample }) => {
+      const e = await this.env(env);
+      return this.pool.use(e, (db) => rehearse({ db, env: e, folder: this.project().folder }, { sample }));
     },
     'migrations/create': async ({ env, name, empty }) => {
       const e = await this.env(env);
@@ -241,6 +266,11 @@ export class GodwitService {
     'migrations/saveNew': async ({ name, upSql, downSql }) => {
       await writeMigrationPair(this.project().folder, name, upSql, downSql);
       return this.reload();
+    },
+    'migrations/resolve': async ({ env, name, as, confirm }) => {
+      const e = await this.env(env);
+      await this.pool.use(e, (db) => resolveMigration({ db, env: e, folder: this.project().folder }, name, as, { confirm }));
+      return { environment: env, name, as };
     },
     'migrations/generateDown': async ({ env, name, write }) => {
       const e = await this.env(env);
@@ -264,5 +294,14 @@ export class GodwitService {
     },
     'settings/get': async () => this.settings.read(),
     'settings/set': async ({ theme }) => this.settings.update((s) => ({ ...s, ...(theme ? { theme } : {}) })),
+    'project/check': async ({ env, ...req }) =>
+      checkOperation(this.project().project.dir, req, env ? await this.env(env) : undefined, (e, fn) => this.pool.use(e, fn)),
+    'environments/adoptDrift': async ({ env, name, confirm }) => {
+      const e = await this.env(env);
+      const open = await openProject(this.project().project.dir);
+      const adopted = await this.pool.use(e, (db) => adoptDrift(db, e, open, name, { confirm }));
+      if (adopted) await this.reload();
+      return adopted && { name: adopted.name, upSql: adopted.upSql, downSql: adopted.downSql };
+    },
   };
 }

@@ -1,0 +1,59 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, sqlOn, type TestDatabase } from '../../engine/testing/test-database.ts';
+import { runGodwit } from '../testing/run-cli.ts';
+
+let a: TestDatabase;
+let b: TestDatabase;
+beforeEach(async () => {
+  [a, b] = [await createTestDatabase(), await createTestDatabase()];
+});
+afterEach(async () => {
+  await a.drop();
+  await b.drop();
+});
+
+const SHARED = `CREATE TABLE t (id int PRIMARY KEY, x int);`;
+
+describe('godwit compare', () => {
+  it('takes two --url values and reports enums, enum values and the other catalog kinds by kind', async () => {
+    await sqlOn(a.url, `${SHARED} CREATE TYPE mood AS ENUM ('happy', 'sad'); CREATE TYPE size AS ENUM ('s');
+      CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$; ALTER TABLE t ADD CONSTRAINT t_x_check CHECK (x > 0);`);
+    await sqlOn(b.url, `${SHARED} CREATE TYPE mood AS ENUM ('happy', 'sad', 'meh');
+      CREATE FUNCTION f() RETURNS int LANGUAGE sql AS $$ SELECT 2 $$; CREATE VIEW v AS SELECT id FROM t; GRANT SELECT ON t TO PUBLIC;`);
+    const res = await runGodwit(['compare', '--url', a.url, '--url', b.url, '--json']);
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(1);
+    const out = JSON.parse(res.stdout) as { differences: { kind: string; object: string; a: string | null; b: string | null }[]; byKind: { kind: string }[] };
+    expect(out.differences.map((d) => [d.kind, d.object, d.a, d.b])).toEqual([
+      ['enum', 'public.mood', `ENUM ('happy', 'sad')`, `ENUM ('happy', 'sad', 'meh')`],
+      ['enum', 'public.size', `ENUM ('s')`, null],
+      ['constraint', 'public.t.t_x_check', 'CHECK (x > 0)', null],
+      ['view', 'public.v', null, expect.stringContaining('SELECT id')],
+      ['function', 'public.f()', expect.stringContaining('SELECT 1'), expect.stringContaining('SELECT 2')],
+    ]);
+    expect(out.byKind.map((g) => g.kind)).toEqual(['enum', 'constraint', 'view', 'function']);
+
+    const text = await runGodwit(['compare', '--url', a.url, '--url', b.url]);
+    expect(text.stdout).toMatch(/^enum \(2\)$/m);
+    expect(text.stdout).toMatch(/public\.mood +ENUM \('happy', 'sad'\) +ENUM \('happy', 'sad', 'meh'\)/);
+
+    // Privileges only with --grants.
+    const grants = JSON.parse((await runGodwit(['compare', '--url', a.url, '--url', b.url, '--json', '--grants'])).stdout) as typeof out;
+    expect(grants.differences.filter((d) => d.kind === 'grant').map((d) => [d.object, d.a, d.b])).toEqual([['ON TABLE public.t', null, expect.stringContaining('=r/postgres')]]);
+
+    const same = await runGodwit(['compare', '--url', a.url, '--url', a.url]);
+    expect(same.code).toBe(0);
+    expect(same.stdout).toMatch(/have the same schema/);
+  });
+
+  it('lists the kinds it covers in --help, and refuses one database or an empty --url', async () => {
+    const help = await runGodwit(['compare', '--help']);
+    for (const kind of ['enums and their values', 'domains', 'extensions', 'functions and procedures', 'triggers', 'views', 'policies', 'comments', 'sequences and their options']) {
+      expect(help.stdout.replace(/\s+/g, ' ')).toContain(kind);
+    }
+    expect((await runGodwit(['compare', '--url', a.url])).code).toBe(2);
+    const blank = await runGodwit(['compare', '--url', a.url, '--url', '']);
+    expect(blank.code).toBe(2);
+    expect(blank.stderr).toMatch(/--url is empty/);
+  });
+});

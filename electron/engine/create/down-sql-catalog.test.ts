@@ -1,0 +1,47 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { generateDownSql, openProject, rollback, upgrade } from '../index.ts';
+import { schemaDump } from '../testing/pg-dump.ts';
+import { addMigration, onEnv, projectOn, useDatabaseAndProject } from '../testing/fixtures.ts';
+import { addEveryKind } from '../catalog/testing/every-kind.ts';
+
+const fresh = useDatabaseAndProject({ beforeEach, afterEach });
+
+describe('down-sql over every catalog kind', () => {
+  it('reverses a migration adding each kind: up, then the generated down, gives the schema dump from before', async () => {
+    const { db, project } = fresh();
+    const history = await addEveryKind(project.dir, { server: true });
+    const { open, env } = await projectOn(project.dir, db.url);
+    const demoHead = open.folder.migrations[open.folder.migrations.length - history.length - 1]!.name;
+    await onEnv(env, (conn) => upgrade({ db: conn, env, folder: open.folder }, { to: demoHead }));
+    for (const m of history) {
+      const before = await schemaDump(db.url);
+      const generated = await onEnv(env, (conn) => generateDownSql(conn, open.project, open.folder, m.name, { write: true }));
+      expect(generated.sql, m.name).not.toMatch(/nothing to reverse/);
+      if (process.env.SHOW_SQL) console.log(generated.sql);
+      const reopened = await openProject(project.dir);
+      await onEnv(env, (conn) => upgrade({ db: conn, env, folder: reopened.folder }, { to: m.name }));
+      expect(await schemaDump(db.url), m.name).not.toEqual(before);
+      await onEnv(env, (conn) => rollback({ db: conn, env, folder: reopened.folder }, { steps: 1 }));
+      expect(await schemaDump(db.url), `${m.name}\n${generated.sql}`).toEqual(before);
+      await onEnv(env, (conn) => upgrade({ db: conn, env, folder: reopened.folder }, { to: m.name }));
+    }
+  });
+
+  it('marks Godwit\'s statements, restores a replaced function body, and warns at the top about data changes', async () => {
+    const { db, project } = fresh();
+    await addMigration(project.dir, '20260201000000_fn', `CREATE FUNCTION "answer"() RETURNS integer LANGUAGE sql AS $$ SELECT 41 $$;\n`);
+    await addMigration(project.dir, '20260201000100_fn_fix', `CREATE OR REPLACE FUNCTION "answer"() RETURNS integer LANGUAGE sql AS $$ SELECT 42 $$;
+ALTER TABLE "users" ADD CONSTRAINT "users_email_check" CHECK ("email" LIKE '%@%');
+UPDATE "users" SET "email" = lower("email");\n`);
+    const { open, env } = await projectOn(project.dir, db.url);
+    const { sql } = await onEnv(env, (conn) => generateDownSql(conn, open.project, open.folder, '20260201000100_fn_fix'));
+    const lines = sql.split('\n');
+    expect(lines[1]).toMatch(/^-- WARNING: this migration changes data, which cannot be reversed from the catalog: UPDATE \(line 3\)\.$/);
+    expect(sql).toMatch(/-- godwit: drop constraint public\.users\.users_email_check\n--   after:  CHECK \(email ~~ '%@%'::text\)\n--   before: \(absent\)\nALTER TABLE public\.users DROP CONSTRAINT users_email_check;/);
+    expect(sql).toMatch(/-- godwit: alter function public\.answer\(\)\n--   after:  line 4 of 4: AS \$function\$ SELECT 42 \$function\$\n--   before: line 4 of 4: AS \$function\$ SELECT 41 \$function\$\nCREATE OR REPLACE FUNCTION public\.answer\(\)[\s\S]*SELECT 41/);
+    expect(sql.replace(/^--.*$/gm, '')).not.toMatch(/SELECT 42/); // only the comment shows the body it replaces
+    const first = await onEnv(env, (conn) => generateDownSql(conn, open.project, open.folder, '20260201000000_fn'));
+    expect(first.sql).toMatch(/-- godwit: drop function public\.answer\(\)\n(--  .*\n){2}DROP FUNCTION public\.answer\(\);/);
+    expect(first.sql).not.toMatch(/WARNING/);
+  });
+});
