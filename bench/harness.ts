@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { cpus, platform, arch } from 'node:os';
 import { promisify } from 'node:util';
 
 export const execFileAsync = promisify(execFile);
@@ -17,6 +18,8 @@ export interface BenchResult {
   pass: boolean | null;
   note?: string | undefined;
   skipped?: string | undefined;
+  /** PostgreSQL's own execution time for the same work (bench/measures/server-floor.ts): Godwit's median / it. */
+  floor?: { ms: number; ratio: number } | undefined;
 }
 
 export interface Stats {
@@ -64,6 +67,40 @@ export interface BenchContext {
   quick: boolean;
   runs: number;
   tmp: string;
+}
+
+/** Wall time of one whole process, start-up and exit included, as a user meets it. */
+export async function timeProcess(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<number> {
+  const t = performance.now();
+  await runProcess(cmd, args, opts);
+  return performance.now() - t;
+}
+
+/**
+ * Runs each side once per round, rotating who goes first, so that a busy moment on the machine (or the server's
+ * checkpoints and caches) cannot favour one side: the samples of both sides interleave in time.
+ * `prepare` (untimed) runs before each side's timed run, e.g. to create a fresh database.
+ */
+export async function alternate<K extends string>(
+  rounds: number,
+  sides: Record<K, { prepare?: () => Promise<void>; run: () => Promise<number> }>,
+): Promise<Record<K, number[]>> {
+  const names = Object.keys(sides) as K[];
+  const samples = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
+  for (let round = 0; round < rounds; round++) {
+    const order = names.map((_, i) => names[(i + round) % names.length]!);
+    for (const name of order) {
+      await sides[name].prepare?.();
+      samples[name].push(await sides[name].run());
+    }
+  }
+  return samples;
+}
+
+/** What a stored result must match for its ratios to be comparable: same CPU model and count, OS and architecture. */
+export function machineKind(): string {
+  const list = cpus();
+  return `${platform()}-${arch()}-${list.length}x-${(list[0]?.model ?? 'cpu').trim().replace(/\s+/g, ' ')}`;
 }
 
 export function ratioResult(r: Omit<BenchResult, 'ratio' | 'pass'>, limit: (ratio: number, godwitMedian: number) => boolean): BenchResult {

@@ -1,18 +1,19 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import type { BenchContext, BenchResult } from './harness.ts';
-import { benchStatus, benchUpDown } from './measures/status-and-upgrade.ts';
+import { benchUpDown } from './measures/status-and-upgrade.ts';
+import { benchReadCommands, benchStartup } from './measures/cli-processes.ts';
 import { benchAlembic } from './measures/alembic.ts';
-import { benchIntrospection } from './measures/introspection.ts';
+import { compareWithBaseline, saveBaseline } from './regression.ts';
 import { benchRenderer, benchServerMemory } from './measures/renderer.ts';
 
 const SUITES: Record<string, { ids: string[]; run: (ctx: BenchContext) => Promise<BenchResult[]> }> = {
-  status: { ids: ['B1'], run: benchStatus },
-  upDown: { ids: ['B2', 'B4'], run: benchUpDown },
+  startup: { ids: ['B0'], run: benchStartup },
+  readCommands: { ids: ['B1', 'B5', 'B5a', 'B5b'], run: benchReadCommands },
+  upDown: { ids: ['B2', 'B2s', 'B4', 'B4s'], run: benchUpDown },
   alembic: { ids: ['B3'], run: benchAlembic },
-  introspection: { ids: ['B5', 'B5a', 'B5b'], run: benchIntrospection },
   renderer: { ids: ['B6', 'B6a', 'B6b', 'B6c'], run: benchRenderer },
   serverMemory: { ids: ['B7'], run: benchServerMemory },
 };
@@ -21,16 +22,17 @@ const fmt = (n: number | undefined) => (n === undefined ? '' : n >= 100 ? n.toFi
 
 function markdown(results: BenchResult[], meta: Record<string, string>): string {
   const lines = [
-    `Measured ${meta.date} on ${meta.machine}${meta.quick === 'yes' ? ' (quick sizes)' : ''}.`,
+    `Measured ${meta.date} on ${meta.machine}${meta.quick === 'yes' ? ' (quick sizes)' : ''}; ${meta.load}.`,
     '',
-    '| id | what | Godwit median (min–max) | baseline median (min–max) | ratio | target | result |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    '| id | what | Godwit median (min–max) | baseline median (min–max) | ratio | target | result | PostgreSQL floor |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of results) {
     const g = `${fmt(r.godwit.median)} ${r.unit} (${fmt(r.godwit.min)}–${fmt(r.godwit.max)})`;
     const b = r.baseline ? `${fmt(r.baseline.median)} ${r.unit} (${fmt(r.baseline.min)}–${fmt(r.baseline.max)}) — ${r.baselineName}` : r.baselineName;
     const verdict = r.skipped ? `skipped: ${r.skipped}` : r.pass === null ? '—' : r.pass ? 'met' : 'MISSED';
-    lines.push(`| ${r.id} | ${r.what} | ${r.skipped ? '' : g} | ${b} | ${r.ratio === null ? '' : `${r.ratio.toFixed(2)}×`} | ${r.target} | ${verdict} |`);
+    const floor = r.floor ? `${fmt(r.floor.ms)} ms: Godwit ${r.floor.ratio.toFixed(1)}× the floor` : '';
+    lines.push(`| ${r.id} | ${r.what} | ${r.skipped ? '' : g} | ${b} | ${r.ratio === null ? '' : `${r.ratio.toFixed(2)}×`} | ${r.target} | ${verdict} | ${floor} |`);
   }
   return lines.join('\n') + '\n';
 }
@@ -41,13 +43,16 @@ async function main(): Promise<void> {
     .option('--only <ids>', 'comma-separated ids, e.g. B2 or B1,B5')
     .option('--quick', 'tiny sizes, one or few runs: checks the suite works, in seconds')
     .option('--out <dir>', 'where to write results (default bench/results)')
+    .option('--save-baseline', 'store these ratios as the regression baseline for this machine kind (bench/results/baselines.json)')
+    .option('--check-baseline', 'exit 1 when a ratio is more than 50% worse than the stored baseline for this machine kind')
     .parse(process.argv);
-  const opts = program.opts<{ only?: string; quick?: boolean; out?: string }>();
+  const opts = program.opts<{ only?: string; quick?: boolean; out?: string; saveBaseline?: boolean; checkBaseline?: boolean }>();
   const only = opts.only?.split(',').map((s) => s.trim().toUpperCase());
   const serverUrl = process.env.GODWIT_TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
   const tmp = await mkdtemp(join(tmpdir(), 'godwit-bench-'));
   const ctx: BenchContext = { serverUrl, quick: opts.quick === true, runs: opts.quick ? 1 : 5, tmp };
   const results: BenchResult[] = [];
+  const loadAtStart = loadavg()[0]!;
   try {
     for (const [name, suite] of Object.entries(SUITES)) {
       if (only && !suite.ids.some((id) => only.includes(id))) continue;
@@ -61,6 +66,8 @@ async function main(): Promise<void> {
     date: new Date().toISOString(),
     machine: `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
     quick: opts.quick ? 'yes' : 'no',
+    // Other work on the machine slows both sides of a ratio, but not always alike: said with the results.
+    load: `load average ${loadAtStart.toFixed(1)} at the start, ${loadavg()[0]!.toFixed(1)} at the end (${cpus().length} CPUs)`,
   };
   const md = markdown(results, meta);
   process.stdout.write(`\n${md}`);
@@ -70,6 +77,12 @@ async function main(): Promise<void> {
   await writeFile(join(out, `${base}.json`), JSON.stringify({ ...meta, results }, null, 2));
   await writeFile(join(out, `${base}.md`), md);
   process.stderr.write(`bench: wrote ${join(out, `${base}.json`)} and ${base}.md\n`);
+  if (opts.saveBaseline) process.stderr.write(`bench: ${await saveBaseline(results, opts.quick === true)}\n`);
+  if (opts.checkBaseline) {
+    const verdict = await compareWithBaseline(results, opts.quick === true);
+    process.stderr.write(`bench: ${verdict.message}\n`);
+    if (verdict.regressions.length) process.exitCode = 1;
+  }
 }
 
 await main();

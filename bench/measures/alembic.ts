@@ -37,6 +37,8 @@ with engine.connect() as connection:
 `;
 
 const pyString = (sql: string) => `"""${sql.replace(/\\/g, '\\\\').replace(/"""/g, '\\"\\"\\"')}"""`;
+/** CREATE INDEX CONCURRENTLY cannot run in Alembic's transaction: Alembic's own way out is an autocommit block. */
+const pyExecute = (sql: string) => (/\bCONCURRENTLY\b/.test(sql) ? `    with op.get_context().autocommit_block():\n        op.execute(${pyString(sql)})` : `    op.execute(${pyString(sql)})`);
 
 async function writeAlembicProject(dir: string, migrations: GeneratedMigration[], url: string): Promise<string> {
   await mkdir(join(dir, 'alembic', 'versions'), { recursive: true });
@@ -47,7 +49,7 @@ async function writeAlembicProject(dir: string, migrations: GeneratedMigration[]
     const rev = `r${String(i + 1).padStart(5, '0')}`;
     const down = i === 0 ? 'None' : `'r${String(i).padStart(5, '0')}'`;
     await writeFile(join(dir, 'alembic', 'versions', `${rev}_${m.name}.py`),
-      `from alembic import op\n\nrevision = '${rev}'\ndown_revision = ${down}\nbranch_labels = None\ndepends_on = None\n\n\ndef upgrade():\n    op.execute(${pyString(m.up)})\n\n\ndef downgrade():\n    op.execute(${pyString(m.down)})\n`);
+      `from alembic import op\n\nrevision = '${rev}'\ndown_revision = ${down}\nbranch_labels = None\ndepends_on = None\n\n\ndef upgrade():\n${pyExecute(m.up)}\n\n\ndef downgrade():\n${pyExecute(m.down)}\n`);
   }
   return join(dir, 'alembic.ini');
 }

@@ -1,20 +1,55 @@
 import { Command, CommanderError } from 'commander';
-import { describeError, GodwitError } from '../engine/index.ts';
-import { withCommonOptions } from './context.ts';
+import { describeError, GodwitError } from '../engine/util/errors.ts';
+import { withCommonOptions } from './common-options.ts';
 import { red } from './output.ts';
-import { registerStatus } from './commands/status.ts';
-import { registerUpDown } from './commands/up-down.ts';
-import { registerSql } from './commands/sql.ts';
-import { registerNew } from './commands/new.ts';
-import { registerResolveAndLog } from './commands/resolve-log.ts';
-import { registerDemo } from './commands/demo.ts';
-import { registerTables } from './commands/tables.ts';
-import { registerServe } from './commands/serve.ts';
+
+type Register = (program: Command) => void;
+/**
+ * Each command's module, imported only when that command runs: `--version`, `status` or `tables` must not pay for
+ * the schema engine, the parser or the server. In the order `--help` lists them.
+ */
+const COMMAND_MODULES: Record<string, () => Promise<Register>> = {
+  status: () => import('./commands/status.ts').then((m) => m.registerStatus),
+  upDown: () => import('./commands/up-down.ts').then((m) => m.registerUpDown),
+  sql: () => import('./commands/sql.ts').then((m) => m.registerSql),
+  new: () => import('./commands/new.ts').then((m) => m.registerNew),
+  resolveLog: () => import('./commands/resolve-log.ts').then((m) => m.registerResolveAndLog),
+  tables: () => import('./commands/tables.ts').then((m) => m.registerTables),
+  demo: () => import('./commands/demo.ts').then((m) => m.registerDemo),
+  serve: () => import('./commands/serve.ts').then((m) => m.registerServe),
+  check: () => import('./commands/check.ts').then((m) => m.registerCheck),
+  adoptDrift: () => import('./commands/adopt-drift.ts').then((m) => m.registerAdoptDrift),
+  preflight: () => import('./commands/preflight.ts').then((m) => m.registerPreflight),
+  rehearse: () => import('./commands/rehearse.ts').then((m) => m.registerRehearse),
+};
+/** Command name → its module (lazy-commands.test.ts checks this covers every command). */
+export const COMMAND_MODULE_OF: Record<string, keyof typeof COMMAND_MODULES> = {
+  status: 'status', up: 'upDown', down: 'upDown', sql: 'sql', new: 'new', 'down-sql': 'new', resolve: 'resolveLog',
+  log: 'resolveLog', tables: 'tables', describe: 'tables', compare: 'tables', demo: 'demo', 'build-ui': 'serve', serve: 'serve',
+  check: 'check', 'adopt-drift': 'adoptDrift', preflight: 'preflight', rehearse: 'rehearse',
+};
+
+/**
+ * The modules `argv` needs: those of every word naming a command (an option's value may too: loading one more is
+ * harmless). Help, a mistyped or missing command, or `help <command>` load them all, so commander sees everything.
+ */
+export function commandModulesFor(argv: string[]): (keyof typeof COMMAND_MODULES)[] {
+  const all = Object.keys(COMMAND_MODULES);
+  const args = argv.slice(2);
+  if (args.includes('--version') || args.includes('-V')) {
+    if (!args.some((a) => Object.hasOwn(COMMAND_MODULE_OF, a))) return [];
+  }
+  const named = new Set(args.flatMap((a) => (Object.hasOwn(COMMAND_MODULE_OF, a) ? [COMMAND_MODULE_OF[a]!] : [])));
+  return named.size ? all.filter((m) => named.has(m)) : all;
+}
 
 /** Exit codes: 0 ok, 1 status found something to act on, 2 error. */
 export const EXIT_ERROR = 2;
 
-export function buildProgram(): Command {
+/** The program with the commands `argv` needs (all of them without argv). */
+export async function buildProgram(argv?: string[]): Promise<Command> {
+  const modules = argv ? commandModulesFor(argv) : Object.keys(COMMAND_MODULES);
+  const registers = await Promise.all(modules.map((m) => COMMAND_MODULES[m]!()));
   const program = new Command('godwit');
   withCommonOptions(program, { many: true })
     .description('Migration manager for Prisma projects on PostgreSQL: status, upgrade, rollback, SQL preview, new migrations.')
@@ -34,21 +69,14 @@ Examples:
   $ godwit status                    where every environment stands
   $ godwit sql --env prod            the exact SQL an upgrade of prod would run
   $ godwit up --env prod --yes --confirm prod`);
-  registerStatus(program);
-  registerUpDown(program);
-  registerSql(program);
-  registerNew(program);
-  registerResolveAndLog(program);
-  registerTables(program);
-  registerDemo(program);
-  registerServe(program);
+  for (const register of registers) register(program);
   program.exitOverride();
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

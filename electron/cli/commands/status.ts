@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import { describeError, environmentStatus, needsAttention, withEnvironment, type EnvironmentStatus } from '../../engine/index.ts';
+import { describeError } from '../../engine/util/errors.ts';
+import { withEnvironment } from '../../engine/project/open-project.ts';
+import { environmentStatus, needsAttention, type EnvironmentStatus } from '../../engine/status/environment-status.ts';
 import { optionsOf, projectFromOptions, settledEnvironmentsFromOptions, withCommonOptions } from '../context.ts';
 import { bold, cyan, dim, formatMs, formatTime, green, note, printJson, red, say, table, yellow } from '../output.ts';
 

@@ -1,26 +1,33 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
+// zod's mini build: the classic one costs ~30 ms of start-up on every command that reads godwit.json. Same checks, and
+// with the English locale the same messages (environment-config.test.ts).
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import { GodwitError } from '../util/errors.ts';
+
+z.config(en());
 
 export const GODWIT_JSON = 'godwit.json';
 
-const environmentSchema = z
-  .object({
-    url: z.string().min(1, 'url must not be empty'),
-    protected: z.boolean().default(false),
-    shadowDatabaseUrl: z.string().min(1).optional(),
-  })
-  .strict();
+const environmentSchema = z.strictObject({
+  url: z.string().check(z.minLength(1, 'url must not be empty')),
+  protected: z._default(z.boolean(), false),
+  shadowDatabaseUrl: z.optional(z.string().check(z.minLength(1))),
+  // Session limits for every statement Godwit runs there (lock/session-limits.ts): seconds, or "500ms"/"5s"/"2min".
+  lockTimeout: z.optional(z.union([z.number().check(z.nonnegative()), z.string().check(z.minLength(1))])),
+  statementTimeout: z.optional(z.union([z.number().check(z.nonnegative()), z.string().check(z.minLength(1))])),
+  lockAttempts: z.optional(z.int().check(z.minimum(1), z.maximum(100))),
+});
 
-const godwitJsonSchema = z
-  .object({
-    $schema: z.string().optional(),
-    environments: z
-      .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'names use letters, digits, _ . -'), environmentSchema)
-      .refine((envs) => Object.keys(envs).length > 0, 'define at least one environment'),
-  })
-  .strict();
+const godwitJsonSchema = z.strictObject({
+  $schema: z.optional(z.string()),
+  // `godwit check` settings, validated where they are used (engine/check/check-config.ts).
+  check: z.optional(z.unknown()),
+  environments: z
+    .record(z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'names use letters, digits, _ . -')), environmentSchema)
+    .check(z.refine((envs) => Object.keys(envs).length > 0, 'define at least one environment')),
+});
 
 /** An environment as configured, before its url is resolved. */
 export interface EnvironmentConfig {
@@ -29,6 +36,12 @@ export interface EnvironmentConfig {
   url: string;
   protected: boolean;
   shadowDatabaseUrl?: string | undefined;
+  /** PostgreSQL lock_timeout for Godwit's statements: seconds, or a string with a unit ("500ms", "5s"). */
+  lockTimeout?: number | string | undefined;
+  /** PostgreSQL statement_timeout for Godwit's statements (default: the server's). */
+  statementTimeout?: number | string | undefined;
+  /** Attempts of a migration that hits the lock timeout (default 3). */
+  lockAttempts?: number | undefined;
 }
 
 /** Reads `godwit.json` from the project folder; null when there is none. */
@@ -55,7 +68,14 @@ export async function readGodwitJson(projectDir: string): Promise<EnvironmentCon
   return Object.entries(parsed.data.environments).map(([name, env]) => ({ name, ...env }));
 }
 
-type RawEnvironment = { url: string; protected?: boolean; shadowDatabaseUrl?: string };
+type RawEnvironment = { url: string; protected?: boolean; shadowDatabaseUrl?: string; lockTimeout?: number | string; statementTimeout?: number | string; lockAttempts?: number };
+
+/** Settings an edit from the app does not carry, kept from the entry it replaces. */
+function keptSettings(previous: RawEnvironment | undefined): Partial<RawEnvironment> {
+  if (!previous) return {};
+  const { lockTimeout, statementTimeout, lockAttempts } = previous;
+  return { ...(lockTimeout !== undefined ? { lockTimeout } : {}), ...(statementTimeout !== undefined ? { statementTimeout } : {}), ...(lockAttempts !== undefined ? { lockAttempts } : {}) };
+}
 
 async function readRaw(projectDir: string): Promise<{ environments: Record<string, RawEnvironment> } & Record<string, unknown>> {
   try {
@@ -93,7 +113,7 @@ export async function saveEnvironment(projectDir: string, env: EnvironmentConfig
     throw new GodwitError('environment-exists', `An environment named "${env.name}" already exists.`);
   }
   if (at === -1) entries.push([env.name, value]);
-  else entries[at] = [env.name, value];
+  else entries[at] = [env.name, { ...value, ...keptSettings(entries[at]![1]) }];
   await writeFile(join(projectDir, GODWIT_JSON), `${JSON.stringify({ ...raw, environments: Object.fromEntries(entries) }, null, 2)}\n`);
 }
 

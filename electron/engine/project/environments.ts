@@ -8,6 +8,7 @@ import { connectPglite } from '../db/connect-pglite.ts';
 import type { Db } from '../db/db.ts';
 import type { Project } from './load-project.ts';
 import type { EnvironmentConfig } from './environment-config.ts';
+import { parseDurationMs, type SessionLimits } from '../lock/session-limits.ts';
 
 export type EnvironmentTarget =
   | { kind: 'postgres'; url: string; shadowDatabaseUrl?: string | undefined }
@@ -19,6 +20,8 @@ export interface Environment {
   protected: boolean;
   display: string;
   target: EnvironmentTarget;
+  /** lockTimeout, statementTimeout and lockAttempts from godwit.json, when set there. */
+  limits?: Partial<SessionLimits> | undefined;
 }
 
 /** The name given to the environment `--url` creates. */
@@ -53,19 +56,31 @@ function checkUrl(url: string, what: string): void {
   }
 }
 
+/** The session limits an environment sets in godwit.json, validated with its name in view. */
+function configuredLimits(cfg: EnvironmentConfig): Partial<SessionLimits> | undefined {
+  if (cfg.lockTimeout === undefined && cfg.statementTimeout === undefined && cfg.lockAttempts === undefined) return undefined;
+  const what = (key: string) => `Environment "${cfg.name}": ${key}`;
+  return {
+    lockTimeoutMs: cfg.lockTimeout === undefined ? undefined : parseDurationMs(cfg.lockTimeout, what('lockTimeout')),
+    statementTimeoutMs: cfg.statementTimeout === undefined ? undefined : parseDurationMs(cfg.statementTimeout, what('statementTimeout')),
+    lockAttempts: cfg.lockAttempts,
+  } as Partial<SessionLimits>;
+}
+
 export function resolveEnvironment(project: Project, cfg: EnvironmentConfig): Environment {
+  const limits = configuredLimits(cfg);
   if (cfg.url.startsWith('embedded:')) {
     const name = cfg.url.slice('embedded:'.length);
     if (!/^[A-Za-z0-9_.-]+$/.test(name)) {
       throw new GodwitError('bad-url', `Environment "${cfg.name}": "${cfg.url}" is not a valid embedded database name.`);
     }
-    return { name: cfg.name, protected: cfg.protected, display: cfg.url, target: { kind: 'embedded', name, dataDir: embeddedDataDir(project.dir, name) } };
+    return { name: cfg.name, protected: cfg.protected, display: cfg.url, target: { kind: 'embedded', name, dataDir: embeddedDataDir(project.dir, name) }, ...(limits ? { limits } : {}) };
   }
   const url = resolveUrl(cfg.url, `Environment "${cfg.name}"`);
   checkUrl(url, `Environment "${cfg.name}"`); // now, with the environment's name in view
   const shadow = cfg.shadowDatabaseUrl ? resolveUrl(cfg.shadowDatabaseUrl, `Environment "${cfg.name}" shadowDatabaseUrl`) : undefined;
   if (shadow) checkUrl(shadow, `Environment "${cfg.name}" shadowDatabaseUrl`);
-  return { name: cfg.name, protected: cfg.protected, display: displayUrl(url), target: { kind: 'postgres', url, shadowDatabaseUrl: shadow } };
+  return { name: cfg.name, protected: cfg.protected, display: displayUrl(url), target: { kind: 'postgres', url, shadowDatabaseUrl: shadow }, ...(limits ? { limits } : {}) };
 }
 
 /** Where an environment's database is, as pg would connect: loopback names count as one host. */

@@ -1,6 +1,7 @@
 import type { Db } from '../db/db.ts';
 import type { Environment } from '../project/environments.ts';
 import type { MigrationsFolder } from '../migrations/read-folder.ts';
+import type { OpenProject } from '../project/open-project.ts';
 import { readHistory } from '../history/history-table.ts';
 import { IN_DATABASE, migrationStates, type MigrationStatus } from './migration-state.ts';
 
@@ -70,4 +71,17 @@ export async function readEnvironmentStatus(db: Db, env: Environment, folder: Mi
     drift: null,
     hasHistoryTable: history.exists,
   };
+}
+
+/**
+ * One environment's status; `drift` replays its applied migrations on a shadow database (slower). The drift code,
+ * and with it the schema engine, is imported only when asked for: plain status must start fast.
+ */
+export async function environmentStatus(open: OpenProject, env: Environment, db: Db, opts: { drift?: boolean } = {}): Promise<EnvironmentStatus> {
+  const status = await readEnvironmentStatus(db, env, open.folder);
+  if (opts.drift) {
+    const { detectDrift } = await import('./detect-drift.ts');
+    status.drift = await detectDrift(db, open.project, open.folder, status.migrations);
+  }
+  return status;
 }

@@ -1,0 +1,60 @@
+import pg from 'pg';
+import { BenchDatabases } from '../databases.ts';
+import { alternate, ratioResult, runProcess, stats, timeProcess, type BenchContext, type BenchResult } from '../harness.ts';
+import { benchProject, GODWIT_BIN } from './status-and-upgrade.ts';
+
+const env = { ...process.env, NO_COLOR: '1', PGOPTIONS: '' };
+const node = (args: string[]) => timeProcess(process.execPath, args, { env });
+const psql = (url: string, command: string) => timeProcess('psql', ['-X', '-q', '-d', url, '-c', command], { env });
+
+/** B0: `godwit --version` against `node -e 0`: what the CLI adds to Node's own start-up. */
+export async function benchStartup(ctx: BenchContext): Promise<BenchResult[]> {
+  await runProcess(process.execPath, [GODWIT_BIN, '--version']); // builds the bundle if a source changed: not timed
+  const s = await alternate(ctx.quick ? 9 : 21, {
+    godwit: { run: () => node([GODWIT_BIN, '--version']) },
+    node: { run: () => node(['-e', '0']) },
+  });
+  return [ratioResult({
+    id: 'B0', what: 'godwit --version (start-up)', unit: 'ms', godwit: stats(s.godwit), baseline: stats(s.node),
+    baselineName: 'node -e 0', target: '≤ 2×', note: 'Both whole processes, alternating.',
+  }, (r) => r <= 2)];
+}
+
+/**
+ * B1, B5a, B5b: `godwit status` (one environment at head of the history), `tables` and `describe` as whole processes
+ * against psql reading the history table, `\dt` and `\d`, on the schema the history builds.
+ */
+export async function benchReadCommands(ctx: BenchContext): Promise<BenchResult[]> {
+  const dbs = new BenchDatabases(ctx.serverUrl);
+  try {
+    const { dir, migrations } = await benchProject(ctx, 'read');
+    const url = await dbs.create('read');
+    await runProcess(process.execPath, [GODWIT_BIN, '--project', dir, '--url', url, 'up', '--yes'], { env });
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    const widest = (await c.query<{ relname: string }>(`SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace
+      AND relname <> '_prisma_migrations' ORDER BY relnatts DESC, relname LIMIT 1`)).rows[0]!.relname;
+    await c.end();
+    const quoted = `"${widest}"`;
+    const godwit = (...args: string[]) => node([GODWIT_BIN, '--project', dir, '--url', url, ...args]);
+    await godwit('status'); // warm the file cache for both sides alike
+    const rounds = ctx.quick ? 9 : 15;
+    const s = await alternate(rounds, {
+      status: { run: () => godwit('status') },
+      history: { run: () => psql(url, 'SELECT * FROM _prisma_migrations ORDER BY started_at') },
+      tables: { run: () => godwit('tables') },
+      dt: { run: () => psql(url, '\\dt') },
+      describe: { run: () => godwit('describe', quoted) },
+      d: { run: () => psql(url, `\\d ${quoted}`) },
+    });
+    const note = 'Whole processes on both sides, alternating; Godwit reads the project (and for status the migrations folder) too.';
+    const n = migrations.length;
+    return [
+      ratioResult({ id: 'B1', what: `godwit status, one environment, ${n} migrations`, unit: 'ms', godwit: stats(s.status), baseline: stats(s.history), baselineName: "psql -c 'SELECT * FROM _prisma_migrations ORDER BY started_at'", target: '≤ 3× and ≤ 250 ms', note }, (r, median) => r <= 3 && median <= 250),
+      ratioResult({ id: 'B5a', what: `godwit tables on the history's schema`, unit: 'ms', godwit: stats(s.tables), baseline: stats(s.dt), baselineName: "psql -c '\\dt'", target: '≤ 1.5×', note }, (r) => r <= 1.5),
+      ratioResult({ id: 'B5b', what: `godwit describe of its widest table`, unit: 'ms', godwit: stats(s.describe), baseline: stats(s.d), baselineName: "psql -c '\\d <table>'", target: '≤ 1.5×', note }, (r) => r <= 1.5),
+    ];
+  } finally {
+    await dbs.dropAll();
+  }
+}

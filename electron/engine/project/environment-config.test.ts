@@ -1,0 +1,44 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readGodwitJson } from './environment-config.ts';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'godwit-envcfg-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const read = async (json: unknown) => {
+  await writeFile(join(dir, 'godwit.json'), JSON.stringify(json));
+  return readGodwitJson(dir);
+};
+
+// The schema uses zod's mini build (start-up time); these are the messages the classic build gave, word for word.
+describe('godwit.json validation messages', () => {
+  it.each([
+    [[], 'godwit.json: (top level): Invalid input: expected object, received array.'],
+    [{}, 'godwit.json: environments: Invalid input: expected record, received undefined.'],
+    [{ environments: {} }, 'godwit.json: environments: define at least one environment.'],
+    [{ environments: { dev: { url: '' } } }, 'godwit.json: environments.dev.url: url must not be empty.'],
+    [{ environments: { dev: { url: 5 } } }, 'godwit.json: environments.dev.url: Invalid input: expected string, received number.'],
+    [{ environments: { '-x': { url: 'a' } } }, 'godwit.json: environments.-x: Invalid key in record.'],
+    [{ environments: { dev: { url: 'a', extra: 1 } } }, 'godwit.json: environments.dev: Unrecognized key: "extra".'],
+    [{ x: 1, environments: { dev: { url: 'a' } } }, 'godwit.json: (top level): Unrecognized key: "x".'],
+    [{ environments: { dev: { url: 'a', lockTimeout: -1 } } }, 'godwit.json: environments.dev.lockTimeout: Too small: expected number to be >=0.'],
+    [{ environments: { dev: { url: 'a', lockAttempts: 1.5 } } }, 'godwit.json: environments.dev.lockAttempts: Invalid input: expected int, received number.'],
+    [{ environments: { dev: { url: 'a', lockAttempts: 101 } } }, 'godwit.json: environments.dev.lockAttempts: Too big: expected number to be <=100.'],
+  ])('%j → %s', async (json, message) => {
+    await expect(read(json)).rejects.toThrow(message);
+  });
+
+  it('accepts a valid file and fills the defaults', async () => {
+    expect(await read({ environments: { dev: { url: 'env:DATABASE_URL' }, prod: { url: 'env:P', protected: true, lockTimeout: '5s', lockAttempts: 3 } } })).toEqual([
+      { name: 'dev', url: 'env:DATABASE_URL', protected: false },
+      { name: 'prod', url: 'env:P', protected: true, lockTimeout: '5s', lockAttempts: 3 },
+    ]);
+  });
+});

@@ -1,0 +1,30 @@
+/**
+ * Opening a project and an environment's database: what nearly every command does first. Kept apart from the engine's
+ * index so that a command importing these does not also load the code of every other command (start-up time).
+ */
+import type { Db } from '../db/db.ts';
+import { readMigrationsFolder, type MigrationsFolder } from '../migrations/read-folder.ts';
+import { openEnvironment, type Environment } from './environments.ts';
+import { loadProject, type Project } from './load-project.ts';
+
+/** A project with its migrations folder read, ready for commands. */
+export interface OpenProject {
+  project: Project;
+  folder: MigrationsFolder;
+}
+
+export async function openProject(dir: string): Promise<OpenProject> {
+  const project = await loadProject(dir);
+  const folder = await readMigrationsFolder(project.migrationsDir, project.dir);
+  return { project, folder };
+}
+
+/** Opens the environment's database, runs `fn`, and always closes it. */
+export async function withEnvironment<T>(env: Environment, fn: (db: Db) => Promise<T>): Promise<T> {
+  const db = await openEnvironment(env);
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
