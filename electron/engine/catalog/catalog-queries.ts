@@ -155,7 +155,8 @@ SELECT CASE t.typtype WHEN 'd' THEN 'DOMAIN ' ELSE 'TYPE ' END || format('%I.%I'
 UNION ALL
 SELECT 'SCHEMA ' || quote_ident(n.nspname), d.description
   FROM pg_catalog.pg_description d JOIN pg_catalog.pg_namespace n ON d.classoid = 'pg_namespace'::regclass AND n.oid = d.objoid
- WHERE ${USER_NS}
+ -- initdb's comment on public: a shadow Prisma resets (DROP SCHEMA public CASCADE; CREATE SCHEMA public) lacks it.
+ WHERE ${USER_NS} AND NOT (n.nspname = 'public' AND d.description = 'standard public schema')
 UNION ALL
 SELECT 'CONSTRAINT ' || quote_ident(r.conname) || ' ON ' || CASE WHEN r.contypid <> 0 THEN 'DOMAIN ' || format('%I.%I', n.nspname, t.typname) ELSE ${REL} END,
        d.description
