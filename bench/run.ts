@@ -8,6 +8,7 @@ import { benchReadCommands, benchStartup } from './measures/cli-processes.ts';
 import { benchAlembic } from './measures/alembic.ts';
 import { compareWithBaseline, saveBaseline } from './regression.ts';
 import { benchRenderer, benchServerMemory } from './measures/renderer.ts';
+import { benchServerMemorySession } from './measures/server-memory-session.ts';
 
 const SUITES: Record<string, { ids: string[]; run: (ctx: BenchContext) => Promise<BenchResult[]> }> = {
   startup: { ids: ['B0'], run: benchStartup },
@@ -16,6 +17,7 @@ const SUITES: Record<string, { ids: string[]; run: (ctx: BenchContext) => Promis
   alembic: { ids: ['B3'], run: benchAlembic },
   renderer: { ids: ['B6', 'B6a', 'B6b', 'B6c'], run: benchRenderer },
   serverMemory: { ids: ['B7'], run: benchServerMemory },
+  serverMemorySession: { ids: ['B8'], run: benchServerMemorySession },
 };
 
 const fmt = (n: number | undefined) => (n === undefined ? '' : n >= 100 ? n.toFixed(0) : n.toFixed(1));

@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const cacheDir = join(root, 'node_modules', '.cache', 'godwit');
+const cacheDir = process.env.GODWIT_BUNDLE_CACHE || join(root, 'node_modules', '.cache', 'godwit');
 const manifestPath = join(cacheDir, 'manifest.json');
 /** Bump when the build options below change, so old bundles are not reused. */
 const BUILD_FORMAT = 3;
@@ -26,7 +26,7 @@ const EXTRA_INPUTS = ['package.json', 'package-lock.json', 'node_modules/.packag
 const EXTERNAL = [
   '@prisma/schema-engine-wasm', '@prisma/config', '@prisma/schema-files-loader', 'libpg-query',
   '@electric-sql/pglite', 'esbuild', 'tsx', 'vite', 'electron', 'playwright-core', 'pg-native',
-  'ws', 'bufferutil', 'utf-8-validate',
+  'ws', 'bufferutil', 'utf-8-validate', 'ssh2', 'cpu-features',
 ];
 
 /** Size and mtime; a file written while the bundle was being built gets a print that never matches (rebuild next time). */
@@ -110,7 +110,14 @@ async function bundled() {
   if (process.env.GODWIT_NO_BUNDLE) return null;
   try {
     return freshBundle() ?? (await buildBundle());
-  } catch {
+  } catch (err) {
+    // Running from source works but is several times slower and larger: say so rather than degrade silently.
+    const reason = String(err?.message ?? err).split('\n')[0];
+    if (process.env.GODWIT_REQUIRE_BUNDLE) {
+      process.stderr.write(`godwit: could not bundle the CLI: ${reason}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`godwit: could not bundle the CLI (${reason}); running from source, which is slower.\n`);
     return null;
   }
 }

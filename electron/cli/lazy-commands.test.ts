@@ -31,3 +31,25 @@ describe('commands are loaded lazily, one module per command run', () => {
     expect(commandModulesFor(argv('help', 'tables'))).toEqual(['tables']);
   });
 });
+
+describe('bin/godwit.mjs', () => {
+  it('bundles the whole CLI (no silent fallback to running from source) and starts from the bundle', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const cache = mkdtempSync(join(tmpdir(), 'godwit-bundle-'));
+    try {
+      const run = () => spawnSync(process.execPath, ['bin/godwit.mjs', '--version'], {
+        encoding: 'utf8', env: { ...process.env, GODWIT_REQUIRE_BUNDLE: '1', GODWIT_BUNDLE_CACHE: cache },
+      });
+      const built = run();
+      expect(built.stderr).toBe('');
+      expect(built.status).toBe(0);
+      expect(built.stdout).toMatch(/^\d+\.\d+\.\d+/);
+      expect(run().status).toBe(0);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
+  }, 120_000);
+});

@@ -5,6 +5,7 @@ import { GodwitError } from '../util/errors.ts';
 import { readGodwitJson, type EnvironmentConfig } from './environment-config.ts';
 import { schemaUrls, withoutSchemaUrls, type SchemaUrls } from './schema-datasource.ts';
 import { withGodwitModules } from './config-modules.ts';
+import { loadConfigFast, type FastConfig } from './fast-config.ts';
 
 const CONFIG_NAMES = ['prisma.config.ts', 'prisma.config.mts', 'prisma.config.cts', 'prisma.config.js', 'prisma.config.mjs', 'prisma.config.cjs'];
 
@@ -75,13 +76,7 @@ export async function loadProject(dirArg: string): Promise<Project> {
   let externalEnums: string[] = [];
   let configUrls: SchemaUrls = {};
   if (configPath) {
-    const { loadConfigFromFile } = await import('@prisma/config');
-    const loaded = await withGodwitModules(dir, () => loadConfigFromFile({ configFile: configPath, configRoot: dir }));
-    if (loaded.error) {
-      const cause = 'error' in loaded.error ? `: ${loaded.error.error.message.split('\n')[0]}` : '';
-      throw new GodwitError('bad-prisma-config', `Cannot load ${configPath} (${loaded.error._tag})${cause}`);
-    }
-    const cfg = loaded.config;
+    const cfg = await readPrismaConfig(configPath, dir);
     const base = dirname(configPath);
     if (cfg.schema) schemaPath = resolve(base, cfg.schema);
     if (cfg.migrations?.path) migrationsDir = resolve(base, cfg.migrations.path);
@@ -117,6 +112,31 @@ export async function loadProject(dirArg: string): Promise<Project> {
     externalEnums,
     environments,
   };
+}
+
+/**
+ * The config's settings: through Godwit's cached compile when it can serve the config (see fast-config.ts), else
+ * through Prisma's own loader, whose errors are reported as they are.
+ */
+async function readPrismaConfig(configPath: string, dir: string): Promise<FastConfig> {
+  const configError = (tag: string, message: string) =>
+    new GodwitError('bad-prisma-config', `Cannot load ${configPath} (${tag}): ${message.split('\n')[0]}`);
+  if (process.env.GODWIT_PRISMA_CONFIG_LOADER !== 'prisma') {
+    try {
+      const fast = await loadConfigFast(configPath);
+      if (fast) return fast;
+    } catch (e) {
+      // env() of an unset variable: Prisma's loader fails the same way.
+      throw configError('ConfigLoadError', (e as Error).message);
+    }
+  }
+  const { loadConfigFromFile } = await import('@prisma/config');
+  const loaded = await withGodwitModules(dir, () => loadConfigFromFile({ configFile: configPath, configRoot: dir }));
+  if (loaded.error) {
+    const cause = 'error' in loaded.error ? `: ${loaded.error.error.message.split('\n')[0]}` : '';
+    throw new GodwitError('bad-prisma-config', `Cannot load ${configPath} (${loaded.error._tag})${cause}`);
+  }
+  return loaded.config as FastConfig;
 }
 
 /**

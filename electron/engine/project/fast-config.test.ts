@@ -1,0 +1,93 @@
+import { mkdir, mkdtemp, rm, utimes, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfigFast } from './fast-config.ts';
+import { loadProject } from './load-project.ts';
+
+let dir: string;
+const config = () => join(dir, 'prisma.config.ts');
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'godwit-fast-config-'));
+  await mkdir(join(dir, 'db'), { recursive: true });
+  await writeFile(join(dir, 'db', 'schema.prisma'), 'datasource db {\n  provider = "postgresql"\n}\n');
+});
+afterEach(async () => {
+  delete process.env.GODWIT_FAST_CONFIG_URL;
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('loading prisma.config.ts without @prisma/config', () => {
+  it('serves defineConfig, env, type imports, dotenv/config and local imports through the shim', async () => {
+    process.env.GODWIT_FAST_CONFIG_URL = 'postgresql://app@127.0.0.1:5432/fast';
+    await writeFile(join(dir, 'paths.ts'), "export const schema: string = 'db/schema.prisma';\n");
+    await writeFile(config(), [
+      "import 'dotenv/config';",
+      "import path from 'node:path';",
+      "import { defineConfig, env, type PrismaConfig } from 'prisma/config';",
+      "import { schema } from './paths';",
+      'const c: PrismaConfig = {',
+      '  schema,',
+      "  migrations: { path: path.join(__dirname, 'db', 'migrations') },",
+      "  datasource: { url: env('GODWIT_FAST_CONFIG_URL') },",
+      '};',
+      'export default defineConfig(c);',
+    ].join('\n'));
+    expect(await loadConfigFast(config())).toEqual({
+      schema: 'db/schema.prisma',
+      migrations: { path: join(dir, 'db', 'migrations') },
+      datasource: { url: 'postgresql://app@127.0.0.1:5432/fast' },
+    });
+    const project = await loadProject(dir);
+    expect(project.migrationsDir).toBe(join(dir, 'db', 'migrations'));
+    expect(project.environments[0]?.url).toBe('postgresql://app@127.0.0.1:5432/fast');
+  });
+
+  it('recompiles when the config or a file it imports changes, and reads the environment on every load', async () => {
+    await writeFile(join(dir, 'paths.ts'), "export const migrations = 'one';\n");
+    await writeFile(config(), "import { defineConfig } from '@prisma/config';\nimport { migrations } from './paths';\nexport default defineConfig({ migrations: { path: migrations }, datasource: { url: process.env.GODWIT_FAST_CONFIG_URL } });\n");
+    process.env.GODWIT_FAST_CONFIG_URL = 'postgresql://a@h/one';
+    expect(await loadConfigFast(config())).toMatchObject({ migrations: { path: 'one' }, datasource: { url: 'postgresql://a@h/one' } });
+    process.env.GODWIT_FAST_CONFIG_URL = 'postgresql://a@h/two';
+    expect(await loadConfigFast(config())).toMatchObject({ migrations: { path: 'one' }, datasource: { url: 'postgresql://a@h/two' } });
+    // Same size, later mtime: a cache keyed by the config alone would miss this.
+    await writeFile(join(dir, 'paths.ts'), "export const migrations = 'two';\n");
+    const later = new Date(Date.now() + 5000);
+    await utimes(join(dir, 'paths.ts'), later, later);
+    expect(await loadConfigFast(config())).toMatchObject({ migrations: { path: 'two' } });
+    await writeFile(config(), "import { defineConfig } from '@prisma/config';\nexport default defineConfig({ migrations: { path: 'three' } });\n");
+    expect(await loadConfigFast(config())).toEqual({ migrations: { path: 'three' } });
+  });
+
+  it("reports an unset env() variable with Prisma's message", async () => {
+    await writeFile(config(), "import { defineConfig, env } from 'prisma/config';\nexport default defineConfig({ schema: 'db/schema.prisma', datasource: { url: env('GODWIT_FAST_CONFIG_UNSET') } });\n");
+    await expect(loadProject(dir)).rejects.toThrow(
+      `Cannot load ${config()} (ConfigLoadError): Cannot resolve environment variable: GODWIT_FAST_CONFIG_UNSET.`,
+    );
+  });
+
+  it("falls back to Prisma's loader for an export the shim lacks, with the same result", async () => {
+    await writeFile(config(), [
+      "import { defineConfig, defaultConfig } from '@prisma/config';",
+      "export default defineConfig({ schema: 'db/schema.prisma', migrations: { path: typeof defaultConfig === 'function' ? 'db/real' : 'db/shim' } });",
+    ].join('\n'));
+    expect(await loadConfigFast(config())).toBeNull();
+    const project = await loadProject(dir);
+    expect(project.migrationsDir).toBe(join(dir, 'db', 'real'));
+    expect(project.schemaPath).toBe(join(dir, 'db', 'schema.prisma'));
+  });
+
+  it("leaves a config Prisma would reject to Prisma's loader, so the error is Prisma's", async () => {
+    await writeFile(config(), "import { defineConfig } from '@prisma/config';\nexport default defineConfig({ schema: 'db/schema.prisma', tables: { external: ['audit'] } });\n");
+    expect(await loadConfigFast(config())).toBeNull();
+    await expect(loadProject(dir)).rejects.toThrow(/\(ConfigLoadError\): The `tables.external` configuration requires `experimental.externalTables`/);
+  });
+
+  it('serves experimental external tables as Prisma does', async () => {
+    await writeFile(config(), "import { defineConfig } from '@prisma/config';\nexport default defineConfig({ schema: 'db/schema.prisma', experimental: { externalTables: true }, tables: { external: ['public.audit'] }, migrations: { initShadowDb: 'CREATE TABLE audit ();' } });\n");
+    expect(await loadConfigFast(config())).not.toBeNull();
+    const project = await loadProject(dir);
+    expect(project.externalTables).toEqual(['public.audit']);
+    expect(project.shadowDbInitScript).toBe('CREATE TABLE audit ();');
+  });
+});

@@ -1,0 +1,156 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { isBuiltin } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as z from 'zod/mini';
+import { packageRoot } from '../util/package-root.ts';
+
+/**
+ * A cheap path for a project's prisma.config.ts. `@prisma/config` loads the whole `effect` library (~300 ms) and c12/jiti
+ * compile the file (~100 ms) on every command. Here esbuild compiles it once to an ES module in a cache folder keyed by
+ * its content and mtime, with `@prisma/config` / `prisma/config` served by a small shim (what real configs use:
+ * `defineConfig`, `env`, types), then Node imports it. Anything the shim cannot serve returns `null`, and the caller
+ * takes Prisma's own loader: an unknown export, a config that fails to compile or run, a shape Prisma would reject.
+ */
+
+/** Prisma's own `defineConfig` (validation and defaults come after, as Prisma does for a plain object) and `env`. */
+const SHIM = `export class PrismaConfigEnvError extends Error {
+  constructor(name) { super('Cannot resolve environment variable: ' + name + '.'); this.name = 'PrismaConfigEnvError'; this.godwitShim = true; }
+}
+export function env(name) { const value = process.env[name]; if (!value) throw new PrismaConfigEnvError(name); return value; }
+export function defineConfig(config) { return config; }
+`;
+/** Bumped when the compiled output's shape changes, so old cache entries are not reused. */
+const FORMAT = 1;
+
+/** PrismaConfigShape of @prisma/config 7 (unknown keys rejected, as Prisma does), with its experimental-flag rules. */
+const strings = z.optional(z.array(z.string()));
+const pathOnly = z.optional(z.strictObject({ path: z.optional(z.string()) }));
+const configShape = z.strictObject({
+  experimental: z.optional(z.strictObject({ externalTables: z.optional(z.boolean()), extensions: z.optional(z.boolean()) })),
+  datasource: z.optional(z.strictObject({ url: z.optional(z.string()), shadowDatabaseUrl: z.optional(z.string()) })),
+  schema: z.optional(z.string()),
+  migrations: z.optional(z.strictObject({
+    path: z.optional(z.string()),
+    initShadowDb: z.optional(z.string()),
+    seed: z.optional(z.string().check(z.minLength(1))),
+  })),
+  tables: z.optional(z.strictObject({ external: strings })),
+  enums: z.optional(z.strictObject({ external: strings })),
+  views: pathOnly,
+  typedSql: pathOnly,
+  extensions: z.optional(z.any()),
+});
+export type FastConfig = z.infer<typeof configShape>;
+
+/** The config's default export, validated; `null` when Prisma's loader must decide. An unset `env()` throws its error. */
+export async function loadConfigFast(configPath: string): Promise<FastConfig | null> {
+  let exported: unknown;
+  try {
+    const compiled = await compiledConfig(configPath);
+    if (!compiled) return null;
+    const mod = (await import(`${pathToFileURL(compiled).href}?load=${++loads}`)) as { default?: unknown };
+    exported = mod.default;
+    // A CommonJS config (`module.exports = …`) compiled by esbuild, exporting an ES module's default.
+    if (exported && typeof exported === 'object' && '__esModule' in exported && 'default' in exported) exported = exported.default;
+  } catch (e) {
+    // An unset variable read through env(): Prisma's loader reports the same error, as a ConfigLoadError.
+    if (e instanceof Error && (e as { godwitShim?: boolean }).godwitShim) throw e;
+    return null;
+  }
+  const parsed = configShape.safeParse(exported);
+  if (!parsed.success) return null;
+  const c = parsed.data;
+  const externalTables = !!c.experimental?.externalTables;
+  if ((c.tables?.external || c.enums?.external || c.migrations?.initShadowDb) && !externalTables) return null;
+  if (c.extensions && !c.experimental?.extensions) return null;
+  return c;
+}
+
+/** Each load imports a fresh module instance: the config reads process.env when it runs, as Prisma's (uncached) loader. */
+let loads = 0;
+
+interface CacheMeta {
+  inputs: [path: string, mtimeMs: number, size: number][];
+}
+
+/** The compiled module's path: from the cache when the config and every local file it imports are unchanged. */
+async function compiledConfig(configPath: string): Promise<string | null> {
+  const [content, info] = await Promise.all([readFile(configPath), stat(configPath)]);
+  const key = createHash('sha256').update(`${FORMAT}\0${configPath}\0${info.mtimeMs}\0`).update(content).digest('hex').slice(0, 32);
+  const dir = join(packageRoot(), 'node_modules', '.cache', 'godwit-config');
+  const out = join(dir, `${key}.mjs`);
+  const metaPath = join(dir, `${key}.json`);
+  const meta = await readFile(metaPath, 'utf8').then((t) => JSON.parse(t) as CacheMeta, () => null);
+  if (meta && (await unchanged(meta))) return out;
+  return build(configPath, dir, out, metaPath);
+}
+
+async function unchanged(meta: CacheMeta): Promise<boolean> {
+  const now = await Promise.all(meta.inputs.map(([p]) => stat(p).catch(() => null)));
+  return meta.inputs.every(([, mtimeMs, size], i) => now[i]?.mtimeMs === mtimeMs && now[i]?.size === size);
+}
+
+/**
+ * Bundles the config with its local imports; packages stay outside, resolved to absolute paths from the project (its
+ * own copy first) or else from Godwit, so the compiled file imports what the config would have imported in place.
+ */
+async function build(configPath: string, dir: string, out: string, metaPath: string): Promise<string | null> {
+  const { build: esbuild } = await import('esbuild');
+  const configDir = dirname(configPath);
+  const godwitDir = packageRoot();
+  const result = await esbuild({
+    entryPoints: [configPath],
+    absWorkingDir: configDir,
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'silent',
+    // The config's own location, not the cache's, for code that locates files relative to itself.
+    define: {
+      __dirname: JSON.stringify(configDir),
+      __filename: JSON.stringify(configPath),
+      'import.meta.url': JSON.stringify(pathToFileURL(configPath).href),
+      'import.meta.dirname': JSON.stringify(configDir),
+      'import.meta.filename': JSON.stringify(configPath),
+    },
+    banner: { js: `import { createRequire as __godwitCreateRequire } from 'node:module'; const require = __godwitCreateRequire(${JSON.stringify(configPath)});` },
+    plugins: [{
+      name: 'godwit-config-imports',
+      setup(b) {
+        b.onResolve({ filter: /^(@prisma\/config|prisma\/config)$/ }, () => ({ path: 'prisma-config', namespace: 'godwit-shim' }));
+        b.onLoad({ filter: /.*/, namespace: 'godwit-shim' }, () => ({ contents: SHIM, loader: 'js' }));
+        b.onResolve({ filter: /^[^./]/ }, async (args) => {
+          if (isBuiltin(args.path) || args.pluginData === 'godwit') return undefined;
+          for (const resolveDir of [args.resolveDir || configDir, godwitDir]) {
+            const r = await b.resolve(args.path, { kind: args.kind, resolveDir, pluginData: 'godwit' });
+            if (!r.errors.length && r.path) return { path: pathToFileURL(r.path).href, external: true };
+          }
+          return undefined;
+        });
+      },
+    }],
+  }).catch(() => null);
+  if (!result?.outputFiles?.[0] || !result.metafile) return null;
+  const inputs = await Promise.all(
+    Object.keys(result.metafile.inputs)
+      .filter((p) => !p.includes(':'))
+      .map(async (p): Promise<CacheMeta['inputs'][number]> => {
+        const abs = join(configDir, p);
+        const s = await stat(abs);
+        return [abs, s.mtimeMs, s.size];
+      }),
+  );
+  await mkdir(dir, { recursive: true });
+  // Written under a temporary name and renamed: a concurrent command never imports a half-written file.
+  const tmp = `${out}.${process.pid}.tmp`;
+  await writeFile(tmp, result.outputFiles[0].contents);
+  await rename(tmp, out);
+  await writeFile(`${metaPath}.${process.pid}.tmp`, JSON.stringify({ inputs } satisfies CacheMeta));
+  await rename(`${metaPath}.${process.pid}.tmp`, metaPath);
+  return out;
+}
