@@ -29,7 +29,10 @@ describe('a failed run settled in the app', () => {
     await app.page.getByTestId('upgrade-head').click();
     await ui.confirmName.fill('prod');
     await ui.confirmRun.click();
-    await app.page.getByTestId('run-outcome').getByText(`${BROKEN} ran outside a transaction`).waitFor();
+    // The engine's own sentence: what stays applied (statement 1, outside a transaction) and the history's state.
+    await app.page.getByTestId('run-outcome').getByText('Statement 1 ran outside a transaction and stays applied: the migration is half applied and marked failed in the history').waitFor();
+    expect(await app.page.getByTestId('run-outcome').getAttribute('data-source')).toBe('engine');
+    expect(await app.page.getByTestId('run-outcome-app').textContent()).toContain(`mark ${BROKEN} rolled back or applied in its detail`);
     await app.page.keyboard.press('Escape');
 
     // Every run on prod is now blocked, and says how to unblock it.

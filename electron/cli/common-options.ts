@@ -10,5 +10,11 @@ export function withCommonOptions(cmd: Command, { many = false } = {}): Command 
     .option('-e, --env <name>', many ? 'an environment from godwit.json (repeatable)' : 'an environment from godwit.json', collect)
     .option('--url <url>', 'an ad-hoc database instead of a configured environment (also env:VAR)');
   if (many) cmd.option('--all', 'every environment in godwit.json');
+  cmd.option('--accept-host-key <fingerprint>', 'trust an SSH bastion\'s unknown host key (SHA256:…) and add it to known_hosts');
+  // Read by engine/db/ssh-tunnel.ts when the tunnel opens; an env var keeps the engine out of the CLI's start-up.
+  cmd.hook('preAction', (_self, action) => {
+    const fp = (action.optsWithGlobals() as { acceptHostKey?: string }).acceptHostKey;
+    if (fp) process.env.GODWIT_ACCEPT_HOST_KEY = fp;
+  });
   return cmd;
 }

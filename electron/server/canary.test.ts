@@ -98,6 +98,10 @@ describe('no password on the page, ever', () => {
     await op('environments/test', { url: `postgresql://app:${CANARY}@127.0.0.1:1/app` });
     await op('environments/test', { url: dbB.url.replace('127.0.0.1', '127.0.0.1:1'), name: 'stage' });
     await op('environments/test', { url: 'postgresql://app@127.0.0.1:1/app', password: CANARY });
+    // Test connection hop by hop: the stored canary password, a typed one, and a refused server.
+    await op('environments/testConnection', { name: 'stage' });
+    await op('environments/testConnection', { name: 'refused', password: CANARY });
+    await op('environments/testConnection', { name: 'badport' });
     await op('environments/compare', { a: 'lit', b: 'stage' });
     await op('environments/compare', { a: 'lit', b: 'badport' });
 

@@ -9,6 +9,19 @@ import type {
   CheckReportDto, PreflightDto, RehearsalDto,
 } from './dto.ts';
 import type { AdoptedDriftDto } from './dto.ts';
+import type { FolderListingDto, SqlAnalysisDto } from './dto.ts';
+import type { ConnectionHopsDto } from './dto.ts';
+
+/** An environment's SSH bastion as the editor sends it (godwit.json's "ssh"; engine/db/ssh-tunnel.ts). */
+const sshInput = z.object({
+  host: z.string().min(1).max(255),
+  port: z.number().int().min(1).max(65535).optional(),
+  user: z.string().min(1).max(100),
+  identityFile: z.string().min(1).max(1000).optional(),
+  agent: z.boolean().optional(),
+  knownHostsFile: z.string().min(1).max(1000).optional(),
+  passphrase: z.string().regex(/^env:\S+$/).optional(),
+});
 
 const envName = z.string().min(1).max(100);
 const migrationName = z.string().min(1).max(255);
@@ -35,12 +48,23 @@ export const contract = {
       password: z.string().max(1000).optional(),
       /** The environment's exact name: needed to unprotect, move or rename a protected environment. */
       confirm: z.string().max(200).optional(),
+      /** The SSH bastion; null removes it, absent keeps what godwit.json has. */
+      ssh: sshInput.nullable().optional(),
+      /** A shell command printing the password when a connection opens; null removes it, absent keeps it. */
+      passwordCommand: z.string().min(1).max(2000).nullable().optional(),
+      /** The SSH key's passphrase, kept in the secret store (never in godwit.json, never returned); '' forgets it. */
+      sshPassphrase: z.string().max(1000).optional(),
     }),
     output: {} as ProjectDto,
   },
   /** `confirm` is the environment's exact name: every removal needs it (the app asks first). */
   'environments/remove': { input: z.object({ name: envName, confirm: z.string().max(200).optional() }), output: {} as ProjectDto },
   'environments/test': { input: z.object({ url: z.string().min(1), name: envName.optional(), password: z.string().max(1000).optional() }), output: {} as ConnectionTestDto },
+  /** Test a saved environment hop by hop (SSH, TLS, auth); `acceptHostKey` accepts an unknown bastion key shown by a previous test. */
+  'environments/testConnection': {
+    input: z.object({ name: envName, acceptHostKey: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/).optional(), password: z.string().max(1000).optional() }),
+    output: {} as ConnectionHopsDto,
+  },
   'environments/compare': { input: z.object({ a: envName, b: envName }), output: {} as CompareDto },
   'migrations/detail': { input: z.object({ name: migrationName }), output: {} as MigrationDetailDto },
   'migrations/preview': {
@@ -97,6 +121,10 @@ export const contract = {
     input: z.object({ env: envName, name: z.string().min(1).max(200), confirm: z.string().max(200).optional() }),
     output: {} as AdoptedDriftDto | null,
   },
+  /** Browser mode's folder picker: sub-folders of `path` (default: the home folder), never outside the home folder. */
+  'project/browse': { input: z.object({ path: z.string().max(4096).optional() }), output: {} as FolderListingDto },
+  /** A new migration's SQL as edited in the review, analysed again before it is saved (no database is read). */
+  'migrations/analyseSql': { input: z.object({ upSql: z.string().max(10_000_000), downSql: z.string().max(10_000_000) }), output: {} as SqlAnalysisDto },
 } as const;
 
 export type Contract = typeof contract;

@@ -11,6 +11,38 @@ export interface EnvironmentDto {
   passwordStored: boolean;
   /** Set when its URL cannot be resolved (unset variable, unparsable URL); the other environments still work. */
   error?: string | undefined;
+  /** How the server is reached: tunnel, TLS, password source (engine/db/environment-reach.ts); absent for embedded. */
+  reach?: EnvironmentReachDto | undefined;
+}
+
+/** An environment's connection path as configured: what the environment chip and editor show. No secrets. */
+export interface EnvironmentReachDto {
+  ssh: { host: string; port: number; user: string; identityFile?: string | undefined; agent: boolean; knownHostsFile?: string | undefined; passphraseFrom?: string | undefined } | null;
+  /** libpq's sslmode as read from the URL/PGSSLMODE ('prefer' when unset). */
+  sslmode: string;
+  /** True when the connection is TLS-encrypted (require, verify-ca, verify-full). */
+  encrypted: boolean;
+  /** True for a non-local host without sslmode=verify-full: the editor suggests verify-full. */
+  suggestVerifyFull: boolean;
+  /** Where the password comes from: the URL (env:), the app's secret store, passwordCommand, or libpq's sources. */
+  passwordSource: 'url' | 'stored' | 'command' | 'pgpass-or-none';
+  /** The passwordCommand as configured (a command, not a secret), for the editor. */
+  passwordCommand?: string | undefined;
+}
+
+/** One step of "Test connection": the SSH tunnel, the TLS handshake, authentication. */
+export interface ConnectionHopDto {
+  hop: 'ssh' | 'tls' | 'auth';
+  /** null: not tried (an earlier hop failed, or the hop is not configured). */
+  ok: boolean | null;
+  message: string;
+}
+
+export interface ConnectionHopsDto {
+  ok: boolean;
+  hops: ConnectionHopDto[];
+  /** Set when the bastion's host key is not in known_hosts (or changed): the editor shows it and offers to accept an unknown one. */
+  hostKey?: { fingerprint: string; status: 'unknown' | 'changed' } | undefined;
 }
 
 export interface ProjectDto {
@@ -300,4 +332,22 @@ export interface AdoptedDriftDto {
   name: string;
   upSql: string;
   downSql: string;
+}
+
+/** `project/browse`: one folder of browser mode's folder picker (confined to the home folder). */
+export interface FolderListingDto {
+  path: string;
+  parent: string | null;
+  root: string;
+  isProject: boolean;
+  folders: { name: string; path: string; isProject: boolean }[];
+}
+
+/** `migrations/analyseSql`: the checks `migrations/detail` runs, on SQL not yet saved. */
+export interface SqlAnalysisDto {
+  upWarnings: WarningDto[];
+  downWarnings: WarningDto[];
+  nonTransactional: string[];
+  upParseError: string | null;
+  downParseError: string | null;
 }

@@ -9,6 +9,8 @@ export const OPERATIONS = [
   'migrations/saveNew', 'migrations/generateDown', 'migrations/resolve', 'migrations/preflight', 'migrations/rehearse',
   'tables/list', 'tables/describe', 'audit/list', 'settings/get', 'settings/set',
   'project/check', 'environments/adoptDrift',
+  'environments/testConnection',
+  'project/browse', 'migrations/analyseSql',
 ] as const;
 
 /** The IPC channel of an operation, and the one event channel. */

@@ -13,10 +13,11 @@ import { PreviewDialog } from './components/preview/PreviewDialog.tsx';
 import { TablesView } from './components/tables/TablesView.tsx';
 import { NewMigrationDialog } from './components/create/NewMigrationDialog.tsx';
 import { AuditLog } from './components/audit/AuditLog.tsx';
+import { CheckView } from './components/check/CheckView.tsx';
 import { HelpDialog } from './components/help/HelpDialog.tsx';
 import { SplitPane } from './components/common/SplitPane.tsx';
 
-const VIEWS = [['migrations', 'Migrations'], ['tables', 'Tables'], ['audit', 'Audit log']] as const;
+const VIEWS = [['migrations', 'Migrations'], ['tables', 'Tables'], ['audit', 'Audit log'], ['check', 'Check']] as const;
 
 export function App() {
   const s = useApp();
@@ -50,7 +51,7 @@ export function App() {
         <button type="button" className="ghost" aria-label="Keyboard shortcuts" onClick={() => s.openDialog('help')}>?</button>
       </header>
       {/* One main region (focus lands here when a dialog's opener is gone), the environments and actions inside it. */}
-      <main id="main" className="main" tabIndex={-1} aria-label={`${s.view === 'migrations' ? 'Migrations' : s.view === 'tables' ? 'Tables' : 'Audit log'} of ${s.selectedEnv ?? 'the project'}`}>
+      <main id="main" className="main" tabIndex={-1} aria-label={`${VIEWS.find(([id]) => id === s.view)![1]} of ${s.selectedEnv ?? 'the project'}`}>
         <EnvironmentsBar />
         {s.statusError && <p className="error banner" role="alert">{s.statusError}</p>}
         <RunToolbar />
@@ -59,6 +60,7 @@ export function App() {
         )}
         {s.view === 'tables' && <TablesView />}
         {s.view === 'audit' && <AuditLog />}
+        {s.view === 'check' && <CheckView />}
       </main>
       <RunDialog />
       {s.dialog === 'help' && <HelpDialog />}

@@ -4,6 +4,11 @@ import { GodwitError } from '../util/errors.ts';
 import { displayUrl } from '../util/redact.ts';
 import type { Db } from './db.ts';
 import { PgSchemaEngineAdapterFactory } from '../schema-engine/pg-adapter-factory.ts';
+import { applyPgService } from './pg-service.ts';
+import { TLS_PARAMS, tlsFromParams } from './libpq-tls.ts';
+import { pgpassPassword } from './pgpass.ts';
+import { runPasswordCommand } from './password-command.ts';
+import { acquireTunnel, type SshSettings, type Tunnel } from './ssh-tunnel.ts';
 
 /** How long to wait for a server before giving up; an unreachable host must not hang a command. */
 export const CONNECT_TIMEOUT_MS = 10_000;
@@ -11,16 +16,32 @@ export const CONNECT_TIMEOUT_MS = 10_000;
 export interface PostgresTarget {
   url: string;
   shadowDatabaseUrl?: string | undefined;
+  /** Environment name, for messages about the tunnel and the password command. */
+  name?: string | undefined;
+  /** The bastion to reach the server through (engine/db/ssh-tunnel.ts). */
+  ssh?: SshSettings | undefined;
+  /** A shell command whose output is the password, run when each connection opens; never logged. */
+  passwordCommand?: string | undefined;
+  /** A host key fingerprint the user accepted (unknown hosts only). */
+  acceptHostKey?: string | undefined;
+  /** The SSH key's passphrase from the app's secret store. */
+  sshPassphrase?: string | undefined;
 }
 
 /** Discrete connection settings; discrete so a shadow database can replace `database` (adapter defect 2). */
 export function clientConfigFromUrl(url: string): pg.ClientConfig {
   let parsed: ReturnType<typeof parseConnectionString>;
+  let params: URLSearchParams;
   try {
-    const u = new URL(url);
+    let u = new URL(url);
     if (u.protocol !== 'postgresql:' && u.protocol !== 'postgres:') throw new Error('scheme');
-    parsed = parseConnectionString(url);
-  } catch {
+    u = applyPgService(u);
+    // TLS is read as libpq reads it (libpq-tls.ts); pg's parser would treat require/verify-ca as verify-full.
+    params = new URLSearchParams(u.searchParams);
+    for (const key of TLS_PARAMS) u.searchParams.delete(key);
+    parsed = parseConnectionString(u.toString());
+  } catch (err) {
+    if (err instanceof GodwitError) throw err;
     throw new GodwitError(
       'bad-url',
       `Cannot parse the database URL ${displayUrl(url)}.`,
@@ -29,7 +50,7 @@ export function clientConfigFromUrl(url: string): pg.ClientConfig {
   }
   const { host, port, user, password, database, ssl, options, application_name } = parsed;
   // Prisma's ?schema= picks the schema its tables live in; the search path does the same for every query.
-  const schema = new URL(url).searchParams.get('schema');
+  const schema = params.get('schema');
   const searchPath = schema ? `-c search_path="${schema.replace(/"/g, '""')}"` : undefined;
   return {
     host: host ?? undefined,
@@ -37,7 +58,7 @@ export function clientConfigFromUrl(url: string): pg.ClientConfig {
     user: user ?? undefined,
     password: password ?? undefined,
     database: database ?? undefined,
-    ssl: ssl as pg.ClientConfig['ssl'],
+    ssl: (tlsFromParams(params).ssl || (ssl as pg.ClientConfig['ssl'])) as pg.ClientConfig['ssl'],
     options: [options, searchPath].filter(Boolean).join(' ') || undefined,
     application_name: application_name ?? 'godwit',
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
@@ -46,6 +67,7 @@ export function clientConfigFromUrl(url: string): pg.ClientConfig {
 
 /** Turns a connection failure into one sentence that names the server (never its password). */
 export function connectionError(err: unknown, config: pg.ClientConfig): GodwitError {
+  if (err instanceof GodwitError) return err; // already one sentence (tunnel, password command)
   const e = err as { code?: string; message?: string };
   const where = `${config.host ?? 'localhost'}:${config.port ?? 5432}`;
   const db = config.database ?? config.user ?? '';
@@ -82,6 +104,8 @@ export function connectionError(err: unknown, config: pg.ClientConfig): GodwitEr
 /** Opens one session on a PostgreSQL server. */
 export async function connectPostgres(target: PostgresTarget): Promise<Db> {
   const config = clientConfigFromUrl(target.url);
+  const tunnel = target.ssh ? await acquireTunnel(target.ssh, { environment: target.name ?? 'url', acceptHostKey: target.acceptHostKey, passphrase: target.sshPassphrase }) : undefined;
+  reachThrough(config, target, tunnel);
   const client = new pg.Client(config);
   client.on('error', () => {
     // A dropped connection surfaces on the next query; without a listener it would crash the process.
@@ -90,9 +114,10 @@ export async function connectPostgres(target: PostgresTarget): Promise<Db> {
     await client.connect();
   } catch (err) {
     await client.end().catch(() => undefined);
+    await tunnel?.release();
     throw connectionError(err, config);
   }
-  const shadowConfig = target.shadowDatabaseUrl ? clientConfigFromUrl(target.shadowDatabaseUrl) : undefined;
+  const shadowConfig = target.shadowDatabaseUrl ? reachThrough(clientConfigFromUrl(target.shadowDatabaseUrl), target, tunnel) : undefined;
   return {
     kind: 'postgres',
     display: displayUrl(target.url),
@@ -112,6 +137,24 @@ export async function connectPostgres(target: PostgresTarget): Promise<Db> {
     },
     async close() {
       await client.end().catch(() => undefined);
+      await tunnel?.release();
     },
   };
+}
+
+/**
+ * Routes a connection's settings through the environment's tunnel (pg's `stream` option: host and port stay the
+ * server's, so verify-full checks the real host name) and its password command (pg calls it per connection).
+ */
+export function reachThrough(config: pg.ClientConfig, target: PostgresTarget, tunnel: Tunnel | undefined): pg.ClientConfig {
+  if (tunnel) config.stream = () => tunnel.stream();
+  if (typeof config.password === 'string' && config.password !== '') return config;
+  const command = target.passwordCommand;
+  if (command) config.password = () => runPasswordCommand(command, target.name ?? 'url');
+  else {
+    // No password in the URL: PGPASSWORD, then the password file, as libpq (pg's own pgpass use prints a warning).
+    const key = { host: config.host ?? 'localhost', port: config.port ?? 5432, user: config.user ?? process.env.PGUSER ?? process.env.USER ?? '' };
+    config.password = (() => process.env.PGPASSWORD ?? pgpassPassword({ ...key, database: config.database ?? key.user })) as () => string;
+  }
+  return config;
 }

@@ -5,10 +5,22 @@ import { join } from 'node:path';
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { GodwitError } from '../util/errors.ts';
+import type { SshSettings } from '../db/ssh-tunnel.ts';
 
 z.config(en());
 
 export const GODWIT_JSON = 'godwit.json';
+
+// The bastion a database is reached through (engine/db/ssh-tunnel.ts); a key file or the ssh-agent.
+const sshSchema = z.strictObject({
+  host: z.string().check(z.minLength(1)),
+  port: z.optional(z.int().check(z.minimum(1), z.maximum(65535))),
+  user: z.string().check(z.minLength(1)),
+  identityFile: z.optional(z.string().check(z.minLength(1))),
+  agent: z.optional(z.boolean()),
+  knownHostsFile: z.optional(z.string().check(z.minLength(1))),
+  passphrase: z.optional(z.string().check(z.regex(/^env:\S+$/, 'passphrase must be env:VARIABLE (or kept in the app\'s secret store)'))),
+}).check(z.refine((s) => Boolean(s.identityFile) !== Boolean(s.agent), 'set either "identityFile" or "agent": true'));
 
 const environmentSchema = z.strictObject({
   url: z.string().check(z.minLength(1, 'url must not be empty')),
@@ -18,6 +30,9 @@ const environmentSchema = z.strictObject({
   lockTimeout: z.optional(z.union([z.number().check(z.nonnegative()), z.string().check(z.minLength(1))])),
   statementTimeout: z.optional(z.union([z.number().check(z.nonnegative()), z.string().check(z.minLength(1))])),
   lockAttempts: z.optional(z.int().check(z.minimum(1), z.maximum(100))),
+  ssh: z.optional(sshSchema),
+  // Run through the shell when a connection opens; its output is the password (never logged).
+  passwordCommand: z.optional(z.string().check(z.minLength(1))),
 });
 
 const godwitJsonSchema = z.strictObject({
@@ -42,6 +57,10 @@ export interface EnvironmentConfig {
   statementTimeout?: number | string | undefined;
   /** Attempts of a migration that hits the lock timeout (default 3). */
   lockAttempts?: number | undefined;
+  /** The SSH bastion the database is reached through. */
+  ssh?: SshSettings | undefined;
+  /** A shell command printing the password, run when a connection opens. */
+  passwordCommand?: string | undefined;
 }
 
 /** Reads `godwit.json` from the project folder; null when there is none. */
@@ -68,13 +87,16 @@ export async function readGodwitJson(projectDir: string): Promise<EnvironmentCon
   return Object.entries(parsed.data.environments).map(([name, env]) => ({ name, ...env }));
 }
 
-type RawEnvironment = { url: string; protected?: boolean; shadowDatabaseUrl?: string; lockTimeout?: number | string; statementTimeout?: number | string; lockAttempts?: number };
+type RawEnvironment = { url: string; protected?: boolean; shadowDatabaseUrl?: string; lockTimeout?: number | string; statementTimeout?: number | string; lockAttempts?: number; ssh?: SshSettings; passwordCommand?: string };
 
 /** Settings an edit from the app does not carry, kept from the entry it replaces. */
-function keptSettings(previous: RawEnvironment | undefined): Partial<RawEnvironment> {
+function keptSettings(previous: RawEnvironment | undefined, edit: EnvironmentConfig): Partial<RawEnvironment> {
   if (!previous) return {};
   const { lockTimeout, statementTimeout, lockAttempts } = previous;
-  return { ...(lockTimeout !== undefined ? { lockTimeout } : {}), ...(statementTimeout !== undefined ? { statementTimeout } : {}), ...(lockAttempts !== undefined ? { lockAttempts } : {}) };
+  // ssh and passwordCommand: an edit that names the key (even as undefined: removal) replaces them.
+  const ssh = 'ssh' in edit ? undefined : previous.ssh;
+  const passwordCommand = 'passwordCommand' in edit ? undefined : previous.passwordCommand;
+  return { ...(lockTimeout !== undefined ? { lockTimeout } : {}), ...(statementTimeout !== undefined ? { statementTimeout } : {}), ...(lockAttempts !== undefined ? { lockAttempts } : {}), ...(ssh !== undefined ? { ssh } : {}), ...(passwordCommand !== undefined ? { passwordCommand } : {}) };
 }
 
 async function readRaw(projectDir: string): Promise<{ environments: Record<string, RawEnvironment> } & Record<string, unknown>> {
@@ -107,13 +129,13 @@ export async function saveEnvironment(projectDir: string, env: EnvironmentConfig
   }
   const raw = await readRaw(projectDir);
   const entries = Object.entries(raw.environments ?? {});
-  const value: RawEnvironment = { url: env.url, ...(env.protected ? { protected: true } : {}), ...(env.shadowDatabaseUrl ? { shadowDatabaseUrl: env.shadowDatabaseUrl } : {}) };
+  const value: RawEnvironment = { url: env.url, ...(env.protected ? { protected: true } : {}), ...(env.shadowDatabaseUrl ? { shadowDatabaseUrl: env.shadowDatabaseUrl } : {}), ...(env.ssh ? { ssh: env.ssh } : {}), ...(env.passwordCommand ? { passwordCommand: env.passwordCommand } : {}) };
   const at = entries.findIndex(([name]) => name === (previousName ?? env.name));
   if (previousName !== env.name && entries.some(([name]) => name === env.name)) {
     throw new GodwitError('environment-exists', `An environment named "${env.name}" already exists.`);
   }
   if (at === -1) entries.push([env.name, value]);
-  else entries[at] = [env.name, { ...value, ...keptSettings(entries[at]![1]) }];
+  else entries[at] = [env.name, { ...value, ...keptSettings(entries[at]![1], env) }];
   await writeFile(join(projectDir, GODWIT_JSON), `${JSON.stringify({ ...raw, environments: Object.fromEntries(entries) }, null, 2)}\n`);
 }
 

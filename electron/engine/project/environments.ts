@@ -6,12 +6,13 @@ import { godwitDataDir } from '../util/data-dir.ts';
 import { clientConfigFromUrl, connectPostgres } from '../db/connect-postgres.ts';
 import { connectPglite } from '../db/connect-pglite.ts';
 import type { Db } from '../db/db.ts';
+import type { SshSettings } from '../db/ssh-tunnel.ts';
 import type { Project } from './load-project.ts';
 import type { EnvironmentConfig } from './environment-config.ts';
 import { parseDurationMs, type SessionLimits } from '../lock/session-limits.ts';
 
 export type EnvironmentTarget =
-  | { kind: 'postgres'; url: string; shadowDatabaseUrl?: string | undefined }
+  | { kind: 'postgres'; url: string; shadowDatabaseUrl?: string | undefined; ssh?: SshSettings | undefined; passwordCommand?: string | undefined; sshPassphrase?: string | undefined }
   | { kind: 'embedded'; name: string; dataDir: string };
 
 /** An environment whose url has been resolved; `display` is what may be shown (no password). */
@@ -47,7 +48,8 @@ function resolveUrl(value: string, what: string): string {
 function checkUrl(url: string, what: string): void {
   try {
     clientConfigFromUrl(url);
-  } catch {
+  } catch (err) {
+    if (err instanceof GodwitError && err.code !== 'bad-url') throw err; // a TLS file or service problem says so
     throw new GodwitError(
       'bad-url',
       `${what}: cannot parse the database URL ${redactUrl(url)}.`,
@@ -80,7 +82,7 @@ export function resolveEnvironment(project: Project, cfg: EnvironmentConfig): En
   checkUrl(url, `Environment "${cfg.name}"`); // now, with the environment's name in view
   const shadow = cfg.shadowDatabaseUrl ? resolveUrl(cfg.shadowDatabaseUrl, `Environment "${cfg.name}" shadowDatabaseUrl`) : undefined;
   if (shadow) checkUrl(shadow, `Environment "${cfg.name}" shadowDatabaseUrl`);
-  return { name: cfg.name, protected: cfg.protected, display: displayUrl(url), target: { kind: 'postgres', url, shadowDatabaseUrl: shadow }, ...(limits ? { limits } : {}) };
+  return { name: cfg.name, protected: cfg.protected, display: displayUrl(url), target: { kind: 'postgres', url, shadowDatabaseUrl: shadow, ...(cfg.ssh ? { ssh: cfg.ssh } : {}), ...(cfg.passwordCommand ? { passwordCommand: cfg.passwordCommand } : {}) }, ...(limits ? { limits } : {}) };
 }
 
 /** Where an environment's database is, as pg would connect: loopback names count as one host. */
@@ -195,5 +197,5 @@ export function selectEnvironments(project: Project, sel: EnvironmentSelection, 
 /** Opens one session on the environment's database. */
 export function openEnvironment(env: Environment): Promise<Db> {
   if (env.target.kind === 'embedded') return connectPglite(env.target.dataDir, env.display);
-  return connectPostgres({ url: env.target.url, shadowDatabaseUrl: env.target.shadowDatabaseUrl });
+  return connectPostgres({ url: env.target.url, shadowDatabaseUrl: env.target.shadowDatabaseUrl, name: env.name, ssh: env.target.ssh, passwordCommand: env.target.passwordCommand, sshPassphrase: env.target.sshPassphrase });
 }

@@ -22,6 +22,10 @@ import { redactSecrets } from '../util/redact.ts';
 import { auditEnvironmentChange, protectedChanges, requireTypedName } from './environment-guard.ts';
 import { EnvironmentPool } from './environment-pool.ts';
 import { MemorySecretStore, secretKey, withPassword, type SecretStore } from './secret-store.ts';
+import { testConnectionHops } from '../db/environment-reach.ts';
+
+/** Where an environment's SSH key passphrase is kept in the secret store (environment names cannot hold '#'). */
+const sshPassphraseKey = (dir: string, env: string) => secretKey(dir, `${env}#ssh-passphrase`);
 import { SettingsStore } from './settings-store.ts';
 import { failureDto, previewDto, projectDto, statusDto, statusErrorDto } from './to-dto.ts';
 import { checkOperation } from '../check/check-operation.ts';
@@ -29,6 +33,7 @@ import { adoptDrift } from '../check/adopt-drift.ts';
 import { currentPlan, preflightGate } from '../preflight/run-gate.ts';
 import { runPreflight } from '../preflight/preflight.ts';
 import { rehearse } from '../rehearse/rehearse.ts';
+import { browseFolders } from '../project/browse-folders.ts';
 
 type Handlers = { [K in OperationName]: (input: OperationInput<K>) => Promise<OperationOutput<K>> };
 
@@ -86,7 +91,8 @@ export class GodwitService {
   private async withStoredPassword(env: Environment): Promise<Environment> {
     if (env.target.kind !== 'postgres') return env;
     const password = await this.secrets.get(secretKey(this.project().project.dir, env.name));
-    return { ...env, target: { ...env.target, url: withPassword(env.target.url, password) } };
+    const sshPassphrase = env.target.ssh ? await this.secrets.get(sshPassphraseKey(this.project().project.dir, env.name)) : undefined;
+    return { ...env, target: { ...env.target, url: withPassword(env.target.url, password), ...(sshPassphrase ? { sshPassphrase } : {}) } };
   }
 
   private async reload(): Promise<ProjectDto> {
@@ -171,7 +177,10 @@ export class GodwitService {
     'environments/save': async (input) => {
       this.project();
       const dir = this.current!.open.project.dir;
-      const edit = { name: input.name, url: input.url, protected: input.protected, shadowDatabaseUrl: input.shadowDatabaseUrl || undefined };
+      const edit: EnvironmentConfig = { name: input.name, url: input.url, protected: input.protected, shadowDatabaseUrl: input.shadowDatabaseUrl || undefined };
+      // Connection reach (engine/db/): null removes, absent keeps what godwit.json has.
+      if (input.ssh !== undefined) edit.ssh = input.ssh ?? undefined;
+      if (input.passwordCommand !== undefined) edit.passwordCommand = input.passwordCommand ?? undefined;
       const before = (await readGodwitJson(dir))?.find((e) => e.name === (input.previousName ?? input.name));
       const changes = protectedChanges(before, edit);
       await this.guardedChange(before!, changes, input.confirm, 'change the protected environment', () => saveEnvironment(dir, edit, input.previousName));
@@ -180,6 +189,7 @@ export class GodwitService {
         await this.secrets.set(secretKey(dir, input.previousName), null);
       }
       if (input.password !== undefined) await this.secrets.set(secretKey(dir, input.name), input.password || null);
+      if (input.sshPassphrase !== undefined) await this.secrets.set(sshPassphraseKey(dir, input.name), input.sshPassphrase || null);
       return this.reload();
     },
     'environments/remove': async ({ name, confirm }) => {
@@ -190,6 +200,7 @@ export class GodwitService {
         await removeEnvironment(this.project().project.dir, name);
       }
       await this.secrets.set(secretKey(this.project().project.dir, name), null);
+      await this.secrets.set(sshPassphraseKey(this.project().project.dir, name), null);
       return this.reload();
     },
     'environments/test': async ({ url, name, password }) => {
@@ -204,6 +215,12 @@ export class GodwitService {
       } catch (err) {
         return { ok: false, message: redactSecrets(describeError(err)) };
       }
+    },
+    'environments/testConnection': async ({ name, acceptHostKey, password }) => {
+      const env = await this.env(name);
+      if (env.target.kind !== 'postgres') return { ok: true, hops: [{ hop: 'auth', ok: true, message: 'Embedded databases need no connection.' }] };
+      const t = env.target;
+      return testConnectionHops({ url: withPassword(t.url, password), name, ssh: t.ssh, passwordCommand: t.passwordCommand, sshPassphrase: t.sshPassphrase, acceptHostKey });
     },
     'environments/compare': async ({ a, b }) => {
       const [ea, eb] = [await this.env(a), await this.env(b)];
@@ -302,6 +319,12 @@ export class GodwitService {
       const adopted = await this.pool.use(e, (db) => adoptDrift(db, e, open, name, { confirm }));
       if (adopted) await this.reload();
       return adopted && { name: adopted.name, upSql: adopted.upSql, downSql: adopted.downSql };
+    },
+    'project/browse': async ({ path }) => browseFolders(path),
+    'migrations/analyseSql': async ({ upSql, downSql }) => {
+      await loadSqlParser();
+      const [up, down] = [prepareScript(upSql), prepareScript(downSql)];
+      return { upWarnings: up.warnings, downWarnings: down.warnings, nonTransactional: up.nonTransactional, upParseError: up.parseError, downParseError: down.parseError };
     },
   };
 }

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import type { EnvironmentDto, EnvironmentStatusDto, FailureDto, PreviewDto, ProjectDto } from '../../shared/dto.ts';
 import type { OpenProject, Plan } from '../index.ts';
 import { resolveEnvironment } from '../project/environments.ts';
+import { reachOf } from '../db/environment-reach.ts';
 import { redactSecrets } from '../util/redact.ts';
 import { MigrationFailedError, type StatementFailure } from '../apply/migration-failure.ts';
 import { GodwitError, describeError } from '../util/errors.ts';
@@ -17,14 +18,18 @@ export function projectDto(open: OpenProject, isDemo: boolean, secretStorage: st
   const environments: EnvironmentDto[] = open.project.environments.map((cfg) => {
     let location = cfg.url;
     let error: string | undefined;
+    let reach: EnvironmentDto['reach'];
     try {
-      location = resolveEnvironment(open.project, cfg).display;
+      const env = resolveEnvironment(open.project, cfg);
+      location = env.display;
+      reach = reachOf(cfg, env.target.kind === 'postgres' ? env.target.url : undefined, stored.has(cfg.name));
     } catch (err) {
       error = describeError(err); // an unset variable or an unparsable URL: this environment shows it, the others work
     }
     return {
       name: cfg.name, protected: cfg.protected, url: redactSecrets(cfg.url), location: redactSecrets(location),
       embedded: cfg.url.startsWith('embedded:'), passwordStored: stored.has(cfg.name), ...(error ? { error: redactSecrets(error) } : {}),
+      ...(reach ? { reach } : {}),
     };
   });
   return {

@@ -8,7 +8,10 @@ export interface GraphSlice {
   selectedMigration: string | null;
   search: string;
   stateFilter: StateFilter;
+  /** A line a finding points at (check view): the detail opens that file and marks the line. */
+  focusLine: { migration: string; file: 'migration.sql' | 'down.sql'; line: number } | null;
   selectMigration(name: string | null): void;
+  showLine(migration: string, file: 'migration.sql' | 'down.sql', line: number | null): void;
   setSearch(text: string): void;
   setStateFilter(filter: StateFilter): void;
 }
@@ -17,7 +20,9 @@ export const createGraphSlice: StateCreator<AppState, [], [], GraphSlice> = (set
   selectedMigration: null,
   search: '',
   stateFilter: 'all',
-  selectMigration: (name) => set({ selectedMigration: name }),
+  focusLine: null,
+  selectMigration: (name) => set({ selectedMigration: name, focusLine: null }),
+  showLine: (migration, file, line) => set({ selectedMigration: migration, focusLine: line ? { migration, file, line } : null, view: 'migrations' }),
   setSearch: (search) => set({ search }),
   setStateFilter: (stateFilter) => set({ stateFilter }),
 });

@@ -9,7 +9,7 @@ import { tags as t } from '@lezer/highlight';
  * SQL colours from the theme's variables (styles.css sets light and dark values, each at least 4.5:1 on the
  * editor's background), instead of CodeMirror's light-only default palette.
  */
-const sqlHighlight = HighlightStyle.define([
+export const sqlHighlight = HighlightStyle.define([
   { tag: [t.keyword, t.operatorKeyword, t.modifier], color: 'var(--sql-keyword)', fontWeight: '600' },
   { tag: [t.string, t.special(t.string)], color: 'var(--sql-string)' },
   { tag: [t.number, t.bool, t.null], color: 'var(--sql-number)' },

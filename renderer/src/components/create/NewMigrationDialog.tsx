@@ -3,7 +3,7 @@ import type { NewMigrationDto } from '../../../../electron/shared/dto.ts';
 import { call } from '../../api/transport.ts';
 import { useApp } from '../../store/index.ts';
 import { Modal } from '../common/Modal.tsx';
-import { SqlView } from '../common/SqlView.tsx';
+import { EditableReview } from './EditableReview.tsx';
 
 /** Name → generate from schema.prisma (on a shadow database) → review up, down and warnings → save or discard. */
 export function NewMigrationDialog() {
@@ -25,16 +25,13 @@ export function NewMigrationDialog() {
       setBusy(false);
     }
   };
-  const save = async () => {
+  // The review analyses the edited SQL first; an error here propagates to it, where it is shown.
+  const save = async (upSql: string, downSql: string) => {
     if (!result) return;
-    try {
-      setProject(await call('migrations/saveNew', { name: result.name, upSql: result.upSql, downSql: result.downSql }));
-      selectMigration(result.name);
-      close();
-      await refreshStatus();
-    } catch (err) {
-      setError((err as Error).message);
-    }
+    setProject(await call('migrations/saveNew', { name: result.name, upSql, downSql }));
+    selectMigration(result.name);
+    close();
+    await refreshStatus();
   };
   return (
     <Modal open onClose={close} wide title="New migration" description="Generated from schema.prisma against the migration history, on a shadow database: no database is changed." testId="new-migration-dialog">
@@ -45,21 +42,7 @@ export function NewMigrationDialog() {
       </form>
       {error && <p className="error" role="alert">{error}</p>}
       {result === null && <p className="muted" role="status">schema.prisma matches the migration history: there is nothing to generate.</p>}
-      {result && (
-        <div data-testid="new-migration-review">
-          <h3><code>{result.name}</code></h3>
-          {[...result.warnings, ...result.unexecutable].map((w, i) => <p key={i} className="warning">⚠ {w}</p>)}
-          <h4>migration.sql</h4>
-          <SqlView code={result.upSql} label="new migration.sql" />
-          <h4>down.sql</h4>
-          <SqlView code={result.downSql} label="new down.sql" />
-          <div className="actions">
-            <span className="spacer" />
-            <button type="button" onClick={() => setResult(undefined)}>Discard</button>
-            <button type="button" className="primary" onClick={() => void save()} data-testid="save-migration">Save migration</button>
-          </div>
-        </div>
-      )}
+      {result && <EditableReview key={result.name} result={result} onSave={save} onDiscard={() => setResult(undefined)} />}
     </Modal>
   );
 }

@@ -8,6 +8,8 @@ import { GatedButton } from '../common/GatedButton.tsx';
 import { Tabs } from '../common/Tabs.tsx';
 import { rollbackGate, upgradeGate } from '../run/run-gates.ts';
 import { SettleFailed } from './SettleFailed.tsx';
+import { DetailAnalysis } from '../analysis/DetailAnalysis.tsx';
+import { MigrationHistory } from './MigrationHistory.tsx';
 
 function Warnings({ list, parseError }: { list: WarningDto[]; parseError: string | null }) {
   if (parseError !== null) {
@@ -23,7 +25,8 @@ function Warnings({ list, parseError }: { list: WarningDto[]; parseError: string
 
 /** The selected migration: up and down SQL, checksum, where it is applied, lint warnings, and actions. */
 export function MigrationDetail() {
-  const { selectedMigration: name, project, statuses, selectedEnv, openRun, setProject } = useApp();
+  const { selectedMigration: name, project, statuses, selectedEnv, openRun, setProject, focusLine } = useApp();
+  const focus = focusLine && focusLine.migration === name ? focusLine : null;
   const [detail, setDetail] = useState<MigrationDetailDto | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [tab, setTab] = useState<'up' | 'down'>('up');
@@ -38,6 +41,10 @@ export function MigrationDetail() {
     if (!name || !local) return;
     call('migrations/detail', { name }).then(setDetail, (err: Error) => setError(err.message));
   }, [name, local, project]);
+  // A finding opened from the check view: show its file.
+  useEffect(() => {
+    if (focus) setTab(focus.file === 'down.sql' ? 'down' : 'up');
+  }, [focus?.file, focus?.line, name]);
 
   if (!name) return <section className="detail empty-state"><p>Select a migration to see its SQL, or use the actions above.</p></section>;
   const envState = (env: string) => statuses[env]?.migrations.find((m) => m.name === name);
@@ -80,6 +87,7 @@ export function MigrationDetail() {
           <GatedButton gate={rollbackGate(selectedEnv, statuses[selectedEnv], { to: name }, envError)} onClick={() => void openRun(selectedEnv, { direction: 'down', to: name })} testId="rollback-to-here">Roll back {selectedEnv} to here</GatedButton>
         </div>
       )}
+      {detail && selectedEnv && envState(selectedEnv)?.state === 'pending' && !detail.upUnanalysed && <DetailAnalysis env={selectedEnv} name={name} />}
       {detail && (
         <>
           <p className="muted">Checksum <code>{detail.checksum.slice(0, 16)}…</code>{detail.upUnanalysed ? ' · unanalysed' : detail.nonTransactional.length ? ` · runs outside a transaction (${detail.nonTransactional.join(', ')})` : ' · runs in one transaction'}</p>
@@ -88,12 +96,12 @@ export function MigrationDetail() {
             selected={tab}
             onSelect={setTab}
             tabs={[
-              { id: 'up', label: 'migration.sql', panel: <><Warnings list={detail.upWarnings} parseError={detail.upUnanalysed ? detail.upParseError : null} /><SqlView code={detail.upSql} label="migration.sql" /></> },
+              { id: 'up', label: 'migration.sql', panel: <><Warnings list={detail.upWarnings} parseError={detail.upUnanalysed ? detail.upParseError : null} /><SqlView code={detail.upSql} label="migration.sql" highlightLines={focus?.file === 'migration.sql' ? [focus.line] : []} /></> },
               {
                 id: 'down',
                 label: `down.sql${detail.downSql === null ? ' (missing)' : ''}`,
                 panel: detail.downSql !== null
-                  ? <><Warnings list={detail.downWarnings} parseError={detail.downUnanalysed ? detail.downParseError : null} /><SqlView code={detail.downSql} label="down.sql" /></>
+                  ? <><Warnings list={detail.downWarnings} parseError={detail.downUnanalysed ? detail.downParseError : null} /><SqlView code={detail.downSql} label="down.sql" highlightLines={focus?.file === 'down.sql' ? [focus.line] : []} /></>
                   : (
                     <div className="missing-down">
                       <p>No down.sql: this migration cannot be rolled back until it has one.</p>
@@ -106,6 +114,7 @@ export function MigrationDetail() {
           />
         </>
       )}
+      <MigrationHistory name={name} />
     </section>
   );
 }

@@ -86,7 +86,7 @@ export function RevisionGraph() {
                 id={`row-${row.name}`}
                 role="option"
                 aria-selected={selected}
-                aria-label={rowLabel(row, envs)}
+                aria-label={rowLabel(row, envs, noDown.has(row.name) ? 'no down.sql' : undefined)}
                 className={`graph-row ${selected ? 'selected' : ''} ${row.branch ? 'branch' : ''}`}
                 style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
                 onClick={() => selectMigration(row.name)}
@@ -99,7 +99,8 @@ export function RevisionGraph() {
                   {row.branch && <BranchIcon title="Applied in a database but not in the migrations folder" />}
                   {row.name}
                 </span>
-                {noDown.has(row.name) && <span className="badge warn row-badge" title="No down.sql: it cannot be rolled back">no down.sql</span>}
+                {/* Drawn by CSS and said in the row's name (rowLabel): one reading, in order. */}
+                {noDown.has(row.name) && <span className="badge warn row-badge" data-label="no down.sql" title="No down.sql: it cannot be rolled back" aria-hidden="true" />}
               </div>
             );
           })}

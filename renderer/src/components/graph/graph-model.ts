@@ -60,10 +60,11 @@ export function filterGraph(rows: GraphRow[], search: string, filter: StateFilte
 }
 
 /** A row as a screen reader should say it: "name — dev: applied, prod: pending; head of dev". */
-export function rowLabel(row: GraphRow, envs: string[]): string {
+export function rowLabel(row: GraphRow, envs: string[], badge?: string): string {
   const states = envs.map((e) => `${e}: ${row.states[e] ? STATE_LABEL[row.states[e]!] : 'not in its history'}`).join(', ');
   const heads = row.heads.length ? `; head of ${row.heads.join(' and ')}` : '';
-  return `${row.name}${row.branch ? ' (not in the folder)' : ''} — ${states}${heads}`;
+  // A badge's words follow the name as they do on screen: the spoken name holds the visible text in order.
+  return `${row.name}${badge ? ` ${badge}` : ''}${row.branch ? ' (not in the folder)' : ''} — ${states}${heads}`;
 }
 
 /** Lane width in pixels: wide enough for the environment's name in its head pill. */

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useApp } from '../../store/index.ts';
 import { call } from '../../api/transport.ts';
+import { FolderPicker } from './FolderPicker.tsx';
 
 /** Open a Prisma project folder, a recent one, or the demo. */
 export function ProjectScreen() {
@@ -26,22 +27,25 @@ export function ProjectScreen() {
       {desktop ? (
         <button type="button" className="primary" onClick={() => void pick()} disabled={projectLoading}>Choose a project folder…</button>
       ) : (
+        <>
+        <FolderPicker onOpen={(d) => void openProject(d)} disabled={projectLoading} />
         <form className="form inline" onSubmit={(e) => { e.preventDefault(); void openProject(dir); }}>
           <label>Project folder<input value={dir} onChange={(e) => setDir(e.target.value)} placeholder="/path/to/project (with prisma.config.ts or prisma/schema.prisma)" aria-label="Project folder" /></label>
           <button type="submit" className="primary" disabled={!dir.trim() || projectLoading}>Open</button>
         </form>
+        </>
       )}
       {projectError && <p className="error" role="alert">{projectError}</p>}
       {pickError && <p className="error" role="alert">{pickError}</p>}
       <button type="button" onClick={() => void openDemo()} disabled={projectLoading} data-testid="open-demo">{projectLoading ? 'Opening…' : 'Open demo'}</button>
-      {recent.length > 0 && (
-        <section>
-          <h2>Recent projects</h2>
-          <ul className="recent">
-            {recent.map((r) => <li key={r}><button type="button" className="link" onClick={() => void openProject(r)}>{r}</button></li>)}
-          </ul>
-        </section>
-      )}
+      <section>
+        <h2>Recent projects</h2>
+        <ul className="recent" data-testid="recent-projects">
+          {/* The demo is always one click away, at the top of the list. */}
+          <li><button type="button" className="link" onClick={() => void openDemo()} disabled={projectLoading} data-testid="recent-demo">Demo project (embedded database, nothing to set up)</button></li>
+          {recent.map((r) => <li key={r}><button type="button" className="link" onClick={() => void openProject(r)}>{r}</button></li>)}
+        </ul>
+      </section>
     </main>
   );
 }

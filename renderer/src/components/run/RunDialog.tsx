@@ -7,6 +7,11 @@ import { countRun, RunSummary } from './RunSummary.tsx';
 import { RunLog, RunProgress } from './RunLog.tsx';
 import { StepList } from './StepList.tsx';
 import { LARGE_ROLLBACK } from './run-gates.ts';
+import { FailureOutcome } from './FailureOutcome.tsx';
+import { RunFindings } from './RunFindings.tsx';
+import { PreflightPanel, preflightFindings } from '../analysis/PreflightPanel.tsx';
+import { RehearsePanel } from '../analysis/RehearsePanel.tsx';
+import type { PreflightDto } from '../../../../electron/shared/dto.ts';
 
 /** Why the environment's name must be typed for this run, or null when a click is enough. */
 function typedNameReason(run: RunDialogState, isProtected: boolean, unanalysed: number): string | null {
@@ -38,6 +43,7 @@ function describe(run: RunDialogState, verb: string): string {
 export function RunDialog() {
   const { run, startRun, closeRun, project, statuses } = useApp();
   const [typed, setTyped] = useState('');
+  const [preflight, setPreflight] = useState<PreflightDto | null>(null);
   if (!run) return null;
   const env = project?.environments.find((e) => e.name === run.env);
   const status = statuses[run.env];
@@ -50,12 +56,14 @@ export function RunDialog() {
   const dangerous = !!counts && (counts.destructive > 0 || counts.unanalysed > 0 || run.target.direction === 'down');
   const close = () => {
     setTyped('');
+    setPreflight(null);
     closeRun();
   };
   const failedStep = run.failure ? steps.find((s) => s.name === run.failure!.migration) : undefined;
 
   const footer = (
     <>
+      {run.phase === 'confirm' && isProtected && steps.length > 0 && <ProtectedFindings preflight={preflight} preview={run.preview} />}
       {run.phase === 'confirm' && nameReason && steps.length > 0 && (
         <label className="confirm-name">
           {nameReason}
@@ -78,7 +86,14 @@ export function RunDialog() {
       {run.previewError && <p className="error" role="alert">{run.previewError}</p>}
       {run.phase === 'confirm' && run.preview && steps.length === 0 && <p>Nothing to do: {run.env} is already there.</p>}
       {run.preview && counts && steps.length > 0 && <RunSummary env={env} status={status} preview={run.preview} counts={counts} planning={run.phase === 'confirm'} />}
-      {run.phase === 'confirm' && steps.length > 0 && <StepList steps={steps} />}
+      {run.phase === 'confirm' && steps.length > 0 && (
+        <>
+          <RunFindings steps={steps} />
+          <PreflightPanel key={run.runId} env={run.env} target={run.target} onResult={setPreflight} />
+          {run.target.direction === 'up' && !run.target.to && <RehearsePanel env={run.env} />}
+          <StepList steps={steps} />
+        </>
+      )}
       {run.phase !== 'confirm' && (
         <>
           <RunProgress done={run.progress.done} total={run.progress.total} phase={run.phase} />
@@ -91,11 +106,7 @@ export function RunDialog() {
           {run.failure ? (
             <>
               <p className="error"><strong>{run.failure.migration}/{run.failure.file}</strong> failed {run.failure.statementIndex > 0 ? `at statement ${run.failure.statementIndex}, line ${run.failure.line}` : 'while running (no single statement is to blame)'}{run.failure.error.code ? ` (SQLSTATE ${run.failure.error.code})` : ''}: {run.failure.error.message}</p>
-              <p data-testid="run-outcome">
-                {run.failure.rolledBack
-                  ? `${run.failure.migration} was rolled back: the database was left unchanged by it. Migrations before it stay applied.`
-                  : `${run.failure.migration} ran outside a transaction: statements before the failing one stay applied. Repair the database, then mark the migration rolled back or applied in its detail.`}
-              </p>
+              <FailureOutcome failure={run.failure} />
               {failedStep ? <SqlView code={failedStep.sql} highlightLines={[run.failure.line]} label="failing script" /> : <pre>{run.failure.statement}</pre>}
               {run.failure.error.detail && <p className="muted">Detail: {run.failure.error.detail}</p>}
               {run.failure.error.hint && <p className="muted">Hint: {run.failure.error.hint}</p>}
@@ -104,5 +115,17 @@ export function RunDialog() {
         </div>
       )}
     </Modal>
+  );
+}
+
+/** On a protected environment, what the checks found, right above the typed name: read before typing. */
+function ProtectedFindings({ preflight, preview }: { preflight: PreflightDto | null; preview: RunDialogState['preview'] }) {
+  const risky = preview?.steps.flatMap((s) => s.analysis ?? []).filter((a) => a.risk === 'high').length ?? 0;
+  const f = preflight ? preflightFindings(preflight) : null;
+  const clear = f && !f.blockers && !f.failingChecks && !risky;
+  return (
+    <p className={`protected-findings ${clear ? 'ok' : 'error'}`} data-testid="protected-findings">
+      {!f ? 'Pre-flight still checking…' : clear ? 'Pre-flight clear and no high-risk statement.' : `Before you type: ${f.blockers} blocking session(s), ${f.failingChecks} failing data check(s), ${risky} high-risk statement(s) (details above).`}
+    </p>
   );
 }

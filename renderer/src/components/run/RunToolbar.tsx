@@ -2,7 +2,7 @@ import { useApp } from '../../store/index.ts';
 import { LockIcon } from '../common/LockIcon.tsx';
 import { GatedButton } from '../common/GatedButton.tsx';
 import { DriftBanner } from './DriftBanner.tsx';
-import { readGate, rollbackGate, upgradeGate } from './run-gates.ts';
+import { environmentGate, readGate, rollbackGate, upgradeGate } from './run-gates.ts';
 
 /** Upgrade and rollback of the selected environment: to head, one step back, back to base, and the SQL preview. */
 export function RunToolbar() {
@@ -27,7 +27,7 @@ export function RunToolbar() {
       <GatedButton gate={driftChecking !== null ? { ok: false, reason: `Checking drift on ${driftChecking}…` } : read} onClick={() => void checkDrift(selectedEnv)} testId="check-drift">
         {driftChecking === selectedEnv ? 'Checking drift…' : 'Check drift'}
       </GatedButton>
-      {s?.drift && <DriftBanner drifted={s.drift.drifted} sql={s.drift.reconcileSql} at={driftAt[selectedEnv]} />}
+      {s?.drift && <DriftBanner env={selectedEnv} drift={s.drift} at={driftAt[selectedEnv]} adoptGate={environmentGate(selectedEnv, s, env.error)} />}
     </div>
   );
 }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { PreviewDto } from '../../../../electron/shared/dto.ts';
 import { SqlView } from '../common/SqlView.tsx';
+import { RiskBadge, StatementAnalysis, worstRisk } from '../analysis/StatementAnalysis.tsx';
 
 /** One migration of the confirmation list; its SQL view is only built when opened (a run may list thousands). */
 function StepItem({ step, n }: { step: PreviewDto['steps'][number]; n: number }) {
@@ -12,7 +13,9 @@ function StepItem({ step, n }: { step: PreviewDto['steps'][number]; n: number })
           <code>{step.name}</code> {step.transactional ? '' : <span className="badge warn">outside a transaction</span>}
           {step.warnings.length > 0 && <span className="badge danger">{step.warnings.length} destructive</span>}
           {step.unanalysed && <span className="badge danger" data-testid="unanalysed-badge">unanalysed</span>}
+          <RiskBadge risk={worstRisk(step.analysis)} />
         </summary>
+        {open && step.analysis && <StatementAnalysis statements={step.analysis} label={`Statements of ${step.name}`} />}
         {open && <SqlView code={step.sql} label={`${step.name} ${step.file}`} />}
       </details>
       {step.unanalysed && <p className="warning">Not analysed: the SQL parser refused it ({step.parseError}). Nothing was checked — no destructive-statement warnings, no transaction check.</p>}

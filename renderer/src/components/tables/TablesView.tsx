@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { CompareDto, TablesDto } from '../../../../electron/shared/dto.ts';
 import { call } from '../../api/transport.ts';
 import { useApp } from '../../store/index.ts';
+import { groupByKind, KindGroups } from '../drift/KindGroups.tsx';
 
 /** \dt and \d for the selected environment, and a comparison with another environment. */
 export function TablesView() {
@@ -84,17 +85,13 @@ export function TablesView() {
           <div className="compare" data-testid="compare-output" data-pair={`${shown.a}:${shown.b}`}>
             <h3>{shown.differences.length ? `${shown.differences.length} difference(s) between ${shown.a} and ${shown.b}` : `${shown.a} and ${shown.b} have the same schema`}</h3>
             {shown.differences.length > 0 && (
-              <table>
-                <thead><tr><th>Relation</th><th>What</th><th>Name</th><th>{shown.a}</th><th>{shown.b}</th></tr></thead>
-                <tbody>
-                  {shown.differences.map((d, i) => (
-                    <tr key={i} className="diff-row">
-                      <td>{d.relation}</td><td>{d.property ? `${d.kind} ${d.property}` : d.kind}</td><td>{d.kind === 'relation' ? '' : d.name}</td>
-                      <td className={d.a === null ? 'absent' : ''}>{d.a ?? 'absent'}</td><td className={d.b === null ? 'absent' : ''}>{d.b ?? 'absent'}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <KindGroups
+                groups={shown.byKind ?? groupByKind(shown.differences)}
+                left={shown.a}
+                right={shown.b}
+                testId="compare-groups"
+                item={(d) => ({ name: `${d.relation}${d.name && d.name !== d.relation ? ` · ${d.name}` : ''}${d.property ? ` (${d.property})` : ''}`, a: d.a, b: d.b })}
+              />
             )}
           </div>
         )}
