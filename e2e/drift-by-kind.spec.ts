@@ -1,0 +1,87 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, startApp, type AppFixture } from './fixtures.ts';
+import { AppPage } from './pages/app-page.ts';
+import { screenEveryWay } from './shots2.ts';
+import { sqlOn } from '../electron/engine/testing/test-database.ts';
+
+// A drift check replays the migrations on a shadow database: on a busy two-core machine it can outlast 30 s.
+const DRIFT_CHECK = 120_000;
+let browser: Browser;
+let app: AppFixture | undefined;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(() => browser.close());
+afterEach(async () => {
+  await app?.close();
+  app = undefined;
+});
+
+describe('drift and compare grouped by catalog kind (issue 15), adopted from the banner (issue 13)', () => {
+  it('lists each drifted object under its kind, live beside expected, and adopts the drift as a migration', async () => {
+    app = await startApp(browser, { bypassCSP: true });
+    const { page } = app;
+    const ui = new AppPage(page);
+    await sqlOn(app.dbs.dev.url, 'ALTER TABLE patients ADD COLUMN added_by_hand text; CREATE INDEX patients_hand_idx ON patients (added_by_hand)');
+    await page.getByTestId('check-drift').click();
+    await page.getByTestId('drift-result').getByText('Drift: the live schema differs').waitFor({ timeout: DRIFT_CHECK });
+    await page.getByTestId('drift-toggle').click();
+    const groups = page.getByTestId('drift-groups');
+    const column = groups.locator('[data-kind=column] .kind-item').filter({ hasText: 'added_by_hand' });
+    expect(await column.count()).toBe(1);
+    // Live on dev beside what the migrations produce (absent there).
+    expect(await column.locator('.side-by-side > div').first().textContent()).toContain('text');
+    expect(await column.locator('.side-by-side > div').nth(1).textContent()).toContain('absent');
+    expect(await groups.locator('[data-kind=index] .kind-item').filter({ hasText: 'patients_hand_idx' }).count()).toBe(1);
+    expect(await screenEveryWay(page, 'drift-by-kind')).toEqual([]);
+
+    // Adopt it: a new migration, applied on dev only; dev has no drift afterwards, test and prod see it pending.
+    await page.getByTestId('adopt-drift').click();
+    const dialog = page.getByTestId('adopt-drift-dialog');
+    await dialog.getByTestId('adopt-name').fill('patients hand column');
+    await dialog.getByTestId('adopt-submit').click();
+    await dialog.getByTestId('adopt-result').getByText('marked it applied on dev').waitFor({ timeout: DRIFT_CHECK });
+    expect(await dialog.getByTestId('sql-migration.sql').textContent()).toContain('added_by_hand');
+    expect(await screenEveryWay(page, 'adopt-drift-done')).toEqual([]);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('drift-result').getByText('No drift').waitFor({ timeout: DRIFT_CHECK });
+    await ui.waitPending('test', 2);
+    expect(await ui.pending('dev')).toBe(0);
+    const [row] = await sqlOn<{ n: number }>(app.dbs.dev.url, "SELECT count(*)::int AS n FROM _prisma_migrations WHERE migration_name LIKE '%patients_hand_column' AND finished_at IS NOT NULL");
+    expect(row!.n).toBe(1);
+  });
+
+  it('asks for the name of a protected environment before adopting its drift', async () => {
+    app = await startApp(browser, { bypassCSP: true });
+    const { page } = app;
+    const ui = new AppPage(page);
+    await sqlOn(app.dbs.prod.url, 'ALTER TABLE users ADD COLUMN nickname text');
+    await ui.selectEnv('prod');
+    await page.getByTestId('check-drift').click();
+    await page.getByTestId('drift-result').getByText('Drift: the live schema differs').waitFor({ timeout: DRIFT_CHECK });
+    await page.getByTestId('adopt-drift').click();
+    const submit = page.getByTestId('adopt-submit');
+    expect(await submit.isDisabled()).toBe(true);
+    await page.getByTestId('adopt-confirm-name').fill('pro');
+    expect(await submit.isDisabled()).toBe(true);
+    await page.getByTestId('adopt-confirm-name').fill('prod');
+    expect(await submit.isDisabled()).toBe(false);
+  });
+
+  it('compares two environments kind by kind', async () => {
+    app = await startApp(browser, { bypassCSP: true });
+    const { page } = app;
+    const ui = new AppPage(page);
+    await ui.view('Tables');
+    await page.getByRole('combobox', { name: 'Compare with' }).selectOption('prod');
+    await page.getByRole('button', { name: 'Compare', exact: true }).click();
+    const out = page.locator('[data-testid=compare-output][data-pair="dev:prod"]');
+    await out.getByText('difference(s) between dev and prod').waitFor();
+    const tables = out.locator('[data-kind=table] .kind-item').filter({ hasText: 'booking_requests' });
+    expect(await tables.count()).toBe(1);
+    expect(await tables.locator('.side-by-side > div').nth(1).textContent()).toContain('absent');
+    expect(await out.locator('.kind-group h4').first().textContent()).toMatch(/\(\d+\)$/);
+    expect(await screenEveryWay(page, 'compare-by-kind')).toEqual([]);
+  });
+});

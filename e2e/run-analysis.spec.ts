@@ -1,0 +1,88 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, startApp, type AppFixture } from './fixtures.ts';
+import { AppPage } from './pages/app-page.ts';
+import { screenEveryWay } from './shots2.ts';
+import { DEMO_HEAD } from '../electron/engine/testing/fixtures.ts';
+
+let browser: Browser;
+let app: AppFixture | undefined;
+let other: pg.Client | undefined;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(() => browser.close());
+afterEach(async () => {
+  await other?.end().catch(() => undefined);
+  other = undefined;
+  await app?.close();
+  app = undefined;
+});
+
+describe('the confirmation reads the run against the environment (issue 10 §6)', () => {
+  it('names a session holding a conflicting lock, clears on re-check, rehearses, and shows each statement\'s locks', async () => {
+    app = await startApp(browser, { bypassCSP: true });
+    const { page } = app;
+    const ui = new AppPage(page);
+    // Prod's pending create_patient_symptoms adds a foreign key to patients (SHARE ROW EXCLUSIVE there); a reporting
+    // job holding ROW EXCLUSIVE on patients in an open transaction is in its way.
+    other = new pg.Client({ connectionString: app.dbs.prod.url, application_name: 'nightly-report' });
+    await other.connect();
+    await other.query('BEGIN');
+    await other.query('LOCK TABLE patients IN ROW EXCLUSIVE MODE');
+    const pid = (await other.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+
+    await ui.selectEnv('prod');
+    await page.getByTestId('upgrade-head').click();
+    const preflight = page.getByTestId('preflight');
+    await page.locator('[data-testid=preflight][data-state=findings]').waitFor();
+    const blocker = preflight.getByTestId('preflight-blockers').locator(`li[data-pid="${pid}"]`);
+    expect(await blocker.textContent()).toContain('nightly-report');
+    expect(await blocker.textContent()).toContain('patients');
+    // On a protected environment the findings sit right above the typed name, in the footer that stays in view.
+    const findings = page.getByTestId('protected-findings');
+    expect(await findings.textContent()).toContain('1 blocking session(s)');
+    const [fBox, nBox] = [await findings.boundingBox(), await ui.confirmName.boundingBox()];
+    expect(fBox!.y + fBox!.height).toBeLessThanOrEqual(nBox!.y);
+    expect(await screenEveryWay(page, 'run-preflight-blocked')).toEqual([]);
+
+    // The job ends; re-checking reads the sessions again.
+    await other.query('ROLLBACK');
+    await preflight.getByTestId('preflight-recheck').click();
+    await page.locator('[data-testid=preflight][data-state=clear]').waitFor();
+    expect(await findings.textContent()).not.toContain('blocking session');
+
+    // Each statement's analysis inside its migration: the rename takes ACCESS EXCLUSIVE on booking_requests.
+    const step = ui.runDialog.locator('.run-steps li', { hasText: DEMO_HEAD });
+    await step.locator('summary').click();
+    const rows = step.getByTestId('statement-analysis').locator('tbody tr');
+    await rows.first().waitFor();
+    expect(await rows.first().textContent()).toMatch(/AccessExclusive|ACCESS EXCLUSIVE/i);
+    expect(await rows.first().textContent()).toContain('booking_requests');
+
+    // Rehearsal: predicted beside observed, on a throwaway clone.
+    await page.getByTestId('rehearse').click();
+    await page.locator('[data-testid=rehearsal][data-state=done]').waitFor();
+    expect(await page.getByTestId('rehearsal-summary').textContent()).toContain('Rehearsal passed');
+    expect(await page.getByTestId('rehearsal-summary').textContent()).toContain('clone dropped');
+    const rehearsed = page.getByTestId('rehearsal-table').locator('tbody tr');
+    expect(await rehearsed.count()).toBeGreaterThan(3);
+    expect(await page.getByTestId('rehearsal-table').locator('tbody tr[data-status=ok]').count()).toBe(await rehearsed.count());
+    expect(await screenEveryWay(page, 'run-rehearsed')).toEqual([]);
+  });
+
+  it('analyses a pending migration in its detail on the selected environment', async () => {
+    app = await startApp(browser, { bypassCSP: true });
+    const { page } = app;
+    const ui = new AppPage(page);
+    await ui.selectEnv('test');
+    await ui.row(DEMO_HEAD).click();
+    await page.getByTestId('analyse-here').click();
+    await page.locator('[data-testid=detail-analysis][data-state=done]').waitFor();
+    const row = page.getByTestId('detail-analysis').locator('tbody tr').first();
+    expect(await row.getAttribute('data-line')).toBe('2');
+    expect(await row.textContent()).toContain('booking_requests');
+    expect(await screenEveryWay(page, 'detail-analysis')).toEqual([]);
+  });
+});
