@@ -21,6 +21,8 @@ export function wireIpc(service: GodwitService, trustedUrl: string, target: () =
       if (!trusted(event.senderFrame)) return { ok: false, error: { code: 'forbidden', message: 'Unknown sender.' } };
       try {
         const parsed = parseInput(op, input);
+        // The desktop app picks folders with the system dialog: a page listing the user's home is browser mode's only.
+        if (op === 'project/browse') return { ok: false, error: { code: 'forbidden', message: 'The desktop app chooses folders with the system dialog.' } };
         if (op === 'project/open' && !(await mayOpen(resolve((parsed as { dir: string }).dir)))) {
           return { ok: false, error: { code: 'forbidden', message: 'Choose the folder with "Choose a project folder…" (or File › Open Project…): the app opens only folders you picked, since opening a project runs its prisma.config.ts.' } };
         }

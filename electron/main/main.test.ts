@@ -57,6 +57,7 @@ describe('Electron main process (with a recording fake of electron)', () => {
     }
     expect(await invoke('settings/get', {})).toMatchObject({ ok: true });
     expect(await invoke('project/open', { dir: 42 })).toMatchObject({ ok: false, error: { code: 'bad-input' } });
+    expect(await invoke('project/browse', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(await invoke('migrations/rollback', { env: 'dev', steps: -1, runId: 'r' })).toMatchObject({ ok: false, error: { code: 'bad-input' } });
   });
 

@@ -123,6 +123,9 @@ describe('no password on the page, ever', () => {
     await op('migrations/apply', { env: 'fromenv', runId: 'up-prod' });
     await op('migrations/apply', { env: 'fromenv', runId: 'up-prod', confirm: 'fromenv' });
     await op('migrations/detail', { name: DEMO_HEAD });
+    await op('migrations/analyseSql', { upSql: `-- ${CANARY}\nDROP TABLE users;`, downSql: 'SELECT 1;' });
+    await op('project/browse', {});
+    await op('project/browse', { path: '/etc' });
     await op('migrations/saveNew', { name: '20990101000000_canary', upSql: 'SELECT 1;', downSql: 'SELECT 1;' });
     // The check's throwaway database is made on the server of an environment whose password is the canary.
     const checked = await op('project/check', { env: 'stage' });
