@@ -23,7 +23,7 @@ Examples:
       const opts = optionsOf<{ empty?: boolean; dryRun?: boolean }>(cmd);
       const open = await projectFromOptions(opts);
       const [env] = environmentsFromOptions(open, opts);
-      if (!opts.empty) note(`Replaying the migration history on a shadow database (${env!.display})…`);
+      if (!opts.empty) note(`Comparing schema.prisma with the migration history, replayed on a shadow database beside ${env!.name} (${env!.display})…`);
       const created = await withEnvironment(env!, (db) => createMigration(db, open.project, open.folder, name, { empty: opts.empty, write: !opts.dryRun }));
       if (!created) {
         if (opts.json) printJson(null);

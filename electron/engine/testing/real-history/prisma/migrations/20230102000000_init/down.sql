@@ -1,0 +1,3 @@
+DROP TABLE "User";
+DROP TABLE "Organization";
+DROP TYPE "Role";

@@ -1,0 +1,2 @@
+DROP TABLE "Task";
+DROP TYPE "TaskStatus";

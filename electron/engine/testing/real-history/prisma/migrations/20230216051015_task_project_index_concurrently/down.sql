@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY IF EXISTS "Task_projectId_idx";

@@ -1,0 +1,2 @@
+DROP TABLE "TaskLog";
+DROP TYPE "LogLevel";

@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY "TaskLog_errors_idx";

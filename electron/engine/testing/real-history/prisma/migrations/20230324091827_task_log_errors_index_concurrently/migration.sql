@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY "TaskLog_errors_idx" ON "TaskLog"("taskId") WHERE "level" = 'ERROR';

@@ -1,0 +1,2 @@
+ALTER TABLE "Organization" DROP CONSTRAINT "Organization_slug_format";
+ALTER TABLE "Organization" DROP COLUMN "slug";

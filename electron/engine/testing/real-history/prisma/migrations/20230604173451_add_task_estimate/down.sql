@@ -1,0 +1,1 @@
+ALTER TABLE "Task" DROP COLUMN "estimateMinutes";

@@ -1,0 +1,2 @@
+DROP INDEX "User_lastSeenAt_idx";
+ALTER TABLE "User" DROP COLUMN "lastSeenAt";

@@ -1,0 +1,1 @@
+ALTER TABLE "Organization" DROP COLUMN "plan";

@@ -1,0 +1,1 @@
+ALTER TABLE "Task" DROP CONSTRAINT "Task_estimate_positive";

@@ -1,0 +1,1 @@
+ALTER TABLE "Task" ADD CONSTRAINT "Task_estimate_positive" CHECK ("estimateMinutes" IS NULL OR "estimateMinutes" > 0);

@@ -1,0 +1,1 @@
+DROP INDEX "Event_projectId_createdAt_idx";

@@ -1,0 +1,2 @@
+DROP INDEX "Task_externalRef_idx";
+ALTER TABLE "Task" DROP COLUMN "externalRef";

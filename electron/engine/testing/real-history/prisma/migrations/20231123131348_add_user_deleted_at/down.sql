@@ -1,0 +1,2 @@
+DROP INDEX "User_deletedAt_idx";
+ALTER TABLE "User" DROP COLUMN "deletedAt";

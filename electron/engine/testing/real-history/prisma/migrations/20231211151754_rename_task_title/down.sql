@@ -1,0 +1,1 @@
+ALTER TABLE "Task" RENAME COLUMN "name" TO "title";

@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY "Task_name_lower_idx";

@@ -1,0 +1,2 @@
+-- Archived flags set by the backfill are kept.
+SELECT 1;

@@ -1,0 +1,1 @@
+COMMENT ON TABLE "ApiKey" IS NULL;

@@ -1,0 +1,1 @@
+DROP INDEX CONCURRENTLY "User_email_lower_key";
