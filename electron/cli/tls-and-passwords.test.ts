@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runGodwit } from '../../cli/testing/run-cli.ts';
-import { CANARY, canaryLeaks, filesUnder } from '../testing/canary.ts';
-import { copyDemoProject, type TempProject } from '../testing/temp-project.ts';
-import { clusterUnavailable, startTlsCluster, type TlsCluster } from './testing/tls-cluster.ts';
-import { connectPostgres } from './connect-postgres.ts';
-import { testConnectionHops } from './environment-reach.ts';
+import { runGodwit } from './testing/run-cli.ts';
+import { CANARY, canaryLeaks, filesUnder } from '../engine/testing/canary.ts';
+import { copyDemoProject, type TempProject } from '../engine/testing/temp-project.ts';
+import { clusterUnavailable, startTlsCluster, type TlsCluster } from '../engine/db/testing/tls-cluster.ts';
+import { connectPostgres } from '../engine/db/connect-postgres.ts';
+import { testConnectionHops } from '../engine/db/environment-reach.ts';
 
 const skip = clusterUnavailable();
 if (skip) console.log(`TLS and password-source tests SKIPPED: ${skip}.`);

@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runGodwit } from '../../cli/testing/run-cli.ts';
-import { copyDemoProject, type TempProject } from '../testing/temp-project.ts';
-import { createTestDatabase, sqlOn, type TestDatabase } from '../testing/test-database.ts';
-import { sshdUnavailable, startSshd, type TestSshd } from './testing/sshd-server.ts';
-import { connectPostgres } from './connect-postgres.ts';
-import { openTunnelCount } from './ssh-tunnel.ts';
+import { runGodwit } from './testing/run-cli.ts';
+import { copyDemoProject, type TempProject } from '../engine/testing/temp-project.ts';
+import { createTestDatabase, sqlOn, type TestDatabase } from '../engine/testing/test-database.ts';
+import { sshdUnavailable, startSshd, type TestSshd } from '../engine/db/testing/sshd-server.ts';
+import { connectPostgres } from '../engine/db/connect-postgres.ts';
+import { openTunnelCount } from '../engine/db/ssh-tunnel.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { GodwitService } from '../service/godwit-service.ts';
-import { SettingsStore } from '../service/settings-store.ts';
+import { GodwitService } from '../engine/service/godwit-service.ts';
+import { SettingsStore } from '../engine/service/settings-store.ts';
 
 const skip = sshdUnavailable();
 if (skip) console.log(`SSH tunnel tests SKIPPED: ${skip}.`);
