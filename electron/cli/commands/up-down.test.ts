@@ -66,7 +66,7 @@ describe('Ctrl+C during godwit up', () => {
     // Wait until the server runs the sleep (the migration's transaction is open), then interrupt.
     const deadline = Date.now() + 20_000;
     while (Date.now() < deadline) {
-      const running = await sqlOn(db.url, "SELECT 1 FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND application_name = 'godwit'");
+      const running = await sqlOn(db.url, "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'PgSleep' AND application_name = 'godwit'");
       if (running.length) break;
       await new Promise((r) => setTimeout(r, 50));
     }

@@ -19,7 +19,7 @@ afterEach(async () => {
 /** Resolves once the migrating session sleeps in pg_sleep (its statement is running). */
 async function sleeping(url: string): Promise<void> {
   for (let i = 0; i < 400; i++) {
-    if ((await sqlOn(url, "SELECT 1 FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND application_name = 'godwit'")).length) return;
+    if ((await sqlOn(url, "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'PgSleep' AND application_name = 'godwit'")).length) return;
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -16,6 +16,7 @@ import { flushDurably } from './run-migration.ts';
 import { executeSteps, type LockRetry } from './execute-steps.ts';
 import { MigrationFailedError, type StatementFailure } from './migration-failure.ts';
 import { interruptedSentence, RunInterruptedError, StopRequested } from './interrupt.ts';
+import { isConnectionLost, settleLostConnection, type LostConnection } from './lost-connection.ts';
 import { assertHistoryClean, planRollback, planUpgrade, type Plan, type RollbackTarget } from './plan.ts';
 
 /** Reported while a run progresses, one pair per migration. */
@@ -95,6 +96,7 @@ async function runPlan(
   let companion: Companion | null = null;
   let running = false;
   let cancelling: Promise<void> | undefined;
+  let lost: LostConnection | null = null;
   const { signal } = opts;
   const onAbort = () => {
     if (running && companion) cancelling = companion.cancel().catch(() => undefined);
@@ -138,6 +140,9 @@ async function runPlan(
         if (err instanceof MigrationFailedError) {
           failure = err.failure;
           opts.onProgress?.({ type: 'failed', ...base(err.failure.migration, current?.name === err.failure.migration ? current.index : completed.length), failure });
+        } else if (current && companion && isConnectionLost(err)) {
+          // The server may still finish what it was sent: the outcome is read back on a new connection below.
+          lost = { pid: (companion as Companion).pid, historyTable: p.historyTable!, name: current.name, direction: p.direction };
         }
         throw err;
       } finally {
@@ -152,7 +157,13 @@ async function runPlan(
     await cancelling;
     await (companion as Companion | null)?.close().catch(() => undefined);
   }
-  if (completed.length) await flushDurably(ctx.db).catch(() => undefined);
+  let auditDb: Db = ctx.db;
+  if (lost) {
+    const settled = await settleLostConnection(ctx.env, lost);
+    error = settled.error;
+    if (settled.db) auditDb = settled.db;
+  }
+  if (completed.length) await flushDurably(auditDb).catch(() => undefined);
   if (signal?.aborted) {
     // One true sentence of where things stand; it is also the audit row's error.
     error = new RunInterruptedError(
@@ -168,7 +179,7 @@ async function runPlan(
   }
   const durationMs = performance.now() - started;
   const failedName = (failure as StatementFailure | null)?.migration;
-  await recordAudit(ctx.db, {
+  await recordAudit(auditDb, {
     environment: ctx.env.name,
     action: direction,
     migrations: [...completed.map((c) => c.name), ...(failedName ? [failedName] : [])],
@@ -176,6 +187,7 @@ async function runPlan(
     error: error ? describeError(error) : null,
     durationMs,
   }).catch(() => undefined);
+  if (auditDb !== ctx.db) await auditDb.close().catch(() => undefined);
   if (error) throw error;
   return { environment: ctx.env.name, direction, completed, failure, headAfter: plan!.headAfter, durationMs };
 }
