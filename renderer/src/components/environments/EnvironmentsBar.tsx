@@ -40,7 +40,11 @@ export function EnvironmentsBar() {
             data-pending={s ? s.summary.pending + s.summary.rolledBack : undefined}
             title={s?.error ?? `${env.location}${s?.head ? `\nhead: ${s.head}` : ''}`}
           >
-            <span className="env-name">{env.protected && <LockIcon />}{env.name}</span>
+            <span className="env-name">
+              {env.protected && <LockIcon />}{env.name}
+              {env.reach?.encrypted && <span className="env-badge" title={`TLS (sslmode=${env.reach.sslmode})`} data-testid={`env-tls-${env.name}`}>TLS</span>}
+              {env.reach?.ssh && <span className="env-badge" title={`through the SSH bastion ${env.reach.ssh.host}`} data-testid={`env-ssh-${env.name}`}>via SSH</span>}
+            </span>
             <span className="env-state">{state.text}</span>
             <span className="env-head">{s?.error ? s.error : s ? (s.head ?? 'base') : ''}</span>
           </button>
