@@ -21,12 +21,13 @@ const COMMAND_MODULES: Record<string, () => Promise<Register>> = {
   adoptDrift: () => import('./commands/adopt-drift.ts').then((m) => m.registerAdoptDrift),
   preflight: () => import('./commands/preflight.ts').then((m) => m.registerPreflight),
   rehearse: () => import('./commands/rehearse.ts').then((m) => m.registerRehearse),
+  backups: () => import('./commands/backups.ts').then((m) => m.registerBackups),
 };
 /** Command name → its module (lazy-commands.test.ts checks this covers every command). */
 export const COMMAND_MODULE_OF: Record<string, keyof typeof COMMAND_MODULES> = {
   status: 'status', up: 'upDown', down: 'upDown', sql: 'sql', new: 'new', 'down-sql': 'new', resolve: 'resolveLog',
   log: 'resolveLog', tables: 'tables', describe: 'tables', compare: 'tables', demo: 'demo', 'build-ui': 'serve', serve: 'serve',
-  check: 'check', 'adopt-drift': 'adoptDrift', preflight: 'preflight', rehearse: 'rehearse',
+  check: 'check', 'adopt-drift': 'adoptDrift', preflight: 'preflight', rehearse: 'rehearse', backups: 'backups',
 };
 
 /**

@@ -27,6 +27,12 @@ export { openProject, withEnvironment, type OpenProject } from './project/open-p
 
 export { environmentStatus } from './status/environment-status.ts';
 
+import { attachBackups } from './backup/plan-backups.ts';
+export { attachBackups, backupTotals, type BackupChoices, type StepBackup } from './backup/plan-backups.ts';
+export { listBackups, dropBackups, expireBackups, type BackupListing } from './backup/catalog.ts';
+export { describeStepBackup } from './backup/describe.ts';
+export { formatBytes } from './backup/settings.ts';
+
 export type PreviewRequest = ({ direction: 'up'; to?: string | undefined } | ({ direction: 'down' } & RollbackTarget));
 
 /** The plan `up` or `down` would run now, without running it. */
@@ -37,6 +43,8 @@ export async function planFor(open: OpenProject, env: Environment, db: Db, req: 
   const plan = req.direction === 'up' ? planUpgrade(status, open.folder, req.to) : planRollback(status, open.folder, req);
   // The preview names the history table with its schema, as the run does (a migration may SET search_path).
   plan.historyTable = await resolveHistoryTable(db);
+  // What each step backs up (and its size) or restores, and why not: shown before anything runs (engine/backup).
+  await attachBackups(db, plan);
   return plan;
 }
 

@@ -119,6 +119,8 @@ describe('no password on the page, ever', () => {
       await op('tables/list', { env, plus: true });
       await op('tables/describe', { env, name: 'users', plus: true });
       await op('audit/list', { env });
+      await op('backups/list', { env });
+      await op('backups/drop', { env, all: true });
     }
     await op('migrations/apply', { env: 'fromenv', runId: 'up-prod' });
     await op('migrations/apply', { env: 'fromenv', runId: 'up-prod', confirm: 'fromenv' });

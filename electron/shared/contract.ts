@@ -11,6 +11,7 @@ import type {
 import type { AdoptedDriftDto } from './dto.ts';
 import type { FolderListingDto, SqlAnalysisDto } from './dto.ts';
 import type { ConnectionHopsDto } from './dto.ts';
+import type { BackupListDto } from './dto.ts';
 
 /** An environment's SSH bastion as the editor sends it (godwit.json's "ssh"; engine/db/ssh-tunnel.ts). */
 const sshInput = z.object({
@@ -72,11 +73,19 @@ export const contract = {
     output: {} as PreviewDto,
   },
   'migrations/apply': {
-    input: z.object({ env: envName, to: migrationName.optional(), confirm: z.string().optional(), runId: z.string().min(1), ignoreBlockers: z.boolean().optional() }),
+    input: z.object({
+      env: envName, to: migrationName.optional(), confirm: z.string().optional(), runId: z.string().min(1), ignoreBlockers: z.boolean().optional(),
+      // engine/backup: skip copying what destructive statements destroy (audited); accept a copy above backupLimit.
+      noBackup: z.boolean().optional(), allowLargeBackup: z.boolean().optional(),
+    }),
     output: {} as RunReportDto,
   },
   'migrations/rollback': {
-    input: z.object({ env: envName, ...rollbackTarget, confirm: z.string().optional(), runId: z.string().min(1), ignoreBlockers: z.boolean().optional() }),
+    input: z.object({
+      env: envName, ...rollbackTarget, confirm: z.string().optional(), runId: z.string().min(1), ignoreBlockers: z.boolean().optional(),
+      // engine/backup: roll back without restoring backed-up data (the backups are kept, detached).
+      noRestore: z.boolean().optional(),
+    }),
     output: {} as RunReportDto,
   },
   /** Live pre-flight of the pending run (engine/preflight): blockers and read-only data checks. */
@@ -104,6 +113,13 @@ export const contract = {
   },
   'tables/describe': { input: z.object({ env: envName, name: z.string().min(1), plus: z.boolean().optional() }), output: {} as DescribeDto },
   'audit/list': { input: z.object({ env: envName }), output: {} as AuditEntryDto[] },
+  /** The data kept from destructive migrations in the environment's schema godwit (engine/backup). */
+  'backups/list': { input: z.object({ env: envName }), output: {} as BackupListDto },
+  /** Drops backups by id, or all; a protected environment needs its name in `confirm`. */
+  'backups/drop': {
+    input: z.object({ env: envName, ids: z.array(z.string().min(1).max(200)).max(1000).optional(), all: z.boolean().optional(), confirm: z.string().optional() }),
+    output: {} as { environment: string; dropped: string[] },
+  },
   'settings/get': { input: z.object({}), output: {} as SettingsDto },
   'settings/set': { input: z.object({ theme: z.enum(['system', 'light', 'dark']).optional() }), output: {} as SettingsDto },
   /** `godwit check` on the open project: ordering, integrity, reversibility (throwaway database), lint. */

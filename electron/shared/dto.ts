@@ -127,11 +127,32 @@ export interface StatementAnalysisDto {
   riskReason?: string | undefined;
 }
 
+/** What a step copies before destroying data (up) or restores after down.sql (down): engine/backup. */
+export interface StepBackupDto {
+  /** up: one per destroying statement; rows/bytes estimated from the environment's statistics (null: unknown). */
+  copies: { statement: number; kind: string; table: string; column: string | null; rows: number | null; bytes: number | null; restorable: boolean; note: string | null; skipped: boolean }[];
+  /** up: why nothing is copied although data is destroyed (runs outside a transaction); null when it copies. */
+  skipped: string | null;
+  /** down: the backups its rollback restores. */
+  restores: { id: string; kind: string; table: string | null; column: string | null; rows: number; bytes: number }[];
+  /** down: why restoring will fail: the rollback needs `noRestore` to run. */
+  problems: string[];
+  /** One line each, as the CLI prints them. */
+  lines: string[];
+}
+
+export interface BackupListDto {
+  environment: string;
+  backups: { id: string; migration: string; kind: string; table: string | null; column: string | null; rows: number; bytes: number; createdAt: string; ageDays: number; restorable: boolean; note: string | null; attached: boolean }[];
+}
+
 export interface PreviewDto {
   environment: string;
   direction: 'up' | 'down';
   headAfter: string | null;
-  steps: { name: string; file: string; transactional: boolean; nonTransactional: string[]; warnings: WarningDto[]; sql: string; unanalysed: boolean; parseError: string | null; analysis?: StatementAnalysisDto[] | undefined }[];
+  steps: { name: string; file: string; transactional: boolean; nonTransactional: string[]; warnings: WarningDto[]; sql: string; unanalysed: boolean; parseError: string | null; analysis?: StatementAnalysisDto[] | undefined; backup?: StepBackupDto | undefined }[];
+  /** Totals of the plan's backups against the environment's backupLimit (up), when anything is copied. */
+  backup?: { rows: number; bytes: number; limitBytes: number; overLimit: boolean } | undefined;
   sql: string;
   /** Server major version the analysis is for, and whether the environment's statistics were read. */
   analysis?: { serverVersion: number; environmentRead: boolean } | undefined;
@@ -147,8 +168,11 @@ export interface FailureDto {
   rolledBack: boolean;
   /** The engine's one sentence of what the database and its history now hold (show it when present). */
   outcome?: string | undefined;
-  /** 'script' (statementIndex names it), 'history', 'commit', or 'unknown' (lock timeout, cancel: no statement known). */
-  phase?: 'script' | 'history' | 'commit' | 'unknown' | undefined;
+  /**
+   * 'script' (statementIndex names it), 'history', 'commit', 'unknown' (lock timeout, cancel: no statement known),
+   * 'backup' (copying what statementIndex destroys), or 'restore' (putting a rolled-back migration's data back).
+   */
+  phase?: 'script' | 'history' | 'commit' | 'unknown' | 'backup' | 'restore' | undefined;
 }
 
 export interface RunReportDto {
@@ -220,6 +244,8 @@ export interface AuditEntryDto {
   result: string;
   error: string | null;
   durationMs: number;
+  /** What else the run decided that the trail shows (a backup skipped with --no-backup, …). */
+  note?: string | null | undefined;
 }
 
 export interface SettingsDto {

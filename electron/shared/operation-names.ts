@@ -11,6 +11,7 @@ export const OPERATIONS = [
   'project/check', 'environments/adoptDrift',
   'environments/testConnection',
   'project/browse', 'migrations/analyseSql',
+  'backups/list', 'backups/drop',
 ] as const;
 
 /** The IPC channel of an operation, and the one event channel. */

@@ -7,6 +7,8 @@ import { bold, cyan, note, printJson, say, yellow } from '../output.ts';
 import { RunInterruptedError } from '../../engine/apply/interrupt.ts';
 import { parseDurationMs, parseWholeNumber, type SessionLimits } from '../../engine/lock/session-limits.ts';
 import { refuseWhileBlocked } from '../../engine/preflight/preflight.ts';
+import { assertBackupChoices, NO_BACKUP } from '../../engine/backup/plan-backups.ts';
+import { backupSummary, printBackupEvent, printBackupPlan } from './backups.ts';
 
 interface MoveOptions extends CommonOptions {
   to?: string;
@@ -16,6 +18,10 @@ interface MoveOptions extends CommonOptions {
   statementTimeout?: string;
   lockAttempts?: string;
   ignoreBlockers?: boolean;
+  /** commander's --no-backup / --no-restore: false when given. */
+  backup?: boolean;
+  restore?: boolean;
+  allowLargeBackup?: boolean;
 }
 
 /** --ddl-lock-timeout, --statement-timeout and --lock-attempts, over the environment's godwit.json settings. */
@@ -62,6 +68,9 @@ async function move(direction: 'up' | 'down', cmd: Command): Promise<void> {
   const verb = direction === 'up' ? 'apply' : 'roll back';
   await withEnvironment(env!, async (db) => {
     let confirm = opts.confirm;
+    // Backups (engine/backup): --no-backup, --no-restore; a size over backupLimit is accepted by the confirmation.
+    const backup = { noBackup: opts.backup === false, noRestore: opts.restore === false, allowLargeBackup: opts.allowLargeBackup === true };
+    let backupShown = false;
     // Asking first needs the plan (what will run, its warnings); with --yes on an unprotected environment the plan
     // made under the migration lock is the only one needed.
     if (!opts.yes || env!.protected) {
@@ -72,7 +81,16 @@ async function move(direction: 'up' | 'down', cmd: Command): Promise<void> {
         return;
       }
       const warnings = plan.steps.reduce((n, s) => n + s.script.warnings.length, 0);
-      const summary = `${verb} ${plan.steps.length} migration(s) ${direction === 'up' ? 'to' : 'in'} ${env!.name}${warnings ? ` (${warnings} destructive statement(s); see godwit sql)` : ''}`;
+      for (const s of plan.steps) if (s.backup) s.backup.noRestore = backup.noRestore;
+      if (backup.noBackup) for (const s of plan.steps) if (s.backup) s.backup.skipped = NO_BACKUP;
+      printBackupPlan(plan);
+      backupShown = true;
+      const sized = backupSummary(plan, env!, backup.noBackup);
+      // Said before asking: a rollback that cannot restore needs --no-restore; a large backup is asked about below.
+      assertBackupChoices(plan, env!, { ...backup, allowLargeBackup: true });
+      if (sized.overLimit && opts.yes && !backup.allowLargeBackup) assertBackupChoices(plan, env!, backup);
+      if (sized.overLimit && !opts.yes) backup.allowLargeBackup = true; // the question below names the size
+      const summary = `${verb} ${plan.steps.length} migration(s) ${direction === 'up' ? 'to' : 'in'} ${env!.name}${warnings ? ` (${warnings} destructive statement(s); see godwit sql)` : ''}${sized.text}`;
       // A protected environment: refused while a session blocks what the plan needs (engine/preflight), before asking.
       await refuseWhileBlocked(db, env!, plan, { ignoreBlockers: opts.ignoreBlockers });
       confirm = await confirmChange(env!, opts, summary, plan.steps.some((s) => s.script.unanalysed));
@@ -81,10 +99,11 @@ async function move(direction: 'up' | 'down', cmd: Command): Promise<void> {
       if (!plan.steps.length) return;
       note(`${direction === 'up' ? 'Upgrading' : 'Rolling back'} ${bold(env!.name)} (${env!.display}): ${plan.steps.length} migration(s)`);
       for (const s of plan.steps) if (s.script.nonTransactional.length) note(yellow(`  ${s.name} runs outside a transaction (${s.script.nonTransactional.join(', ')})`));
+      if (!backupShown) printBackupPlan(plan);
     };
     const ctx = { db, env: env!, folder: open.folder };
     const signals = abortOnSignals();
-    const runOpts = { confirm, lockTimeoutMs: lockTimeoutMs(opts), limits, onProgress: printProgress, onLockRetry: printLockRetry, onPlan, signal: signals.signal };
+    const runOpts = { confirm, lockTimeoutMs: lockTimeoutMs(opts), limits, onProgress: printProgress, onLockRetry: printLockRetry, onPlan, signal: signals.signal, backup, onBackupEvent: printBackupEvent };
     try {
       const report = direction === 'up' ? await upgrade(ctx, { ...runOpts, to: req.direction === 'up' ? req.to : undefined }) : await rollback(ctx, { ...runOpts, ...req });
       if (opts.json) printJson(reportJson(report));
@@ -140,7 +159,12 @@ export function registerUpDown(program: Command): void {
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--confirm <environment>', 'the environment\'s name, required with --yes on a protected environment')
     .option('--json', 'print the run report as JSON')
+    .option('--no-backup', 'do not copy what destructive statements destroy (recorded in the audit trail)')
+    .option('--allow-large-backup', 'with --yes: copy even above the environment\'s backupLimit')
     .addHelpText('after', `
+Before a statement destroys data (DROP TABLE, DROP COLUMN, a narrowing ALTER COLUMN TYPE, TRUNCATE, DELETE, UPDATE)
+Godwit copies what it destroys into schema godwit, in the migration's transaction; godwit down puts it back (see
+godwit backups). Above the environment's "backupLimit" (default 1GB) it asks; --no-backup skips the copy.
 A migration that fails is rolled back whole (schema and history unchanged) and the run stops; migrations before it
 stay applied. Migrations with statements PostgreSQL refuses in a transaction (CREATE INDEX CONCURRENTLY, VACUUM, …)
 run outside one; godwit sql says which.
@@ -160,8 +184,12 @@ Examples:
     .option('-y, --yes', 'do not ask for confirmation')
     .option('--confirm <environment>', 'the environment\'s name, required with --yes on a protected environment')
     .option('--json', 'print the run report as JSON')
+    .option('--no-restore', 'do not restore backed-up data after down.sql (the backups are kept; see godwit backups)')
     .addHelpText('after', `
 Each down.sql and the deletion of its history row commit in one transaction; the migration is pending again.
+Data its migration destroyed is restored from its backup in that same transaction (rows reinserted, columns
+refilled by primary key, updated values put back), then the backup is dropped. When that is impossible (no primary
+key, a column whose type changed) the rollback says so before it runs and refuses without --no-restore.
 A migration without down.sql stops the run before anything happens: generate one with godwit down-sql NAME.
 ${COMMON_HELP}
 

@@ -7,6 +7,7 @@ import { applyOutsideTransaction, revertOutsideTransaction } from './run-stateme
 import { MigrationFailedError, type StatementFailure } from './migration-failure.ts';
 import { StopRequested } from './interrupt.ts';
 import type { Plan, PlannedStep } from './plan.ts';
+import { stepExtras } from '../backup/plan-backups.ts';
 
 /** A migration rolled back by the lock timeout, about to be tried again. */
 export interface LockRetry {
@@ -89,6 +90,11 @@ export async function executeSteps(ctx: StepContext, plan: Plan, events: StepEve
     const left = new Set((await db.query<{ n: string }>(`SELECT DISTINCT migration_name AS n FROM ${tx.historyTable} WHERE migration_name = ANY($1)`, [names])).map((r) => r.n));
     return new Set(names.filter((n) => !left.has(n)));
   };
+  /** The step's transaction, with its backups woven in (engine/backup). */
+  const transactionOf = (step: PlannedStep) => {
+    const extras = stepExtras(step, tx.historyTable);
+    return up ? upTransaction(step.migration, step.script, tx, undefined, extras) : downTransaction(step.name, step.sql, step.script, tx, extras(''));
+  };
   const stopIfAsked = () => {
     if (signal?.aborted) throw new StopRequested();
   };
@@ -96,7 +102,7 @@ export async function executeSteps(ctx: StepContext, plan: Plan, events: StepEve
     const t = performance.now();
     let server: number | undefined;
     if (step.script.nonTransactional.length === 0) {
-      const txn = up ? upTransaction(step.migration, step.script, tx) : downTransaction(step.name, step.sql, step.script, tx);
+      const txn = transactionOf(step);
       server = await watch.during(() => runTransaction(db, txn, tx));
     } else if (up) await watch.during(() => applyOutsideTransaction(db, step.migration, step.script, tx));
     else await watch.during(() => revertOutsideTransaction(db, step.name, step.script, tx));
@@ -153,10 +159,7 @@ export async function executeSteps(ctx: StepContext, plan: Plan, events: StepEve
       continue;
     }
     batch.forEach((j) => events.start(steps[j]!, j));
-    const txs = batch.map((j) => {
-      const s = steps[j]!;
-      return up ? upTransaction(s.migration, s.script, tx) : downTransaction(s.name, s.sql, s.script, tx);
-    });
+    const txs = batch.map((j) => transactionOf(steps[j]!));
     const t = performance.now();
     const outcome = await watch.during(() => runBatch(db, txs, tx, isCommitted));
     const elapsed = performance.now() - t;

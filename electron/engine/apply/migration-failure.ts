@@ -18,7 +18,7 @@ export interface StatementFailure {
    * Which part failed: a statement of the file; the history bookkeeping around it; COMMIT (deferred constraints);
    * or unknown (the server cancelled the whole script: lock timeout, statement timeout, interrupt).
    */
-  phase?: 'script' | 'history' | 'commit' | 'unknown' | undefined;
+  phase?: 'script' | 'history' | 'commit' | 'unknown' | 'backup' | 'restore' | undefined;
   /** One sentence saying what the database and its history now hold; the same text goes to the history's logs. */
   outcome?: string | undefined;
   /** Sessions that held the lock the migration waited for, when one was seen. */
@@ -42,6 +42,10 @@ export function failurePlace(f: StatementFailure): string {
       return 'while recording it in _prisma_migrations';
     case 'commit':
       return 'at COMMIT';
+    case 'backup':
+      return `while backing up what statement ${f.statementIndex} (line ${f.line}) destroys`;
+    case 'restore':
+      return 'while restoring its backed-up data after down.sql';
     default:
       return f.error.code === '55P03' ? 'waiting for a lock' : f.error.code === '57014' ? 'while running (cancelled)' : 'while running';
   }

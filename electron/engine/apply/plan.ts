@@ -3,6 +3,7 @@ import { migrationIndex, type LocalMigration, type MigrationsFolder } from '../m
 import { prepareScript, type PreparedScript } from '../sql/prepare-script.ts';
 import { APPLICABLE, IN_DATABASE } from '../status/migration-state.ts';
 import type { EnvironmentStatus } from '../status/environment-status.ts';
+import type { StepBackup } from '../backup/plan-backups.ts';
 
 export type Direction = 'up' | 'down';
 
@@ -14,6 +15,8 @@ export interface PlannedStep {
   file: 'migration.sql' | 'down.sql';
   sql: string;
   script: PreparedScript;
+  /** What it copies before destroying (up) or restores after down.sql (down): engine/backup attachBackups. */
+  backup?: StepBackup | undefined;
 }
 
 export interface Plan {

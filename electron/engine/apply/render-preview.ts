@@ -1,5 +1,7 @@
 import { CREATE_HISTORY_TABLE, HISTORY_TABLE, sqlIdentifier, sqlLiteral } from '../history/history-table.ts';
 import type { Plan, PlannedStep } from './plan.ts';
+import { stepExtras } from '../backup/plan-backups.ts';
+import { describeStepBackup } from '../backup/describe.ts';
 import { downTransaction, FLUSH_SQL, upTransaction, type TxOptions } from './run-migration.ts';
 
 const RULE = `-- ${'='.repeat(76)}`;
@@ -14,6 +16,7 @@ function header(step: PlannedStep, direction: Plan['direction']): string[] {
   }
   if (step.script.parseError) lines.push(`-- Note: the SQL parser refused this script (${step.script.parseError}); it is sent whole.`);
   for (const w of step.script.warnings) lines.push(`-- WARNING (line ${w.line}): ${w.operation} — ${w.statement}`);
+  for (const line of describeStepBackup(step)) lines.push(`-- ${line}`);
   lines.push(RULE);
   return lines;
 }
@@ -34,7 +37,8 @@ export function renderPreview(plan: Plan): string {
     out.push(...header(step, plan.direction));
     const name = sqlLiteral(step.name);
     if (step.script.nonTransactional.length === 0) {
-      const tx = plan.direction === 'up' ? upTransaction(step.migration, step.script, opts) : downTransaction(step.name, step.sql, step.script, opts);
+      const extras = stepExtras(step, t);
+      const tx = plan.direction === 'up' ? upTransaction(step.migration, step.script, opts, undefined, extras) : downTransaction(step.name, step.sql, step.script, opts, extras(''));
       out.push(`${tx.head}${tx.sql.trimEnd()}${tx.tail}`);
     } else if (plan.direction === 'up') {
       out.push(`INSERT INTO ${t} ("id", "checksum", "migration_name", "started_at") VALUES (gen_random_uuid()::text, ${sqlLiteral(step.migration.checksum)}, ${name}, clock_timestamp());`);

@@ -28,17 +28,36 @@ export function statementFailure(name: string, file: File, script: PreparedScrip
   return { migration: name, file, statementIndex: index + 1, line: errorLine(stmt.line, stmt.text, error.position), statement: stmt.text, error, rolledBack, phase: 'script' };
 }
 
+/** Where a server position inside the sent body falls: a statement of the script, or one of Godwit's woven calls. */
+function placeInBody(tx: MigrationTransaction, at: number): { scriptAt: number } | { insert: Insert } {
+  let shift = 0;
+  for (const ins of tx.inserts) {
+    const start = ins.at + shift;
+    if (at < start) break;
+    if (at < start + ins.len) return { insert: ins };
+    shift += ins.len;
+  }
+  return { scriptAt: at - shift };
+}
+
 /**
  * Finds which statement failed after a whole-script attempt was rolled back. With a server position the offset
  * says it (inside the script, or in Godwit's bookkeeping around it); otherwise the statements are replayed one by
- * one in a transaction that is rolled back, so the database is unchanged either way.
+ * one in a transaction that is rolled back, so the database is unchanged either way. The replay includes Godwit's
+ * backup calls and restore (tx.extras), so their failures are told apart from the script's.
  */
-async function locateFailure(db: Db, name: string, file: File, script: PreparedScript, sql: string, bodyStart: number, err: unknown): Promise<MigrationFailedError> {
+async function locateFailure(db: Db, tx: MigrationTransaction, err: unknown): Promise<MigrationFailedError> {
+  const { name, file, script, source: sql, extras } = tx;
+  const bodyStart = tx.head.length;
   const info = sqlErrorInfo(err);
   const outside = (phase: StatementFailure['phase'], statement: string) =>
     new MigrationFailedError({ migration: name, file, statementIndex: 0, line: 1, statement, error: info, rolledBack: true, phase });
+  const backupFailure = (index: number, error: unknown) =>
+    new MigrationFailedError({ ...statementFailure(name, file, script, index, error, true), phase: 'backup' });
   if (info.position !== undefined) {
-    const at = info.position - 1 - bodyStart;
+    const place = placeInBody(tx, info.position - 1 - bodyStart);
+    if ('insert' in place) return backupFailure(place.insert.index, err);
+    const at = place.scriptAt;
     if (at < 0 || at >= sql.length) return outside('history', 'the _prisma_migrations bookkeeping');
     let i = 0;
     script.statements.forEach((s, k) => (s.offset <= at ? (i = k) : undefined));
@@ -48,15 +67,30 @@ async function locateFailure(db: Db, name: string, file: File, script: PreparedS
     return new MigrationFailedError({ migration: name, file, statementIndex: i + 1, line, statement: stmt.text, error: { ...info, position: at - stmt.offset + 1 }, rolledBack: true, phase: 'script' });
   }
   if (NO_REPLAY.has(info.code ?? '')) return outside('unknown', '');
-  if (script.statements.length === 1) return new MigrationFailedError(statementFailure(name, file, script, 0, err, true));
-  if (script.statements.length > 1) {
+  if (script.statements.length === 1 && !extras) return new MigrationFailedError(statementFailure(name, file, script, 0, err, true));
+  if (script.statements.length > 1 || extras) {
     await db.exec('BEGIN');
     try {
+      if (extras) await db.exec(extras.setup);
       for (const [i, stmt] of script.statements.entries()) {
+        for (const call of extras?.before.filter((b) => b.index === i) ?? []) {
+          try {
+            await db.exec(call.sql);
+          } catch (replayErr) {
+            return backupFailure(i, replayErr);
+          }
+        }
         try {
           await db.exec(stmt.text);
         } catch (replayErr) {
           return new MigrationFailedError(statementFailure(name, file, script, i, replayErr, true));
+        }
+      }
+      if (extras?.after) {
+        try {
+          await db.exec(extras.after);
+        } catch (replayErr) {
+          return new MigrationFailedError({ migration: name, file, statementIndex: 0, line: 1, statement: extras.after, error: sqlErrorInfo(replayErr), rolledBack: true, phase: 'restore' });
         }
       }
     } finally {
@@ -67,12 +101,54 @@ async function locateFailure(db: Db, name: string, file: File, script: PreparedS
   return outside('commit', 'COMMIT');
 }
 
+/**
+ * Godwit's own SQL woven into a migration's transaction (engine/backup): copies of what a statement destroys, sent
+ * just before it, and the restore of a rolled-back migration's data, sent after its down.sql.
+ */
+export interface TxExtras {
+  /** Sent first: the backup catalog and functions (idempotent). */
+  setup: string;
+  /** Calls sent just before statement `index` (0-based) of the script. */
+  before: { index: number; sql: string }[];
+  /** Sent after the script, before the history row changes. */
+  after: string | null;
+}
+
+/** A woven call's place: at script offset `at`, `len` characters long, before statement `index`. */
+interface Insert {
+  at: number;
+  len: number;
+  index: number;
+}
+
+/** The script with the calls of `extras.before` put just before their statements. */
+function weave(sql: string, script: PreparedScript, extras: TxExtras | undefined): { body: string; inserts: Insert[] } {
+  if (!extras?.before.length) return { body: sql, inserts: [] };
+  const indexes = [...new Set(extras.before.map((b) => b.index))].sort((a, b) => a - b);
+  const inserts: Insert[] = [];
+  let body = '';
+  let last = 0;
+  for (const index of indexes) {
+    const at = script.statements[index]!.offset;
+    const text = extras.before.filter((b) => b.index === index).map((b) => `${b.sql};\n`).join('');
+    body += sql.slice(last, at) + text;
+    inserts.push({ at, len: text.length, index });
+    last = at;
+  }
+  return { body: body + sql.slice(last), inserts };
+}
+
 /** One migration's transaction as text: the script between its bookkeeping, ready to send whole. */
 export interface MigrationTransaction {
   name: string;
   file: File;
+  /** What is sent between head and tail: the script, with Godwit's backup calls woven in when there are any. */
   sql: string;
+  /** The script as written (server positions are mapped back to it). */
+  source: string;
   script: PreparedScript;
+  inserts: Insert[];
+  extras?: TxExtras | undefined;
   /** BEGIN and what precedes the script; its length locates server error positions in the script. */
   head: string;
   /** What follows the script: the history row change, a duration marker, COMMIT, the session restore. */
@@ -83,11 +159,18 @@ export interface MigrationTransaction {
 const MARKER_COLUMN = 'godwit_duration_ms';
 const STARTED_SETTING = 'godwit.migration_started_at';
 
-function transaction(name: string, file: File, sql: string, script: PreparedScript, start: string, finish: string, opts: TxOptions): MigrationTransaction {
+function transaction(name: string, file: File, sql: string, script: PreparedScript, start: string, finish: string, opts: TxOptions, extras?: TxExtras): MigrationTransaction {
   // Each migration commits without waiting for its own WAL flush; flushDurably() at the end of the run waits for
   // all of them at once. Atomicity is unchanged: a crash can only lose whole migrations, each with its history row.
   // The session is restored after COMMIT, so a migration's SET (search_path, role, …) never reaches the next one.
-  return { name, file, sql, script, head: `BEGIN;\nSET LOCAL synchronous_commit = off;\n${start};\n`, tail: `\n;\n${finish};\nCOMMIT;\n${opts.restoreSql}` };
+  const { body, inserts } = weave(sql, script, extras);
+  const setup = extras ? `${extras.setup};\n` : '';
+  const after = extras?.after ? `${extras.after};\n` : '';
+  return {
+    name, file, sql: body, source: sql, script, inserts, extras,
+    head: `BEGIN;\nSET LOCAL synchronous_commit = off;\n${setup}${start};\n`,
+    tail: `\n;\n${after}${finish};\nCOMMIT;\n${opts.restoreSql}`,
+  };
 }
 
 /**
@@ -95,21 +178,21 @@ function transaction(name: string, file: File, sql: string, script: PreparedScri
  * started_at = clock_timestamp() (when this migration began, not when a batch of them was sent: now() is the same
  * for every transaction of one message), and finished at the end, all in one transaction.
  */
-export function upTransaction(migration: LocalMigration, script: PreparedScript, opts: TxOptions, idSql = sqlLiteral(randomUUID())): MigrationTransaction {
+export function upTransaction(migration: LocalMigration, script: PreparedScript, opts: TxOptions, idSql = sqlLiteral(randomUUID()), extras?: (idSql: string) => TxExtras | undefined): MigrationTransaction {
   const t = opts.historyTable;
   const start = `INSERT INTO ${t} ("id", "checksum", "migration_name", "started_at", "applied_steps_count") VALUES (${idSql}, ${sqlLiteral(migration.checksum)}, ${sqlLiteral(migration.name)}, clock_timestamp(), 0)`;
   const finish = `UPDATE ${t} SET "finished_at" = clock_timestamp(), "applied_steps_count" = 1 WHERE "id" = ${idSql}
   RETURNING "migration_name"::text AS godwit_migration, (extract(epoch FROM "finished_at" - "started_at") * 1000)::float8 AS ${MARKER_COLUMN}`;
-  return transaction(migration.name, 'migration.sql', migration.upSql, script, start, finish, opts);
+  return transaction(migration.name, 'migration.sql', migration.upSql, script, start, finish, opts, extras?.(idSql));
 }
 
 /** The transaction that runs a down.sql and forgets the migration's history rows. */
-export function downTransaction(name: string, downSql: string, script: PreparedScript, opts: TxOptions): MigrationTransaction {
+export function downTransaction(name: string, downSql: string, script: PreparedScript, opts: TxOptions, extras?: TxExtras): MigrationTransaction {
   const start = `SELECT set_config('${STARTED_SETTING}', clock_timestamp()::text, true) AS godwit_started_at`;
   // A down.sql that runs RESET ALL loses the setting: its duration then counts from the message's start.
   const finish = `DELETE FROM ${opts.historyTable} WHERE "migration_name" = ${sqlLiteral(name)};
 SELECT ${sqlLiteral(name)}::text AS godwit_migration, (extract(epoch FROM clock_timestamp() - coalesce(nullif(current_setting('${STARTED_SETTING}', true), '')::timestamptz, now())) * 1000)::float8 AS ${MARKER_COLUMN}`;
-  return transaction(name, 'down.sql', downSql, script, start, finish, opts);
+  return transaction(name, 'down.sql', downSql, script, start, finish, opts, extras);
 }
 
 function durationsOf(results: Record<string, unknown>[][]): Map<string, number> {
@@ -132,7 +215,7 @@ export async function runTransaction(db: Db, tx: MigrationTransaction, opts: TxO
   } catch (err) {
     await db.exec('ROLLBACK').catch(() => undefined);
     await db.exec(opts.restoreSql).catch(() => undefined);
-    throw await locateFailure(db, tx.name, tx.file, tx.script, tx.sql, tx.head.length, err);
+    throw await locateFailure(db, tx, err);
   }
 }
 

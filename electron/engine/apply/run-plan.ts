@@ -18,6 +18,10 @@ import { MigrationFailedError, type StatementFailure } from './migration-failure
 import { interruptedSentence, RunInterruptedError, StopRequested } from './interrupt.ts';
 import { isConnectionLost, settleLostConnection, type LostConnection } from './lost-connection.ts';
 import { assertHistoryClean, planRollback, planUpgrade, type Plan, type RollbackTarget } from './plan.ts';
+import { assertBackupChoices, attachBackups, type BackupChoices } from '../backup/plan-backups.ts';
+import { expireBackups } from '../backup/catalog.ts';
+import { dumpBeforeRun, type DumpOutcome } from '../backup/pg-dump.ts';
+import { backupAuditNote } from '../backup/audit-note.ts';
 
 /** Reported while a run progresses, one pair per migration. */
 export type ProgressEvent =
@@ -42,6 +46,10 @@ export interface RunOptions {
    * transaction's outcome, starts nothing more, writes the audit row, and ends the run with RunInterruptedError.
    */
   signal?: AbortSignal | undefined;
+  /** --no-backup, --no-restore, accepting a backup over the environment's backupLimit (engine/backup). */
+  backup?: BackupChoices | undefined;
+  /** Backups expired by the retention, and the "backupBeforeRun" dump's file (or why none was written). */
+  onBackupEvent?: ((event: { type: 'expired'; ids: string[] } | { type: 'dump'; outcome: DumpOutcome }) => void) | undefined;
 }
 
 export interface RunReport {
@@ -97,6 +105,7 @@ async function runPlan(
   let running = false;
   let cancelling: Promise<void> | undefined;
   let lost: LostConnection | null = null;
+  let dumped: DumpOutcome | undefined;
   const { signal } = opts;
   const onAbort = () => {
     if (running && companion) cancelling = companion.cancel().catch(() => undefined);
@@ -114,10 +123,20 @@ async function runPlan(
       // A script the parser could not analyse needs the typed environment name, protected or not (issue 8).
       requireNameForUnanalysed(ctx.env.name, opts.confirm, plan.steps);
       plan.historyTable = await resolveHistoryTable(ctx.db);
+      // Old backups expire at the start of a run; then what this plan destroys is found and sized (engine/backup).
+      const expired = await expireBackups(ctx.db, ctx.env.backup?.retentionDays);
+      if (expired.length) opts.onBackupEvent?.({ type: 'expired', ids: expired });
+      await attachBackups(ctx.db, plan, opts.backup);
+      assertBackupChoices(plan, ctx.env, opts.backup ?? {});
       opts.onPlan?.(plan);
       if (!plan.steps.length) return;
       if (signal?.aborted) throw new StopRequested();
       if (plan.createsHistoryTable) await ensureHistoryTable(ctx.db, plan.historyTable);
+      if (ctx.env.backup?.beforeRun && plan.direction === 'up') {
+        const outcome = await dumpBeforeRun(ctx.env, plan);
+        dumped = outcome;
+        opts.onBackupEvent?.({ type: 'dump', outcome });
+      }
       companion = await openCompanion(ctx.env, ctx.db);
       const watch = new BlockerWatch(companion?.observer ?? null, companion?.pid ?? null, Math.max(25, Math.min(250, limits.lockTimeoutMs / 5 || 250)));
       const p = plan;
@@ -186,6 +205,7 @@ async function runPlan(
     result: error ? 'failed' : completed.length ? 'ok' : 'nothing-to-do',
     error: error ? describeError(error) : null,
     durationMs,
+    note: backupAuditNote(plan, completed.map((c) => c.name), dumped),
   }).catch(() => undefined);
   if (auditDb !== ctx.db) await auditDb.close().catch(() => undefined);
   if (error) throw error;

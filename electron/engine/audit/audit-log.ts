@@ -16,6 +16,8 @@ export interface AuditEntry {
   result: 'ok' | 'failed' | 'nothing-to-do';
   error: string | null;
   durationMs: number;
+  /** What else the run decided that the trail must show (a backup skipped with --no-backup, …). */
+  note?: string | null | undefined;
   /** Where the entry is kept: the database's `godwit.audit_log` or the local fallback file. */
   store?: 'database' | 'file';
 }
@@ -32,7 +34,8 @@ CREATE TABLE IF NOT EXISTS godwit.audit_log (
   result      text NOT NULL,
   error       text,
   duration_ms integer NOT NULL
-)`;
+);
+ALTER TABLE godwit.audit_log ADD COLUMN IF NOT EXISTS note text`;
 
 export function currentActor(): { osUser: string; host: string } {
   let osUser = process.env.USER ?? 'unknown';
@@ -56,9 +59,9 @@ export async function recordAudit(db: Db, entry: Omit<AuditEntry, 'at' | 'osUser
   try {
     await db.exec(CREATE_AUDIT);
     await db.query(
-      `INSERT INTO godwit.audit_log (at, os_user, host, environment, action, migrations, result, error, duration_ms)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [full.at, full.osUser, full.host, full.environment, full.action, full.migrations, full.result, full.error, Math.round(full.durationMs)],
+      `INSERT INTO godwit.audit_log (at, os_user, host, environment, action, migrations, result, error, duration_ms, note)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [full.at, full.osUser, full.host, full.environment, full.action, full.migrations, full.result, full.error, Math.round(full.durationMs), full.note ?? null],
     );
     return { ...full, store: 'database' };
   } catch {
@@ -79,6 +82,7 @@ interface AuditRow {
   result: AuditEntry['result'];
   error: string | null;
   duration_ms: number;
+  note: string | null;
 }
 
 /** The audit trail of one database, newest first: the table's rows and the fallback file's, merged. */
@@ -87,13 +91,13 @@ export async function readAudit(db: Db, limit = 200): Promise<AuditEntry[]> {
   const exists = await db.query<{ t: string | null }>(`SELECT to_regclass('godwit.audit_log')::text AS t`);
   if (exists[0]?.t) {
     const rows = await db.query<AuditRow>(
-      'SELECT at, os_user, host, environment, action, migrations, result, error, duration_ms FROM godwit.audit_log ORDER BY at DESC, id DESC LIMIT $1',
+      "SELECT at, os_user, host, environment, action, migrations, result, error, duration_ms, to_jsonb(a) ->> 'note' AS note FROM godwit.audit_log a ORDER BY at DESC, id DESC LIMIT $1",
       [limit],
     );
     for (const r of rows) {
       entries.push({
         at: new Date(r.at).toISOString(), osUser: r.os_user, host: r.host, environment: r.environment, action: r.action,
-        migrations: r.migrations, result: r.result, error: r.error, durationMs: r.duration_ms, store: 'database',
+        migrations: r.migrations, result: r.result, error: r.error, durationMs: r.duration_ms, ...(r.note ? { note: r.note } : {}), store: 'database',
       });
     }
   }

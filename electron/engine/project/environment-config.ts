@@ -33,6 +33,11 @@ const environmentSchema = z.strictObject({
   ssh: z.optional(sshSchema),
   // Run through the shell when a connection opens; its output is the password (never logged).
   passwordCommand: z.optional(z.string().check(z.minLength(1))),
+  // Backups of what destructive migrations destroy (engine/backup): the size above which Godwit asks (bytes, or
+  // "500MB"/"1GB"), how many days they are kept, and a pg_dump of the affected tables before each run.
+  backupLimit: z.optional(z.union([z.number().check(z.nonnegative()), z.string().check(z.minLength(1))])),
+  backupRetentionDays: z.optional(z.number().check(z.nonnegative())),
+  backupBeforeRun: z.optional(z.boolean()),
 });
 
 const godwitJsonSchema = z.strictObject({
@@ -61,6 +66,10 @@ export interface EnvironmentConfig {
   ssh?: SshSettings | undefined;
   /** A shell command printing the password, run when a connection opens. */
   passwordCommand?: string | undefined;
+  /** Backups (engine/backup): the size above which Godwit asks, retention in days, pg_dump before each run. */
+  backupLimit?: number | string | undefined;
+  backupRetentionDays?: number | undefined;
+  backupBeforeRun?: boolean | undefined;
 }
 
 /** Reads `godwit.json` from the project folder; null when there is none. */
@@ -87,16 +96,17 @@ export async function readGodwitJson(projectDir: string): Promise<EnvironmentCon
   return Object.entries(parsed.data.environments).map(([name, env]) => ({ name, ...env }));
 }
 
-type RawEnvironment = { url: string; protected?: boolean; shadowDatabaseUrl?: string; lockTimeout?: number | string; statementTimeout?: number | string; lockAttempts?: number; ssh?: SshSettings; passwordCommand?: string };
+type RawEnvironment = { url: string; protected?: boolean; shadowDatabaseUrl?: string; lockTimeout?: number | string; statementTimeout?: number | string; lockAttempts?: number; ssh?: SshSettings; passwordCommand?: string; backupLimit?: number | string; backupRetentionDays?: number; backupBeforeRun?: boolean };
 
 /** Settings an edit from the app does not carry, kept from the entry it replaces. */
 function keptSettings(previous: RawEnvironment | undefined, edit: EnvironmentConfig): Partial<RawEnvironment> {
   if (!previous) return {};
-  const { lockTimeout, statementTimeout, lockAttempts } = previous;
+  const { lockTimeout, statementTimeout, lockAttempts, backupLimit, backupRetentionDays, backupBeforeRun } = previous;
+  const backups = { ...(backupLimit !== undefined ? { backupLimit } : {}), ...(backupRetentionDays !== undefined ? { backupRetentionDays } : {}), ...(backupBeforeRun !== undefined ? { backupBeforeRun } : {}) };
   // ssh and passwordCommand: an edit that names the key (even as undefined: removal) replaces them.
   const ssh = 'ssh' in edit ? undefined : previous.ssh;
   const passwordCommand = 'passwordCommand' in edit ? undefined : previous.passwordCommand;
-  return { ...(lockTimeout !== undefined ? { lockTimeout } : {}), ...(statementTimeout !== undefined ? { statementTimeout } : {}), ...(lockAttempts !== undefined ? { lockAttempts } : {}), ...(ssh !== undefined ? { ssh } : {}), ...(passwordCommand !== undefined ? { passwordCommand } : {}) };
+  return { ...backups, ...(lockTimeout !== undefined ? { lockTimeout } : {}), ...(statementTimeout !== undefined ? { statementTimeout } : {}), ...(lockAttempts !== undefined ? { lockAttempts } : {}), ...(ssh !== undefined ? { ssh } : {}), ...(passwordCommand !== undefined ? { passwordCommand } : {}) };
 }
 
 async function readRaw(projectDir: string): Promise<{ environments: Record<string, RawEnvironment> } & Record<string, unknown>> {

@@ -10,6 +10,7 @@ import type { SshSettings } from '../db/ssh-tunnel.ts';
 import type { Project } from './load-project.ts';
 import type { EnvironmentConfig } from './environment-config.ts';
 import { parseDurationMs, type SessionLimits } from '../lock/session-limits.ts';
+import { backupSettings, type BackupSettings } from '../backup/settings.ts';
 
 export type EnvironmentTarget =
   | { kind: 'postgres'; url: string; shadowDatabaseUrl?: string | undefined; ssh?: SshSettings | undefined; passwordCommand?: string | undefined; sshPassphrase?: string | undefined }
@@ -23,6 +24,8 @@ export interface Environment {
   target: EnvironmentTarget;
   /** lockTimeout, statementTimeout and lockAttempts from godwit.json, when set there. */
   limits?: Partial<SessionLimits> | undefined;
+  /** backupLimit, backupRetentionDays and backupBeforeRun from godwit.json, when set there (engine/backup). */
+  backup?: BackupSettings | undefined;
 }
 
 /** The name given to the environment `--url` creates. */
@@ -70,6 +73,16 @@ function configuredLimits(cfg: EnvironmentConfig): Partial<SessionLimits> | unde
 }
 
 export function resolveEnvironment(project: Project, cfg: EnvironmentConfig): Environment {
+  return withBackupSettings(resolveTarget(project, cfg), cfg);
+}
+
+/** Adds the backup settings to a resolved environment, validated with its name in view. */
+function withBackupSettings(env: Environment, cfg: EnvironmentConfig): Environment {
+  const backup = backupSettings(cfg);
+  return backup ? { ...env, backup } : env;
+}
+
+function resolveTarget(project: Project, cfg: EnvironmentConfig): Environment {
   const limits = configuredLimits(cfg);
   if (cfg.url.startsWith('embedded:')) {
     const name = cfg.url.slice('embedded:'.length);

@@ -28,6 +28,7 @@ import { testConnectionHops } from '../db/environment-reach.ts';
 const sshPassphraseKey = (dir: string, env: string) => secretKey(dir, `${env}#ssh-passphrase`);
 import { SettingsStore } from './settings-store.ts';
 import { failureDto, previewDto, projectDto, statusDto, statusErrorDto } from './to-dto.ts';
+import { backupsDropOp, backupsListOp } from '../backup/service-ops.ts';
 import { checkOperation } from '../check/check-operation.ts';
 import { adoptDrift } from '../check/adopt-drift.ts';
 import { currentPlan, preflightGate } from '../preflight/run-gate.ts';
@@ -245,22 +246,22 @@ export class GodwitService {
         const plan = await planFor(this.project(), e, db, direction === 'up' ? { direction, to } : { direction, steps, to, base });
         return { plan, analysis: await analyzePlan(plan, { db }) };
       });
-      return previewDto(plan, analysis);
+      return previewDto(plan, analysis, e);
     },
-    'migrations/apply': async ({ env, to, confirm, runId, ignoreBlockers }) => {
+    'migrations/apply': async ({ env, to, confirm, runId, ignoreBlockers, noBackup, allowLargeBackup }) => {
       const e = await this.env(env);
       const report = await this.pool.use(e, async (db) => {
         // A protected environment: refused while a session blocks what the plan needs (engine/preflight).
         await preflightGate({ db, env: e, folder: this.project().folder }, { direction: 'up', to }, { confirm, ignoreBlockers });
-        return upgrade({ db, env: e, folder: this.project().folder }, { to, confirm, onProgress: (p) => this.emit(runId, p) });
+        return upgrade({ db, env: e, folder: this.project().folder }, { to, confirm, onProgress: (p) => this.emit(runId, p), backup: { noBackup, allowLargeBackup } });
       });
       return { ...report, completed: report.completed.map((c) => ({ ...c })) };
     },
-    'migrations/rollback': async ({ env, steps, to, base, confirm, runId, ignoreBlockers }) => {
+    'migrations/rollback': async ({ env, steps, to, base, confirm, runId, ignoreBlockers, noRestore }) => {
       const e = await this.env(env);
       return this.pool.use(e, async (db) => {
         await preflightGate({ db, env: e, folder: this.project().folder }, { direction: 'down', steps, to, base }, { confirm, ignoreBlockers });
-        return rollback({ db, env: e, folder: this.project().folder }, { steps, to, base, confirm, onProgress: (p) => this.emit(runId, p) });
+        return rollback({ db, env: e, folder: this.project().folder }, { steps, to, base, confirm, onProgress: (p) => this.emit(runId, p), backup: { noRestore } });
       });
     },
     'migrations/preflight': async ({ env, direction, steps, to, base, ...thresholds }) => {
@@ -308,6 +309,14 @@ export class GodwitService {
     'audit/list': async ({ env }) => {
       const e = await this.env(env);
       return (await this.pool.use(e, (db) => readAudit(db, 200))).map((a) => ({ ...a, error: a.error === null ? null : redactSecrets(a.error) }));
+    },
+    'backups/list': async ({ env }) => {
+      const e = await this.env(env);
+      return this.pool.use(e, (db) => backupsListOp(db, e));
+    },
+    'backups/drop': async ({ env, ids, all, confirm }) => {
+      const e = await this.env(env);
+      return this.pool.use(e, (db) => backupsDropOp(db, e, { ids, all, confirm }));
     },
     'settings/get': async () => this.settings.read(),
     'settings/set': async ({ theme }) => this.settings.update((s) => ({ ...s, ...(theme ? { theme } : {}) })),

@@ -9,6 +9,8 @@ import { GodwitError, describeError } from '../util/errors.ts';
 import type { Result } from '../../shared/contract.ts';
 import { renderPreview } from '../apply/render-preview.ts';
 import type { PlanAnalysis } from '../analysis/types.ts';
+import type { Environment } from '../project/environments.ts';
+import { planBackupDto, stepBackupDto } from '../backup/backup-dto.ts';
 
 /**
  * The one door secrets could leave by: every DTO field that can carry a URL or an error text goes through
@@ -60,7 +62,8 @@ export function failureDto(f: StatementFailure): FailureDto {
   return { ...f, error: { message: f.error.message, code: f.error.code, detail: f.error.detail, hint: f.error.hint } };
 }
 
-export function previewDto(plan: Plan, analysis?: PlanAnalysis): PreviewDto {
+export function previewDto(plan: Plan, analysis?: PlanAnalysis, env?: Environment): PreviewDto {
+  const backup = planBackupDto(plan, env);
   return {
     environment: plan.environment,
     direction: plan.direction,
@@ -69,7 +72,9 @@ export function previewDto(plan: Plan, analysis?: PlanAnalysis): PreviewDto {
       name: s.name, file: s.file, transactional: s.script.nonTransactional.length === 0, nonTransactional: s.script.nonTransactional, warnings: s.script.warnings, sql: s.sql,
       unanalysed: s.script.unanalysed, parseError: s.script.parseError,
       ...(analysis ? { analysis: analysis.migrations[i]?.statements ?? [] } : {}),
+      ...(s.backup ? { backup: stepBackupDto(s) } : {}),
     })),
+    ...(backup ? { backup } : {}),
     sql: renderPreview(plan),
     ...(analysis ? { analysis: { serverVersion: analysis.serverVersion, environmentRead: analysis.environmentRead } } : {}),
   };

@@ -1,0 +1,180 @@
+import { beforeEach, afterEach, describe, expect, it } from 'vitest';
+import { listBackups, MigrationFailedError, planFor, rollback, upgrade, type Db, type Environment, type OpenProject } from '../index.ts';
+import { addMigration, onEnv, projectOn } from '../testing/fixtures.ts';
+import { createTestDatabase, sqlOn, type TestDatabase } from '../testing/test-database.ts';
+import { copyDemoProject, type TempProject } from '../testing/temp-project.ts';
+import type { RunOptions } from '../apply/run-plan.ts';
+import { previewDto } from '../service/to-dto.ts';
+
+let db: TestDatabase;
+let project: TempProject;
+beforeEach(async () => {
+  db = await createTestDatabase();
+  project = await copyDemoProject();
+});
+afterEach(async () => {
+  await db.drop();
+  await project.remove();
+});
+
+const SEED = '20990101000000_people';
+const PEOPLE = `CREATE TABLE people (id int PRIMARY KEY, name text NOT NULL, phone text, score int NOT NULL DEFAULT 0, code varchar(40));
+INSERT INTO people SELECT g, 'person ' || g, '+33 6 ' || lpad(g::text, 8, '0'), g % 97, 'code-' || g FROM generate_series(1, 10000) g;
+ANALYZE people;`;
+
+/** The demo history, then a table of 10,000 people, then `name` with its down.sql; returns what ran. */
+async function setUp(name: string, up: string, down: string, seed = PEOPLE): Promise<{ open: OpenProject; env: Environment }> {
+  await addMigration(project.dir, SEED, seed, 'DROP TABLE people;');
+  await addMigration(project.dir, name, up, down);
+  const ctx = await projectOn(project.dir, db.url);
+  await onEnv(ctx.env, (conn) => upgrade({ db: conn, env: ctx.env, folder: ctx.open.folder }, { to: SEED }));
+  return ctx;
+}
+
+const snapshot = (url: string) => sqlOn(url, 'SELECT * FROM people ORDER BY id');
+
+async function run(ctx: { open: OpenProject; env: Environment }, direction: 'up' | 'down', opts: RunOptions & { to?: string } = {}) {
+  return onEnv(ctx.env, (conn: Db) =>
+    direction === 'up' ? upgrade({ db: conn, env: ctx.env, folder: ctx.open.folder }, opts) : rollback({ db: conn, env: ctx.env, folder: ctx.open.folder }, { ...opts, steps: 1 }),
+  );
+}
+
+/** Backup tables in schema godwit, whoever made them. */
+const backupTables = (url: string) => sqlOn<{ n: string }>(url, `SELECT relname AS n FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = 'godwit' AND relname LIKE 'bk\\_%' ORDER BY 1`);
+/** The catalog rows of one migration's backups. */
+const catalogOf = async (url: string, migration: string) =>
+  (await sqlOn<{ t: string | null }>(url, `SELECT to_regclass('godwit.backups')::text AS t`))[0]!.t ? sqlOn(url, 'SELECT * FROM godwit.backups WHERE migration_name = $1', [migration]) : [];
+
+describe('backups of destructive migrations', () => {
+  it('dropping a column of 10,000 values: rollback restores every value, row by row, and drops the backup', async () => {
+    const ctx = await setUp('20990102000000_drop_phone', 'ALTER TABLE people DROP COLUMN phone;', 'ALTER TABLE people ADD COLUMN phone text;');
+    const before = await snapshot(db.url);
+    expect(before.filter((r) => r.phone !== null)).toHaveLength(10_000);
+    await run(ctx, 'up');
+    const tablesBefore = await backupTables(db.url);
+    const listed = (await onEnv(ctx.env, (c) => listBackups(c, '"public"."_prisma_migrations"'))).filter((b) => b.migration === '20990102000000_drop_phone');
+    expect(listed).toHaveLength(1);
+    expect(listed[0]).toMatchObject({ migration: '20990102000000_drop_phone', kind: 'drop-column', table: 'public.people', column: 'phone', rows: 10_000, restorable: true, attached: true });
+    await run(ctx, 'down');
+    expect(await snapshot(db.url)).toEqual(before);
+    expect(await backupTables(db.url)).toEqual(tablesBefore.filter((t) => t.n !== listed[0]!.id));
+    expect(await catalogOf(db.url, '20990102000000_drop_phone')).toEqual([]);
+  });
+
+  it('restores a dropped table with its rows, and its serial sequence continues after them', async () => {
+    const seed = `CREATE TABLE notes (id serial PRIMARY KEY, body text);
+INSERT INTO notes (body) SELECT 'note ' || g FROM generate_series(1, 500) g;`;
+    await addMigration(project.dir, SEED, `${PEOPLE}\n${seed}`, 'DROP TABLE notes; DROP TABLE people;');
+    await addMigration(project.dir, '20990102000000_drop_notes', 'DROP TABLE notes;', 'CREATE TABLE notes (id serial PRIMARY KEY, body text);');
+    const ctx = await projectOn(project.dir, db.url);
+    await run(ctx, 'up');
+    expect(await sqlOn(db.url, `SELECT to_regclass('notes') AS t`)).toEqual([{ t: null }]);
+    await run(ctx, 'down');
+    const rows = await sqlOn<{ id: number; body: string }>(db.url, 'SELECT id, body FROM notes ORDER BY id');
+    expect(rows).toHaveLength(500);
+    expect(rows.every((r, i) => r.id === i + 1 && r.body === `note ${i + 1}`)).toBe(true);
+    // The recreated serial continues after the restored ids.
+    expect(await sqlOn(db.url, `INSERT INTO notes (body) VALUES ('new') RETURNING id`)).toEqual([{ id: 501 }]);
+  });
+
+  it('restores the rows a DELETE with WHERE removed, and only those were copied', async () => {
+    const ctx = await setUp('20990102000000_delete_some', 'DELETE FROM people p WHERE p.score < 10;', 'SELECT 1;');
+    const before = await snapshot(db.url);
+    await run(ctx, 'up');
+    expect((await snapshot(db.url)).length).toBe(before.filter((r) => (r.score as number) >= 10).length);
+    const [b] = await sqlOn<{ rows: string; kind: string }>(db.url, `SELECT rows::text, kind FROM godwit.backups WHERE migration_name = '20990102000000_delete_some'`);
+    expect(b).toEqual({ rows: String(before.filter((r) => (r.score as number) < 10).length), kind: 'delete' });
+    await run(ctx, 'down');
+    expect(await snapshot(db.url)).toEqual(before);
+  });
+
+  it('puts back the values an UPDATE changed, and a type narrowing’s values', async () => {
+    const ctx = await setUp(
+      '20990102000000_update_and_narrow',
+      `UPDATE people SET name = upper(name), score = -1 WHERE id % 3 = 0;\nALTER TABLE people ALTER COLUMN code TYPE varchar(6) USING left(code, 6);`,
+      'ALTER TABLE people ALTER COLUMN code TYPE varchar(40);',
+    );
+    const before = await snapshot(db.url);
+    await run(ctx, 'up');
+    const after = await snapshot(db.url);
+    expect(after.find((r) => r.id === 3)).toMatchObject({ name: 'PERSON 3', score: -1, code: 'code-3' });
+    expect(after.find((r) => r.id === 12345 % 10000)).toMatchObject({ code: 'code-2' });
+    await run(ctx, 'down');
+    expect(await snapshot(db.url)).toEqual(before);
+  });
+
+  it('copies nothing for a widening type change, and restores an UPDATE … FROM by primary key', async () => {
+    await addMigration(project.dir, SEED, `${PEOPLE}\nCREATE TABLE bonus (person int PRIMARY KEY, points int);\nINSERT INTO bonus SELECT g, g FROM generate_series(1, 50) g;`, 'DROP TABLE bonus; DROP TABLE people;');
+    await addMigration(project.dir, '20990102000000_widen_and_merge', `ALTER TABLE people ALTER COLUMN score TYPE bigint, ALTER COLUMN code TYPE varchar(80);
+UPDATE people p SET score = p.score + b.points FROM bonus b WHERE b.person = p.id;`, 'ALTER TABLE people ALTER COLUMN score TYPE int, ALTER COLUMN code TYPE varchar(40);');
+    const ctx = await projectOn(project.dir, db.url);
+    await run(ctx, 'up', { to: SEED });
+    const plan = await onEnv(ctx.env, (c) => planFor(ctx.open, ctx.env, c, { direction: 'up' }));
+    expect(plan.steps[0]!.backup!.copies.map((c) => [c.target.kind, c.skipped])).toEqual([['alter-type', true], ['alter-type', true], ['update', false]]);
+    const before = await snapshot(db.url);
+    await run(ctx, 'up');
+    expect(await catalogOf(db.url, '20990102000000_widen_and_merge')).toMatchObject([{ kind: 'update', rows: '50', set_columns: ['score'] }]);
+    await run(ctx, 'down');
+    expect(await snapshot(db.url)).toEqual(before);
+  });
+
+  it('a failure during the migration leaves no backup and no trace', async () => {
+    const ctx = await setUp('20990102000000_drop_then_fail', 'ALTER TABLE people DROP COLUMN phone;\nSELECT 1/0;', 'ALTER TABLE people ADD COLUMN phone text;');
+    const before = await snapshot(db.url);
+    const tablesBefore = await backupTables(db.url);
+    await expect(run(ctx, 'up')).rejects.toThrow(MigrationFailedError);
+    expect(await snapshot(db.url)).toEqual(before);
+    expect(await catalogOf(db.url, '20990102000000_drop_then_fail')).toEqual([]);
+    expect(await backupTables(db.url)).toEqual(tablesBefore);
+  });
+
+  it('a failure during the restore rolls the whole rollback back: down.sql, history and backup stay as they were', async () => {
+    // down.sql brings the column back with another type: the values cannot go back into it.
+    const ctx = await setUp('20990102000000_drop_phone', 'ALTER TABLE people DROP COLUMN phone;', 'ALTER TABLE people ADD COLUMN phone int;');
+    await run(ctx, 'up');
+    const preview = await onEnv(ctx.env, (c) => planFor(ctx.open, ctx.env, c, { direction: 'down', steps: 1 }));
+    // Not predictable from here (down.sql adds the column itself): the restore finds out, inside the transaction.
+    expect(preview.steps[0]!.backup!.problems).toEqual([]);
+    const err = await run(ctx, 'down').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MigrationFailedError);
+    expect((err as MigrationFailedError).failure).toMatchObject({ phase: 'restore', rolledBack: true });
+    expect((err as MigrationFailedError).message).toMatch(/it is integer now, it was text when copied/);
+    expect(await sqlOn(db.url, `SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'people' AND column_name = 'phone'`)).toEqual([{ n: 0 }]);
+    expect(await sqlOn(db.url, `SELECT count(*)::int AS n FROM _prisma_migrations WHERE migration_name = '20990102000000_drop_phone'`)).toEqual([{ n: 1 }]);
+    expect(await catalogOf(db.url, '20990102000000_drop_phone')).toMatchObject([{ kind: 'drop-column', rows: '10000' }]);
+  });
+
+  it('the preview the app reads says what each step copies and how much; a migration outside a transaction says it is not backed up', async () => {
+    const ctx = await setUp(
+      '20990102000000_mixed',
+      'CREATE INDEX CONCURRENTLY people_score ON people (score);\nDELETE FROM people WHERE id <= 100;',
+      'DROP INDEX people_score;',
+    );
+    await addMigration(project.dir, '20990103000000_truncate', 'TRUNCATE people;', 'SELECT 1;');
+    const fresh = await projectOn(project.dir, db.url);
+    const plan = await onEnv(ctx.env, (c) => planFor(fresh.open, ctx.env, c, { direction: 'up' }));
+    const dto = previewDto(plan, undefined, ctx.env);
+    expect(dto.steps[0]!.backup).toMatchObject({ skipped: expect.stringMatching(/runs outside a transaction \(CREATE INDEX CONCURRENTLY\)/), copies: [{ kind: 'delete', table: 'people', statement: 2 }] });
+    expect(dto.steps[1]!.backup!.copies).toMatchObject([{ kind: 'truncate', table: 'people', rows: 10_000, restorable: true }]);
+    expect(dto.steps[1]!.backup!.lines[0]).toMatch(/^BACKUP \(statement 1\): copies the table people \(TRUNCATE\) into schema godwit: ~10,000 row\(s\), ~\d+(\.\d)? (kB|MB)\.$/);
+    // Only the transactional step's copy counts toward the limit.
+    expect(dto.backup).toMatchObject({ rows: 10_000, overLimit: false, limitBytes: 1024 ** 3 });
+    expect(dto.sql).toContain('SELECT godwit.backup_v1(');
+  });
+
+  it('a table without a primary key is reported as not restorable before the run, and the rollback refuses without --no-restore', async () => {
+    const seed = `CREATE TABLE logs (at int, msg text);\nINSERT INTO logs SELECT g, 'm' || g FROM generate_series(1, 100) g;`;
+    const ctx = await setUp('20990102000000_drop_msg', 'ALTER TABLE logs DROP COLUMN msg;', 'ALTER TABLE logs ADD COLUMN msg text;', seed);
+    const up = await onEnv(ctx.env, (c) => planFor(ctx.open, ctx.env, c, { direction: 'up' }));
+    expect(up.steps[0]!.backup!.copies[0]).toMatchObject({ restorable: false, rows: 100 });
+    expect(up.steps[0]!.backup!.copies[0]!.note).toMatch(/no primary key/);
+    await run(ctx, 'up');
+    const down = await onEnv(ctx.env, (c) => planFor(ctx.open, ctx.env, c, { direction: 'down', steps: 1 }));
+    expect(down.steps[0]!.backup!.problems.join()).toMatch(/no primary key/);
+    await expect(run(ctx, 'down')).rejects.toMatchObject({ message: expect.stringMatching(/would not restore the backed-up data/), hint: expect.stringMatching(/--no-restore/) });
+    await run(ctx, 'down', { backup: { noRestore: true } });
+    // Kept for recovery by hand: the whole table, detached from the history.
+    const kept = (await onEnv(ctx.env, (c) => listBackups(c, '"public"."_prisma_migrations"'))).filter((b) => b.migration === '20990102000000_drop_msg');
+    expect(kept).toMatchObject([{ rows: 100, restorable: false, attached: false }]);
+  });
+});

@@ -1,0 +1,52 @@
+import type { PlannedStep } from '../apply/plan.ts';
+import type { PlannedCopy } from './plan-backups.ts';
+import { formatBytes } from './settings.ts';
+
+const unquote = (t: string) => t.replace(/"/g, '');
+
+/** "the column patients.phone_number", "table bookings", "rows of bookings a DELETE matches" */
+export function copyWhat(c: PlannedCopy): string {
+  const t = c.target;
+  const table = unquote(t.table);
+  switch (t.kind) {
+    case 'drop-table':
+      return `table ${table} (DROP TABLE)`;
+    case 'truncate':
+      return `table ${table} (TRUNCATE)`;
+    case 'drop-column':
+      return `column ${table}.${t.column} with its primary key (DROP COLUMN)`;
+    case 'alter-type':
+      return `column ${table}.${t.column} with its primary key (ALTER COLUMN TYPE)`;
+    case 'delete':
+      return `${t.rowsQuery ? 'rows' : 'every row'} of ${table} the DELETE matches`;
+    case 'update':
+      return `${t.rowsQuery ? 'rows' : 'every row'} of ${table} the UPDATE matches (${t.setColumns.join(', ')})`;
+  }
+}
+
+export const sizeOf = (rows: number | null, bytes: number | null) =>
+  rows === null ? 'size unknown' : `~${rows.toLocaleString('en-US')} row(s), ~${formatBytes(bytes ?? 0)}`;
+
+/** The size, and the note when there is one (a note about an unknown size replaces the size). */
+const sizeAndNote = (c: PlannedCopy) => (c.rows === null && c.note ? c.note : `${sizeOf(c.rows, c.bytes)}${c.note ? ` (${c.note})` : ''}`);
+
+/** Lines telling what a step backs up or restores, for the SQL preview (as comments) and the command line. */
+export function describeStepBackup(step: PlannedStep): string[] {
+  const b = step.backup;
+  if (!b) return [];
+  const lines: string[] = [];
+  if (step.file === 'migration.sql') {
+    if (b.skipped) lines.push(`BACKUP: ${b.skipped}.`);
+    for (const c of b.copies) {
+      if (c.skipped) continue;
+      const verb = b.skipped ? 'would copy' : 'copies';
+      lines.push(`BACKUP (statement ${c.target.statementIndex + 1}): ${verb} the ${copyWhat(c)} into schema godwit: ${sizeAndNote(c)}${c.restorable ? '' : ' — NOT RESTORABLE on rollback'}.`);
+    }
+    return lines;
+  }
+  const real = b.restores.filter((r) => r.kind !== 'skipped');
+  if (b.noRestore && real.length) lines.push(`RESTORE: declined (--no-restore): ${real.length} backup(s) are kept in schema godwit, not restored.`);
+  else for (const r of real) lines.push(`RESTORE after down.sql: ${r.kind} of ${r.schema}.${r.table}${r.column ? `.${r.column}` : ''} from godwit.${r.id}: ${r.rows.toLocaleString('en-US')} row(s), ${formatBytes(r.bytes)}.`);
+  for (const p of b.problems) lines.push(`CANNOT RESTORE: ${p}.`);
+  return lines;
+}

@@ -1,0 +1,161 @@
+import type { Db } from '../db/db.ts';
+import type { BackupTarget } from './find-targets.ts';
+
+/** What a backup of one target will copy, estimated from the environment's statistics before the run. */
+export interface BackupEstimate {
+  /** Rows it copies; null when unknown (the table does not exist yet: an earlier statement of the run creates it). */
+  rows: number | null;
+  bytes: number | null;
+  /** Whether a rollback can put the data back; `note` says why not, or what is special. */
+  restorable: boolean;
+  note: string | null;
+  /** A widening type change keeps every value: nothing is copied. */
+  skipped: boolean;
+}
+
+interface TableFacts {
+  oid: number;
+  reltuples: number;
+  table_bytes: string;
+  heap_bytes: string;
+  toast_bytes: string;
+  schemaname: string;
+  relname: string;
+  key: string[] | null;
+}
+
+const PAGE = 8192;
+const PAGE_USABLE = PAGE - 24;
+const align8 = (n: number) => Math.ceil(n / 8) * 8;
+
+/** Bytes of a freshly written heap of `rows` tuples of `dataWidth` bytes each (tuple header, item pointer, pages). */
+export function heapBytes(rows: number, dataWidth: number): number {
+  if (rows <= 0) return 0;
+  const tuple = 24 + align8(dataWidth);
+  const perPage = Math.max(1, Math.floor(PAGE_USABLE / (tuple + 4)));
+  return Math.ceil(rows / perPage) * PAGE;
+}
+
+/** Mirrors godwit.widens_v1 (backup-sql.ts): a type change that keeps every value. */
+export function widens(o: string, om: number, n: string, nm: number): boolean {
+  if (n === 'text') return true;
+  if (o === n) {
+    if (['varchar', 'varbit', 'bpchar', 'bit'].includes(o)) return nm < 0 || (om >= 0 && nm >= om);
+    if (o === 'numeric') return nm < 0 || (om >= 0 && ((nm - 4) & 0xffff) === ((om - 4) & 0xffff) && nm >= om);
+    if (['timestamp', 'timestamptz', 'time', 'timetz'].includes(o)) return nm < 0 || nm >= 6 || (om >= 0 && nm >= om);
+    return nm === om;
+  }
+  if (n === 'numeric' && nm < 0 && ['int2', 'int4', 'int8'].includes(o)) return true;
+  const pairs = ['int2>int4', 'int2>int8', 'int4>int8', 'float4>float8', 'int2>float8', 'int4>float8', 'varchar>text', 'bpchar>varchar'];
+  return pairs.includes(`${o}>${n}`) && (n !== 'varchar' || nm < 0);
+}
+
+async function tableFacts(db: Db, table: string): Promise<TableFacts | null> {
+  const rows = await db.query<TableFacts>(
+    `SELECT c.oid::int AS oid, c.reltuples::float8 AS reltuples, pg_table_size(c.oid)::text AS table_bytes, pg_relation_size(c.oid)::text AS heap_bytes,
+            n.nspname AS schemaname, c.relname, CASE WHEN c.reltoastrelid = 0 THEN '0' ELSE pg_total_relation_size(c.reltoastrelid)::text END AS toast_bytes,
+            (SELECT array_agg(a.attname::text ORDER BY k.ord) FROM pg_index i CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+               JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum WHERE i.indrelid = c.oid AND i.indisprimary) AS key
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass($1)`,
+    [table],
+  );
+  return rows[0] ?? null;
+}
+
+/** reltuples, or a count when the table was never analysed (-1) and is small enough to count. */
+async function rowCount(db: Db, t: TableFacts): Promise<number | null> {
+  if (t.reltuples >= 0) return Math.round(t.reltuples);
+  if (Number(t.heap_bytes) > 256 * 1024 * 1024) return null;
+  const r = await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${qualified(t)}`);
+  return Number(r[0]!.n);
+}
+
+const qualified = (t: TableFacts) => `"${t.schemaname.replace(/"/g, '""')}"."${t.relname.replace(/"/g, '""')}"`;
+
+const ALIGN: Record<string, number> = { c: 1, s: 2, i: 4, d: 8 };
+
+/**
+ * Average bytes of a tuple's data holding `columns` in that order: each column's average stored width (pg_stats
+ * when analysed, else a sample of 1,000 rows), placed at its type's alignment (short varlena values are unaligned).
+ */
+async function columnWidths(db: Db, t: TableFacts, columns: string[]): Promise<number> {
+  const stats = await db.query<{ attname: string; avg_width: number }>(
+    'SELECT attname::text, avg_width FROM pg_stats WHERE schemaname = $1 AND tablename = $2 AND attname = ANY($3)',
+    [t.schemaname, t.relname, columns],
+  );
+  const types = await db.query<{ attname: string; attlen: number; typalign: string }>(
+    'SELECT a.attname::text, a.attlen::int, ty.typalign::text FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid WHERE a.attrelid = $1 AND a.attname = ANY($2)',
+    [t.oid, columns],
+  );
+  let offset = 0;
+  for (const c of columns) {
+    const s = stats.find((r) => r.attname === c);
+    let width = s?.avg_width;
+    if (width === undefined) {
+      const q = `SELECT coalesce(avg(pg_column_size("${c.replace(/"/g, '""')}")), 0)::float8 AS w FROM (SELECT * FROM ${qualified(t)} LIMIT 1000) s`;
+      width = (await db.query<{ w: number }>(q))[0]!.w;
+    }
+    const type = types.find((r) => r.attname === c);
+    const align = type && (type.attlen !== -1 || width > 126) ? (ALIGN[type.typalign] ?? 1) : 1;
+    offset = Math.ceil(offset / align) * align + width;
+  }
+  return offset;
+}
+
+/** The planner's row estimate of a query (EXPLAIN, nothing runs); null when it cannot be planned yet. */
+async function plannedRows(db: Db, query: string): Promise<number | null> {
+  try {
+    const r = await db.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${query}`);
+    const plan = r[0]?.['QUERY PLAN'];
+    const parsed = (typeof plan === 'string' ? JSON.parse(plan) : plan) as { Plan: { 'Plan Rows': number } }[];
+    return Math.round(parsed[0]!.Plan['Plan Rows']);
+  } catch {
+    return null;
+  }
+}
+
+const UNKNOWN: BackupEstimate = { rows: null, bytes: null, restorable: true, note: 'the table does not exist before the run (an earlier statement creates it): size unknown', skipped: false };
+
+/** Estimates one target's copy from pg_class, pg_stats and the planner, on the environment as it is now. */
+export async function estimateTarget(db: Db, target: BackupTarget): Promise<BackupEstimate> {
+  const t = await tableFacts(db, target.table);
+  if (!t) return UNKNOWN;
+  const rows = await rowCount(db, t);
+  const tableBytes = Number(t.table_bytes);
+  const noKey = !t.key;
+  switch (target.kind) {
+    case 'drop-table':
+    case 'truncate':
+      return { rows, bytes: tableBytes, restorable: true, note: null, skipped: false };
+    case 'drop-column':
+    case 'alter-type': {
+      const col = await db.query<{ typname: string; atttypmod: number }>(
+        'SELECT t.typname::text, a.atttypmod FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid WHERE a.attrelid = $1 AND a.attname = $2 AND a.attnum > 0 AND NOT a.attisdropped',
+        [t.oid, target.column],
+      );
+      if (!col[0]) return { ...UNKNOWN, note: `column ${target.column} does not exist before the run: nothing to copy unless an earlier statement adds it` };
+      if (target.kind === 'alter-type' && target.newType && widens(col[0].typname, col[0].atttypmod, target.newType.name, target.newType.typmod)) {
+        return { rows: 0, bytes: 0, restorable: true, note: 'a widening type change keeps every value: nothing is copied', skipped: true };
+      }
+      const keyed = !noKey && !t.key!.includes(target.column!);
+      if (!keyed) {
+        const why = noKey ? 'the table has no primary key' : 'the column is part of the primary key';
+        return { rows, bytes: tableBytes, restorable: false, note: `${why}: rows cannot be matched again, so the whole table is copied, and a rollback cannot restore it`, skipped: false };
+      }
+      const width = await columnWidths(db, t, [...t.key!, target.column!]);
+      return { rows, bytes: rows === null ? null : heapBytes(rows, width), restorable: true, note: null, skipped: false };
+    }
+    case 'delete':
+    case 'update': {
+      const matched = target.rowsQuery ? await plannedRows(db, `SELECT * FROM ${target.table} WHERE ctid IN (${target.rowsQuery})`) : rows;
+      const restorable = target.kind === 'delete' || !noKey;
+      const note = restorable ? null : 'the table has no primary key: updated rows cannot be matched again, so a rollback cannot put the old values back';
+      if (matched === null) return { rows: null, bytes: null, restorable, note, skipped: false };
+      // Whole rows are copied: their average width (wide values are TOASTed in the table and the copy alike).
+      const all = await db.query<{ a: string }>('SELECT attname::text AS a FROM pg_attribute WHERE attrelid = $1 AND attnum > 0 AND NOT attisdropped', [t.oid]);
+      const toast = Number(t.toast_bytes);
+      const share = rows ? Math.min(1, matched / rows) : 1;
+      return { rows: matched, bytes: heapBytes(matched, await columnWidths(db, t, all.map((r) => r.a))) + Math.round(toast * share), restorable, note, skipped: false };
+    }
+  }
+}

@@ -1,0 +1,147 @@
+import type { Db } from '../db/db.ts';
+import type { Environment } from '../project/environments.ts';
+import type { Plan, PlannedStep } from '../apply/plan.ts';
+import type { TxExtras } from '../apply/run-migration.ts';
+import { GodwitError } from '../util/errors.ts';
+import { BACKUP_SETUP_SQL, backupCallSql, restoreCallSql, skippedRecordSql } from './backup-sql.ts';
+import { estimateTarget, type BackupEstimate } from './estimate.ts';
+import { findBackupTargets, loadScanner, type BackupTarget } from './find-targets.ts';
+import { readRestores, restoreProblems, type RestoreItem } from './restore-check.ts';
+import { DEFAULT_BACKUP_LIMIT_BYTES, formatBytes } from './settings.ts';
+
+/** The reason a step is not backed up when the user said so (the only case written to the catalog). */
+export const NO_BACKUP = 'skipped with --no-backup';
+
+/** One copy a migration will make before a destroying statement, with its estimated size. */
+export interface PlannedCopy extends BackupEstimate {
+  target: BackupTarget;
+}
+
+/** What a step backs up (up) or restores (down); attached to the plan by attachBackups. */
+export interface StepBackup {
+  copies: PlannedCopy[];
+  /** up: why nothing is copied although the migration destroys data; null when it copies (or destroys nothing). */
+  skipped: string | null;
+  restores: RestoreItem[];
+  /** down: why the backups cannot be restored; the run refuses unless restoring is declined (--no-restore). */
+  problems: string[];
+  /** down: the user declined restoring; the backups are kept, detached from the history. */
+  noRestore: boolean;
+}
+
+export interface BackupChoices {
+  /** --no-backup: copy nothing; the catalog records that the migration ran without its backup. */
+  noBackup?: boolean | undefined;
+  /** --no-restore: roll back without restoring (keeps the backups). */
+  noRestore?: boolean | undefined;
+  /** The user accepted copying more than the environment's backupLimit. */
+  allowLargeBackup?: boolean | undefined;
+}
+
+/** Total estimated bytes a plan copies, and the environment's limit. */
+export function backupTotals(plan: Plan, env: Environment): { rows: number; bytes: number; unknown: number; limitBytes: number } {
+  let rows = 0;
+  let bytes = 0;
+  let unknown = 0;
+  for (const s of plan.steps) {
+    if (s.backup?.skipped) continue;
+    for (const c of s.backup?.copies ?? []) {
+      if (c.skipped) continue;
+      if (c.bytes === null) unknown++;
+      rows += c.rows ?? 0;
+      bytes += c.bytes ?? 0;
+    }
+  }
+  return { rows, bytes, unknown, limitBytes: env.backup?.limitBytes ?? DEFAULT_BACKUP_LIMIT_BYTES };
+}
+
+/**
+ * Finds what each step destroys and estimates its copy (up), or reads the backups each rollback restores and
+ * whether it can (down). Read-only: the preview and the run both call it (the run under the migration lock).
+ */
+export async function attachBackups(db: Db, plan: Plan, choices: BackupChoices = {}): Promise<void> {
+  if (plan.direction === 'up') {
+    await loadScanner();
+    let cannot: string | null | undefined;
+    for (const step of plan.steps) {
+      const targets = step.script.unanalysed ? [] : findBackupTargets(step.script);
+      if (!targets.length) continue;
+      const copies: PlannedCopy[] = [];
+      for (const target of targets) copies.push({ target, ...(await estimateTarget(db, target).catch((e: Error) => ({ rows: null, bytes: null, restorable: true, note: `size unknown: ${e.message}`, skipped: false }))) });
+      cannot ??= await backupImpossible(db);
+      const skipped = choices.noBackup
+        ? NO_BACKUP
+        : step.script.nonTransactional.length
+          ? `not backed up: it runs outside a transaction (${step.script.nonTransactional.join(', ')}), so a copy could not be tied to its outcome`
+          : cannot;
+      step.backup = { copies, skipped, restores: [], problems: [], noRestore: false };
+    }
+    return;
+  }
+  const restores = await readRestores(db, plan.historyTable ?? '"_prisma_migrations"', plan.steps.map((s) => s.name));
+  for (const step of plan.steps) {
+    const mine = restores.filter((r) => r.migration === step.name);
+    if (!mine.length) continue;
+    const problems = await restoreProblems(db, step, mine);
+    step.backup = { copies: [], skipped: null, restores: mine, problems, noRestore: choices.noRestore === true };
+  }
+}
+
+/**
+ * Why this session cannot keep backups, or null: the role may not create schema godwit, or tables in it. The run
+ * then goes on without them, and says so (preview, progress, audit note).
+ */
+async function backupImpossible(db: Db): Promise<string | null> {
+  const [r] = await db.query<{ schema: boolean; create_db: boolean; create_schema: boolean | null; insert: boolean | null }>(
+    `SELECT to_regnamespace('godwit') IS NOT NULL AS schema, has_database_privilege(current_database(), 'CREATE') AS create_db,
+            CASE WHEN to_regnamespace('godwit') IS NULL THEN NULL ELSE has_schema_privilege('godwit', 'CREATE') END AS create_schema,
+            CASE WHEN to_regclass('godwit.backups') IS NULL THEN NULL ELSE has_table_privilege('godwit.backups', 'INSERT') END AS insert`,
+  );
+  if (!r) return null;
+  if (!r.schema && !r.create_db) return 'not backed up: this role may not create schema godwit (grant it CREATE on the database, or create the schema for it)';
+  if (r.schema && (r.create_schema === false || r.insert === false)) return 'not backed up: this role may not create tables in schema godwit or write godwit.backups (grant CREATE on the schema and INSERT on the table)';
+  return null;
+}
+
+/** Refuses a run that would copy more than the limit, or roll back without restoring what it can't, unless chosen. */
+export function assertBackupChoices(plan: Plan, env: Environment, choices: BackupChoices): void {
+  if (plan.direction === 'up') {
+    if (choices.noBackup || choices.allowLargeBackup) return;
+    const { bytes, limitBytes } = backupTotals(plan, env);
+    if (bytes > limitBytes) {
+      throw new GodwitError(
+        'backup-over-limit',
+        `The backups of this run would copy about ${formatBytes(bytes)}, more than ${env.name}'s backupLimit of ${formatBytes(limitBytes)}.`,
+        'Accept the size (--allow-large-backup, or confirm in the app), skip the backup (--no-backup), or raise "backupLimit" in godwit.json.',
+      );
+    }
+    return;
+  }
+  if (choices.noRestore) return;
+  const blocked = plan.steps.filter((s) => s.backup?.problems.length);
+  if (blocked.length) {
+    const list = blocked.map((s) => `${s.name}: ${s.backup!.problems.join('; ')}`).join(' | ');
+    throw new GodwitError(
+      'backup-not-restorable',
+      `Rolling back would not restore the backed-up data: ${list}.`,
+      'Roll back anyway with --no-restore (the backups are kept, see godwit backups), or fix down.sql first.',
+    );
+  }
+}
+
+/** The backup calls and restore a step's transaction carries (run-migration weaves them in); undefined for none. */
+export function stepExtras(step: PlannedStep, historyTable: string): ((idSql: string) => TxExtras | undefined) {
+  return (idSql: string) => {
+    const b = step.backup;
+    if (!b) return undefined;
+    if (step.file === 'migration.sql') {
+      const copies = b.copies.filter((c) => !c.skipped);
+      // The user's --no-backup is recorded in the catalog too; a backup that is impossible (privileges) is not.
+      if (b.skipped) return copies.length && b.skipped === NO_BACKUP ? { setup: BACKUP_SETUP_SQL, before: [], after: skippedRecordSql(idSql, step.name, b.skipped) } : undefined;
+      if (!copies.length) return undefined;
+      return { setup: BACKUP_SETUP_SQL, before: copies.map((c, k) => ({ index: c.target.statementIndex, sql: backupCallSql(idSql, step.name, k + 1, c.target) })), after: null };
+    }
+    if (!b.restores.length || b.noRestore) return undefined;
+    return { setup: BACKUP_SETUP_SQL, before: [], after: restoreCallSql(historyTable, step.name) };
+  };
+}

@@ -1,0 +1,107 @@
+import type { Db } from '../db/db.ts';
+import type { PlannedStep } from '../apply/plan.ts';
+import { kindOf, list, str, unwrap, type Json } from '../analysis/parse-tree.ts';
+
+/** A backup a rollback will restore, from godwit.backups. */
+export interface RestoreItem {
+  id: string;
+  migration: string;
+  kind: string;
+  schema: string | null;
+  table: string | null;
+  column: string | null;
+  columnType: string | null;
+  rows: number;
+  bytes: number;
+  restorable: boolean;
+  note: string | null;
+}
+
+interface Row {
+  id: string;
+  migration_name: string;
+  kind: string;
+  table_schema: string | null;
+  table_name: string | null;
+  column_name: string | null;
+  column_type: string | null;
+  rows: string;
+  bytes: string;
+  restorable: boolean;
+  note: string | null;
+}
+
+export async function backupsTableExists(db: Db): Promise<boolean> {
+  const r = await db.query<{ t: string | null }>(`SELECT to_regclass('godwit.backups')::text AS t`);
+  return Boolean(r[0]?.t);
+}
+
+/** The backups of the applied history rows of `names` (a re-applied migration's older backups are not its own). */
+export async function readRestores(db: Db, historyTable: string, names: string[]): Promise<RestoreItem[]> {
+  if (!names.length || !(await backupsTableExists(db))) return [];
+  const exists = await db.query<{ t: string | null }>(`SELECT to_regclass($1)::text AS t`, [historyTable]);
+  if (!exists[0]?.t) return [];
+  const rows = await db.query<Row>(
+    `SELECT b.id, b.migration_name, b.kind, b.table_schema, b.table_name, b.column_name, b.column_type, b.rows::text, b.bytes::text, b.restorable, b.note
+       FROM godwit.backups b JOIN ${historyTable} h ON h."id" = b.history_id
+      WHERE h."migration_name" = ANY($1) AND h."finished_at" IS NOT NULL AND h."rolled_back_at" IS NULL
+      ORDER BY b.migration_name, b.seq DESC`,
+    [names],
+  );
+  return rows.map((r) => ({
+    id: r.id, migration: r.migration_name, kind: r.kind, schema: r.table_schema, table: r.table_name, column: r.column_name,
+    columnType: r.column_type, rows: Number(r.rows), bytes: Number(r.bytes), restorable: r.restorable, note: r.note,
+  }));
+}
+
+/** Columns of `table` (bare name) that down.sql creates, adds or retypes; `*` when it creates the table. */
+function columnsDownSqlSets(step: PlannedStep, table: string): Set<string> {
+  const out = new Set<string>();
+  for (const s of step.script.statements) {
+    const [kind, body] = kindOf(s.node);
+    const rel = str((unwrap(body.relation, 'RangeVar') ?? (body.relation as Json | undefined))?.relname);
+    if (rel !== table) continue;
+    if (kind === 'CreateStmt' || kind === 'CreateTableAsStmt') out.add('*');
+    if (kind !== 'AlterTableStmt') continue;
+    for (const c of list(body.cmds)) {
+      const cmd = unwrap(c, 'AlterTableCmd');
+      if (cmd?.subtype === 'AT_AlterColumnType' && str(cmd.name)) out.add(str(cmd.name)!);
+      if (cmd?.subtype === 'AT_AddColumn') {
+        const name = str(unwrap(cmd.def, 'ColumnDef')?.colname);
+        if (name) out.add(name);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Why restoring a step's backups will fail, said before the rollback runs: a copy made without a primary key; a
+ * rollback that cannot run in one transaction; a column whose type changed since the copy (and down.sql does not
+ * set it back). What only down.sql's outcome decides is checked again when restoring, inside the transaction.
+ */
+export async function restoreProblems(db: Db, step: PlannedStep, items: RestoreItem[]): Promise<string[]> {
+  const problems: string[] = [];
+  if (step.script.nonTransactional.length && items.some((i) => i.kind !== 'skipped')) {
+    problems.push(`its down.sql runs outside a transaction (${step.script.nonTransactional.join(', ')}), so its data cannot be restored with it`);
+  }
+  for (const item of items) {
+    if (item.kind === 'skipped') continue;
+    const where = `${item.schema}.${item.table}${item.column ? `.${item.column}` : ''}`;
+    if (!item.restorable) {
+      problems.push(`${where} (${item.kind}): ${item.note ?? 'not restorable'}`);
+      continue;
+    }
+    if (item.kind !== 'drop-column' && item.kind !== 'alter-type') continue;
+    const now = await db.query<{ t: string | null }>(
+      `SELECT format_type(a.atttypid, a.atttypmod) AS t FROM pg_attribute a
+        WHERE a.attrelid = to_regclass(format('%I.%I', $1::text, $2::text)) AND a.attname = $3 AND a.attnum > 0 AND NOT a.attisdropped`,
+      [item.schema, item.table, item.column],
+    );
+    const setByDown = columnsDownSqlSets(step, item.table!);
+    if (setByDown.has('*') || setByDown.has(item.column!)) continue;
+    if (!now[0]) problems.push(`${where} (${item.kind}): down.sql does not add the column back`);
+    else if (now[0].t !== item.columnType) problems.push(`${where} (${item.kind}): the column is ${now[0].t} now, it was ${item.columnType} when copied`);
+  }
+  return problems;
+}
