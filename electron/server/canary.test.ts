@@ -122,6 +122,7 @@ describe('no password on the page, ever', () => {
       await op('backups/list', { env });
       await op('backups/drop', { env, all: true });
     }
+    await op('migrations/stop', { runId: 'no-such-run' });
     await op('migrations/apply', { env: 'fromenv', runId: 'up-prod' });
     await op('migrations/apply', { env: 'fromenv', runId: 'up-prod', confirm: 'fromenv' });
     await op('migrations/detail', { name: DEMO_HEAD });

@@ -88,6 +88,8 @@ export const contract = {
     }),
     output: {} as RunReportDto,
   },
+  /** "Stop after the current migration" of a run in progress: true when that run was found and will stop. */
+  'migrations/stop': { input: z.object({ runId: z.string().min(1).max(200) }), output: {} as { stopping: boolean } },
   /** Live pre-flight of the pending run (engine/preflight): blockers and read-only data checks. */
   'migrations/preflight': {
     input: z.object({

@@ -181,6 +181,8 @@ export interface RunReportDto {
   completed: { name: string; durationMs: number }[];
   headAfter: string | null;
   durationMs: number;
+  /** The run was stopped as asked ("stop after the current migration"): how many of its plan did not run. */
+  stopped?: { remaining: number } | undefined;
 }
 
 export interface NewMigrationDto {

@@ -12,6 +12,7 @@ export const OPERATIONS = [
   'environments/testConnection',
   'project/browse', 'migrations/analyseSql',
   'backups/list', 'backups/drop',
+  'migrations/stop',
 ] as const;
 
 /** The IPC channel of an operation, and the one event channel. */

@@ -31,6 +31,8 @@ export interface StepContext {
   limits: SessionLimits;
   watch: BlockerWatch;
   signal?: AbortSignal | undefined;
+  /** "Stop after the current migration": nothing new starts once aborted; what runs finishes (see RunOptions). */
+  stopAfter?: AbortSignal | undefined;
 }
 
 const MAX_BATCH = 128;
@@ -73,7 +75,7 @@ function lockTimeoutFailure(f: StatementFailure, limits: SessionLimits, attempts
  * An abort (Ctrl+C) stops the run before the next migration starts.
  */
 export async function executeSteps(ctx: StepContext, plan: Plan, events: StepEvents): Promise<void> {
-  const { db, tx, limits, watch, signal } = ctx;
+  const { db, tx, limits, watch, signal, stopAfter } = ctx;
   const steps = plan.steps;
   const up = plan.direction === 'up';
   /** Server durations of migrations a failed batch committed, read back from their rows (up only). */
@@ -142,6 +144,7 @@ export async function executeSteps(ctx: StepContext, plan: Plan, events: StepEve
   let lockTimedOut = false;
   while (i < steps.length) {
     stopIfAsked();
+    if (stopAfter?.aborted) throw new StopRequested();
     const batch: number[] = [];
     let bytes = 0;
     for (let j = i; j < steps.length && batch.length < size; j++) {

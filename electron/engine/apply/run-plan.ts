@@ -46,6 +46,11 @@ export interface RunOptions {
    * transaction's outcome, starts nothing more, writes the audit row, and ends the run with RunInterruptedError.
    */
   signal?: AbortSignal | undefined;
+  /**
+   * "Stop after the current migration": aborting it lets the running migration (or the batch of quick ones sent
+   * together) finish and commit, starts nothing more, and ends the run normally with `stopped` in the report.
+   */
+  stopAfterCurrent?: AbortSignal | undefined;
   /** --no-backup, --no-restore, accepting a backup over the environment's backupLimit (engine/backup). */
   backup?: BackupChoices | undefined;
   /** Backups expired by the retention, and the "backupBeforeRun" dump's file (or why none was written). */
@@ -59,6 +64,8 @@ export interface RunReport {
   failure: StatementFailure | null;
   headAfter: string | null;
   durationMs: number;
+  /** Set when the run was stopped as asked (stopAfterCurrent) before its plan's end: how many were not run. */
+  stopped?: { remaining: number } | undefined;
 }
 
 export interface RunContext {
@@ -144,7 +151,7 @@ async function runPlan(
       let current: { name: string; index: number } | undefined;
       try {
         running = true;
-        await executeSteps({ db: ctx.db, tx: { historyTable: p.historyTable!, restoreSql: restoreSessionSql(limits) }, limits, watch, signal }, p, {
+        await executeSteps({ db: ctx.db, tx: { historyTable: p.historyTable!, restoreSql: restoreSessionSql(limits) }, limits, watch, signal, stopAfter: opts.stopAfterCurrent }, p, {
           start: (step, i) => {
             current = { name: step.name, index: i };
             opts.onProgress?.({ type: 'start', ...base(step.name, i) });
@@ -176,6 +183,11 @@ async function runPlan(
     await cancelling;
     await (companion as Companion | null)?.close().catch(() => undefined);
   }
+  // Stopped as asked between migrations: a normal end, short of the plan (a Ctrl+C as well stays an interrupt).
+  const stopped = error instanceof StopRequested && opts.stopAfterCurrent?.aborted && !signal?.aborted && plan
+    ? { remaining: plan.steps.length - completed.length }
+    : undefined;
+  if (stopped) error = undefined;
   let auditDb: Db = ctx.db;
   if (lost) {
     const settled = await settleLostConnection(ctx.env, lost);
@@ -205,10 +217,11 @@ async function runPlan(
     result: error ? 'failed' : completed.length ? 'ok' : 'nothing-to-do',
     error: error ? describeError(error) : null,
     durationMs,
-    note: backupAuditNote(plan, completed.map((c) => c.name), dumped),
+    note: [stopped ? `stopped as asked after ${completed.length} of ${plan!.steps.length} migration(s)` : null, backupAuditNote(plan, completed.map((c) => c.name), dumped)].filter(Boolean).join('; ') || null,
   }).catch(() => undefined);
   if (auditDb !== ctx.db) await auditDb.close().catch(() => undefined);
   if (error) throw error;
+  if (stopped) return { environment: ctx.env.name, direction, completed, failure, headAfter: headAfterRun(status, direction, completed.map((c) => c.name)), durationMs, stopped };
   return { environment: ctx.env.name, direction, completed, failure, headAfter: plan!.headAfter, durationMs };
 }
 

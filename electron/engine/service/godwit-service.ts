@@ -46,6 +46,8 @@ export class GodwitService {
   private current: { open: OpenProject; isDemo: boolean } | null = null;
   private readonly pool = new EnvironmentPool();
   private readonly listeners = new Set<(e: ProgressEventDto) => void>();
+  /** Runs in progress by runId: "stop after the current migration" aborts the controller. */
+  private readonly stops = new Map<string, AbortController>();
   readonly settings: SettingsStore;
 
   readonly secrets: SecretStore;
@@ -63,6 +65,17 @@ export class GodwitService {
   private withAdhoc(open: OpenProject): OpenProject {
     if (this.adhocUrl === undefined) return open;
     return { ...open, project: { ...open.project, environments: [adhocEnvironmentConfig(open.project, this.adhocUrl)] } };
+  }
+
+  /** Runs `fn` with a signal that `migrations/stop` of the same runId aborts, for as long as it runs. */
+  private async stoppable<T>(runId: string, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    this.stops.set(runId, controller);
+    try {
+      return await fn(controller.signal);
+    } finally {
+      if (this.stops.get(runId) === controller) this.stops.delete(runId);
+    }
   }
 
   /** Progress of upgrades and rollbacks, for hosts to forward to the renderer. */
@@ -250,19 +263,24 @@ export class GodwitService {
     },
     'migrations/apply': async ({ env, to, confirm, runId, ignoreBlockers, noBackup, allowLargeBackup }) => {
       const e = await this.env(env);
-      const report = await this.pool.use(e, async (db) => {
+      const report = await this.stoppable(runId, (stopAfterCurrent) => this.pool.use(e, async (db) => {
         // A protected environment: refused while a session blocks what the plan needs (engine/preflight).
         await preflightGate({ db, env: e, folder: this.project().folder }, { direction: 'up', to }, { confirm, ignoreBlockers });
-        return upgrade({ db, env: e, folder: this.project().folder }, { to, confirm, onProgress: (p) => this.emit(runId, p), backup: { noBackup, allowLargeBackup } });
-      });
+        return upgrade({ db, env: e, folder: this.project().folder }, { to, confirm, onProgress: (p) => this.emit(runId, p), backup: { noBackup, allowLargeBackup }, stopAfterCurrent });
+      }));
       return { ...report, completed: report.completed.map((c) => ({ ...c })) };
     },
     'migrations/rollback': async ({ env, steps, to, base, confirm, runId, ignoreBlockers, noRestore }) => {
       const e = await this.env(env);
-      return this.pool.use(e, async (db) => {
+      return this.stoppable(runId, (stopAfterCurrent) => this.pool.use(e, async (db) => {
         await preflightGate({ db, env: e, folder: this.project().folder }, { direction: 'down', steps, to, base }, { confirm, ignoreBlockers });
-        return rollback({ db, env: e, folder: this.project().folder }, { steps, to, base, confirm, onProgress: (p) => this.emit(runId, p), backup: { noRestore } });
-      });
+        return rollback({ db, env: e, folder: this.project().folder }, { steps, to, base, confirm, onProgress: (p) => this.emit(runId, p), backup: { noRestore }, stopAfterCurrent });
+      }));
+    },
+    'migrations/stop': async ({ runId }) => {
+      const run = this.stops.get(runId);
+      run?.abort();
+      return { stopping: run !== undefined };
     },
     'migrations/preflight': async ({ env, direction, steps, to, base, ...thresholds }) => {
       const e = await this.env(env);

@@ -26,12 +26,16 @@ export interface RunDialogState {
   progress: { done: number; total: number; current: string | null };
   /** The environment's head once the run is over (from the report; after a failure, from the refreshed status). */
   headAfter?: string | null | undefined;
+  /** "Stop after the current migration" was asked; once the run ends, how many of the plan did not run. */
+  stop?: { asked: true; remaining?: number | undefined } | undefined;
 }
 
 export interface RunSlice {
   run: RunDialogState | null;
   openRun(env: string, target: RunTarget): Promise<void>;
   startRun(confirm: string | undefined): Promise<void>;
+  /** Asks the back end to start nothing after the migration running now. */
+  stopRun(): Promise<void>;
   closeRun(): void;
 }
 
@@ -115,7 +119,8 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
       // The report is the truth; live events may still be in flight when it arrives.
       const log = report.completed.map((c): RunLogLine => ({ name: c.name, status: 'done', durationMs: c.durationMs }));
       const cur = get().run!;
-      set({ run: { ...cur, phase: 'done', log, headAfter: report.headAfter, progress: { done: log.length, total: Math.max(cur.progress.total, log.length), current: null } } });
+      const stop = report.stopped ? { asked: true as const, remaining: report.stopped.remaining } : cur.stop;
+      set({ run: { ...cur, phase: 'done', log, headAfter: report.headAfter, stop, progress: { done: log.length, total: Math.max(cur.progress.total, log.length), current: null } } });
     } catch (err) {
       flush();
       const failure = err instanceof ApiError ? (err.failure ?? null) : null;
@@ -133,6 +138,12 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
       const after = get().run;
       if (after?.runId === run.runId && after.phase === 'failed') set({ run: settleFailedLog(after, get().statuses[run.env]) });
     }
+  },
+  async stopRun() {
+    const run = get().run;
+    if (!run || run.phase !== 'running' || run.stop) return;
+    set({ run: { ...run, stop: { asked: true } } });
+    await call('migrations/stop', { runId: run.runId }).catch(() => undefined);
   },
   closeRun: () => set({ run: null }),
 });

@@ -26,8 +26,10 @@ function typedNameReason(run: RunDialogState, isProtected: boolean, unanalysed: 
 function describe(run: RunDialogState, verb: string): string {
   const n = run.preview?.steps.length ?? 0;
   switch (run.phase) {
-    case 'running': return `${verb === 'Upgrade' ? 'Upgrading' : 'Rolling back'} ${run.env}: ${run.progress.done.toLocaleString()} of ${run.progress.total.toLocaleString()} done.`;
-    case 'done': return `Done. ${run.env} is now at ${run.headAfter ?? 'base'}.`;
+    case 'running': return `${verb === 'Upgrade' ? 'Upgrading' : 'Rolling back'} ${run.env}: ${run.progress.done.toLocaleString()} of ${run.progress.total.toLocaleString()} done.${run.stop ? ' Stopping after the current migration…' : ''}`;
+    case 'done':
+      if (run.stop?.remaining) return `Stopped as asked. ${run.env} is now at ${run.headAfter ?? 'base'}; ${run.stop.remaining.toLocaleString()} migration(s) were not run.`;
+      return `Done. ${run.env} is now at ${run.headAfter ?? 'base'}.`;
     case 'failed': return `Stopped at ${run.failure?.migration ?? 'an error'}. ${run.env} is now at ${run.headAfter === undefined ? '…' : (run.headAfter ?? 'base')}.`;
     default:
       if (run.previewError) return 'This run cannot be planned.';
@@ -41,7 +43,7 @@ function describe(run: RunDialogState, verb: string): string {
  * button) stay in view however many migrations the list holds; on failure the failing statement is highlighted.
  */
 export function RunDialog() {
-  const { run, startRun, closeRun, project, statuses } = useApp();
+  const { run, startRun, stopRun, closeRun, project, statuses } = useApp();
   const [typed, setTyped] = useState('');
   const [preflight, setPreflight] = useState<PreflightDto | null>(null);
   if (!run) return null;
@@ -71,7 +73,12 @@ export function RunDialog() {
         </label>
       )}
       <span className="spacer" />
-      {run.phase === 'running' && <span className="muted" role="status">Running… the dialog stays open until the run ends.</span>}
+      {run.phase === 'running' && <span className="muted" role="status">{run.stop ? 'Stopping after the current migration: it finishes and commits, nothing more starts.' : 'Running… the dialog stays open until the run ends.'}</span>}
+      {run.phase === 'running' && (
+        <button type="button" onClick={() => void stopRun()} disabled={!!run.stop} data-testid="stop-run" title="The migration running now finishes and commits (quick ones sent together finish together); nothing after it starts.">
+          {run.stop ? 'Stopping…' : 'Stop after the current migration'}
+        </button>
+      )}
       <button type="button" onClick={close} disabled={run.phase === 'running'}>{run.phase === 'confirm' ? 'Cancel' : 'Close'}</button>
       {run.phase === 'confirm' && !run.previewError && (run.preview === null || steps.length > 0) && (
         <button type="button" className={dangerous ? 'danger' : 'primary'} disabled={!canConfirm} onClick={() => void startRun(nameReason ? typed : undefined)} data-testid="confirm-run">
@@ -100,7 +107,12 @@ export function RunDialog() {
           <RunLog log={run.log} />
         </>
       )}
-      {run.phase === 'done' && <p className="ok" role="status" data-testid="run-done">Done: {run.log.filter((l) => l.status === 'done').length} migration(s) {run.target.direction === 'up' ? 'applied' : 'rolled back'}.</p>}
+      {run.phase === 'done' && (
+        <p className="ok" role="status" data-testid="run-done" data-stopped={run.stop?.remaining ? 'yes' : 'no'}>
+          {run.stop?.remaining ? 'Stopped as asked: ' : 'Done: '}{run.log.filter((l) => l.status === 'done').length} migration(s) {run.target.direction === 'up' ? 'applied' : 'rolled back'}
+          {run.stop?.remaining ? `; ${run.stop.remaining.toLocaleString()} not run. Run again to continue.` : '.'}
+        </p>
+      )}
       {run.phase === 'failed' && (
         <div className="failure" role="alert" data-testid="run-failed">
           {run.failure ? (
