@@ -81,6 +81,10 @@ describe.each(['light', 'dark'] as const)('every screen in the %s theme', (theme
     await page.getByTestId('audit-log').locator('tbody tr').first().waitFor();
     await screen('09-audit-log');
 
+    await ui.view('Backups');
+    await page.locator('[data-testid=backups-table], [data-testid=backups-empty]').first().waitFor();
+    await screen('09b-backups');
+
     await ui.view('Migrations');
     await page.keyboard.press('?');
     await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();

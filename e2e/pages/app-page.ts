@@ -41,7 +41,7 @@ export class AppPage {
     await this.page.locator(`[data-testid="env-chip-${env}"][data-pending="${n}"]`).waitFor();
   }
 
-  async view(name: 'Migrations' | 'Tables' | 'Audit log' | 'Check'): Promise<void> {
+  async view(name: 'Migrations' | 'Tables' | 'Audit log' | 'Backups' | 'Check'): Promise<void> {
     await this.page.getByRole('button', { name, exact: true }).click();
   }
 }

@@ -13,11 +13,12 @@ import { PreviewDialog } from './components/preview/PreviewDialog.tsx';
 import { TablesView } from './components/tables/TablesView.tsx';
 import { NewMigrationDialog } from './components/create/NewMigrationDialog.tsx';
 import { AuditLog } from './components/audit/AuditLog.tsx';
+import { BackupsView } from './components/backups/BackupsView.tsx';
 import { CheckView } from './components/check/CheckView.tsx';
 import { HelpDialog } from './components/help/HelpDialog.tsx';
 import { SplitPane } from './components/common/SplitPane.tsx';
 
-const VIEWS = [['migrations', 'Migrations'], ['tables', 'Tables'], ['audit', 'Audit log'], ['check', 'Check']] as const;
+const VIEWS = [['migrations', 'Migrations'], ['tables', 'Tables'], ['audit', 'Audit log'], ['backups', 'Backups'], ['check', 'Check']] as const;
 
 export function App() {
   const s = useApp();
@@ -60,6 +61,7 @@ export function App() {
         )}
         {s.view === 'tables' && <TablesView />}
         {s.view === 'audit' && <AuditLog />}
+        {s.view === 'backups' && <BackupsView />}
         {s.view === 'check' && <CheckView />}
       </main>
       <RunDialog />

@@ -33,7 +33,8 @@ export interface RunDialogState {
 export interface RunSlice {
   run: RunDialogState | null;
   openRun(env: string, target: RunTarget): Promise<void>;
-  startRun(confirm: string | undefined): Promise<void>;
+  /** `backups`: skip the copy, accept one over the limit (up); roll back without restoring (down). */
+  startRun(confirm: string | undefined, backups?: { noBackup: boolean; allowLargeBackup: boolean; noRestore: boolean }): Promise<void>;
   /** Asks the back end to start nothing after the migration running now. */
   stopRun(): Promise<void>;
   closeRun(): void;
@@ -92,7 +93,7 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
       if (get().run?.runId === runId) set({ run: { ...get().run!, previewError: (err as Error).message } });
     }
   },
-  async startRun(confirm) {
+  async startRun(confirm, backups) {
     const run = get().run;
     if (!run) return;
     const total = run.preview?.steps.length ?? 0;
@@ -114,8 +115,8 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
     try {
       const input = { env: run.env, confirm, runId: run.runId };
       const report = run.target.direction === 'up'
-        ? await call('migrations/apply', { ...input, to: run.target.to })
-        : await call('migrations/rollback', { ...input, steps: run.target.steps, to: run.target.to, base: run.target.base });
+        ? await call('migrations/apply', { ...input, to: run.target.to, noBackup: backups?.noBackup || undefined, allowLargeBackup: backups?.allowLargeBackup || undefined })
+        : await call('migrations/rollback', { ...input, steps: run.target.steps, to: run.target.to, base: run.target.base, noRestore: backups?.noRestore || undefined });
       // The report is the truth; live events may still be in flight when it arrives.
       const log = report.completed.map((c): RunLogLine => ({ name: c.name, status: 'done', durationMs: c.durationMs }));
       const cur = get().run!;

@@ -2,7 +2,7 @@ import type { StateCreator } from 'zustand';
 import { call } from '../api/transport.ts';
 import type { AppState } from './index.ts';
 
-export type View = 'migrations' | 'tables' | 'audit' | 'check';
+export type View = 'migrations' | 'tables' | 'audit' | 'backups' | 'check';
 export type Dialog = null | 'help' | 'new-migration' | { kind: 'environment'; name: string | null } | { kind: 'preview' };
 
 export interface UiSlice {

@@ -24,7 +24,7 @@ export function AuditLog() {
           <tbody>
             {entries.map((e, i) => (
               <tr key={i} className={e.result === 'failed' ? 'failed' : ''} title={e.error ?? ''}>
-                <td>{new Date(e.at).toLocaleString()}</td><td>{e.osUser}@{e.host}</td><td>{e.action}</td><td>{e.result}</td>
+                <td>{new Date(e.at).toLocaleString()}</td><td>{e.osUser}@{e.host}</td><td>{e.action}</td><td>{e.result}{e.note ? <span className="muted"> — {e.note}</span> : null}</td>
                 <td className="num">{Math.round(e.durationMs)} ms</td><td>{e.migrations.join(', ')}</td>
               </tr>
             ))}

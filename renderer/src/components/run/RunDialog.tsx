@@ -9,6 +9,7 @@ import { StepList } from './StepList.tsx';
 import { LARGE_ROLLBACK } from './run-gates.ts';
 import { FailureOutcome } from './FailureOutcome.tsx';
 import { RunFindings } from './RunFindings.tsx';
+import { BackupChoices, backupsAllowRun, NO_CHOICES, type BackupChoiceState } from './BackupChoices.tsx';
 import { PreflightPanel, preflightFindings } from '../analysis/PreflightPanel.tsx';
 import { RehearsePanel } from '../analysis/RehearsePanel.tsx';
 import type { PreflightDto } from '../../../../electron/shared/dto.ts';
@@ -46,6 +47,7 @@ export function RunDialog() {
   const { run, startRun, stopRun, closeRun, project, statuses } = useApp();
   const [typed, setTyped] = useState('');
   const [preflight, setPreflight] = useState<PreflightDto | null>(null);
+  const [choices, setChoices] = useState<BackupChoiceState>(NO_CHOICES);
   if (!run) return null;
   const env = project?.environments.find((e) => e.name === run.env);
   const status = statuses[run.env];
@@ -54,11 +56,12 @@ export function RunDialog() {
   const steps = run.preview?.steps ?? [];
   const counts = run.preview ? countRun(run.preview, project) : null;
   const nameReason = typedNameReason(run, isProtected, counts?.unanalysed ?? 0);
-  const canConfirm = run.phase === 'confirm' && steps.length > 0 && (!nameReason || typed === run.env);
+  const canConfirm = run.phase === 'confirm' && steps.length > 0 && (!nameReason || typed === run.env) && backupsAllowRun(run.preview, choices);
   const dangerous = !!counts && (counts.destructive > 0 || counts.unanalysed > 0 || run.target.direction === 'down');
   const close = () => {
     setTyped('');
     setPreflight(null);
+    setChoices(NO_CHOICES);
     closeRun();
   };
   const failedStep = run.failure ? steps.find((s) => s.name === run.failure!.migration) : undefined;
@@ -81,7 +84,7 @@ export function RunDialog() {
       )}
       <button type="button" onClick={close} disabled={run.phase === 'running'}>{run.phase === 'confirm' ? 'Cancel' : 'Close'}</button>
       {run.phase === 'confirm' && !run.previewError && (run.preview === null || steps.length > 0) && (
-        <button type="button" className={dangerous ? 'danger' : 'primary'} disabled={!canConfirm} onClick={() => void startRun(nameReason ? typed : undefined)} data-testid="confirm-run">
+        <button type="button" className={dangerous ? 'danger' : 'primary'} disabled={!canConfirm} onClick={() => void startRun(nameReason ? typed : undefined, choices)} data-testid="confirm-run">
           {run.preview ? `${verb} ${steps.length.toLocaleString()} migration(s)` : 'Working out…'}
         </button>
       )}
@@ -96,6 +99,7 @@ export function RunDialog() {
       {run.phase === 'confirm' && steps.length > 0 && (
         <>
           <RunFindings steps={steps} />
+          {run.preview && <BackupChoices preview={run.preview} choices={choices} onChange={setChoices} />}
           <PreflightPanel key={run.runId} env={run.env} target={run.target} onResult={setPreflight} />
           {run.target.direction === 'up' && !run.target.to && <RehearsePanel env={run.env} />}
           <StepList steps={steps} />

@@ -20,6 +20,11 @@ function StepItem({ step, n }: { step: PreviewDto['steps'][number]; n: number })
       </details>
       {step.unanalysed && <p className="warning">Not analysed: the SQL parser refused it ({step.parseError}). Nothing was checked — no destructive-statement warnings, no transaction check.</p>}
       {step.warnings.map((w, i) => <p key={i} className="warning">Line {w.line}: {w.operation} — <code>{w.statement}</code></p>)}
+      {step.backup && step.backup.lines.length > 0 && (
+        <ul className="backup-lines" data-testid="step-backup">
+          {step.backup.lines.map((l) => <li key={l} className={/^CANNOT|NOT RESTORABLE/.test(l) ? 'error' : 'muted'}>{l}</li>)}
+        </ul>
+      )}
     </li>
   );
 }
