@@ -17,6 +17,14 @@ const NOT_HISTORY = `c.relname <> '_prisma_migrations'`;
 
 const REL = `format('%I.%I', n.nspname, c.relname)`;
 
+/** Objects PostgreSQL made as part of another (a range type's constructor functions): they are not migrations' own. */
+const notInternal = (catalog: string, oid: string) =>
+  `NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend dep WHERE dep.classid = '${catalog}'::regclass AND dep.objid = ${oid} AND dep.deptype = 'i')`;
+
+/** `(a 'x', b 'y')` from an options array (`{a=x,b=y}`); null when there are none. */
+const optionList = (col: string) =>
+  `(SELECT '(' || string_agg(format('%I %L', split_part(o, '=', 1), substr(o, strpos(o, '=') + 1)), ', ') || ')' FROM unnest(${col}) AS o)`;
+
 export const CATALOG_QUERIES = {
   schemas: `
 SELECT quote_ident(n.nspname) AS name, n.oid::int8::text AS ord
@@ -108,6 +116,39 @@ SELECT format('%I.%I', n.nspname, ic.relname) AS name, ${REL} AS tbl, ic.oid::in
    AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits h WHERE h.inhrelid = i.indexrelid)
    AND ${notExtensionMember('pg_class', 'ic.oid')}`,
 
+  ranges: `
+SELECT format('%I.%I', n.nspname, t.typname) AS name, t.oid::int8::text AS ord,
+       pg_catalog.format_type(r.rngsubtype, NULL) AS subtype,
+       CASE WHEN NOT oc.opcdefault THEN format('%I.%I', ocn.nspname, oc.opcname) END AS opclass,
+       CASE WHEN r.rngcollation <> 0 AND r.rngcollation <> st.typcollation THEN (SELECT format('%I.%I', cn.nspname, co.collname)
+         FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace WHERE co.oid = r.rngcollation) END AS collation,
+       CASE WHEN r.rngcanonical <> 0 THEN r.rngcanonical::regproc::text END AS canonical,
+       CASE WHEN r.rngsubdiff <> 0 THEN r.rngsubdiff::regproc::text END AS subdiff
+  FROM pg_catalog.pg_range r JOIN pg_catalog.pg_type t ON t.oid = r.rngtypid
+  JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace JOIN pg_catalog.pg_type st ON st.oid = r.rngsubtype
+  JOIN pg_catalog.pg_opclass oc ON oc.oid = r.rngsubopc JOIN pg_catalog.pg_namespace ocn ON ocn.oid = oc.opcnamespace
+ WHERE ${USER_NS} AND ${notExtensionMember('pg_type', 't.oid')}`,
+
+  wrappers: `
+SELECT quote_ident(w.fdwname) AS name, w.oid::int8::text AS ord,
+       CASE WHEN w.fdwhandler <> 0 THEN w.fdwhandler::regproc::text END AS handler,
+       CASE WHEN w.fdwvalidator <> 0 THEN w.fdwvalidator::regproc::text END AS validator, ${optionList('w.fdwoptions')} AS options
+  FROM pg_catalog.pg_foreign_data_wrapper w WHERE ${notExtensionMember('pg_foreign_data_wrapper', 'w.oid')}`,
+
+  servers: `
+SELECT quote_ident(s.srvname) AS name, s.oid::int8::text AS ord, quote_ident(w.fdwname) AS wrapper,
+       s.srvtype AS type, s.srvversion AS version, ${optionList('s.srvoptions')} AS options
+  FROM pg_catalog.pg_foreign_server s JOIN pg_catalog.pg_foreign_data_wrapper w ON w.oid = s.srvfdw
+ WHERE ${notExtensionMember('pg_foreign_server', 's.oid')}`,
+
+  foreignTables: `
+SELECT ${REL} AS name, c.oid::int8::text AS ord, quote_ident(s.srvname) AS server, ${optionList('ft.ftoptions')} AS options,
+       (SELECT string_agg(format('%I %s%s', a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END), ', ' ORDER BY a.attnum)
+          FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped) AS columns
+  FROM pg_catalog.pg_foreign_table ft JOIN pg_catalog.pg_class c ON c.oid = ft.ftrelid
+  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace JOIN pg_catalog.pg_foreign_server s ON s.oid = ft.ftserver
+ WHERE ${USER_NS} AND ${notExtensionMember('pg_class', 'c.oid')}`,
+
   views: `
 SELECT ${REL} AS name, c.oid::int8::text AS ord, c.relkind::text AS kind, pg_catalog.pg_get_viewdef(c.oid) AS def,
        array_to_string(c.reloptions, ', ') AS options
@@ -118,7 +159,9 @@ SELECT ${REL} AS name, c.oid::int8::text AS ord, c.relkind::text AS kind, pg_cat
 SELECT format('%I.%I(%s)', n.nspname, p.proname, pg_catalog.oidvectortypes(p.proargtypes)) AS name,
        p.oid::int8::text AS ord, p.prokind::text AS kind, pg_catalog.pg_get_functiondef(p.oid) AS def
   FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
- WHERE p.prokind IN ('f', 'p') AND ${USER_NS} AND ${notExtensionMember('pg_proc', 'p.oid')}`,
+ WHERE p.prokind IN ('f', 'p') AND ${USER_NS} AND ${notExtensionMember('pg_proc', 'p.oid')}
+   -- A range type's constructors come and go with the type.
+   AND ${notInternal('pg_proc', 'p.oid')}`,
 
   triggers: `
 SELECT ${REL} AS tbl, quote_ident(g.tgname) AS name, g.oid::int8::text AS ord, pg_catalog.pg_get_triggerdef(g.oid) AS def,
@@ -126,6 +169,26 @@ SELECT ${REL} AS tbl, quote_ident(g.tgname) AS name, g.oid::int8::text AS ord, p
   FROM pg_catalog.pg_trigger g JOIN pg_catalog.pg_class c ON c.oid = g.tgrelid
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
  WHERE NOT g.tgisinternal AND g.tgparentid = 0 AND ${USER_NS} AND ${NOT_HISTORY}`,
+
+  rules: `
+SELECT format('%I.%I', r.schemaname, r.tablename) AS tbl, quote_ident(r.rulename) AS name, r.definition AS def
+  FROM pg_catalog.pg_rules r WHERE r.schemaname NOT IN ('pg_catalog', 'information_schema', 'godwit') AND r.schemaname NOT LIKE 'pg\\_%'`,
+
+  eventTriggers: `
+SELECT quote_ident(e.evtname) AS name, e.oid::int8::text AS ord, e.evtevent AS event, e.evtenabled::text AS enabled,
+       (SELECT string_agg(quote_literal(tag), ', ' ORDER BY tag) FROM unnest(e.evttags) AS tag) AS tags,
+       format('%I.%I', n.nspname, p.proname) AS func
+  FROM pg_catalog.pg_event_trigger e JOIN pg_catalog.pg_proc p ON p.oid = e.evtfoid JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+ WHERE ${notExtensionMember('pg_event_trigger', 'e.oid')}`,
+
+  publications: `
+SELECT quote_ident(p.pubname) AS name, p.oid::int8::text AS ord, p.puballtables AS alltables,
+       concat_ws(', ', CASE WHEN p.pubinsert THEN 'insert' END, CASE WHEN p.pubupdate THEN 'update' END,
+         CASE WHEN p.pubdelete THEN 'delete' END, CASE WHEN p.pubtruncate THEN 'truncate' END) AS publish,
+       p.pubviaroot AS viaroot,
+       (SELECT string_agg(format('%I.%I', t.schemaname, t.tablename), ', ' ORDER BY t.schemaname, t.tablename)
+          FROM pg_catalog.pg_publication_tables t WHERE t.pubname = p.pubname AND NOT p.puballtables) AS tables
+  FROM pg_catalog.pg_publication p`,
 
   policies: `
 SELECT format('%I.%I', p.schemaname, p.tablename) AS tbl, quote_ident(p.policyname) AS name, p.permissive AS permissive,

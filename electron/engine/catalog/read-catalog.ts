@@ -109,6 +109,27 @@ export function buildSnapshot(rows: CatalogRows): CatalogSnapshot {
     add('domain', str(r.name), def.join(' '), r.ord);
   }
   for (const r of rows.composites) add('composite type', str(r.name), `AS (${str(r.attrs)})`, r.ord);
+  for (const r of rows.ranges) {
+    const parts = [`SUBTYPE = ${str(r.subtype)}`];
+    if (r.opclass) parts.push(`SUBTYPE_OPCLASS = ${str(r.opclass)}`);
+    if (r.collation) parts.push(`COLLATION = ${str(r.collation)}`);
+    if (r.canonical) parts.push(`CANONICAL = ${str(r.canonical)}`);
+    if (r.subdiff) parts.push(`SUBTYPE_DIFF = ${str(r.subdiff)}`);
+    add('range type', str(r.name), `AS RANGE (${parts.join(', ')})`, r.ord);
+  }
+  for (const r of rows.wrappers) {
+    const def = [r.handler ? `HANDLER ${str(r.handler)}` : 'NO HANDLER', r.validator ? `VALIDATOR ${str(r.validator)}` : 'NO VALIDATOR'];
+    if (r.options) def.push(`OPTIONS ${str(r.options)}`);
+    add('foreign data wrapper', str(r.name), def.join(' '), r.ord);
+  }
+  for (const r of rows.servers) {
+    const def = [r.type ? `TYPE ${sqlLiteral(str(r.type))}` : '', r.version ? `VERSION ${sqlLiteral(str(r.version))}` : '', `FOREIGN DATA WRAPPER ${str(r.wrapper)}`];
+    if (r.options) def.push(`OPTIONS ${str(r.options)}`);
+    add('foreign server', str(r.name), def.filter(Boolean).join(' '), r.ord);
+  }
+  for (const r of rows.foreignTables) {
+    add('foreign table', str(r.name), `(${str(r.columns)}) SERVER ${str(r.server)}${r.options ? ` OPTIONS ${str(r.options)}` : ''}`, r.ord);
+  }
   for (const r of rows.sequences) add('sequence', str(r.name), sequenceOptions(r) + (r.owned_by ? ` OWNED BY ${str(r.owned_by)}` : ''), r.ord, { options: sequenceOptions(r), ownedBy: s(r.owned_by) });
   for (const r of rows.tables) {
     const name = str(r.name);
@@ -139,6 +160,20 @@ export function buildSnapshot(rows: CatalogRows): CatalogSnapshot {
     const tbl = str(r.tbl);
     const disabled = r.enabled === 'D' ? ' (disabled)' : r.enabled === 'R' ? ' (enabled replica)' : r.enabled === 'A' ? ' (enabled always)' : '';
     add('trigger', `${tbl}.${str(r.name)}`, str(r.def) + disabled, r.ord, { trigger: s(r.name), create: s(r.def), enabled: s(r.enabled) }, tbl);
+  }
+  for (const r of rows.rules) {
+    const tbl = str(r.tbl);
+    add('rule', `${tbl}.${str(r.name)}`, tidy(str(r.def)), 0, { rule: s(r.name) }, tbl);
+  }
+  for (const r of rows.eventTriggers) {
+    const when = r.tags ? ` WHEN TAG IN (${str(r.tags)})` : '';
+    const state = r.enabled === 'D' ? ' (disabled)' : r.enabled === 'R' ? ' (enabled replica)' : r.enabled === 'A' ? ' (enabled always)' : '';
+    add('event trigger', str(r.name), `ON ${str(r.event)}${when} EXECUTE FUNCTION ${str(r.func)}()${state}`, r.ord, { create: `ON ${str(r.event)}${when} EXECUTE FUNCTION ${str(r.func)}()`, enabled: s(r.enabled) });
+  }
+  for (const r of rows.publications) {
+    const what = bool(r.alltables) ? 'FOR ALL TABLES' : r.tables ? `FOR TABLE ${str(r.tables)}` : '';
+    const def = `${what}${what ? ' ' : ''}WITH (publish = ${sqlLiteral(str(r.publish))}, publish_via_partition_root = ${bool(r.viaroot)})`;
+    add('publication', str(r.name), def, r.ord);
   }
   for (const r of rows.policies) {
     const tbl = str(r.tbl);

@@ -16,12 +16,15 @@ interface Ordered extends ReconcileStep {
 
 /** Drops run first, dependants before what they depend on; then creates, containers first. */
 const DROP_PHASE: Record<CatalogObject['kind'], number> = {
-  comment: 0, grant: 0, policy: 1, 'row security': 2, trigger: 3, 'materialized view': 4, view: 4, index: 5, constraint: 7,
-  column: 8, table: 9, function: 10, procedure: 10, sequence: 11, domain: 12, 'composite type': 12, enum: 12, extension: 13, schema: 14,
+  comment: 0, grant: 0, publication: 0.5, policy: 1, 'row security': 2, trigger: 3, rule: 3, 'event trigger': 3,
+  'materialized view': 4, view: 4, index: 5, constraint: 7, column: 8, table: 9, 'foreign table': 9, function: 10, procedure: 10,
+  sequence: 11, domain: 12, 'composite type': 12, enum: 12, 'range type': 12, 'foreign server': 12.5, 'foreign data wrapper': 12.6,
+  extension: 13, schema: 14,
 };
 const CREATE_PHASE: Record<CatalogObject['kind'], number> = {
-  schema: 0, extension: 1, enum: 2, domain: 2, 'composite type': 2, sequence: 3, function: 4, procedure: 4, table: 5, column: 6,
-  constraint: 7, index: 9, view: 10, 'materialized view': 10, trigger: 11, 'row security': 12, policy: 13, comment: 14, grant: 15,
+  schema: 0, extension: 1, 'foreign data wrapper': 1.5, 'foreign server': 1.6, enum: 2, domain: 2, 'composite type': 2, 'range type': 2,
+  sequence: 3, function: 4, procedure: 4, table: 5, 'foreign table': 5.5, column: 6, constraint: 7, index: 9, view: 10,
+  'materialized view': 10, trigger: 11, rule: 11, 'event trigger': 11.5, 'row security': 12, policy: 13, publication: 13.5, comment: 14, grant: 15,
 };
 
 const noSemicolon = (sql: string) => sql.replace(/;\s*$/, '');
@@ -35,7 +38,19 @@ function createSql(o: CatalogObject, to: CatalogSnapshot): string[] {
     case 'extension': return [`CREATE EXTENSION IF NOT EXISTS ${o.name} WITH SCHEMA ${String(d.schema)};`];
     case 'enum': return [`CREATE TYPE ${o.name} AS ${o.definition};`];
     case 'domain': return [`CREATE DOMAIN ${o.name} ${o.definition};`];
-    case 'composite type': return [`CREATE TYPE ${o.name} ${o.definition};`];
+    case 'composite type':
+    case 'range type': return [`CREATE TYPE ${o.name} ${o.definition};`];
+    case 'foreign data wrapper': return [`CREATE FOREIGN DATA WRAPPER ${o.name} ${o.definition};`];
+    case 'foreign server': return [`CREATE SERVER ${o.name} ${o.definition};`];
+    case 'foreign table': return [`CREATE FOREIGN TABLE ${o.name} ${o.definition};`];
+    case 'rule': return [`${noSemicolon(o.definition)};`];
+    case 'event trigger': {
+      const out = [`CREATE EVENT TRIGGER ${o.name} ${String(d.create)};`];
+      const mode = { D: 'DISABLE', R: 'ENABLE REPLICA', A: 'ENABLE ALWAYS' }[String(d.enabled)];
+      if (mode) out.push(`ALTER EVENT TRIGGER ${o.name} ${mode};`);
+      return out;
+    }
+    case 'publication': return [`CREATE PUBLICATION ${o.name} ${o.definition};`];
     case 'sequence': return [`CREATE SEQUENCE ${o.name} ${String(d.options)};`];
     case 'table': {
       if (d.parent) return [`CREATE TABLE ${o.name} PARTITION OF ${String(d.parent)} ${String(d.bound)};`];
@@ -68,7 +83,14 @@ function dropSql(o: CatalogObject): string[] {
     case 'schema': return [`DROP SCHEMA ${o.name};`];
     case 'extension': return [`DROP EXTENSION ${o.name};`];
     case 'enum':
-    case 'composite type': return [`DROP TYPE IF EXISTS ${o.name};`];
+    case 'composite type':
+    case 'range type': return [`DROP TYPE IF EXISTS ${o.name};`];
+    case 'foreign data wrapper': return [`DROP FOREIGN DATA WRAPPER ${o.name};`];
+    case 'foreign server': return [`DROP SERVER ${o.name};`];
+    case 'foreign table': return [`DROP FOREIGN TABLE ${o.name};`];
+    case 'rule': return [`DROP RULE ${lastPart(o)} ON ${o.table};`];
+    case 'event trigger': return [`DROP EVENT TRIGGER ${o.name};`];
+    case 'publication': return [`DROP PUBLICATION ${o.name};`];
     case 'domain': return [`DROP DOMAIN IF EXISTS ${o.name};`];
     case 'sequence': return [`DROP SEQUENCE IF EXISTS ${o.name};`];
     case 'table': return [`DROP TABLE ${o.name};`];
@@ -128,7 +150,7 @@ function alterSql(a: CatalogObject, b: CatalogObject): string[] | null {
 }
 
 /** True when a comment's target (`TABLE t`, `COLUMN t.c`, `TRIGGER x ON t` …) is table `t` or part of it. */
-function commentIsOn(target: string, table: string): boolean {
+export function commentIsOn(target: string, table: string): boolean {
   return target === `TABLE ${table}` || target.startsWith(`COLUMN ${table}.`) || target.endsWith(` ON ${table}`);
 }
 

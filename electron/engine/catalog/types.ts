@@ -1,7 +1,8 @@
 /** Every kind of object a catalog snapshot reads, in the order a reader meets them (containers first). */
 export const CATALOG_KINDS = [
-  'schema', 'extension', 'enum', 'domain', 'composite type', 'sequence', 'table', 'column', 'constraint', 'index',
-  'view', 'materialized view', 'function', 'procedure', 'trigger', 'policy', 'row security', 'comment', 'grant',
+  'schema', 'extension', 'foreign data wrapper', 'foreign server', 'enum', 'domain', 'composite type', 'range type',
+  'sequence', 'table', 'column', 'constraint', 'index', 'foreign table', 'view', 'materialized view', 'function',
+  'procedure', 'trigger', 'rule', 'event trigger', 'policy', 'row security', 'publication', 'comment', 'grant',
 ] as const;
 
 export type CatalogKind = (typeof CATALOG_KINDS)[number];

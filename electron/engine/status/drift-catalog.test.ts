@@ -26,6 +26,12 @@ DROP TRIGGER "gadget_touch" ON "gadget"; CREATE TRIGGER "gadget_touch" BEFORE IN
 ALTER TABLE "gadget" FORCE ROW LEVEL SECURITY;
 DROP POLICY "gadget_read" ON "gadget"; CREATE POLICY "gadget_read" ON "gadget" FOR SELECT USING ("price" > 0);
 COMMENT ON TABLE "gadget" IS 'Hotfixed';
+DROP RULE "gadget_keep_negative" ON "gadget";
+ALTER EVENT TRIGGER "ek_note_ddl" DISABLE;
+ALTER SERVER "ek_server" OPTIONS (SET host 'warehouse-2.internal');
+ALTER FOREIGN TABLE "remote_stock" ADD COLUMN "bin" TEXT;
+ALTER PUBLICATION "gadget_changes" SET (publish = 'insert');
+CREATE TYPE "hotfix_range" AS RANGE (SUBTYPE = int4);
 `;
 
 describe('drift over every catalog kind', () => {
@@ -60,6 +66,12 @@ describe('drift over every catalog kind', () => {
     expect(named('row security', 'public.gadget')).toMatchObject({ live: 'enabled, forced', expected: 'enabled' });
     expect(named('policy', 'public.gadget.gadget_read')).toMatchObject({ live: expect.stringContaining('(price > 0)'), expected: expect.stringContaining('(price IS NOT NULL)') });
     expect(named('comment', 'ON TABLE public.gadget')).toMatchObject({ live: 'Hotfixed', expected: 'Things we sell' });
+    expect(named('rule', 'public.gadget.gadget_keep_negative')).toMatchObject({ live: null, expected: expect.stringContaining('ON DELETE TO public.gadget') });
+    expect(named('event trigger', 'ek_note_ddl')).toMatchObject({ live: expect.stringContaining('(disabled)'), expected: `ON ddl_command_end WHEN TAG IN ('ALTER TABLE', 'CREATE TABLE') EXECUTE FUNCTION public.note_ddl()` });
+    expect(named('foreign server', 'ek_server')).toMatchObject({ live: expect.stringContaining(`host 'warehouse-2.internal'`), expected: expect.stringContaining(`host 'warehouse.internal'`) });
+    expect(named('foreign table', 'public.remote_stock')?.live).toContain('bin text');
+    expect(named('publication', 'gadget_changes')).toMatchObject({ live: expect.stringContaining(`publish = 'insert',`), expected: expect.stringContaining(`publish = 'insert, update'`) });
+    expect(named('range type', 'public.hotfix_range')).toMatchObject({ live: 'AS RANGE (SUBTYPE = integer)', expected: null });
     for (const d of report.differences) expect(d.sql, `${d.kind} ${d.name}`).not.toBeNull();
     expect(report.byKind.map((g) => g.kind)).toContain('constraint');
     expect(report.reconcileSql).toMatch(/-- godwit: drop constraint public\.gadget\.gadget_price_check\n--   live:     CHECK \(price > 0\)\n--   expected: CHECK \(price >= 0\) NOT VALID\n/);

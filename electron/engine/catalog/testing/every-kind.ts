@@ -38,6 +38,14 @@ END $$;\n` },
   { name: '20260101001700_ek_policy', kind: 'policy', sql: 'CREATE POLICY "gadget_read" ON "gadget" FOR SELECT USING ("price" IS NOT NULL);\n' },
   { name: '20260101001800_ek_comment', kind: 'comment', sql: `COMMENT ON TABLE "gadget" IS 'Things we sell';\nCOMMENT ON COLUMN "gadget"."price" IS 'In cents';\n` },
   { name: '20260101001900_ek_column', kind: 'column', sql: 'ALTER TABLE "gadget" ADD COLUMN "mood" "mood" NOT NULL DEFAULT \'happy\';\n' },
+  { name: '20260101002000_ek_range', kind: 'range type', sql: 'CREATE TYPE "price_range" AS RANGE (SUBTYPE = float8, SUBTYPE_DIFF = float8mi);\n' },
+  { name: '20260101002100_ek_rule', kind: 'rule', sql: 'CREATE RULE "gadget_keep_negative" AS ON DELETE TO "gadget" WHERE OLD."price" < 0 DO INSTEAD NOTHING;\n' },
+  { name: '20260101002200_ek_event_trigger', kind: 'event trigger', sql: `CREATE FUNCTION "note_ddl"() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END $$;
+CREATE EVENT TRIGGER "ek_note_ddl" ON ddl_command_end WHEN TAG IN ('CREATE TABLE', 'ALTER TABLE') EXECUTE FUNCTION "note_ddl"();\n` },
+  { name: '20260101002300_ek_wrapper', kind: 'foreign data wrapper', sql: 'CREATE FOREIGN DATA WRAPPER "ek_wrapper";\n' },
+  { name: '20260101002400_ek_server', kind: 'foreign server', sql: `CREATE SERVER "ek_server" FOREIGN DATA WRAPPER "ek_wrapper" OPTIONS (host 'warehouse.internal', port '5432');\n` },
+  { name: '20260101002500_ek_foreign_table', kind: 'foreign table', sql: `CREATE FOREIGN TABLE "remote_stock" ("sku" TEXT NOT NULL, "qty" INTEGER) SERVER "ek_server" OPTIONS (table_name 'stock');\n` },
+  { name: '20260101002600_ek_publication', kind: 'publication', sql: `CREATE PUBLICATION "gadget_changes" FOR TABLE "gadget" WITH (publish = 'insert, update');\n` },
 ];
 
 /** Adds the history to a project folder (after the demo's migrations). */
