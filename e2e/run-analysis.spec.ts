@@ -72,6 +72,35 @@ describe('the confirmation reads the run against the environment (issue 10 §6)'
     expect(await screenEveryWay(page, 'run-rehearsed')).toEqual([]);
   });
 
+  it('on a protected environment, runs despite a blocking session only when asked to, under the lock timeout', async () => {
+    app = await startApp(browser);
+    const { page } = app;
+    const ui = new AppPage(page);
+    other = new pg.Client({ connectionString: app.dbs.prod.url, application_name: 'nightly-report' });
+    await other.connect();
+    await other.query('BEGIN');
+    await other.query('LOCK TABLE patients IN ROW EXCLUSIVE MODE');
+    await ui.selectEnv('prod');
+    await page.getByTestId('upgrade-head').click();
+    await page.locator('[data-testid=preflight][data-state=findings]').waitFor();
+    // Without the choice the engine refuses: the blocker is named, nothing ran.
+    await ui.confirmName.fill('prod');
+    await ui.confirmRun.click();
+    await page.getByTestId('run-failed').waitFor();
+    expect(await page.getByTestId('run-failed').textContent()).toMatch(/nightly-report|block/i);
+    await page.keyboard.press('Escape');
+    await ui.waitPending('prod', 3);
+    // With it, the run starts; the job ends while the first statement waits within its lock timeout.
+    await page.getByTestId('upgrade-head').click();
+    await page.locator('[data-testid=preflight][data-state=findings]').waitFor();
+    await page.getByTestId('ignore-blockers').check();
+    await ui.confirmName.fill('prod');
+    await ui.confirmRun.click();
+    setTimeout(() => void other?.query('ROLLBACK').catch(() => undefined), 300);
+    await page.getByTestId('run-done').waitFor();
+    await ui.waitPending('prod', 0);
+  });
+
   it('analyses a pending migration in its detail on the selected environment', async () => {
     app = await startApp(browser, { bypassCSP: true });
     const { page } = app;

@@ -34,7 +34,7 @@ export interface RunSlice {
   run: RunDialogState | null;
   openRun(env: string, target: RunTarget): Promise<void>;
   /** `backups`: skip the copy, accept one over the limit (up); roll back without restoring (down). */
-  startRun(confirm: string | undefined, backups?: { noBackup: boolean; allowLargeBackup: boolean; noRestore: boolean }): Promise<void>;
+  startRun(confirm: string | undefined, backups?: { noBackup: boolean; allowLargeBackup: boolean; noRestore: boolean }, ignoreBlockers?: boolean): Promise<void>;
   /** Asks the back end to start nothing after the migration running now. */
   stopRun(): Promise<void>;
   closeRun(): void;
@@ -93,7 +93,7 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
       if (get().run?.runId === runId) set({ run: { ...get().run!, previewError: (err as Error).message } });
     }
   },
-  async startRun(confirm, backups) {
+  async startRun(confirm, backups, ignoreBlockers) {
     const run = get().run;
     if (!run) return;
     const total = run.preview?.steps.length ?? 0;
@@ -113,7 +113,8 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
       timer ??= setTimeout(flush, 50);
     });
     try {
-      const input = { env: run.env, confirm, runId: run.runId };
+      // A protected environment refuses while a session blocks the run, unless the user chose to go ahead.
+      const input = { env: run.env, confirm, runId: run.runId, ignoreBlockers: ignoreBlockers || undefined };
       const report = run.target.direction === 'up'
         ? await call('migrations/apply', { ...input, to: run.target.to, noBackup: backups?.noBackup || undefined, allowLargeBackup: backups?.allowLargeBackup || undefined })
         : await call('migrations/rollback', { ...input, steps: run.target.steps, to: run.target.to, base: run.target.base, noRestore: backups?.noRestore || undefined });

@@ -48,6 +48,7 @@ export function RunDialog() {
   const [typed, setTyped] = useState('');
   const [preflight, setPreflight] = useState<PreflightDto | null>(null);
   const [choices, setChoices] = useState<BackupChoiceState>(NO_CHOICES);
+  const [ignoreBlockers, setIgnoreBlockers] = useState(false);
   if (!run) return null;
   const env = project?.environments.find((e) => e.name === run.env);
   const status = statuses[run.env];
@@ -62,6 +63,7 @@ export function RunDialog() {
     setTyped('');
     setPreflight(null);
     setChoices(NO_CHOICES);
+    setIgnoreBlockers(false);
     closeRun();
   };
   const failedStep = run.failure ? steps.find((s) => s.name === run.failure!.migration) : undefined;
@@ -69,6 +71,12 @@ export function RunDialog() {
   const footer = (
     <>
       {run.phase === 'confirm' && isProtected && steps.length > 0 && <ProtectedFindings preflight={preflight} preview={run.preview} />}
+      {run.phase === 'confirm' && isProtected && (preflight?.blockers.length ?? 0) > 0 && (
+        <label className="check ignore-blockers">
+          <input type="checkbox" checked={ignoreBlockers} onChange={(e) => setIgnoreBlockers(e.target.checked)} data-testid="ignore-blockers" />
+          Run despite the blocking session(s): each statement still gives up after the lock timeout
+        </label>
+      )}
       {run.phase === 'confirm' && nameReason && steps.length > 0 && (
         <label className="confirm-name">
           {nameReason}
@@ -84,7 +92,7 @@ export function RunDialog() {
       )}
       <button type="button" onClick={close} disabled={run.phase === 'running'}>{run.phase === 'confirm' ? 'Cancel' : 'Close'}</button>
       {run.phase === 'confirm' && !run.previewError && (run.preview === null || steps.length > 0) && (
-        <button type="button" className={dangerous ? 'danger' : 'primary'} disabled={!canConfirm} onClick={() => void startRun(nameReason ? typed : undefined, choices)} data-testid="confirm-run">
+        <button type="button" className={dangerous ? 'danger' : 'primary'} disabled={!canConfirm} onClick={() => void startRun(nameReason ? typed : undefined, choices, ignoreBlockers)} data-testid="confirm-run">
           {run.preview ? `${verb} ${steps.length.toLocaleString()} migration(s)` : 'Working out…'}
         </button>
       )}
