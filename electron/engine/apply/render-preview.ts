@@ -1,6 +1,7 @@
 import { CREATE_HISTORY_TABLE, HISTORY_TABLE, sqlIdentifier, sqlLiteral } from '../history/history-table.ts';
 import type { Plan, PlannedStep } from './plan.ts';
 import { stepExtras } from '../backup/plan-backups.ts';
+import { BACKUP_SETUP_SQL } from '../backup/backup-sql.ts';
 import { describeStepBackup } from '../backup/describe.ts';
 import { downTransaction, FLUSH_SQL, upTransaction, type TxOptions } from './run-migration.ts';
 
@@ -33,11 +34,21 @@ export function renderPreview(plan: Plan): string {
   const opts: TxOptions = { historyTable: plan.historyTable ?? sqlIdentifier(HISTORY_TABLE), restoreSql: 'RESET ALL;' };
   const t = opts.historyTable;
   if (plan.createsHistoryTable) out.push(`-- The history table does not exist yet; it is created as Prisma creates it.`, `${CREATE_HISTORY_TABLE.replace(`"${HISTORY_TABLE}"`, t)};`, '');
+  // Each transaction that backs up or restores data first makes sure of Godwit's backup functions (idempotent, ~100
+  // lines): the preview shows that setup once, here, and a one-line reference in each transaction.
+  const setupAt = out.length;
+  let needsSetup = false;
   for (const step of plan.steps) {
     out.push(...header(step, plan.direction));
     const name = sqlLiteral(step.name);
     if (step.script.nonTransactional.length === 0) {
-      const extras = stepExtras(step, t);
+      const real = stepExtras(step, t);
+      const extras = (idSql: string) => {
+        const ex = real(idSql);
+        if (!ex) return ex;
+        needsSetup = true;
+        return { ...ex, setup: '-- godwit: backup functions (set up at the top of this script)' };
+      };
       const tx = plan.direction === 'up' ? upTransaction(step.migration, step.script, opts, undefined, extras) : downTransaction(step.name, step.sql, step.script, opts, extras(''));
       out.push(`${tx.head}${tx.sql.trimEnd()}${tx.tail}`);
     } else if (plan.direction === 'up') {
@@ -49,6 +60,7 @@ export function renderPreview(plan: Plan): string {
     }
     out.push('');
   }
+  if (needsSetup) out.splice(setupAt, 0, `-- Godwit's backup catalog and functions (schema godwit), as each backing-up transaction makes sure of them:`, `${BACKUP_SETUP_SQL};`, '');
   out.push('-- Wait until everything above is on disk (each migration committed without waiting for its own flush).', FLUSH_SQL, '');
   return out.join('\n');
 }

@@ -1,5 +1,7 @@
 import { beforeEach, afterEach, describe, expect, it } from 'vitest';
-import { listBackups, MigrationFailedError, planFor, rollback, upgrade, type Db, type Environment, type OpenProject } from '../index.ts';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { listBackups, MigrationFailedError, planFor, previewSql, rollback, upgrade, type Db, type Environment, type OpenProject } from '../index.ts';
 import { addMigration, onEnv, projectOn } from '../testing/fixtures.ts';
 import { createTestDatabase, sqlOn, type TestDatabase } from '../testing/test-database.ts';
 import { copyDemoProject, type TempProject } from '../testing/temp-project.ts';
@@ -47,7 +49,7 @@ const catalogOf = async (url: string, migration: string) =>
 
 describe('backups of destructive migrations', () => {
   it('dropping a column of 10,000 values: rollback restores every value, row by row, and drops the backup', async () => {
-    const ctx = await setUp('20990102000000_drop_phone', 'ALTER TABLE people DROP COLUMN phone;', 'ALTER TABLE people ADD COLUMN phone text;');
+    await setUp('20990102000000_drop_phone', 'ALTER TABLE people DROP COLUMN phone;', 'ALTER TABLE people ADD COLUMN phone text;');
     const before = await snapshot(db.url);
     expect(before.filter((r) => r.phone !== null)).toHaveLength(10_000);
     await run(ctx, 'up');
@@ -130,7 +132,7 @@ UPDATE people p SET score = p.score + b.points FROM bonus b WHERE b.person = p.i
 
   it('a failure during the restore rolls the whole rollback back: down.sql, history and backup stay as they were', async () => {
     // down.sql brings the column back with another type: the values cannot go back into it.
-    const ctx = await setUp('20990102000000_drop_phone', 'ALTER TABLE people DROP COLUMN phone;', 'ALTER TABLE people ADD COLUMN phone int;');
+    await setUp('20990102000000_drop_phone', 'ALTER TABLE people DROP COLUMN phone;', 'ALTER TABLE people ADD COLUMN phone int;');
     await run(ctx, 'up');
     const preview = await onEnv(ctx.env, (c) => planFor(ctx.open, ctx.env, c, { direction: 'down', steps: 1 }));
     // Not predictable from here (down.sql adds the column itself): the restore finds out, inside the transaction.
@@ -160,6 +162,23 @@ UPDATE people p SET score = p.score + b.points FROM bonus b WHERE b.person = p.i
     // Only the transactional step's copy counts toward the limit.
     expect(dto.backup).toMatchObject({ rows: 10_000, overLimit: false, limitBytes: 1024 ** 3 });
     expect(dto.sql).toContain('SELECT godwit.backup_v1(');
+  });
+
+  it('the SQL preview sets the backup functions up once, and piped into psql it backs up as godwit up does', async () => {
+    await setUp('20990102000000_drop_phone', 'ALTER TABLE people DROP COLUMN phone;', 'ALTER TABLE people ADD COLUMN phone text;');
+    await addMigration(project.dir, '20990103000000_drop_code', 'ALTER TABLE people DROP COLUMN code;', 'ALTER TABLE people ADD COLUMN code varchar(40);');
+    const again = await projectOn(project.dir, db.url);
+    const before = await snapshot(db.url);
+    const { sql } = await onEnv(again.env, (conn) => previewSql(again.open, again.env, conn, { direction: 'up' }));
+    // Two backing-up transactions, one copy of the ~100-line setup, a one-line reference in each transaction.
+    expect(sql.match(/CREATE FUNCTION godwit\.backup_v1/g)).toHaveLength(1);
+    expect(sql.match(/-- godwit: backup functions \(set up at the top of this script\)/g)).toHaveLength(2);
+    await promisify(execFile)('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', db.url, '-c', sql]);
+    expect((await catalogOf(db.url, '20990102000000_drop_phone')).length + (await catalogOf(db.url, '20990103000000_drop_code')).length).toBe(2);
+    // Godwit's rollbacks restore what the script run by psql copied.
+    await onEnv(again.env, (conn: Db) => rollback({ db: conn, env: again.env, folder: again.open.folder }, { to: SEED }));
+    expect(await snapshot(db.url)).toEqual(before);
+    expect(await backupTables(db.url)).toEqual([]);
   });
 
   it('a table without a primary key is reported as not restorable before the run, and the rollback refuses without --no-restore', async () => {
