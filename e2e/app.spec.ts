@@ -1,30 +1,20 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, startApp, type AppFixture } from './fixtures.ts';
+import { appSession } from './app-session.ts';
 import { AppPage } from './pages/app-page.ts';
 import { sqlOn } from '../electron/engine/testing/test-database.ts';
 import { schemaDump } from '../electron/engine/testing/pg-dump.ts';
 import { addMigration, DEMO_HEAD } from '../electron/engine/testing/fixtures.ts';
 
 const BEFORE_HEAD = '20250412090000_create_booking_requests';
-let browser: Browser;
-let app: AppFixture | undefined;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(() => browser.close());
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-});
+const session = appSession();
 
 const applied = async (url: string) => (await sqlOn<{ n: number }>(url, 'SELECT count(*)::int AS n FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL'))[0]!.n;
 
 describe('the app in browser mode', () => {
   it('shows every environment\'s position, previews SQL, upgrades, and rolls back through the dialog', async () => {
-    app = await startApp(browser);
+    const app = await session.start();
     const ui = new AppPage(app.page);
     expect([await ui.pending('dev'), await ui.pending('test'), await ui.pending('prod')]).toEqual([0, 1, 3]);
     await expect.poll(() => ui.row(DEMO_HEAD).getByTestId('head-dev').count()).toBe(1);
@@ -74,7 +64,7 @@ describe('the app in browser mode', () => {
   });
 
   it('keeps the confirm button disabled on a protected environment until its name is typed exactly', async () => {
-    app = await startApp(browser);
+    const app = await session.start();
     const ui = new AppPage(app.page);
     await ui.selectEnv('prod');
     await app.page.getByTestId('upgrade-head').click();
@@ -94,7 +84,7 @@ describe('the app in browser mode', () => {
   });
 
   it('checks drift, describes a table, compares environments, and shows the audit log', async () => {
-    app = await startApp(browser);
+    const app = await session.start();
     const ui = new AppPage(app.page);
     await sqlOn(app.dbs.dev.url, 'ALTER TABLE patients ADD COLUMN added_by_hand text');
     await app.page.getByTestId('check-drift').click();
@@ -119,7 +109,7 @@ describe('the app in browser mode', () => {
   });
 
   it('shows a failing migration\'s statement and leaves the database unchanged', async () => {
-    app = await startApp(browser);
+    const app = await session.start();
     const ui = new AppPage(app.page);
     await addMigration(app.projectDir, '20990101000000_broken', 'CREATE TABLE "half" (id int);\nSELECT * FROM "does_not_exist";\n');
     const before = await schemaDump(app.dbs.dev.url);
@@ -138,7 +128,7 @@ describe('the app in browser mode', () => {
   });
 
   it('creates a migration from an edited schema.prisma, reviews it and applies it', async () => {
-    app = await startApp(browser);
+    const app = await session.start();
     const ui = new AppPage(app.page);
     const schema = join(app.projectDir, 'prisma', 'schema.prisma');
     await writeFile(schema, `${await readFile(schema, 'utf8')}\nmodel Clinic {\n  id   Int    @id @default(autoincrement())\n  name String @unique\n\n  @@map("clinics")\n}\n`);
@@ -160,7 +150,7 @@ describe('the app in browser mode', () => {
   });
 
   it('looks right in the dark theme, with the help dialog and the environment editor', async () => {
-    app = await startApp(browser, { colorScheme: 'dark' });
+    const app = await session.start({ colorScheme: 'dark' });
     await app.page.keyboard.press('?');
     await app.page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
     await app.shot('12-dark-help');

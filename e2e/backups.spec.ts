@@ -1,6 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, startApp, type AppFixture } from './fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { appSession } from './app-session.ts';
 import { AppPage } from './pages/app-page.ts';
 import { axeViolations } from './axe.ts';
 import { sqlOn } from '../electron/engine/testing/test-database.ts';
@@ -8,22 +7,13 @@ import { addMigration } from '../electron/engine/testing/fixtures.ts';
 
 const FILL = '20990101000000_create_notes';
 const DROP = '20990102000000_drop_note_text';
-let browser: Browser;
-let app: AppFixture | undefined;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(() => browser.close());
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-});
+const session = appSession();
 
 const notes = (url: string) => sqlOn<{ id: number; body: string | null }>(url, 'SELECT id, body FROM "notes" ORDER BY id');
 
 describe('backups in the app', () => {
   it('shows what an upgrade copies, lists the backup, restores it on rollback, and drops one after a confirmation', async () => {
-    app = await startApp(browser, { bypassCSP: true });
+    const app = await session.start({ bypassCSP: true });
     const ui = new AppPage(app.page);
     await addMigration(app.projectDir, FILL, `CREATE TABLE "notes" ("id" INTEGER NOT NULL, "body" TEXT, CONSTRAINT "notes_pkey" PRIMARY KEY ("id"));\nINSERT INTO "notes" SELECT g, 'note ' || g FROM generate_series(1, 500) g;\nANALYZE "notes";\n`, 'DROP TABLE "notes";\n');
     await addMigration(app.projectDir, DROP, 'ALTER TABLE "notes" DROP COLUMN "body";\n', 'ALTER TABLE "notes" ADD COLUMN "body" TEXT;\n');

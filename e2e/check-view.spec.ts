@@ -1,25 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, startApp, type AppFixture } from './fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { appSession } from './app-session.ts';
 import { AppPage } from './pages/app-page.ts';
 import { screenEveryWay } from './shots2.ts';
 import { addMigration } from '../electron/engine/testing/fixtures.ts';
 
 const DROP = '20990101000000_drop_user_email';
-let browser: Browser;
-let app: AppFixture | undefined;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(() => browser.close());
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-});
+const session = appSession();
 
 describe('the Check view (issue 13)', () => {
   it('runs project/check and links each finding to its migration and line', async () => {
-    app = await startApp(browser, { bypassCSP: true });
+    const app = await session.start({ bypassCSP: true });
     const { page } = app;
     const ui = new AppPage(page);
     await addMigration(app.projectDir, DROP, '-- keeps the address elsewhere\nALTER TABLE "users" DROP COLUMN "email";\n', 'ALTER TABLE "users" ADD COLUMN "email" TEXT;\n');

@@ -1,24 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { readdirSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, startApp, type AppFixture } from './fixtures.ts';
+import { appSession } from './app-session.ts';
 import { AppPage } from './pages/app-page.ts';
 import { screenEveryWay } from './shots2.ts';
 
-let browser: Browser;
-let app: AppFixture | undefined;
+const session = appSession();
 const realHome = process.env.HOME;
 let fakeHome: string | undefined;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(() => browser.close());
 afterEach(async () => {
-  await app?.close();
-  app = undefined;
   process.env.HOME = realHome;
   if (fakeHome) await rm(fakeHome, { recursive: true, force: true });
   fakeHome = undefined;
@@ -26,7 +18,7 @@ afterEach(async () => {
 
 describe('new migration review with editable SQL (issue 11 item 7)', () => {
   it('re-analyses the edited SQL before saving and shows a destructive statement before it is saved', async () => {
-    app = await startApp(browser, { bypassCSP: true });
+    const app = await session.start({ bypassCSP: true });
     const { page } = app;
     const ui = new AppPage(page);
     const schema = join(app.projectDir, 'prisma', 'schema.prisma');
@@ -61,7 +53,7 @@ describe('new migration review with editable SQL (issue 11 item 7)', () => {
 
 describe('browser mode folder picker (issue 11 item 10)', () => {
   it('browses the home folder only, opens a project without a typed path, and lists the demo', async () => {
-    app = await startApp(browser, { bypassCSP: true });
+    const app = await session.start({ bypassCSP: true });
     const { page } = app;
     fakeHome = realpathSync(await mkdtemp(join(tmpdir(), 'godwit-home-')));
     await mkdir(join(fakeHome, 'code', 'notes'), { recursive: true });

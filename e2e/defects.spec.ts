@@ -1,8 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { launchBrowser, startApp, type AppFixture } from './fixtures.ts';
+import type { Locator, Page } from 'playwright-core';
+import { appSession } from './app-session.ts';
 import { AppPage } from './pages/app-page.ts';
 import { sqlOn } from '../electron/engine/testing/test-database.ts';
 import { addMigration, DEMO_HEAD } from '../electron/engine/testing/fixtures.ts';
@@ -10,16 +10,7 @@ import { openProject, selectEnvironments, upgrade, withEnvironment } from '../el
 
 // Issue 11's defects, each with the state the fix must show (state markers, no sleeps).
 const FIRST = '20250301090000_create_users';
-let browser: Browser;
-let app: AppFixture | undefined;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(() => browser.close());
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-});
+const session = appSession();
 
 // The Node typecheck has no DOM types: these run in the page, typed as little as they need.
 type El = { dataset: Record<string, string | undefined>; id: string; tagName: string; textContent: string | null; getAttribute(n: string): string | null };
@@ -33,7 +24,7 @@ const focusedText = (page: Page) => page.evaluate(() => (globalThis as unknown a
 
 describe('issue 11 defects', () => {
   it('coloured buttons and the selected tab keep their colours under the pointer', async () => {
-    app = await startApp(browser);
+    const app = await session.start();
     const ui = new AppPage(app.page);
     await ui.selectEnv('test');
     const upgrade = app.page.getByTestId('upgrade-head');
@@ -56,7 +47,7 @@ describe('issue 11 defects', () => {
   });
 
   it('disables actions that cannot work, with the reason, instead of a dialog stuck on "Working out…"', async () => {
-    app = await startApp(browser);
+    const app = await session.start();
     const ui = new AppPage(app.page);
     // While the status loads the toolbar neither claims "at base" nor offers Upgrade.
     let release!: () => void;
@@ -110,7 +101,7 @@ describe('issue 11 defects', () => {
   });
 
   it('says "nothing to do" without a 0-migration button when another user moved the environment meanwhile', async () => {
-    app = await startApp(browser);
+    const app = await session.start();
     const ui = new AppPage(app.page);
     await ui.selectEnv('test');
     const open = await openProject(app.projectDir);
@@ -122,7 +113,7 @@ describe('issue 11 defects', () => {
   });
 
   it('after a failure names where the run stopped once, numbers a long log, and shows the failing line', async () => {
-    app = await startApp(browser);
+    const app = await session.start();
     const ui = new AppPage(app.page);
     for (let i = 10; i < 21; i++) await addMigration(app.projectDir, `209901010000${i}_ok_${i}`, `CREATE TABLE "t${i}" (id int);\n`, `DROP TABLE "t${i}";\n`);
     await addMigration(app.projectDir, '20990101000099_broken', 'CREATE TABLE "half" (id int);\nSELECT * FROM "does_not_exist";\n');
@@ -150,7 +141,7 @@ describe('issue 11 defects', () => {
   });
 
   it('compares the selected pair only, draws branches and long lane names, and says what filters mean', async () => {
-    app = await startApp(browser);
+    const app = await session.start();
     const ui = new AppPage(app.page);
     // A migration applied in prod but absent from the folder, and an environment with a long name.
     await sqlOn(app.dbs.prod.url, `INSERT INTO _prisma_migrations (id, checksum, migration_name, finished_at, applied_steps_count) VALUES ('x1', 'abc', '20250330090000_hotfix_on_prod', now(), 1)`);
@@ -185,7 +176,7 @@ describe('issue 11 defects', () => {
   });
 
   it('resets Copy for another script, restores focus after dialogs, and follows the tabs pattern', async () => {
-    app = await startApp(browser);
+    const app = await session.start();
     const ui = new AppPage(app.page);
     await app.page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
     await ui.selectEnv('test');

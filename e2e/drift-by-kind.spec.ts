@@ -1,26 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, startApp, type AppFixture } from './fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { appSession } from './app-session.ts';
 import { AppPage } from './pages/app-page.ts';
 import { screenEveryWay } from './shots2.ts';
 import { sqlOn } from '../electron/engine/testing/test-database.ts';
 
 // A drift check replays the migrations on a shadow database: on a busy two-core machine it can outlast 30 s.
 const DRIFT_CHECK = 120_000;
-let browser: Browser;
-let app: AppFixture | undefined;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(() => browser.close());
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-});
+const session = appSession();
 
 describe('drift and compare grouped by catalog kind (issue 15), adopted from the banner (issue 13)', () => {
   it('lists each drifted object under its kind, live beside expected, and adopts the drift as a migration', async () => {
-    app = await startApp(browser, { bypassCSP: true });
+    const app = await session.start({ bypassCSP: true });
     const { page } = app;
     const ui = new AppPage(page);
     await sqlOn(app.dbs.dev.url, 'ALTER TABLE patients ADD COLUMN added_by_hand text; CREATE INDEX patients_hand_idx ON patients (added_by_hand)');
@@ -53,7 +43,7 @@ describe('drift and compare grouped by catalog kind (issue 15), adopted from the
   });
 
   it('asks for the name of a protected environment before adopting its drift', async () => {
-    app = await startApp(browser, { bypassCSP: true });
+    const app = await session.start({ bypassCSP: true });
     const { page } = app;
     const ui = new AppPage(page);
     await sqlOn(app.dbs.prod.url, 'ALTER TABLE users ADD COLUMN nickname text');
@@ -70,7 +60,7 @@ describe('drift and compare grouped by catalog kind (issue 15), adopted from the
   });
 
   it('compares two environments kind by kind', async () => {
-    app = await startApp(browser, { bypassCSP: true });
+    const app = await session.start({ bypassCSP: true });
     const { page } = app;
     const ui = new AppPage(page);
     await ui.view('Tables');

@@ -1,27 +1,19 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, startApp, type AppFixture } from './fixtures.ts';
+import type { Page } from 'playwright-core';
+import { appSession } from './app-session.ts';
 import { axeViolations } from './axe.ts';
 
-let browser: Browser;
-let app: AppFixture | undefined;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(() => browser.close());
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-});
+const session = appSession();
 
-const hop = (hop: string) => app!.page.locator(`[data-testid=env-hops] tr[data-hop=${hop}]`);
+let page: Page;
+const hop = (hop: string) => page.locator(`[data-testid=env-hops] tr[data-hop=${hop}]`);
 
 describe('the environment editor reaches production (issue 14)', () => {
   it.each(['light', 'dark'] as const)('sets TLS, an SSH bastion and a password command, and tests each hop (%s)', async (colorScheme) => {
-    app = await startApp(browser, { colorScheme, viewport: { width: 1024, height: 700 }, bypassCSP: true });
-    const { page } = app;
+    const app = await session.start({ colorScheme, viewport: { width: 1024, height: 700 }, bypassCSP: true });
+    page = app.page;
     // A local environment: no bastion, TLS off, the password from nowhere (trust) — each hop says so.
     await page.getByTestId('env-chip-test').dblclick();
     let editor = page.getByRole('dialog', { name: 'Environment test' });

@@ -1,24 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, startApp, type AppFixture } from './fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { appSession } from './app-session.ts';
 import { AppPage } from './pages/app-page.ts';
 import { openProject, selectEnvironments, upgrade, withEnvironment } from '../electron/engine/index.ts';
 
 const SELECTED = '20250405090000_create_patient_symptoms';
-let browser: Browser;
-let app: AppFixture | undefined;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(() => browser.close());
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-});
+const session = appSession();
 
 describe('live state', () => {
   it('shows a change made elsewhere when the window regains focus, keeping the selection and the drift result', async () => {
-    app = await startApp(browser);
+    const app = await session.start();
     const ui = new AppPage(app.page);
     const asOf = () => app!.page.getByTestId('status-as-of').getAttribute('data-as-of').then(Number);
     await ui.row(SELECTED).click();

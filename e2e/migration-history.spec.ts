@@ -1,25 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, startApp, type AppFixture } from './fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { appSession } from './app-session.ts';
 import { AppPage } from './pages/app-page.ts';
 import { screenEveryWay } from './shots2.ts';
 import { addMigration, DEMO_HEAD } from '../electron/engine/testing/fixtures.ts';
 
 const BROKEN = '20990101000000_broken';
-let browser: Browser;
-let app: AppFixture | undefined;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(() => browser.close());
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-});
+const session = appSession();
 
 describe('per-migration history across environments (issue 11 item 3)', () => {
   it('lists every environment\'s runs of a migration from the audit trails, failed attempts included', async () => {
-    app = await startApp(browser, { bypassCSP: true });
+    const app = await session.start({ bypassCSP: true });
     const { page } = app;
     const ui = new AppPage(page);
     // Upgrade test from the app: DEMO_HEAD's history then holds test's run beside dev's.

@@ -1,28 +1,21 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, startApp, type AppFixture } from './fixtures.ts';
+import { appSession } from './app-session.ts';
 import { AppPage } from './pages/app-page.ts';
 import { screenEveryWay } from './shots2.ts';
 import { DEMO_HEAD } from '../electron/engine/testing/fixtures.ts';
 
-let browser: Browser;
-let app: AppFixture | undefined;
+const session = appSession();
 let other: pg.Client | undefined;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(() => browser.close());
+// After hooks run last-registered first: the other session ends, then the app closes and drops its databases.
 afterEach(async () => {
   await other?.end().catch(() => undefined);
   other = undefined;
-  await app?.close();
-  app = undefined;
 });
 
 describe('the confirmation reads the run against the environment (issue 10 §6)', () => {
   it('names a session holding a conflicting lock, clears on re-check, rehearses, and shows each statement\'s locks', async () => {
-    app = await startApp(browser, { bypassCSP: true });
+    const app = await session.start({ bypassCSP: true });
     const { page } = app;
     const ui = new AppPage(page);
     // Prod's pending create_patient_symptoms adds a foreign key to patients (SHARE ROW EXCLUSIVE there); a reporting
@@ -73,7 +66,7 @@ describe('the confirmation reads the run against the environment (issue 10 §6)'
   });
 
   it('on a protected environment, runs despite a blocking session only when asked to, under the lock timeout', async () => {
-    app = await startApp(browser);
+    const app = await session.start();
     const { page } = app;
     const ui = new AppPage(page);
     other = new pg.Client({ connectionString: app.dbs.prod.url, application_name: 'nightly-report' });
@@ -102,7 +95,7 @@ describe('the confirmation reads the run against the environment (issue 10 §6)'
   });
 
   it('analyses a pending migration in its detail on the selected environment', async () => {
-    app = await startApp(browser, { bypassCSP: true });
+    const app = await session.start({ bypassCSP: true });
     const { page } = app;
     const ui = new AppPage(page);
     await ui.selectEnv('test');

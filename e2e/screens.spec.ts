@@ -1,6 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, startApp, type AppFixture } from './fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { appSession } from './app-session.ts';
 import { AppPage } from './pages/app-page.ts';
 import { axeViolations } from './axe.ts';
 import { DEMO_HEAD } from '../electron/engine/testing/fixtures.ts';
@@ -9,20 +8,11 @@ import { DEMO_HEAD } from '../electron/engine/testing/fixtures.ts';
 // and checked with axe-core (WCAG 2.1 A/AA): a violation fails the test.
 const SHOTS_DIR = process.env.GODWIT_SHOTS ?? '/tmp/shots';
 const SIZES = [{ width: 1024, height: 700 }, { width: 1920, height: 1080 }];
-let browser: Browser;
-let app: AppFixture | undefined;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(() => browser.close());
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-});
+const session = appSession();
 
 describe.each(['light', 'dark'] as const)('every screen in the %s theme', (theme) => {
   it('has no axe violations and is saved at 1024×700 and 1920×1080', async () => {
-    app = await startApp(browser, { colorScheme: theme, bypassCSP: true, shotsDir: SHOTS_DIR });
+    const app = await session.start({ colorScheme: theme, bypassCSP: true, shotsDir: SHOTS_DIR });
     const { page } = app;
     const ui = new AppPage(page);
     const found: string[] = [];

@@ -1,25 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, startApp, type AppFixture } from './fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { appSession } from './app-session.ts';
 import { AppPage } from './pages/app-page.ts';
 import { sqlOn } from '../electron/engine/testing/test-database.ts';
 import { addMigration } from '../electron/engine/testing/fixtures.ts';
 
 const BROKEN = '20990101000000_index_then_broken';
-let browser: Browser;
-let app: AppFixture | undefined;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(() => browser.close());
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-});
+const session = appSession();
 
 describe('a failed run settled in the app', () => {
   it('shows the last error, when and who, and marks it rolled back with the typed name on a protected environment', async () => {
-    app = await startApp(browser);
+    const app = await session.start();
     const ui = new AppPage(app.page);
     // CONCURRENTLY runs outside a transaction: the failure leaves the migration failed in prod's history.
     await addMigration(app.projectDir, BROKEN, 'CREATE INDEX CONCURRENTLY "users_created_idx" ON "users" (created_at);\nSELECT * FROM "does_not_exist";\n', 'DROP INDEX "users_created_idx";\n');

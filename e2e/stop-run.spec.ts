@@ -1,25 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, startApp, type AppFixture } from './fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { appSession } from './app-session.ts';
 import { AppPage } from './pages/app-page.ts';
 import { sqlOn } from '../electron/engine/testing/test-database.ts';
 import { addMigration } from '../electron/engine/testing/fixtures.ts';
 
 const SLOW = [1, 2, 3].map((n) => `2099010100000${n}_slow_${n}`);
-let browser: Browser;
-let app: AppFixture | undefined;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(() => browser.close());
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-});
+const session = appSession();
 
 describe('stop after the current migration', () => {
   it('finishes the running migration, starts nothing more, and says where the environment stands', async () => {
-    app = await startApp(browser);
+    const app = await session.start();
     const ui = new AppPage(app.page);
     for (const [i, name] of SLOW.entries()) await addMigration(app.projectDir, name, `SELECT pg_sleep(1);\nCREATE TABLE "slow_${i + 1}" (id int);\n`, `DROP TABLE "slow_${i + 1}";\n`);
     await app.page.getByRole('button', { name: 'Refresh status' }).click();

@@ -1,23 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchBrowser, startApp, type AppFixture } from './fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { appSession } from './app-session.ts';
 import { AppPage } from './pages/app-page.ts';
 import { addMigration } from '../electron/engine/testing/fixtures.ts';
 
-let browser: Browser;
-let app: AppFixture | undefined;
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(() => browser.close());
-afterEach(async () => {
-  await app?.close();
-  app = undefined;
-});
+const session = appSession();
 
 describe('a migration the SQL parser cannot analyse', () => {
   it('is marked unanalysed and needs the typed name even on an unprotected environment', async () => {
-    app = await startApp(browser);
+    const app = await session.start();
     const ui = new AppPage(app.page);
     await addMigration(app.projectDir, '20990101000000_unparsable', 'CREATE TABL "x" (id int);\nDROP TABLE "users";\n');
     await app.page.getByRole('button', { name: 'Refresh status' }).click();
