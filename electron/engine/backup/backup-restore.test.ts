@@ -49,7 +49,7 @@ const catalogOf = async (url: string, migration: string) =>
 
 describe('backups of destructive migrations', () => {
   it('dropping a column of 10,000 values: rollback restores every value, row by row, and drops the backup', async () => {
-    await setUp('20990102000000_drop_phone', 'ALTER TABLE people DROP COLUMN phone;', 'ALTER TABLE people ADD COLUMN phone text;');
+    const ctx = await setUp('20990102000000_drop_phone', 'ALTER TABLE people DROP COLUMN phone;', 'ALTER TABLE people ADD COLUMN phone text;');
     const before = await snapshot(db.url);
     expect(before.filter((r) => r.phone !== null)).toHaveLength(10_000);
     await run(ctx, 'up');
@@ -132,7 +132,7 @@ UPDATE people p SET score = p.score + b.points FROM bonus b WHERE b.person = p.i
 
   it('a failure during the restore rolls the whole rollback back: down.sql, history and backup stay as they were', async () => {
     // down.sql brings the column back with another type: the values cannot go back into it.
-    await setUp('20990102000000_drop_phone', 'ALTER TABLE people DROP COLUMN phone;', 'ALTER TABLE people ADD COLUMN phone int;');
+    const ctx = await setUp('20990102000000_drop_phone', 'ALTER TABLE people DROP COLUMN phone;', 'ALTER TABLE people ADD COLUMN phone int;');
     await run(ctx, 'up');
     const preview = await onEnv(ctx.env, (c) => planFor(ctx.open, ctx.env, c, { direction: 'down', steps: 1 }));
     // Not predictable from here (down.sql adds the column itself): the restore finds out, inside the transaction.
