@@ -94,6 +94,8 @@ describe('the app in browser mode', () => {
     await app.shot('07a-drift');
     await ui.view('Tables');
     await app.page.locator('[data-table="users"]').click();
+    // psql's \\d text is one tab of the table's structure.
+    await app.page.getByRole('tab', { name: '\\d' }).click();
     await app.page.getByTestId('describe-output').getByText('Table "public.users"').waitFor();
     expect(await app.page.getByTestId('describe-output').textContent()).toContain('"users_email_key" UNIQUE, btree (email)');
     await app.shot('07-tables-describe');

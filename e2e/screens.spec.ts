@@ -61,6 +61,8 @@ describe.each(['light', 'dark'] as const)('every screen in the %s theme', (theme
 
     await ui.view('Tables');
     await page.locator('[data-table="users"]').click();
+    // psql's \\d text is one tab of the table's structure.
+    await page.getByRole('tab', { name: '\\d' }).click();
     await page.getByTestId('describe-output').getByText('Table "public.users"').waitFor();
     await page.getByRole('combobox', { name: 'Compare with' }).selectOption('test');
     await page.getByRole('button', { name: 'Compare', exact: true }).click();

@@ -118,6 +118,7 @@ describe('no password on the page, ever', () => {
       await op('migrations/resolve', { env, name: DEMO_HEAD, as: 'rolled-back' });
       await op('tables/list', { env, plus: true });
       await op('tables/describe', { env, name: 'users', plus: true });
+      await op('tables/structure', { env, schema: 'public', name: 'users' });
       await op('audit/list', { env });
       await op('backups/list', { env });
       await op('backups/drop', { env, all: true });
@@ -125,6 +126,12 @@ describe('no password on the page, ever', () => {
     await op('migrations/stop', { runId: 'no-such-run' });
     await op('migrations/apply', { env: 'fromenv', runId: 'up-prod' });
     await op('migrations/apply', { env: 'fromenv', runId: 'up-prod', confirm: 'fromenv' });
+    // Per-table compare and the migration generated from it (nothing written): a reachable pair and a refused one.
+    await op('tables/compare', { a: 'lit', b: 'stage', schema: 'public', name: 'users' });
+    await op('tables/compare', { a: 'lit', b: 'badport', schema: 'public', name: 'users' });
+    await op('tables/compare', { a: 'lit', b: '@migrations', schema: 'public', name: 'users' }); // the shadow URL holds the canary
+    await op('tables/compare', { a: '@migrations', b: 'badshadow', schema: 'public', name: 'users' });
+    await op('tables/generateMigration', { a: 'lit', b: 'refused', schema: 'public', name: 'users', migrationName: 'canary table' });
     await op('migrations/detail', { name: DEMO_HEAD });
     await op('migrations/analyseSql', { upSql: `-- ${CANARY}\nDROP TABLE users;`, downSql: 'SELECT 1;' });
     await op('project/browse', {});

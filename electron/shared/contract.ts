@@ -12,6 +12,7 @@ import type { AdoptedDriftDto } from './dto.ts';
 import type { FolderListingDto, SqlAnalysisDto } from './dto.ts';
 import type { ConnectionHopsDto } from './dto.ts';
 import type { BackupListDto } from './dto.ts';
+import type { TableCompareDto, TableStructureDto } from './dto.ts';
 
 /** An environment's SSH bastion as the editor sends it (godwit.json's "ssh"; engine/db/ssh-tunnel.ts). */
 const sshInput = z.object({
@@ -143,6 +144,15 @@ export const contract = {
   'project/browse': { input: z.object({ path: z.string().max(4096).optional() }), output: {} as FolderListingDto },
   /** A new migration's SQL as edited in the review, analysed again before it is saved (no database is read). */
   'migrations/analyseSql': { input: z.object({ upSql: z.string().max(10_000_000), downSql: z.string().max(10_000_000) }), output: {} as SqlAnalysisDto },
+  /** One table as a DBA reads it: columns, indexes, constraints, foreign keys both ways, triggers, sizes, DDL, psql's \d. */
+  'tables/structure': { input: z.object({ env: envName, schema: z.string().min(1).max(200), name: z.string().min(1).max(200) }), output: {} as TableStructureDto },
+  /** One table on two sides, part by part (engine/catalog/table-compare.ts); a side is an environment or '@migrations' (the folder replayed). */
+  'tables/compare': { input: z.object({ a: envName, b: envName, schema: z.string().min(1).max(200), name: z.string().min(1).max(200) }), output: {} as TableCompareDto },
+  /** A migration making a's table like b's (either may be '@migrations'), for the review dialog: nothing is written or run. */
+  'tables/generateMigration': {
+    input: z.object({ a: envName, b: envName, schema: z.string().min(1).max(200), name: z.string().min(1).max(200), migrationName: z.string().min(1).max(200) }),
+    output: {} as NewMigrationDto,
+  },
 } as const;
 
 export type Contract = typeof contract;

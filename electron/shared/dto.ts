@@ -379,3 +379,62 @@ export interface SqlAnalysisDto {
   upParseError: string | null;
   downParseError: string | null;
 }
+
+/** `tables/structure`: one table as a DBA reads it (engine/introspect/table-structure.ts); psql's `\d` text kept beside it. */
+export interface TableStructureDto {
+  environment: string;
+  schema: string;
+  name: string;
+  /** The SQL name, quoted where SQL needs it: `public."User"`. */
+  qualified: string;
+  /** psql's title word: "Table", "Partitioned table", "View" … */
+  kind: string;
+  comment: string | null;
+  columns: { position: number; name: string; type: string; nullable: boolean; default: string | null; identity: 'always' | 'by default' | null; generated: string | null; collation: string | null; comment: string | null }[];
+  indexes: { name: string; definition: string; method: string; primary: boolean; unique: boolean; constraint: 'p' | 'u' | 'x' | null; valid: boolean; partial: boolean; sizeBytes: number | null }[];
+  constraints: { name: string; type: 'primary key' | 'unique' | 'exclusion' | 'check' | 'foreign key'; definition: string }[];
+  foreignKeys: {
+    /** This table's foreign keys: `table` is the table declaring it (an ancestor for a partition's inherited one). */
+    outgoing: { name: string; definition: string; references: string }[];
+    /** Other tables' foreign keys to this one. */
+    incoming: { name: string; table: string; definition: string }[];
+  };
+  triggers: { name: string; definition: string; enabled: 'enabled' | 'disabled' | 'replica' | 'always' }[];
+  policies: { name: string; command: string | null; permissive: boolean; roles: string | null; using: string | null; withCheck: string | null }[];
+  rowSecurity: { enabled: boolean; forced: boolean };
+  /** Planner statistics and on-disk sizes (null where the server has none: never analysed, a view). */
+  stats: { rowsEstimate: number | null; totalBytes: number | null; tableBytes: number | null; indexBytes: number | null; toastBytes: number | null; lastVacuum: string | null; lastAnalyze: string | null };
+  /** CREATE statements for the table and what hangs on it, written from pg_get_*def (engine/catalog). */
+  ddl: string;
+  /** psql's `\d` and `\d+` text for the same table. */
+  psql: string;
+  psqlPlus: string;
+}
+
+/** One row of a per-table compare: one column, index, constraint … on either side, and how the sides differ. */
+export interface TableCompareRowDto {
+  kind: string;
+  /** Its own name (a column's, an index's …), unquoted. */
+  name: string;
+  /** Set for another table's foreign key that references this table. */
+  incomingFrom?: string | undefined;
+  a: string | null;
+  b: string | null;
+  status: 'same' | 'changed' | 'only-a' | 'only-b';
+}
+
+/** `tables/compare`: one table in two environments, side by side, noise (OIDs, ordering, server versions) left out. */
+export interface TableCompareDto {
+  a: string;
+  b: string;
+  schema: string;
+  name: string;
+  /** Whether the table exists on each side. */
+  inA: boolean;
+  inB: boolean;
+  rows: TableCompareRowDto[];
+  differences: number;
+  /** SQL that makes a's table like b's, and the reverse (what a generated migration's migration.sql and down.sql hold). */
+  sqlAtoB: string;
+  sqlBtoA: string;
+}

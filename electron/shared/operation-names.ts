@@ -12,6 +12,7 @@ export const OPERATIONS = [
   'environments/testConnection',
   'project/browse', 'migrations/analyseSql',
   'backups/list', 'backups/drop',
+  'tables/structure', 'tables/compare', 'tables/generateMigration',
   'migrations/stop',
 ] as const;
 

@@ -35,6 +35,9 @@ import { currentPlan, preflightGate } from '../preflight/run-gate.ts';
 import { runPreflight } from '../preflight/preflight.ts';
 import { rehearse } from '../rehearse/rehearse.ts';
 import { browseFolders } from '../project/browse-folders.ts';
+import { tableStructure } from '../introspect/table-structure.ts';
+import { compareTablePair, liveSide, MIGRATIONS_SIDE, tableMigration, type TablePair, type TableSide } from '../catalog/table-migration.ts';
+import { expectedSnapshot } from '../catalog/expected-snapshot.ts';
 
 type Handlers = { [K in OperationName]: (input: OperationInput<K>) => Promise<OperationOutput<K>> };
 
@@ -107,6 +110,29 @@ export class GodwitService {
     const password = await this.secrets.get(secretKey(this.project().project.dir, env.name));
     const sshPassphrase = env.target.ssh ? await this.secrets.get(sshPassphraseKey(this.project().project.dir, env.name)) : undefined;
     return { ...env, target: { ...env.target, url: withPassword(env.target.url, password), ...(sshPassphrase ? { sshPassphrase } : {}) } };
+  }
+
+  /**
+   * Two sides and a table, for the per-table compare: an environment's live catalog, or (MIGRATIONS_SIDE) what the
+   * migrations folder on disk produces, replayed on a shadow made through the other side's environment.
+   */
+  private async tablePair({ a, b, schema, name }: { a: string; b: string; schema: string; name: string }): Promise<TablePair> {
+    if (a === MIGRATIONS_SIDE && b === MIGRATIONS_SIDE) throw new GodwitError('bad-pair', 'Compare the migrations folder with an environment, not with itself.');
+    const live = await this.env(a === MIGRATIONS_SIDE ? b : a);
+    const side = async (n: string): Promise<TableSide> => {
+      if (n !== MIGRATIONS_SIDE) {
+        const e = await this.env(n);
+        return liveSide(n, (fn) => this.pool.use(e, fn));
+      }
+      return {
+        name: n,
+        read: async () => {
+          const open = await openProject(this.project().project.dir); // the folder as it is on disk now
+          return this.pool.use(live, (db) => expectedSnapshot(db, open));
+        },
+      };
+    };
+    return { a: await side(a), b: await side(b), schema, table: name };
   }
 
   private async reload(): Promise<ProjectDto> {
@@ -324,6 +350,12 @@ export class GodwitService {
       const found = await this.pool.use(e, (db) => describeRelations(db, name));
       return { relations: found, text: found.map((d) => renderDescribe(d, plus === true)).join('\n') };
     },
+    'tables/structure': async ({ env, schema, name }) => {
+      const e = await this.env(env);
+      return this.pool.use(e, (db) => tableStructure(db, env, schema, name));
+    },
+    'tables/compare': async (input) => compareTablePair(await this.tablePair(input)),
+    'tables/generateMigration': async ({ migrationName, ...input }) => tableMigration(await this.tablePair(input), migrationName),
     'audit/list': async ({ env }) => {
       const e = await this.env(env);
       return (await this.pool.use(e, (db) => readAudit(db, 200))).map((a) => ({ ...a, error: a.error === null ? null : redactSecrets(a.error) }));
