@@ -46,6 +46,28 @@ describe('godwit compare', () => {
     expect(same.stdout).toMatch(/have the same schema/);
   });
 
+  it('--table compares one table part by part and prints the SQL that makes the first like the second', async () => {
+    await sqlOn(a.url, `${SHARED} CREATE INDEX t_x_idx ON t (x); CREATE TABLE u (id int PRIMARY KEY, t_id int REFERENCES t);`);
+    await sqlOn(b.url, `${SHARED} ALTER TABLE t ADD COLUMN note text NOT NULL DEFAULT ''; CREATE TABLE u (id int PRIMARY KEY, t_id int);`);
+    const res = await runGodwit(['compare', '--url', a.url, '--url', b.url, '--table', 't']);
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(1);
+    expect(res.stdout).toMatch(/difference\(s\) in public\.t between/);
+    expect(res.stdout).toMatch(/column +note +\(absent\) +text not null default ''::text/);
+    expect(res.stdout).toMatch(/index +t_x_idx/);
+    // The foreign key into t from u exists on one side only.
+    expect(res.stdout).toMatch(/u_t_id_fkey \(from public\.u\)/);
+    expect(res.stdout).toContain('ADD COLUMN note text');
+    const json = JSON.parse((await runGodwit(['compare', '--url', a.url, '--url', b.url, '--table', 'public.t', '--json'])).stdout) as { differences: number; sqlAtoB: string; sqlBtoA: string };
+    expect(json.differences).toBeGreaterThanOrEqual(3);
+    expect(json.sqlBtoA).toContain('DROP COLUMN note');
+    // The generated SQL does what it says: a becomes like b for this table.
+    await sqlOn(a.url, json.sqlAtoB.replace(/ALTER TABLE public\.u[^;]*;/g, ''));
+    const again = await runGodwit(['compare', '--url', a.url, '--url', b.url, '--table', 't', '--json']);
+    expect((JSON.parse(again.stdout) as { rows: { status: string; kind: string; incomingFrom?: string }[] }).rows.filter((r) => r.status !== 'same' && !r.incomingFrom)).toEqual([]);
+    expect((await runGodwit(['compare', '--url', a.url, '--url', b.url, '--table', 'nope'])).code).toBe(2);
+  });
+
   it('lists the kinds it covers in --help, and refuses one database or an empty --url', async () => {
     const help = await runGodwit(['compare', '--help']);
     for (const kind of ['enums and their values', 'domains', 'extensions', 'functions and procedures', 'triggers', 'views', 'policies', 'comments', 'sequences and their options']) {

@@ -5,6 +5,8 @@ import { describeRelations } from '../../engine/introspect/describe-relation.ts'
 import { renderListing } from '../../engine/introspect/render-listing.ts';
 import { readCatalog } from '../../engine/catalog/read-catalog.ts';
 import { compareCatalogs, COMPARED_KINDS } from '../../engine/catalog/compare-catalogs.ts';
+import { compareTablePair, liveSide } from '../../engine/catalog/table-migration.ts';
+import type { Environment } from '../../engine/project/environments.ts';
 import { GodwitError } from '../../engine/util/errors.ts';
 import { renderDescriptions } from '../../engine/introspect/render-describe.ts';
 import { environmentsFromOptions, optionsOf, projectSettingsFromOptions, withCommonOptions } from '../context.ts';
@@ -100,7 +102,8 @@ Examples:
     .option('-e, --env <name>', 'an environment from godwit.json (give two)', collectValues)
     .option('--url <url>', 'an ad-hoc database instead of an environment (also env:VAR); give two, or one with one --env', collectValues)
     .option('--grants', 'also compare privileges (off by default: they differ between environments on purpose)')
-    .option('--json', 'print the differences as JSON: { a, b, differences: [{ kind, relation, name, object, a, b }], byKind }')
+    .option('--table <name>', 'compare one table (schema.table, or a table in public) part by part, with the SQL that makes the first side like the second')
+    .option('--json', 'print the differences as JSON: { a, b, differences: [{ kind, relation, name, object, a, b }], byKind }; with --table, { rows, differences, sqlAtoB, sqlBtoA, … }')
     .addHelpText('after', `
 ${wrap(`Kinds compared: ${COMPARED_KINDS}.`)}
 Both sides are read with the same catalog queries; what only a server version changes (PostgreSQL 18's NOT NULL
@@ -111,10 +114,11 @@ Exit code 0 when the schemas match, 1 when they differ, 2 on error.
 Examples:
   $ godwit compare --env dev --env prod
   $ godwit compare --url "$STAGING_URL" --url "$PROD_URL"
-  $ godwit compare --env test --url env:PROD_URL --json`)
+  $ godwit compare --env test --url env:PROD_URL --json
+  $ godwit compare --env dev --env prod --table public.booking_requests`)
     .action(async (_o, cmd: Command) => {
       // --url may repeat here, so it is read apart from the program's single-valued options.
-      const own = cmd.opts<{ project?: string; env?: string[]; url?: string[]; grants?: boolean; json?: boolean }>();
+      const own = cmd.opts<{ project?: string; env?: string[]; url?: string[]; grants?: boolean; json?: boolean; table?: string }>();
       const global = cmd.parent ? optionsOf(cmd.parent) : {}; // options given before the command name
       const envNames = [...(global.env ?? []), ...(own.env ?? [])];
       // The program's own --url keeps only the last value; every --url on the command line counts here.
@@ -132,6 +136,7 @@ Examples:
       // An ad-hoc database is named by where it is (no password), so two --url sides can be told apart.
       const label = (e: typeof a) => (own.env?.includes(e.name) || global.env?.includes(e.name) ? e.name : e.display);
       const [nameA, nameB] = label(a) === label(b) ? [`${label(a)} (1)`, `${label(b)} (2)`] : [label(a), label(b)];
+      if (own.table !== undefined) return compareOneTable(own.table, [a, nameA], [b, nameB], own.json ?? global.json ?? false);
       const snapA = await withEnvironment(a, (db) => readCatalog(db, { grants: own.grants }));
       const snapB = await withEnvironment(b, (db) => readCatalog(db, { grants: own.grants }));
       const { differences, byKind } = compareCatalogs(snapA, snapB);
@@ -151,4 +156,26 @@ Examples:
       }
       if (differences.length) process.exitCode = 1;
     });
+}
+
+/** `compare --table`: one table on two databases, part by part (engine/catalog/table-compare.ts), and the SQL between. */
+async function compareOneTable(name: string, [a, nameA]: [Environment, string], [b, nameB]: [Environment, string], json: boolean): Promise<void> {
+  if (!name.trim()) throw new GodwitError('bad-options', '--table is empty: give a table name (schema.table).');
+  const dot = name.indexOf('.');
+  const [schema, relation] = dot > 0 ? [name.slice(0, dot), name.slice(dot + 1)] : ['public', name];
+  const side = (e: Environment, n: string) => liveSide(n, (fn) => withEnvironment(e, fn));
+  const cmp = await compareTablePair({ a: side(a, nameA), b: side(b, nameB), schema, table: relation });
+  if (json) printJson(cmp);
+  else if (!cmp.differences) say(green(`${schema}.${relation} is the same in ${nameA} and ${nameB}.`));
+  else {
+    const cell = (v: string | null) => (v === null ? red('(absent)') : v.replace(/\s+/g, ' '));
+    say(`${bold(String(cmp.differences))} difference(s) in ${bold(`${schema}.${relation}`)} between ${bold(nameA)} and ${bold(nameB)}:`);
+    const rows = cmp.rows.filter((r) => r.status !== 'same').map((r) => [r.kind, r.incomingFrom ? `${r.name} (from ${r.incomingFrom})` : r.name, cell(r.a), cell(r.b)]);
+    const head = (n: string) => (n.includes('/') ? n : n.toUpperCase());
+    say(table(['PART', 'NAME', head(nameA), head(nameB)], rows));
+    say('');
+    say(bold(`SQL that makes ${nameA} like ${nameB} (review it; godwit new --empty gives it a migration folder):`));
+    say(cmp.sqlAtoB.trimEnd());
+  }
+  if (cmp.differences) process.exitCode = 1;
 }
