@@ -1,22 +1,26 @@
 #!/usr/bin/env node
 // The `godwit` command. Godwit is TypeScript: on first run (and whenever a source file it uses changes) the CLI is
-// bundled with esbuild into node_modules/.cache/godwit — its pure-JS dependencies included, split so that each
-// command loads only its own code. If esbuild is unavailable, tsx compiles it on the fly instead. Either way no build
-// step stands between a clone and a working command.
+// bundled with esbuild into node_modules/.cache/godwit — its pure-JS dependencies included, one CommonJS file whose
+// commands are initialised only when run. If esbuild is unavailable, tsx compiles it on the fly instead. Either way no
+// build step stands between a clone and a working command.
 //
 // Start-up is what users feel on every command, so the freshness check is cheap: the manifest lists the files the
 // last bundle was built from (esbuild's metafile) with their size and mtime, and only those are stat'ed — a
 // dependency upgrade shows in the lock files. No walk, no hashing, no esbuild load when nothing changed.
+//
+// The bundle is compiled with a V8 code cache kept beside it, one per set of command modules (status, tables, …),
+// written after that command's first run: compiling the CLI's JavaScript cost every command 15–20 ms, ~4 ms from it.
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import Module, { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import vm from 'node:vm';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cacheDir = process.env.GODWIT_BUNDLE_CACHE || join(root, 'node_modules', '.cache', 'godwit');
 const manifestPath = join(cacheDir, 'manifest.json');
 /** Bump when the build options below change, so old bundles are not reused. */
-const BUILD_FORMAT = 3;
+const BUILD_FORMAT = 4;
 /** Besides the bundle's own inputs: what decides how packages resolve, and this loader. */
 const EXTRA_INPUTS = ['package.json', 'package-lock.json', 'node_modules/.package-lock.json', 'bin/godwit.mjs'];
 /**
@@ -36,7 +40,7 @@ const fingerprint = (rel, builtFrom = Infinity) => {
   return s.mtimeMs >= builtFrom ? 'changed-during-build' : `${s.size}:${s.mtimeMs}`;
 };
 
-/** The built entry file when the manifest's inputs are unchanged, else null. */
+/** The built bundle's folder when the manifest's inputs are unchanged, else null. */
 function freshBundle() {
   let manifest;
   try {
@@ -46,8 +50,8 @@ function freshBundle() {
   }
   if (manifest.format !== BUILD_FORMAT || manifest.node !== process.versions.node) return null;
   for (const [rel, print] of manifest.inputs) if (fingerprint(rel) !== print) return null;
-  const entry = join(cacheDir, manifest.dir, 'run.mjs');
-  return existsSync(entry) ? entry : null;
+  const dir = join(cacheDir, manifest.dir);
+  return existsSync(join(dir, 'cli.cjs')) ? dir : null;
 }
 
 /**
@@ -75,6 +79,21 @@ const classicZodOutside = {
   },
 };
 
+/**
+ * PGlite ships CommonJS and ES builds; the bundle requires the CommonJS one (a static import), so its dynamic imports
+ * get the same copy: two copies would load PGlite's large module twice and mix their objects.
+ */
+const onePglite = {
+  name: 'one-pglite',
+  setup(b) {
+    b.onResolve({ filter: /^@electric-sql\/pglite$/ }, (args) => (args.kind === 'dynamic-import' ? { path: 'pglite', namespace: 'godwit-cjs' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'godwit-cjs' }, () => ({ contents: "module.exports = require('@electric-sql/pglite');", loader: 'js', resolveDir: root }));
+  },
+};
+
+/** A global the bundle's import() calls become (buildBundle); 7 characters with its parenthesis, as `import(`. */
+const IMPORT_HOOK = '$gwImp';
+
 /** Bundles into a fresh folder, then points the manifest at it; concurrent runs never see a half-written bundle. */
 async function buildBundle() {
   const { build } = await import('esbuild');
@@ -82,15 +101,24 @@ async function buildBundle() {
   const started = Date.now() - 1000;
   const dir = `build-${Date.now().toString(36)}-${process.pid}`;
   const result = await build({
-    absWorkingDir: root, entryPoints: ['electron/cli/run.ts'], outdir: join(cacheDir, dir), outExtension: { '.js': '.mjs' },
-    bundle: true, splitting: true, platform: 'node', format: 'esm', target: 'node20', external: EXTERNAL,
-    metafile: true, logLevel: 'silent', sourcemap: 'linked', chunkNames: 'chunk-[hash]', legalComments: 'none',
+    absWorkingDir: root, outdir: join(cacheDir, dir), outExtension: { '.js': '.cjs' },
+    // The CLI, and apart the table of its commands, which the launcher reads to pick the code cache (runBundle).
+    entryPoints: { cli: 'electron/cli/run.ts', 'command-modules': 'electron/cli/command-modules.ts' },
+    // CommonJS: V8 can take a code cache for a script (vm.Script) but Node 20 has none for ES modules.
+    bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: EXTERNAL,
+    metafile: true, logLevel: 'silent', sourcemap: 'linked', legalComments: 'none',
     // Less source for V8 to read on every start; names are kept so stack traces (GODWIT_DEBUG) stay legible.
     minifyWhitespace: true, minifySyntax: true,
-    // Bundled CommonJS packages call require(); an ES module has none unless it is given one.
-    banner: { js: "import { createRequire as __godwitRequire } from 'node:module'; const require = __godwitRequire(import.meta.url);" },
-    plugins: [pgWithoutFetch, classicZodOutside],
+    // Modules that find files next to themselves (package-root.ts, createRequire) get the bundle's own location.
+    define: { 'import.meta.url': '__godwitImportMetaUrl' },
+    banner: { js: "var __godwitImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    plugins: [pgWithoutFetch, classicZodOutside, onePglite],
   });
+  // What is left of import() after bundling loads a package or file outside the bundle: routed to the launcher, as
+  // a script compiled with a code cache loses Node's import() (vm.Script with cachedData, Node 20). Same length:
+  // the source map stays exact.
+  const cli = join(cacheDir, dir, 'cli.cjs');
+  writeFileSync(cli, readFileSync(cli, 'utf8').replace(/(?<![\w$.])import\(/g, () => `${IMPORT_HOOK}(`));
   const sources = Object.keys(result.metafile.inputs).filter((p) => !p.startsWith('node_modules/') && !p.includes(':'));
   const inputs = [...sources, ...EXTRA_INPUTS].map((rel) => [rel, fingerprint(rel, started)]);
   const tmp = `${manifestPath}.${process.pid}`;
@@ -101,9 +129,9 @@ async function buildBundle() {
   for (const old of readdirSync(cacheDir)) {
     if (old === dir || old === 'manifest.json' || old.startsWith('manifest.json.')) continue;
     const p = join(cacheDir, old);
-    if (Date.now() - (statSync(p, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 10 * 60_000) void rm(p, { recursive: true, force: true }).catch(() => undefined);
+    if (Date.now() - (statSync(p, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 10 * 60_000) void import('node:fs/promises').then(({ rm }) => rm(p, { recursive: true, force: true })).catch(() => undefined);
   }
-  return join(cacheDir, dir, 'run.mjs');
+  return join(cacheDir, dir);
 }
 
 async function bundled() {
@@ -122,9 +150,47 @@ async function bundled() {
   }
 }
 
-const file = await bundled();
-if (file) {
-  await import(pathToFileURL(file).href);
+/**
+ * Runs the bundle in `dir`, compiled with the code cache made for the command modules this command line needs. A
+ * missing or rejected cache (another Node, other V8 flags) is written when the command ends well: with the functions
+ * it compiled, which a cache made before running would lack. Caches live in the bundle's folder, which a rebuild
+ * replaces, so a cache never meets other source than its own.
+ */
+function runBundle(dir) {
+  const file = join(dir, 'cli.cjs');
+  const requireHere = createRequire(file);
+  globalThis[IMPORT_HOOK] = (specifier) => import(specifier);
+  if (process.env.GODWIT_NO_CODE_CACHE) return void requireHere(file);
+  const { commandModulesFor, COMMAND_MODULE_NAMES } = requireHere('./command-modules.cjs');
+  const modules = commandModulesFor(process.argv);
+  const key = modules.length === COMMAND_MODULE_NAMES.length ? 'all' : modules.join('+') || 'none';
+  const cachePath = join(dir, `code-cache-${key}.bin`);
+  let cachedData;
+  try {
+    cachedData = readFileSync(cachePath);
+  } catch {
+    cachedData = undefined;
+  }
+  const script = new vm.Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
+  if (!cachedData || script.cachedDataRejected) {
+    process.once('exit', (code) => {
+      if (code > 1) return; // a command that failed early compiled too little to be worth keeping
+      try {
+        const tmp = `${cachePath}.${process.pid}`;
+        writeFileSync(tmp, script.createCachedData());
+        renameSync(tmp, cachePath);
+      } catch {
+        // A read-only install runs without a cache.
+      }
+    });
+  }
+  const module = { exports: {} };
+  script.runInThisContext().call(module.exports, module.exports, requireHere, module, file, dir);
+}
+
+const dir = await bundled();
+if (dir) {
+  runBundle(dir);
 } else {
   const { register } = await import('tsx/esm/api');
   register();

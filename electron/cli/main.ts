@@ -2,13 +2,16 @@ import { Command, CommanderError } from 'commander';
 import { describeError, GodwitError } from '../engine/util/errors.ts';
 import { withCommonOptions } from './common-options.ts';
 import { red } from './output.ts';
+import { COMMAND_MODULE_NAMES, commandModulesFor, type CommandModule } from './command-modules.ts';
+
+export { COMMAND_MODULE_OF, commandModulesFor } from './command-modules.ts';
 
 type Register = (program: Command) => void;
 /**
  * Each command's module, imported only when that command runs: `--version`, `status` or `tables` must not pay for
- * the schema engine, the parser or the server. In the order `--help` lists them.
+ * the schema engine, the parser or the server. Which commands live where: command-modules.ts.
  */
-const COMMAND_MODULES: Record<string, () => Promise<Register>> = {
+const COMMAND_MODULES: Record<CommandModule, () => Promise<Register>> = {
   status: () => import('./commands/status.ts').then((m) => m.registerStatus),
   upDown: () => import('./commands/up-down.ts').then((m) => m.registerUpDown),
   sql: () => import('./commands/sql.ts').then((m) => m.registerSql),
@@ -23,34 +26,14 @@ const COMMAND_MODULES: Record<string, () => Promise<Register>> = {
   rehearse: () => import('./commands/rehearse.ts').then((m) => m.registerRehearse),
   backups: () => import('./commands/backups.ts').then((m) => m.registerBackups),
 };
-/** Command name → its module (lazy-commands.test.ts checks this covers every command). */
-export const COMMAND_MODULE_OF: Record<string, keyof typeof COMMAND_MODULES> = {
-  status: 'status', up: 'upDown', down: 'upDown', sql: 'sql', new: 'new', 'down-sql': 'new', resolve: 'resolveLog',
-  log: 'resolveLog', tables: 'tables', describe: 'tables', compare: 'tables', demo: 'demo', 'build-ui': 'serve', serve: 'serve',
-  check: 'check', 'adopt-drift': 'adoptDrift', preflight: 'preflight', rehearse: 'rehearse', backups: 'backups',
-};
-
-/**
- * The modules `argv` needs: those of every word naming a command (an option's value may too: loading one more is
- * harmless). Help, a mistyped or missing command, or `help <command>` load them all, so commander sees everything.
- */
-export function commandModulesFor(argv: string[]): (keyof typeof COMMAND_MODULES)[] {
-  const all = Object.keys(COMMAND_MODULES);
-  const args = argv.slice(2);
-  if (args.includes('--version') || args.includes('-V')) {
-    if (!args.some((a) => Object.hasOwn(COMMAND_MODULE_OF, a))) return [];
-  }
-  const named = new Set(args.flatMap((a) => (Object.hasOwn(COMMAND_MODULE_OF, a) ? [COMMAND_MODULE_OF[a]!] : [])));
-  return named.size ? all.filter((m) => named.has(m)) : all;
-}
 
 /** Exit codes: 0 ok, 1 status found something to act on, 2 error. */
 export const EXIT_ERROR = 2;
 
 /** The program with the commands `argv` needs (all of them without argv). */
 export async function buildProgram(argv?: string[]): Promise<Command> {
-  const modules = argv ? commandModulesFor(argv) : Object.keys(COMMAND_MODULES);
-  const registers = await Promise.all(modules.map((m) => COMMAND_MODULES[m]!()));
+  const modules = argv ? commandModulesFor(argv) : COMMAND_MODULE_NAMES;
+  const registers = await Promise.all(modules.map((m) => COMMAND_MODULES[m]()));
   const program = new Command('godwit');
   withCommonOptions(program, { many: true })
     .description('Migration manager for Prisma projects on PostgreSQL: status, upgrade, rollback, SQL preview, new migrations.')

@@ -10,7 +10,8 @@ export const yellow = paint(33);
 export const cyan = paint(36);
 
 const ANSI = /\x1b\[[0-9;]*m/g;
-const width = (s: string) => s.replace(ANSI, '').length;
+// Most cells have no colour (always so without a TTY): no regular expression for them (status prints thousands).
+const width = (s: string) => (s.includes('\x1b') ? s.replace(ANSI, '').length : s.length);
 
 /** Columns padded to the widest cell; the last column is not padded. */
 export function table(headers: string[], rows: string[][], indent = ''): string {

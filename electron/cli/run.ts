@@ -8,4 +8,7 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-process.exitCode = await main(process.argv);
+// No top-level await: the launcher runs this as a CommonJS bundle (bin/godwit.mjs), which has none.
+void main(process.argv).then((code) => {
+  process.exitCode = code;
+});

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { describeError } from '../../engine/util/errors.ts';
 import { withEnvironment } from '../../engine/project/open-project.ts';
 import { environmentStatus, needsAttention, type EnvironmentStatus } from '../../engine/status/environment-status.ts';
-import { optionsOf, projectFromOptions, settledEnvironmentsFromOptions, withCommonOptions } from '../context.ts';
+import { readMigrationsFolder } from '../../engine/migrations/read-folder.ts';
+import { optionsOf, projectSettingsFromOptions, settledEnvironmentsFromOptions, withCommonOptions } from '../context.ts';
 import { bold, cyan, dim, formatMs, formatTime, green, note, printJson, red, say, table, yellow } from '../output.ts';
 
 const STATE_COLOR: Record<string, (s: string) => string> = {
@@ -54,7 +55,12 @@ Examples:
   $ godwit --url postgresql://postgres@127.0.0.1/app status --json`)
     .action(async (_opts, cmd: Command) => {
       const opts = optionsOf<{ drift?: boolean }>(cmd);
-      const open = await projectFromOptions(opts);
+      const { project } = await projectSettingsFromOptions(opts);
+      // The folder is read while the environments connect and send their query (a thousand files take as long as
+      // that); a folder that cannot be read is the command's error, reported below before anything is printed.
+      const folder = readMigrationsFolder(project.migrationsDir, project.dir);
+      folder.catch(() => undefined);
+      const open = { project, folder };
       // Environments are read side by side; one that cannot be resolved or read does not hide the others.
       const outcomes = settledEnvironmentsFromOptions(open, opts, true);
       const results = await Promise.all(
@@ -63,6 +69,7 @@ Examples:
           (err: unknown) => ({ env: o.name, location: o.location, err, error: describeError(err) }),
         )),
       );
+      await folder;
       // With one environment, its error is the command's error (one line on stderr, exit 2).
       const only = results[0];
       if (results.length === 1 && only && 'err' in only) throw only.err;

@@ -56,10 +56,17 @@ export function needsAttention(status: EnvironmentStatus): boolean {
   return s.pending + s.rolledBack + s.failed + s.edited + s.missingLocally > 0 || status.drift?.drifted === true;
 }
 
-/** Reads one environment's history and merges it with the folder. Two queries; no schema engine. */
-export async function readEnvironmentStatus(db: Db, env: Environment, folder: MigrationsFolder): Promise<EnvironmentStatus> {
-  const history = await readHistory(db);
-  const migrations = migrationStates(folder.migrations, history.rows);
+/**
+ * Reads one environment's history and merges it with the folder. Two queries; no schema engine. The folder may still
+ * be being read (`godwit status` reads it while connecting): the history is asked for first either way.
+ */
+export async function readEnvironmentStatus(db: Db, env: Environment, folder: MigrationsFolder | Promise<MigrationsFolder>): Promise<EnvironmentStatus> {
+  const historyRead = readHistory(db);
+  // Handled here too: it may fail while the folder is still being read, and is awaited (rethrown) just below.
+  historyRead.catch(() => undefined);
+  const local = await folder;
+  const history = await historyRead;
+  const migrations = migrationStates(local.migrations, history.rows);
   const applied = migrations.filter((m) => IN_DATABASE.has(m.state));
   return {
     environment: env.name,
@@ -73,15 +80,18 @@ export async function readEnvironmentStatus(db: Db, env: Environment, folder: Mi
   };
 }
 
+/** A project whose migrations folder may still be being read. */
+export type OpenProjectReading = Pick<OpenProject, 'project'> & { folder: MigrationsFolder | Promise<MigrationsFolder> };
+
 /**
  * One environment's status; `drift` replays its applied migrations on a shadow database (slower). The drift code,
  * and with it the schema engine, is imported only when asked for: plain status must start fast.
  */
-export async function environmentStatus(open: OpenProject, env: Environment, db: Db, opts: { drift?: boolean } = {}): Promise<EnvironmentStatus> {
+export async function environmentStatus(open: OpenProject | OpenProjectReading, env: Environment, db: Db, opts: { drift?: boolean } = {}): Promise<EnvironmentStatus> {
   const status = await readEnvironmentStatus(db, env, open.folder);
   if (opts.drift) {
     const { detectDrift } = await import('./detect-drift.ts');
-    status.drift = await detectDrift(db, open.project, open.folder, status.migrations);
+    status.drift = await detectDrift(db, open.project, await open.folder, status.migrations);
   }
   return status;
 }

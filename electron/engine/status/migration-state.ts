@@ -27,38 +27,49 @@ export const IN_DATABASE: ReadonlySet<MigrationState> = new Set(['applied', 'edi
 export function migrationStates(local: LocalMigration[], rows: HistoryRow[]): MigrationStatus[] {
   const byName = new Map<string, HistoryRow[]>();
   for (const row of rows) {
-    const list = byName.get(row.migration_name) ?? [];
-    list.push(row);
-    byName.set(row.migration_name, list);
+    const list = byName.get(row.migration_name);
+    if (list) list.push(row);
+    else byName.set(row.migration_name, [row]);
   }
   const localByName = new Map(local.map((m) => [m.name, m]));
   const names = [...new Set([...localByName.keys(), ...byName.keys()])].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return names.flatMap((name) => stateOf(name, localByName.get(name), byName.get(name) ?? []));
+  const out: MigrationStatus[] = [];
+  for (const name of names) {
+    const status = singleState(name, localByName.get(name), byName.get(name) ?? NO_ROWS);
+    if (status) out.push(status);
+  }
+  return out;
 }
 
-function stateOf(name: string, local: LocalMigration | undefined, rows: HistoryRow[]): MigrationStatus[] {
-  const [status] = [singleState(name, local, rows)];
-  return status ? [status] : [];
+const NO_ROWS: HistoryRow[] = [];
+
+/** One status object, always built with the same keys in the same order (object spreads cost microseconds each, cold). */
+function statusOf(
+  name: string, local: LocalMigration | undefined, state: MigrationState,
+  appliedAt: string | null, durationMs: number | null, checksumOk: boolean | null,
+): MigrationStatus {
+  return { name, local: local !== undefined, hasDownSql: local?.downSql != null, state, appliedAt, durationMs, checksumOk };
 }
 
 function singleState(name: string, local: LocalMigration | undefined, rows: HistoryRow[]): MigrationStatus | null {
-  const live = rows.filter((r) => r.rolled_back_at === null);
+  const live = rows.length === 1 ? (rows[0]!.rolled_back_at === null ? rows : NO_ROWS) : rows.filter((r) => r.rolled_back_at === null);
   // The newest row decides: a finished row wins over an older failed attempt that was later resolved.
   const row = live.find((r) => r.finished_at !== null) ?? live[live.length - 1];
-  const base = { name, local: local !== undefined, hasDownSql: local?.downSql != null };
   if (!row) {
     // A name known only from rolled-back rows is history Prisma itself ignores.
     if (!local) return null;
-    const state = rows.length > 0 ? 'rolled-back' : 'pending';
-    return { ...base, state, appliedAt: null, durationMs: null, checksumOk: null };
+    return statusOf(name, local, rows.length > 0 ? 'rolled-back' : 'pending', null, null, null);
   }
   if (row.finished_at === null) {
-    return { ...base, state: 'failed', appliedAt: null, durationMs: null, checksumOk: null, logs: row.logs ?? undefined };
+    const failed = statusOf(name, local, 'failed', null, null, null);
+    failed.logs = row.logs ?? undefined;
+    return failed;
   }
-  const appliedAt = new Date(row.finished_at).toISOString();
-  const durationMs = Math.max(0, new Date(row.finished_at).getTime() - new Date(row.started_at).getTime());
-  if (!local) return { ...base, state: 'missing-locally', appliedAt, durationMs, checksumOk: null };
+  const finished = new Date(row.finished_at);
+  const appliedAt = finished.toISOString();
+  const durationMs = Math.max(0, finished.getTime() - new Date(row.started_at).getTime());
+  if (!local) return statusOf(name, local, 'missing-locally', appliedAt, durationMs, null);
   // The other line-ending variants are only hashed when the file's own checksum does not match.
   const checksumOk = row.checksum === local.checksum || acceptedChecksums(local.upSql).has(row.checksum);
-  return { ...base, state: checksumOk ? 'applied' : 'edited', appliedAt, durationMs, checksumOk };
+  return statusOf(name, local, checksumOk ? 'applied' : 'edited', appliedAt, durationMs, checksumOk);
 }

@@ -1,0 +1,30 @@
+/**
+ * Which command module each command lives in, and which of them a command line needs. Pure and import-free: the
+ * launcher (bin/godwit.mjs) loads this alone, before the CLI, to pick the V8 code cache made for the same modules.
+ */
+
+/** The command modules, in the order `--help` lists them (main.ts maps each to its import). */
+export const COMMAND_MODULE_NAMES = [
+  'status', 'upDown', 'sql', 'new', 'resolveLog', 'tables', 'demo', 'serve', 'check', 'adoptDrift', 'preflight', 'rehearse', 'backups',
+] as const;
+export type CommandModule = (typeof COMMAND_MODULE_NAMES)[number];
+
+/** Command name → its module (lazy-commands.test.ts checks this covers every command). */
+export const COMMAND_MODULE_OF: Record<string, CommandModule> = {
+  status: 'status', up: 'upDown', down: 'upDown', sql: 'sql', new: 'new', 'down-sql': 'new', resolve: 'resolveLog',
+  log: 'resolveLog', tables: 'tables', describe: 'tables', compare: 'tables', demo: 'demo', 'build-ui': 'serve', serve: 'serve',
+  check: 'check', 'adopt-drift': 'adoptDrift', preflight: 'preflight', rehearse: 'rehearse', backups: 'backups',
+};
+
+/**
+ * The modules `argv` needs: those of every word naming a command (an option's value may too: loading one more is
+ * harmless). Help, a mistyped or missing command, or `help <command>` load them all, so commander sees everything.
+ */
+export function commandModulesFor(argv: string[]): CommandModule[] {
+  const args = argv.slice(2);
+  if (args.includes('--version') || args.includes('-V')) {
+    if (!args.some((a) => Object.hasOwn(COMMAND_MODULE_OF, a))) return [];
+  }
+  const named = new Set(args.flatMap((a) => (Object.hasOwn(COMMAND_MODULE_OF, a) ? [COMMAND_MODULE_OF[a]!] : [])));
+  return named.size ? COMMAND_MODULE_NAMES.filter((m) => named.has(m)) : [...COMMAND_MODULE_NAMES];
+}
