@@ -9,6 +9,7 @@ import { benchAlembic } from './measures/alembic.ts';
 import { compareWithBaseline, saveBaseline } from './regression.ts';
 import { benchRenderer, benchServerMemory } from './measures/renderer.ts';
 import { benchServerMemorySession } from './measures/server-memory-session.ts';
+import { benchBackupCost } from './measures/backup-cost.ts';
 
 const SUITES: Record<string, { ids: string[]; run: (ctx: BenchContext) => Promise<BenchResult[]> }> = {
   startup: { ids: ['B0'], run: benchStartup },
@@ -18,6 +19,7 @@ const SUITES: Record<string, { ids: string[]; run: (ctx: BenchContext) => Promis
   renderer: { ids: ['B6', 'B6a', 'B6b', 'B6c'], run: benchRenderer },
   serverMemory: { ids: ['B7'], run: benchServerMemory },
   serverMemorySession: { ids: ['B8'], run: benchServerMemorySession },
+  backupCost: { ids: ['B9'], run: benchBackupCost },
 };
 
 const fmt = (n: number | undefined) => (n === undefined ? '' : n >= 100 ? n.toFixed(0) : n.toFixed(1));
@@ -57,9 +59,10 @@ async function main(): Promise<void> {
   const loadAtStart = loadavg()[0]!;
   try {
     for (const [name, suite] of Object.entries(SUITES)) {
-      if (only && !suite.ids.some((id) => only.includes(id))) continue;
+      // Ids are matched without case (B5a and B5A); B5 picks B5a and B5b.
+      if (only && !suite.ids.some((id) => only.includes(id.toUpperCase()) || only.includes(id.slice(0, 2).toUpperCase()))) continue;
       process.stderr.write(`bench: ${name} (${suite.ids.join(', ')})…\n`);
-      results.push(...(await suite.run(ctx)).filter((r) => !only || only.includes(r.id) || only.includes(r.id.slice(0, 2))));
+      results.push(...(await suite.run(ctx)).filter((r) => !only || only.includes(r.id.toUpperCase()) || only.includes(r.id.slice(0, 2).toUpperCase())));
     }
   } finally {
     await rm(tmp, { recursive: true, force: true });
