@@ -34,7 +34,7 @@ describe('backups in the app', () => {
     await choices.waitFor();
     expect(await choices.getByTestId('backup-total').textContent()).toMatch(/copies it \(~500 row\(s\), ~[\d.]+ kB\) into the godwit schema/);
     await ui.runDialog.locator('summary', { hasText: DROP }).click();
-    expect(await ui.runDialog.getByTestId('step-backup').textContent()).toContain('BACKUP (statement 1): copies the column notes.body with its primary key (DROP COLUMN)');
+    expect(await ui.runDialog.getByTestId('step-backup').textContent()).toContain('BACKUP (statement 1): copies the column notes.body with its key (DROP COLUMN)');
     await app.shot('backups-upgrade-dialog');
     await ui.confirmRun.click();
     await app.page.getByTestId('run-done').waitFor();

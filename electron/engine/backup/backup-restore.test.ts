@@ -161,7 +161,7 @@ UPDATE people p SET score = p.score + b.points FROM bonus b WHERE b.person = p.i
     expect(dto.steps[1]!.backup!.lines[0]).toMatch(/^BACKUP \(statement 1\): copies the table people \(TRUNCATE\) into schema godwit: ~10,000 row\(s\), ~\d+(\.\d)? (kB|MB)\.$/);
     // Only the transactional step's copy counts toward the limit.
     expect(dto.backup).toMatchObject({ rows: 10_000, overLimit: false, limitBytes: 1024 ** 3 });
-    expect(dto.sql).toContain('SELECT godwit.backup_v1(');
+    expect(dto.sql).toContain('SELECT godwit.backup_v2(');
   });
 
   it('the SQL preview sets the backup functions up once, and piped into psql it backs up as godwit up does', async () => {
@@ -171,7 +171,7 @@ UPDATE people p SET score = p.score + b.points FROM bonus b WHERE b.person = p.i
     const before = await snapshot(db.url);
     const { sql } = await onEnv(again.env, (conn) => previewSql(again.open, again.env, conn, { direction: 'up' }));
     // Two backing-up transactions, one copy of the ~100-line setup, a one-line reference in each transaction.
-    expect(sql.match(/CREATE FUNCTION godwit\.backup_v1/g)).toHaveLength(1);
+    expect(sql.match(/CREATE FUNCTION godwit\.backup_v2/g)).toHaveLength(1);
     expect(sql.match(/-- godwit: backup functions \(set up at the top of this script\)/g)).toHaveLength(2);
     await promisify(execFile)('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', db.url, '-c', sql]);
     expect((await catalogOf(db.url, '20990102000000_drop_phone')).length + (await catalogOf(db.url, '20990103000000_drop_code')).length).toBe(2);

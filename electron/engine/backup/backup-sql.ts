@@ -48,9 +48,22 @@ BEGIN
   END
 $gw$;
   END IF;
-  IF to_regprocedure('godwit.backup_v1(text,text,int,text,text,text,text,int,text[],text)') IS NULL THEN
-    CREATE FUNCTION godwit.backup_v1(p_history text, p_migration text, p_seq int, p_kind text, p_table text, p_column text,
-  p_new_type text, p_new_typmod int, p_set text[], p_rows text) RETURNS void LANGUAGE plpgsql AS $gw$
+  -- Where a copied table lives once its migration renamed it (a rename keeps the oid).
+  IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'godwit.backups'::regclass AND attname = 'table_oid' AND NOT attisdropped) THEN
+    ALTER TABLE godwit.backups ADD COLUMN table_oid oid;
+  END IF;
+  IF to_regprocedure('godwit.copy_list_v2(regclass,text[])') IS NULL THEN
+    -- The select list of a copy: a column of a type outside pg_catalog (an enum, a domain, an extension's type, an
+    -- array of them) is kept as text, so no backup ever depends on a type a later migration drops.
+    CREATE FUNCTION godwit.copy_list_v2(p_rel regclass, p_cols text[]) RETURNS text LANGUAGE sql STABLE AS $gw$
+  SELECT string_agg(CASE WHEN tn.nspname = 'pg_catalog' THEN quote_ident(a.attname) ELSE format('%1$I::text AS %1$I', a.attname) END, ', ' ORDER BY a.attnum)
+    FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid JOIN pg_namespace tn ON tn.oid = t.typnamespace
+   WHERE a.attrelid = p_rel AND a.attnum > 0 AND NOT a.attisdropped AND (p_cols IS NULL OR a.attname = ANY (p_cols))
+$gw$;
+  END IF;
+  IF to_regprocedure('godwit.backup_v2(text,text,int,text,text,text,text,int,text[],text,text[])') IS NULL THEN
+    CREATE FUNCTION godwit.backup_v2(p_history text, p_migration text, p_seq int, p_kind text, p_table text, p_column text,
+  p_new_type text, p_new_typmod int, p_set text[], p_rows text, p_new_cols text[]) RETURNS void LANGUAGE plpgsql AS $gw$
 DECLARE
   v_rel regclass := to_regclass(p_table);
   v_id text := 'bk_' || left(replace(p_history, '-', ''), 16) || '_' || p_seq;
@@ -61,10 +74,21 @@ BEGIN
   IF v_rel IS NULL THEN RETURN; END IF;
   SELECT n.nspname, c.relname INTO v_schema, v_name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = v_rel;
   IF v_schema = 'godwit' THEN RETURN; END IF;
+  -- The rows are matched again by a key that exists before and after the migration: the primary key, unless this
+  -- migration added one of its columns (down.sql removes it); then a unique index on older NOT NULL columns.
   SELECT array_agg(a.attname::text ORDER BY k.ord) INTO v_key
     FROM pg_index i CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
     JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
    WHERE i.indrelid = v_rel AND i.indisprimary;
+  IF v_key && p_new_cols THEN
+    SELECT x.cols INTO v_key FROM (
+      SELECT (SELECT array_agg(a.attname::text ORDER BY k.ord) FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+                JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum) AS cols
+        FROM pg_index i WHERE i.indrelid = v_rel AND i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL) x
+     WHERE NOT (x.cols && p_new_cols)
+       AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = v_rel AND a.attname = ANY (x.cols) AND NOT a.attnotnull)
+     LIMIT 1;
+  END IF;
   IF p_column IS NOT NULL THEN
     SELECT format_type(a.atttypid, a.atttypmod), t.typname, a.atttypmod INTO v_type, v_typname, v_typmod
       FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
@@ -74,21 +98,30 @@ BEGIN
     IF p_kind = 'alter-type' AND p_new_type IS NOT NULL AND godwit.widens_v1(v_typname, v_typmod, p_new_type, p_new_typmod) THEN RETURN; END IF;
   END IF;
   IF p_kind IN ('drop-table', 'truncate') THEN
-    v_sel := format('SELECT * FROM %s', v_rel);
+    v_sel := format('SELECT %s FROM %s', godwit.copy_list_v2(v_rel, NULL), v_rel);
   ELSIF p_kind IN ('drop-column', 'alter-type') THEN
     IF v_key IS NULL OR p_column = ANY (v_key) THEN
       v_ok := false;
-      v_note := CASE WHEN v_key IS NULL THEN 'the table has no primary key' ELSE 'the column is part of the primary key' END
-        || ': its rows cannot be matched again, so the whole table was copied for recovery by hand';
-      v_sel := format('SELECT * FROM %s', v_rel);
+      v_note := CASE WHEN v_key IS NULL THEN 'no key to match its rows again (no primary key, or one this migration added)' ELSE 'the column is part of the primary key' END
+        || ': the whole table was copied for recovery by hand';
+      v_sel := format('SELECT %s FROM %s', godwit.copy_list_v2(v_rel, NULL), v_rel);
     ELSE
-      v_sel := format('SELECT %s FROM %s', (SELECT string_agg(quote_ident(c), ', ') FROM unnest(v_key || p_column) AS c), v_rel);
+      v_sel := format('SELECT %s FROM %s', godwit.copy_list_v2(v_rel, v_key || p_column), v_rel);
     END IF;
   ELSE
-    v_sel := format('SELECT * FROM %s', v_rel) || CASE WHEN p_rows IS NULL THEN '' ELSE format(' WHERE ctid IN (%s)', p_rows) END;
-    IF p_kind = 'update' AND v_key IS NULL THEN
+    -- p_rows: a query of the matched rows' ctids; NULL, every row (no WHERE); '' every row, because the statement's
+    -- rows could not be told (a CTE that writes): rows are then put back only where their key is missing.
+    IF p_kind = 'update' AND v_key IS NOT NULL THEN
+      v_sel := format('SELECT %s FROM %s', godwit.copy_list_v2(v_rel, v_key || p_set), v_rel);
+    ELSE
+      v_sel := format('SELECT %s FROM %s', godwit.copy_list_v2(v_rel, NULL), v_rel);
+    END IF;
+    -- The clause ends on its own line: the statement's WHERE may end with a -- comment.
+    v_sel := v_sel || CASE WHEN coalesce(p_rows, '') = '' THEN '' ELSE format(' WHERE ctid IN (%s' || E'\n' || ')', p_rows) END;
+    IF v_key IS NULL AND (p_kind = 'update' OR p_rows = '') THEN
       v_ok := false;
-      v_note := 'the table has no primary key: the updated rows cannot be matched again (the old rows were copied for recovery by hand)';
+      v_note := 'no key to match its rows again (no primary key, or one this migration added): '
+        || CASE WHEN p_kind = 'update' THEN 'the old rows were copied for recovery by hand' ELSE 'every row was copied for recovery by hand' END;
     END IF;
   END IF;
   EXECUTE format('CREATE TABLE godwit.%I AS %s', v_id, v_sel);
@@ -98,55 +131,96 @@ BEGIN
     EXECUTE format('DROP TABLE godwit.%I', v_id);
     RETURN;
   END IF;
-  INSERT INTO godwit.backups (id, history_id, migration_name, seq, kind, table_schema, table_name, column_name, column_type, set_columns, key_columns, rows, bytes, restorable, note)
-  VALUES (v_id, p_history, p_migration, p_seq, p_kind, v_schema, v_name, p_column, v_type, p_set, v_key, v_rows,
+  INSERT INTO godwit.backups (id, history_id, migration_name, seq, kind, table_schema, table_name, table_oid, column_name, column_type, set_columns, key_columns, rows, bytes, restorable, note)
+  VALUES (v_id, p_history, p_migration, p_seq, p_kind, v_schema, v_name, v_rel, p_column, v_type, p_set, v_key, v_rows,
           pg_total_relation_size(format('godwit.%I', v_id)::regclass), v_ok, v_note);
 END
 $gw$;
   END IF;
-  IF to_regprocedure('godwit.restore_v1(text)') IS NULL THEN
-    CREATE FUNCTION godwit.restore_v1(p_history text) RETURNS void LANGUAGE plpgsql AS $gw$
+  IF to_regprocedure('godwit.value_v2(regclass,text,text)') IS NULL THEN
+    -- A copied value as the restored column takes it: as is when the types agree, else through its text (a copy keeps
+    -- enums and other non-catalog types as text).
+    CREATE FUNCTION godwit.value_v2(p_rel regclass, p_copy text, p_col text) RETURNS text LANGUAGE sql STABLE AS $gw$
+  SELECT CASE WHEN a.atttypid = b.atttypid AND a.atttypmod = b.atttypmod THEN format('b.%I', p_col)
+              ELSE format('b.%I::text::%s', p_col, format_type(a.atttypid, a.atttypmod)) END
+    FROM pg_attribute a JOIN pg_attribute b ON b.attrelid = format('godwit.%I', p_copy)::regclass AND b.attname = a.attname AND NOT b.attisdropped
+   WHERE a.attrelid = p_rel AND a.attname = p_col AND NOT a.attisdropped
+$gw$;
+  END IF;
+  IF to_regprocedure('godwit.restore_one_v2(godwit.backups)') IS NULL THEN
+    CREATE FUNCTION godwit.restore_one_v2(r godwit.backups) RETURNS void LANGUAGE plpgsql AS $gw$
 DECLARE
-  r godwit.backups; v_rel regclass; v_cols text; v_type text; v_match text; v_missing text; v_seq record;
+  v_rel regclass; v_cols text; v_vals text; v_type text; v_match text; v_missing text; v_seq record;
 BEGIN
-  FOR r IN SELECT * FROM godwit.backups WHERE history_id = p_history AND kind <> 'skipped' ORDER BY seq DESC LOOP
-    IF NOT r.restorable THEN
-      RAISE EXCEPTION 'Godwit cannot restore backup % of %.%: %', r.id, r.table_schema, r.table_name, r.note
-        USING HINT = 'Roll back with --no-restore to keep the backup without restoring it.';
+  IF NOT r.restorable THEN
+    RAISE EXCEPTION 'Godwit cannot restore backup % of %.%: %', r.id, r.table_schema, r.table_name, r.note
+      USING HINT = 'Roll back with --no-restore to keep the backup without restoring it.';
+  END IF;
+  -- The table by the oid it had when copied (down.sql may have renamed it back), else by name (recreated).
+  SELECT c.oid INTO v_rel FROM pg_class c WHERE c.oid = r.table_oid AND c.relkind IN ('r', 'p');
+  v_rel := coalesce(v_rel, to_regclass(format('%I.%I', r.table_schema, r.table_name)));
+  IF v_rel IS NULL THEN
+    RAISE EXCEPTION 'Godwit cannot restore backup %: down.sql did not recreate table %.%', r.id, r.table_schema, r.table_name;
+  END IF;
+  SELECT string_agg(quote_ident(c), ', ') INTO v_missing FROM unnest(coalesce(r.key_columns, '{}') || r.column_name || coalesce(r.set_columns, '{}')) AS c
+   WHERE c IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = v_rel AND a.attname = c AND a.attnum > 0 AND NOT a.attisdropped);
+  IF v_missing IS NOT NULL THEN
+    RAISE EXCEPTION 'Godwit cannot restore backup % into %: column(s) % do not exist after down.sql', r.id, v_rel, v_missing;
+  END IF;
+  v_match := (SELECT string_agg(format('t.%1$I = b.%1$I', k), ' AND ') FROM unnest(r.key_columns) AS k);
+  IF r.kind IN ('drop-table', 'truncate', 'delete') THEN
+    SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum), string_agg(godwit.value_v2(v_rel, r.id, a.attname), ', ' ORDER BY a.attnum) INTO v_cols, v_vals
+      FROM pg_attribute a
+     WHERE a.attrelid = v_rel AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
+       AND EXISTS (SELECT 1 FROM pg_attribute b WHERE b.attrelid = format('godwit.%I', r.id)::regclass AND b.attname = a.attname AND b.attnum > 0 AND NOT b.attisdropped);
+    -- Rows whose key is there already (inserted since, or never removed: a copy of every row) are not inserted twice.
+    EXECUTE format('INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM godwit.%I AS b', v_rel, v_cols, v_vals, r.id)
+      || CASE WHEN v_match IS NULL THEN '' ELSE format(' WHERE NOT EXISTS (SELECT 1 FROM %s AS t WHERE %s)', v_rel, v_match) END;
+    -- Sequences of serial and identity columns continue after the restored values.
+    FOR v_seq IN SELECT a.attname, pg_get_serial_sequence(v_rel::text, a.attname) AS s FROM pg_attribute a
+                  WHERE a.attrelid = v_rel AND a.attnum > 0 AND NOT a.attisdropped AND pg_get_serial_sequence(v_rel::text, a.attname) IS NOT NULL LOOP
+      EXECUTE format('SELECT setval(%L, m) FROM (SELECT max(%I)::bigint AS m FROM %s) x WHERE m IS NOT NULL AND m > (SELECT last_value FROM %s)', v_seq.s, v_seq.attname, v_rel, v_seq.s);
+    END LOOP;
+  ELSIF r.kind IN ('drop-column', 'alter-type') THEN
+    SELECT format_type(a.atttypid, a.atttypmod) INTO v_type FROM pg_attribute a WHERE a.attrelid = v_rel AND a.attname = r.column_name AND NOT a.attisdropped;
+    IF v_type IS DISTINCT FROM r.column_type THEN
+      RAISE EXCEPTION 'Godwit cannot restore column %.% from backup %: it is % now, it was % when copied', v_rel, r.column_name, r.id, v_type, r.column_type
+        USING HINT = 'Make down.sql give the column its former type, or roll back with --no-restore.';
     END IF;
-    v_rel := to_regclass(format('%I.%I', r.table_schema, r.table_name));
-    IF v_rel IS NULL THEN
-      RAISE EXCEPTION 'Godwit cannot restore backup %: down.sql did not recreate table %.%', r.id, r.table_schema, r.table_name;
-    END IF;
-    SELECT string_agg(quote_ident(c), ', ') INTO v_missing FROM unnest(coalesce(r.key_columns, '{}') || r.column_name || coalesce(r.set_columns, '{}')) AS c
-     WHERE c IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = v_rel AND a.attname = c AND a.attnum > 0 AND NOT a.attisdropped);
-    IF v_missing IS NOT NULL THEN
-      RAISE EXCEPTION 'Godwit cannot restore backup % into %: column(s) % do not exist after down.sql', r.id, v_rel, v_missing;
-    END IF;
-    v_match := (SELECT string_agg(format('t.%1$I = b.%1$I', k), ' AND ') FROM unnest(r.key_columns) AS k);
-    IF r.kind IN ('drop-table', 'truncate', 'delete') THEN
-      SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum) INTO v_cols
-        FROM pg_attribute a
-       WHERE a.attrelid = v_rel AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
-         AND EXISTS (SELECT 1 FROM pg_attribute b WHERE b.attrelid = format('godwit.%I', r.id)::regclass AND b.attname = a.attname AND b.attnum > 0 AND NOT b.attisdropped);
-      EXECUTE format('INSERT INTO %s (%s) OVERRIDING SYSTEM VALUE SELECT %s FROM godwit.%I', v_rel, v_cols, v_cols, r.id);
-      -- Sequences of serial and identity columns continue after the restored values.
-      FOR v_seq IN SELECT a.attname, pg_get_serial_sequence(v_rel::text, a.attname) AS s FROM pg_attribute a
-                    WHERE a.attrelid = v_rel AND a.attnum > 0 AND NOT a.attisdropped AND pg_get_serial_sequence(v_rel::text, a.attname) IS NOT NULL LOOP
-        EXECUTE format('SELECT setval(%L, m) FROM (SELECT max(%I)::bigint AS m FROM %s) x WHERE m IS NOT NULL AND m > (SELECT last_value FROM %s)', v_seq.s, v_seq.attname, v_rel, v_seq.s);
-      END LOOP;
-    ELSIF r.kind IN ('drop-column', 'alter-type') THEN
-      SELECT format_type(a.atttypid, a.atttypmod) INTO v_type FROM pg_attribute a WHERE a.attrelid = v_rel AND a.attname = r.column_name AND NOT a.attisdropped;
-      IF v_type IS DISTINCT FROM r.column_type THEN
-        RAISE EXCEPTION 'Godwit cannot restore column %.% from backup %: it is % now, it was % when copied', v_rel, r.column_name, r.id, v_type, r.column_type
-          USING HINT = 'Make down.sql give the column its former type, or roll back with --no-restore.';
+    EXECUTE format('UPDATE %s AS t SET %I = %s FROM godwit.%I AS b WHERE %s', v_rel, r.column_name, godwit.value_v2(v_rel, r.id, r.column_name), r.id, v_match);
+  ELSE
+    EXECUTE format('UPDATE %s AS t SET %s FROM godwit.%I AS b WHERE %s', v_rel,
+      (SELECT string_agg(format('%I = %s', c, godwit.value_v2(v_rel, r.id, c)), ', ') FROM unnest(r.set_columns) AS c), r.id, v_match);
+  END IF;
+  EXECUTE format('DROP TABLE godwit.%I', r.id);
+END
+$gw$;
+  END IF;
+  IF to_regprocedure('godwit.restore_v2(text)') IS NULL THEN
+    -- Newest copy first (a later statement's copy holds values an earlier one changed), except that rows go back into
+    -- a referenced table before the rows that reference it (Prisma drops tables in name order, children included).
+    CREATE FUNCTION godwit.restore_v2(p_history text) RETURNS void LANGUAGE plpgsql AS $gw$
+DECLARE
+  v_pending text[]; v_next text; v_id text; r godwit.backups;
+BEGIN
+  SELECT array_agg(id ORDER BY seq DESC) INTO v_pending FROM godwit.backups WHERE history_id = p_history AND kind <> 'skipped';
+  WHILE coalesce(array_length(v_pending, 1), 0) > 0 LOOP
+    v_next := NULL;
+    FOREACH v_id IN ARRAY v_pending LOOP
+      SELECT * INTO r FROM godwit.backups WHERE id = v_id;
+      IF r.kind NOT IN ('drop-table', 'truncate', 'delete') OR NOT EXISTS (
+        SELECT 1 FROM godwit.backups p JOIN pg_constraint f ON f.contype = 'f'
+                 AND f.conrelid = to_regclass(format('%I.%I', r.table_schema, r.table_name))
+                 AND f.confrelid = to_regclass(format('%I.%I', p.table_schema, p.table_name)) AND f.confrelid <> f.conrelid
+         WHERE p.id = ANY (v_pending) AND p.id <> r.id AND p.kind IN ('drop-table', 'truncate', 'delete')) THEN
+        v_next := v_id;
+        EXIT;
       END IF;
-      EXECUTE format('UPDATE %s AS t SET %I = b.%I FROM godwit.%I AS b WHERE %s', v_rel, r.column_name, r.column_name, r.id, v_match);
-    ELSE
-      EXECUTE format('UPDATE %s AS t SET %s FROM godwit.%I AS b WHERE %s', v_rel,
-        (SELECT string_agg(format('%1$I = b.%1$I', c), ', ') FROM unnest(r.set_columns) AS c), r.id, v_match);
-    END IF;
-    EXECUTE format('DROP TABLE godwit.%I', r.id);
+    END LOOP;
+    v_next := coalesce(v_next, v_pending[1]); -- a cycle of foreign keys: in order, and the constraint decides
+    SELECT * INTO r FROM godwit.backups WHERE id = v_next;
+    PERFORM godwit.restore_one_v2(r);
+    v_pending := array_remove(v_pending, v_next);
   END LOOP;
   DELETE FROM godwit.backups WHERE history_id = p_history;
 END
@@ -163,8 +237,9 @@ export function backupCallSql(historyIdSql: string, migration: string, seq: numb
   const args = [
     historyIdSql, sqlLiteral(migration), String(seq), sqlLiteral(target.kind), sqlLiteral(target.table), literalOrNull(target.column),
     literalOrNull(target.newType?.name ?? null), String(target.newType?.typmod ?? -1), textArray(target.setColumns), literalOrNull(target.rowsQuery),
+    textArray(target.newColumns),
   ];
-  return `SELECT godwit.backup_v1(${args.join(', ')}) AS godwit_backup`;
+  return `SELECT godwit.backup_v2(${args.join(', ')}) AS godwit_backup`;
 }
 
 /** A migration run with --no-backup: the catalog says so, in the migration's transaction (listed, audited). */
@@ -175,5 +250,5 @@ export function skippedRecordSql(historyIdSql: string, migration: string, reason
 
 /** Restores every backup of the applied row of `migration`, newest first, then forgets them. */
 export function restoreCallSql(historyTable: string, migration: string): string {
-  return `SELECT godwit.restore_v1("id") AS godwit_restore FROM ${historyTable} WHERE "migration_name" = ${sqlLiteral(migration)} AND "finished_at" IS NOT NULL AND "rolled_back_at" IS NULL`;
+  return `SELECT godwit.restore_v2("id") AS godwit_restore FROM ${historyTable} WHERE "migration_name" = ${sqlLiteral(migration)} AND "finished_at" IS NOT NULL AND "rolled_back_at" IS NULL`;
 }

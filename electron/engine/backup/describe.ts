@@ -10,17 +10,19 @@ export function copyWhat(c: PlannedCopy): string {
   const table = unquote(t.table);
   switch (t.kind) {
     case 'drop-table':
-      return `table ${table} (DROP TABLE)`;
+      return `the table ${table} (DROP TABLE)`;
     case 'truncate':
-      return `table ${table} (TRUNCATE)`;
+      return `the table ${table} (TRUNCATE)`;
     case 'drop-column':
-      return `column ${table}.${t.column} with its primary key (DROP COLUMN)`;
-    case 'alter-type':
-      return `column ${table}.${t.column} with its primary key (ALTER COLUMN TYPE)`;
+    case 'alter-type': {
+      const what = t.kind === 'drop-column' ? 'DROP COLUMN' : 'ALTER COLUMN TYPE';
+      // Without a key to match rows by, the whole table is copied (for recovery by hand): said as such.
+      return c.restorable ? `the column ${table}.${t.column} with its key (${what})` : `the whole table ${table} (${what} ${t.column})`;
+    }
     case 'delete':
-      return `${t.rowsQuery ? 'rows' : 'every row'} of ${table} the DELETE matches`;
+      return t.rowsQuery ? `the rows of ${table} the DELETE matches` : t.rowsQuery === '' ? `every row of ${table} (which rows the DELETE matches cannot be told)` : `every row of ${table} (a DELETE without WHERE)`;
     case 'update':
-      return `${t.rowsQuery ? 'rows' : 'every row'} of ${table} the UPDATE matches (${t.setColumns.join(', ')})`;
+      return `${t.rowsQuery ? `the rows of ${table} the UPDATE matches` : `every row of ${table} the UPDATE may change`} (${t.setColumns.join(', ')})`;
   }
 }
 
@@ -40,7 +42,7 @@ export function describeStepBackup(step: PlannedStep): string[] {
     for (const c of b.copies) {
       if (c.skipped) continue;
       const verb = b.skipped ? 'would copy' : 'copies';
-      lines.push(`BACKUP (statement ${c.target.statementIndex + 1}): ${verb} the ${copyWhat(c)} into schema godwit: ${sizeAndNote(c)}${c.restorable ? '' : ' — NOT RESTORABLE on rollback'}.`);
+      lines.push(`BACKUP (statement ${c.target.statementIndex + 1}): ${verb} ${copyWhat(c)} into schema godwit: ${sizeAndNote(c)}${c.restorable ? '' : ' — NOT RESTORABLE on rollback'}.`);
     }
     return lines;
   }

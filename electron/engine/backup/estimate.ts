@@ -137,7 +137,8 @@ export async function estimateTarget(db: Db, target: BackupTarget): Promise<Back
       if (target.kind === 'alter-type' && target.newType && widens(col[0].typname, col[0].atttypmod, target.newType.name, target.newType.typmod)) {
         return { rows: 0, bytes: 0, restorable: true, note: 'a widening type change keeps every value: nothing is copied', skipped: true };
       }
-      const keyed = !noKey && !t.key!.includes(target.column!);
+      // A primary key this migration adds is no key a rollback can match by (down.sql removes it).
+      const keyed = !noKey && !t.key!.includes(target.column!) && !t.key!.some((k) => target.newColumns.includes(k));
       if (!keyed) {
         const why = noKey ? 'the table has no primary key' : 'the column is part of the primary key';
         return { rows, bytes: tableBytes, restorable: false, note: `${why}: rows cannot be matched again, so the whole table is copied, and a rollback cannot restore it`, skipped: false };
@@ -147,10 +148,20 @@ export async function estimateTarget(db: Db, target: BackupTarget): Promise<Back
     }
     case 'delete':
     case 'update': {
-      const matched = target.rowsQuery ? await plannedRows(db, `SELECT * FROM ${target.table} WHERE ctid IN (${target.rowsQuery})`) : rows;
-      const restorable = target.kind === 'delete' || !noKey;
-      const note = restorable ? null : 'the table has no primary key: updated rows cannot be matched again, so a rollback cannot put the old values back';
+      // The WHERE may end with a -- comment: the clause closes on its own line (as backup_v2 does).
+      const matched = target.rowsQuery ? await plannedRows(db, `SELECT * FROM ${target.table} WHERE ctid IN (${target.rowsQuery}\n)`) : rows;
+      const unknownRows = target.rowsQuery === '';
+      const restorable = !noKey || (target.kind === 'delete' && !unknownRows);
+      const note = restorable
+        ? unknownRows ? 'the rows it matches cannot be told from the text: every row is copied, and a rollback puts back those whose key is missing' : null
+        : target.kind === 'update'
+          ? 'the table has no primary key: updated rows cannot be matched again, so a rollback cannot put the old values back'
+          : 'the table has no primary key and the rows the DELETE matches cannot be told: every row is copied for recovery by hand';
       if (matched === null) return { rows: null, bytes: null, restorable, note, skipped: false };
+      if (target.kind === 'update' && !noKey) {
+        // Only the key and the columns it sets are copied.
+        return { rows: matched, bytes: heapBytes(matched, await columnWidths(db, t, [...t.key!, ...target.setColumns])), restorable, note, skipped: false };
+      }
       // Whole rows are copied: their average width (wide values are TOASTed in the table and the copy alike).
       const all = await db.query<{ a: string }>('SELECT attname::text AS a FROM pg_attribute WHERE attrelid = $1 AND attnum > 0 AND NOT attisdropped', [t.oid]);
       const toast = Number(t.toast_bytes);

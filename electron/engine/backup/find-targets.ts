@@ -19,10 +19,13 @@ export interface BackupTarget {
   /** update: the columns its SET assigns (only they are put back). */
   setColumns: string[];
   /**
-   * delete/update: a query of the matched rows' ctids (`SELECT a.ctid FROM t a … WHERE …`); null copies every row
-   * (no WHERE, or a form Godwit does not rewrite: WITH, WHERE CURRENT OF).
+   * delete/update: a query of the matched rows' ctids (`[WITH …] SELECT a.ctid FROM t a … WHERE …`); null: every row
+   * (no WHERE); '': every row is copied because the matched ones cannot be told (WHERE CURRENT OF, a CTE that writes,
+   * a DELETE/UPDATE inside a CTE), and restored only where its key is missing.
    */
   rowsQuery: string | null;
+  /** Columns of the table this migration added before the statement: not a key a rollback can match rows by. */
+  newColumns: string[];
   /** The statement's first line, for the preview. */
   statement: string;
 }
@@ -52,37 +55,47 @@ const aliasOf = (rv: Json | undefined) => str(unwrap(rv?.alias, 'Alias')?.aliasn
  * text at the top-level keywords the scanner finds (offsets are UTF-8 bytes). Null when the form is not covered.
  */
 function rowsQuery(text: string, body: Json, joinKeyword: 'FROM' | 'USING', table: string): string | null {
-  if (!body.whereClause || body.withClause || !scanner) return null;
+  if (!body.whereClause) return null;
+  // A WITH of plain SELECTs is kept in front of the ctid query; one that writes must not run twice.
+  const ctes = cteList(body);
+  if (ctes.some((c) => kindOf(unwrap(c, 'CommonTableExpr')?.ctequery)[0] !== 'SelectStmt')) return '';
+  if (!scanner) return '';
   const bytes = Buffer.from(text, 'utf8');
   const cut = (a: number, b: number) => bytes.subarray(a, b).toString('utf8');
   let tokens: LibPgQuery.ScanToken[];
   try {
     tokens = scanner.scanSync(text).tokens;
   } catch {
-    return null;
+    return '';
   }
   let depth = 0;
   const at: Record<string, number> = {};
   let afterSet = joinKeyword === 'USING';
+  let verbAt: number | undefined;
   for (const t of tokens) {
     if (t.text === '(' || t.text === '[') depth++;
     else if (t.text === ')' || t.text === ']') depth--;
     else if (depth === 0) {
       const word = t.text.toUpperCase();
+      if (verbAt === undefined && (word === 'DELETE' || word === 'UPDATE')) verbAt = t.start;
       if (word === 'SET') afterSet = true;
       if ((word === 'WHERE' || word === 'RETURNING' || (word === joinKeyword && afterSet)) && at[word] === undefined) at[word] = t.start;
-      if (word === 'CURRENT' && at.WHERE !== undefined) return null; // WHERE CURRENT OF a cursor
+      if (word === 'CURRENT' && at.WHERE !== undefined) return ''; // WHERE CURRENT OF a cursor
     }
   }
-  if (at.WHERE === undefined) return null;
+  if (at.WHERE === undefined) return '';
+  const withText = ctes.length && verbAt !== undefined ? `${cut(0, verbAt).trim()} ` : '';
   const whereEnd = at.RETURNING ?? bytes.length;
   const where = cut(at.WHERE + 'WHERE'.length, whereEnd).trim();
   const alias = aliasOf(unwrap(body.relation, 'RangeVar') ?? (body.relation as Json));
   const self = alias ? `${table} AS ${quoteIdent(alias)}` : table;
   const ref = alias ? quoteIdent(alias) : table;
   const joined = at[joinKeyword] !== undefined ? `, ${cut(at[joinKeyword]! + joinKeyword.length, at.WHERE).trim()}` : '';
-  return `SELECT ${ref}.ctid FROM ${self}${joined} WHERE ${where}`;
+  return `${withText}SELECT ${ref}.ctid FROM ${self}${joined} WHERE ${where}`;
 }
+
+/** The CTEs of a statement's WITH clause. */
+const cteList = (body: Json): unknown[] => list(unwrap(body.withClause, 'WithClause')?.ctes ?? (body.withClause as Json | undefined)?.ctes);
 
 const firstLine = (text: string) => {
   const line = text.split('\n', 1)[0]!.trim();
@@ -105,7 +118,19 @@ export function findBackupTargets(script: PreparedScript): BackupTarget[] {
   };
   for (const [i, stmt] of script.statements.entries()) {
     const [kind, body] = kindOf(stmt.node);
-    const base = { statementIndex: i, column: null, newType: null, setColumns: [], rowsQuery: null, statement: firstLine(stmt.text) };
+    const base = { statementIndex: i, column: null, newType: null, setColumns: [], rowsQuery: null, newColumns: [] as string[], statement: firstLine(stmt.text) };
+    const added = (table: string) => [...newColumns].filter((k) => k.startsWith(`${table}\u0000`)).map((k) => k.slice(table.length + 1));
+    // A DELETE or UPDATE inside a WITH (`WITH moved AS (DELETE … RETURNING …) INSERT …`) destroys rows too; which
+    // ones cannot be cut from the text, so every row of its table is copied.
+    for (const c of cteList(body)) {
+      const [ck, cb] = kindOf(unwrap(c, 'CommonTableExpr')?.ctequery);
+      if (ck !== 'DeleteStmt' && ck !== 'UpdateStmt') continue;
+      const table = relationText(unwrap(cb.relation, 'RangeVar') ?? (cb.relation as Json));
+      if (!table) continue;
+      const setColumns = ck === 'UpdateStmt' ? [...new Set(list(cb.targetList).map((t) => str(unwrap(t, 'ResTarget')?.name)).filter((n): n is string => !!n && !isNew(table, n)))] : [];
+      if (ck === 'UpdateStmt' && !setColumns.length) continue;
+      push({ ...base, kind: ck === 'UpdateStmt' ? 'update' : 'delete', table, setColumns, rowsQuery: '', newColumns: added(table) });
+    }
     switch (kind) {
       case 'CreateStmt':
       case 'CreateTableAsStmt': {
@@ -136,7 +161,7 @@ export function findBackupTargets(script: PreparedScript): BackupTarget[] {
         const setColumns = update ? [...new Set(list(body.targetList).map((t) => str(unwrap(t, 'ResTarget')?.name)).filter((n): n is string => !!n && !isNew(table, n)))] : [];
         // An UPDATE that only fills columns this migration added (a backfill) overwrites nothing.
         if (update && !setColumns.length) break;
-        push({ ...base, kind: update ? 'update' : 'delete', table, setColumns, rowsQuery: rowsQuery(stmt.text, body, update ? 'FROM' : 'USING', table) });
+        push({ ...base, kind: update ? 'update' : 'delete', table, setColumns, rowsQuery: rowsQuery(stmt.text, body, update ? 'FROM' : 'USING', table), newColumns: added(table) });
         break;
       }
       case 'AlterTableStmt': {
@@ -152,12 +177,12 @@ export function findBackupTargets(script: PreparedScript): BackupTarget[] {
             continue;
           }
           if (!cmd || !column) continue;
-          if (cmd.subtype === 'AT_DropColumn') push({ ...base, kind: 'drop-column', table, column });
+          if (cmd.subtype === 'AT_DropColumn') push({ ...base, kind: 'drop-column', table, column, newColumns: added(table) });
           else if (cmd.subtype === 'AT_AlterColumnType') {
             const def = unwrap(cmd.def, 'ColumnDef');
             const plain = !def?.raw_default; // a USING expression computes new values: always copied
             const t = typeRef(def?.typeName);
-            push({ ...base, kind: 'alter-type', table, column, newType: plain && t ? t : null });
+            push({ ...base, kind: 'alter-type', table, column, newType: plain && t ? t : null, newColumns: added(table) });
           }
         }
         break;
