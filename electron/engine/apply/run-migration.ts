@@ -4,6 +4,7 @@ import { sqlErrorInfo } from '../db/db.ts';
 import { sqlLiteral } from '../history/history-table.ts';
 import type { LocalMigration } from '../migrations/read-folder.ts';
 import type { PreparedScript } from '../sql/prepare-script.ts';
+import { blankOut } from '../backup/not-null-readd.ts';
 import { errorLine, MigrationFailedError, type StatementFailure } from './migration-failure.ts';
 
 export type File = 'migration.sql' | 'down.sql';
@@ -112,6 +113,8 @@ export interface TxExtras {
   before: { index: number; sql: string }[];
   /** Sent after the script, before the history row changes. */
   after: string | null;
+  /** Characters of the script sent as spaces (a down.sql's NOT NULL set only after the restore: not-null-readd.ts). */
+  blank?: { at: number; len: number }[] | undefined;
 }
 
 /** A woven call's place: at script offset `at`, `len` characters long, before statement `index`. */
@@ -121,8 +124,9 @@ interface Insert {
   index: number;
 }
 
-/** The script with the calls of `extras.before` put just before their statements. */
-function weave(sql: string, script: PreparedScript, extras: TxExtras | undefined): { body: string; inserts: Insert[] } {
+/** The script with the calls of `extras.before` put just before their statements (and `extras.blank` blanked). */
+function weave(source: string, script: PreparedScript, extras: TxExtras | undefined): { body: string; inserts: Insert[] } {
+  const sql = extras?.blank?.length ? blankOut(source, extras.blank) : source;
   if (!extras?.before.length) return { body: sql, inserts: [] };
   const indexes = [...new Set(extras.before.map((b) => b.index))].sort((a, b) => a - b);
   const inserts: Insert[] = [];

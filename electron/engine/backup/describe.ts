@@ -1,6 +1,7 @@
 import type { PlannedStep } from '../apply/plan.ts';
 import type { PlannedCopy } from './plan-backups.ts';
 import { formatBytes } from './settings.ts';
+import { notNullReadds } from './not-null-readd.ts';
 
 const unquote = (t: string) => t.replace(/"/g, '');
 
@@ -48,7 +49,12 @@ export function describeStepBackup(step: PlannedStep): string[] {
   }
   const real = b.restores.filter((r) => r.kind !== 'skipped');
   if (b.noRestore && real.length) lines.push(`RESTORE: declined (--no-restore): ${real.length} backup(s) are kept in schema godwit, not restored.`);
-  else for (const r of real) lines.push(`RESTORE after down.sql: ${r.kind} of ${r.schema}.${r.table}${r.column ? `.${r.column}` : ''} from godwit.${r.id}: ${r.rows.toLocaleString('en-US')} row(s), ${formatBytes(r.bytes)}.`);
+  else {
+    for (const r of real) lines.push(`RESTORE after down.sql: ${r.kind} of ${r.schema}.${r.table}${r.column ? `.${r.column}` : ''} from godwit.${r.id}: ${r.rows.toLocaleString('en-US')} row(s), ${formatBytes(r.bytes)}.`);
+    for (const r of step.script.nonTransactional.length ? [] : notNullReadds(step.script, real)) {
+      lines.push(`RESTORE: down.sql adds ${r.table}.${r.column} back NOT NULL; it is sent without NOT NULL (blanked), refilled from the backup, then SET NOT NULL.`);
+    }
+  }
   for (const p of b.problems) lines.push(`CANNOT RESTORE: ${p}.`);
   return lines;
 }

@@ -114,6 +114,19 @@ async function plannedRows(db: Db, query: string): Promise<number | null> {
   }
 }
 
+/**
+ * What a DELETE reaches beyond its table through foreign keys' ON DELETE actions: those rows are deleted or changed
+ * by PostgreSQL, not by the statement, and are not copied. Said before the run; null when nothing is reached.
+ */
+async function onDeleteReach(db: Db, oid: number): Promise<string | null> {
+  const r = await db.query<{ s: string | null }>(
+    `SELECT string_agg(format('%s (%s)', conrelid::regclass, CASE confdeltype WHEN 'c' THEN 'ON DELETE CASCADE' WHEN 'n' THEN 'ON DELETE SET NULL' ELSE 'ON DELETE SET DEFAULT' END), ', ' ORDER BY conrelid::regclass::text) AS s
+       FROM pg_constraint WHERE contype = 'f' AND confrelid = $1 AND conrelid <> $1 AND confdeltype IN ('c', 'n', 'd')`,
+    [oid],
+  );
+  return r[0]?.s ? `rows of ${r[0].s} that reference the deleted rows are changed by PostgreSQL, not copied: a rollback does not bring them back` : null;
+}
+
 const UNKNOWN: BackupEstimate = { rows: null, bytes: null, restorable: true, note: 'the table does not exist before the run (an earlier statement creates it): size unknown', skipped: false };
 
 /** Estimates one target's copy from pg_class, pg_stats and the planner, on the environment as it is now. */
@@ -152,8 +165,9 @@ export async function estimateTarget(db: Db, target: BackupTarget): Promise<Back
       const matched = target.rowsQuery ? await plannedRows(db, `SELECT * FROM ${target.table} WHERE ctid IN (${target.rowsQuery}\n)`) : rows;
       const unknownRows = target.rowsQuery === '';
       const restorable = !noKey || (target.kind === 'delete' && !unknownRows);
+      const reach = target.kind === 'delete' ? await onDeleteReach(db, t.oid) : null;
       const note = restorable
-        ? unknownRows ? 'the rows it matches cannot be told from the text: every row is copied, and a rollback puts back those whose key is missing' : null
+        ? [unknownRows ? 'the rows it matches cannot be told from the text: every row is copied, and a rollback puts back those whose key is missing' : null, reach].filter(Boolean).join('; ') || null
         : target.kind === 'update'
           ? 'the table has no primary key: updated rows cannot be matched again, so a rollback cannot put the old values back'
           : 'the table has no primary key and the rows the DELETE matches cannot be told: every row is copied for recovery by hand';

@@ -39,6 +39,16 @@ export async function loadScanner(): Promise<void> {
   scanner = mod;
 }
 
+/** libpg_query's tokens of `text` (offsets in UTF-8 bytes); null when the scanner is not loaded or refuses it. */
+export function scanTokens(text: string): LibPgQuery.ScanToken[] | null {
+  if (!scanner) return null;
+  try {
+    return scanner.scanSync(text).tokens;
+  } catch {
+    return null;
+  }
+}
+
 export const quoteIdent = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
 function relationText(rv: Json | undefined): string | undefined {
@@ -59,15 +69,11 @@ function rowsQuery(text: string, body: Json, joinKeyword: 'FROM' | 'USING', tabl
   // A WITH of plain SELECTs is kept in front of the ctid query; one that writes must not run twice.
   const ctes = cteList(body);
   if (ctes.some((c) => kindOf(unwrap(c, 'CommonTableExpr')?.ctequery)[0] !== 'SelectStmt')) return '';
-  if (!scanner) return '';
+
   const bytes = Buffer.from(text, 'utf8');
   const cut = (a: number, b: number) => bytes.subarray(a, b).toString('utf8');
-  let tokens: LibPgQuery.ScanToken[];
-  try {
-    tokens = scanner.scanSync(text).tokens;
-  } catch {
-    return '';
-  }
+  const tokens = scanTokens(text);
+  if (!tokens) return '';
   let depth = 0;
   const at: Record<string, number> = {};
   let afterSet = joinKeyword === 'USING';

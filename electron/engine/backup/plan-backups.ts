@@ -5,7 +5,8 @@ import type { TxExtras } from '../apply/run-migration.ts';
 import { GodwitError } from '../util/errors.ts';
 import { BACKUP_SETUP_SQL, backupCallSql, restoreCallSql, skippedRecordSql } from './backup-sql.ts';
 import { estimateTarget, type BackupEstimate } from './estimate.ts';
-import { findBackupTargets, loadScanner, type BackupTarget } from './find-targets.ts';
+import { findBackupTargets, loadScanner, quoteIdent, type BackupTarget } from './find-targets.ts';
+import { notNullReadds } from './not-null-readd.ts';
 import { readRestores, restoreProblems, type RestoreItem } from './restore-check.ts';
 import { DEFAULT_BACKUP_LIMIT_BYTES, formatBytes } from './settings.ts';
 
@@ -79,6 +80,7 @@ export async function attachBackups(db: Db, plan: Plan, choices: BackupChoices =
     return;
   }
   const restores = await readRestores(db, plan.historyTable ?? '"_prisma_migrations"', plan.steps.map((s) => s.name));
+  if (restores.length) await loadScanner(); // to find a down.sql's NOT NULL re-adds (not-null-readd.ts)
   for (const step of plan.steps) {
     const mine = restores.filter((r) => r.migration === step.name);
     if (!mine.length) continue;
@@ -142,6 +144,9 @@ export function stepExtras(step: PlannedStep, historyTable: string): ((idSql: st
       return { setup: BACKUP_SETUP_SQL, before: copies.map((c, k) => ({ index: c.target.statementIndex, sql: backupCallSql(idSql, step.name, k + 1, c.target) })), after: null };
     }
     if (!b.restores.length || b.noRestore) return undefined;
-    return { setup: BACKUP_SETUP_SQL, before: [], after: restoreCallSql(historyTable, step.name) };
+    // A column down.sql adds back NOT NULL is added without it, refilled, and then made NOT NULL again.
+    const readds = step.script.nonTransactional.length ? [] : notNullReadds(step.script, b.restores);
+    const setNotNull = readds.map((r) => `ALTER TABLE ${quoteIdent(r.schema)}.${quoteIdent(r.table)} ALTER COLUMN ${quoteIdent(r.column)} SET NOT NULL`);
+    return { setup: BACKUP_SETUP_SQL, before: [], after: [restoreCallSql(historyTable, step.name), ...setNotNull].join(';\n'), blank: readds.map((r) => r.blank) };
   };
 }

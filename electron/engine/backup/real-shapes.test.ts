@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { rollback, upgrade, type Db } from '../index.ts';
+import { previewSql, rollback, upgrade, type Db } from '../index.ts';
 import { addMigration, onEnv, projectOn } from '../testing/fixtures.ts';
 import { createTestDatabase, sqlOn, type TestDatabase } from '../testing/test-database.ts';
 import { copyDemoProject, type TempProject } from '../testing/temp-project.ts';
@@ -126,6 +126,36 @@ ALTER TABLE "IntegrationConnection" RENAME TO "ApiConnection";`]],
     await h.downToSeed();
     expect(await rows('SELECT * FROM "ApiConnection" ORDER BY id')).toEqual(conns);
     expect(await rows('SELECT * FROM "Settings" ORDER BY "teamId"')).toEqual(settings);
+  });
+
+  it('a dropped NOT NULL column that down.sql adds back NOT NULL, as Prisma writes it, comes back with its values', async () => {
+    const h = await history(
+      `CREATE TABLE "Item" ("id" INT PRIMARY KEY, "code" TEXT NOT NULL, "note" TEXT);`,
+      `INSERT INTO "Item" SELECT g, 'code-' || g, CASE WHEN g % 3 = 0 THEN NULL ELSE 'n' || g END FROM generate_series(1, 30) g;`,
+      [['20990102000000_drop_code', '-- AlterTable\nALTER TABLE "Item" DROP COLUMN "code",\nDROP COLUMN "note";\n',
+        '-- AlterTable\nALTER TABLE "Item" ADD COLUMN     "code" TEXT NOT NULL,\nADD COLUMN     "note" TEXT;\n']],
+    );
+    const before = await rows('SELECT * FROM "Item" ORDER BY id');
+    await h.up();
+    const ctx = await projectOn(project.dir, db.url);
+    const { sql } = await onEnv(ctx.env, (conn) => previewSql(ctx.open, ctx.env, conn, { direction: 'down', to: SEED }));
+    expect(sql).toContain('RESTORE: down.sql adds Item.code back NOT NULL; it is sent without NOT NULL (blanked), refilled from the backup, then SET NOT NULL.');
+    expect(sql).toMatch(/ADD COLUMN {5}"code" TEXT {9},/);
+    expect(sql).toContain('ALTER TABLE "public"."Item" ALTER COLUMN "code" SET NOT NULL');
+    await h.downToSeed();
+    expect(await rows('SELECT * FROM "Item" ORDER BY id')).toEqual(before);
+    expect(await rows(`SELECT attnotnull FROM pg_attribute WHERE attrelid = '"Item"'::regclass AND attname = 'code'`)).toEqual([{ attnotnull: true }]);
+  });
+
+  it('says before the run that rows an ON DELETE CASCADE reaches are not copied', async () => {
+    await history(
+      `CREATE TABLE "User" ("id" INT PRIMARY KEY); CREATE TABLE "Post" ("id" INT PRIMARY KEY, "userId" INT REFERENCES "User"("id") ON DELETE CASCADE);`,
+      `INSERT INTO "User" SELECT g FROM generate_series(1, 10) g; INSERT INTO "Post" SELECT g, g FROM generate_series(1, 10) g;`,
+      [['20990102000000_prune_users', 'DELETE FROM "User" WHERE "id" > 8;', 'SELECT 1;']],
+    );
+    const ctx = await projectOn(project.dir, db.url);
+    const { sql } = await onEnv(ctx.env, (conn) => previewSql(ctx.open, ctx.env, conn, { direction: 'up' }));
+    expect(sql).toMatch(/BACKUP \(statement 1\): copies the rows of User the DELETE matches .*rows of "Post" \(ON DELETE CASCADE\) that reference the deleted rows are changed by PostgreSQL, not copied/);
   });
 
   it('an UPDATE copies the key and the columns it sets, not whole rows', async () => {
