@@ -43,6 +43,9 @@ INSERT INTO logs SELECT g, 'm' || g FROM generate_series(1, 10) g;`, 'DROP TABLE
     expect(mine.map((b) => [b.kind, b.rows, b.restorable])).toEqual([['drop-column', 3000, true], ['drop-column', 10, false]]);
     const text = await runGodwit([...at, 'backups']);
     expect(text.stdout).toMatch(/drop-column public\.people\.phone\s+3,000\s+\S+ kB/);
+    // Seconds old: "just now"; nothing detached, so the footer does not explain it.
+    expect(text.stdout).toMatch(/kB\s+just now/);
+    expect(text.stdout).not.toContain('detached');
 
     // Not restorable: said before anything runs, one line, exit 2; the database is unchanged.
     const refused = await runGodwit([...at, 'down', '--yes']);

@@ -33,7 +33,7 @@ export function printBackupEvent(event: { type: 'expired'; ids: string[] } | { t
   else note(yellow(`backupBeforeRun: no dump file — ${event.outcome.skipped}.`));
 }
 
-const age = (days: number) => (days < 1 / 24 ? `${Math.max(1, Math.round(days * 1440))} min` : days < 1 ? `${Math.round(days * 24)} h` : `${Math.round(days)} d`);
+const age = (days: number) => (days < 1 / 1440 ? 'just now' : days < 1 / 24 ? `${Math.round(days * 1440)} min` : days < 1 ? `${Math.round(days * 24)} h` : `${Math.round(days)} d`);
 
 function printListing(env: string, rows: BackupListing[]): void {
   if (!rows.length) return say(`No backups in ${env}.`);
@@ -43,7 +43,8 @@ function printListing(env: string, rows: BackupListing[]): void {
     b.kind === 'skipped' ? '' : !b.restorable ? yellow('by hand') : b.attached ? 'on rollback' : yellow('detached'),
   ])));
   const total = rows.reduce((n, b) => n + b.bytes, 0);
-  say(dim(`${rows.length} backup(s), ${formatBytes(total)} in schema godwit of ${env}. "detached": its migration was rolled back without restoring it.`));
+  const detached = rows.some((b) => b.kind !== 'skipped' && b.restorable && !b.attached);
+  say(dim(`${rows.length} backup(s), ${formatBytes(total)} in schema godwit of ${env}.${detached ? ' "detached": its migration was rolled back without restoring it.' : ''}`));
 }
 
 export function registerBackups(program: Command): void {
