@@ -10,6 +10,7 @@ import { compareWithBaseline, saveBaseline } from './regression.ts';
 import { benchRenderer, benchServerMemory } from './measures/renderer.ts';
 import { benchServerMemorySession } from './measures/server-memory-session.ts';
 import { benchBackupCost } from './measures/backup-cost.ts';
+import { benchShadowCache } from './measures/shadow-cache.ts';
 
 const SUITES: Record<string, { ids: string[]; run: (ctx: BenchContext) => Promise<BenchResult[]> }> = {
   startup: { ids: ['B0'], run: benchStartup },
@@ -20,6 +21,7 @@ const SUITES: Record<string, { ids: string[]; run: (ctx: BenchContext) => Promis
   serverMemory: { ids: ['B7'], run: benchServerMemory },
   serverMemorySession: { ids: ['B8'], run: benchServerMemorySession },
   backupCost: { ids: ['B9'], run: benchBackupCost },
+  shadowCache: { ids: ['B10a', 'B10b'], run: benchShadowCache },
 };
 
 const fmt = (n: number | undefined) => (n === undefined ? '' : n >= 100 ? n.toFixed(0) : n.toFixed(1));

@@ -24,7 +24,7 @@ Examples:
       const open = await projectFromOptions(opts);
       const [env] = environmentsFromOptions(open, opts);
       if (!opts.empty) note(`Comparing schema.prisma with the migration history, replayed on a shadow database beside ${env!.name} (${env!.display})…`);
-      const created = await withEnvironment(env!, (db) => createMigration(db, open.project, open.folder, name, { empty: opts.empty, write: !opts.dryRun }));
+      const created = await withEnvironment(env!, (db) => createMigration(db, open.project, open.folder, name, { empty: opts.empty, write: !opts.dryRun, shadowCache: !env!.protected }));
       if (!created) {
         if (opts.json) printJson(null);
         else say('schema.prisma matches the migration history: no migration needed, nothing written.');
@@ -51,7 +51,7 @@ Examples:
       const opts = optionsOf<{ write?: boolean; force?: boolean }>(cmd);
       const open = await projectFromOptions(opts);
       const [env] = environmentsFromOptions(open, opts);
-      const result = await withEnvironment(env!, (db) => generateDownSql(db, open.project, open.folder, migration, { write: opts.write, overwrite: opts.force }));
+      const result = await withEnvironment(env!, (db) => generateDownSql(db, open.project, open.folder, migration, { write: opts.write, overwrite: opts.force, shadowCache: !env!.protected }));
       process.stdout.write(result.sql);
       if (result.written) process.stderr.write(`Wrote ${relative(process.cwd(), result.path)}.\n`);
     });

@@ -2,6 +2,7 @@ import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import type { Db, SchemaEngineAdapterFactory } from '../db/db.ts';
 import { readCatalogWith, type CatalogQueryRunner } from './read-catalog.ts';
 import type { CatalogSnapshot, SnapshotOptions } from './types.ts';
+import { holdsFinalState } from '../shadow-cache/cached-state.ts';
 
 /** Runs catalog queries through a Prisma driver adapter: the only handle on a shadow database the engine made. */
 function adapterRunner(adapter: SqlDriverAdapter): CatalogQueryRunner {
@@ -35,8 +36,11 @@ export function snapshottingShadows(db: Db, opts: SnapshotOptions = {}): { db: D
       snapshots.push(slot);
       unsettled.add(reject);
       const dispose = adapter.dispose.bind(adapter);
+      // A cached shadow holds the replayed schema already: read it now, while the engine describes it too.
+      const early = holdsFinalState(adapter) ? readCatalogWith(adapterRunner(adapter), opts) : null;
+      early?.catch(() => undefined);
       adapter.dispose = async () => {
-        if (unsettled.delete(reject)) await readCatalogWith(adapterRunner(adapter), opts).then(resolve, reject);
+        if (unsettled.delete(reject)) await (early ?? readCatalogWith(adapterRunner(adapter), opts)).then(resolve, reject);
         await dispose();
       };
       return adapter;

@@ -67,7 +67,7 @@ export async function adoptDrift(db: Db, env: Environment, open: OpenProject, na
       `Apply them first (godwit up --env ${env.name}), then adopt the drift.`,
     );
   }
-  const drift = await detectDrift(db, open.project, open.folder, status.migrations);
+  const drift = await detectDrift(db, open.project, open.folder, status.migrations, { shadowCache: !env.protected });
   if (!drift.drifted || !drift.reconcileSql) return null;
   const applied = open.folder.migrations.filter((m) => status.migrations.some((s) => s.name === m.name && IN_DATABASE.has(s.state)));
   const forward = await forwardSql(db, open, applied);

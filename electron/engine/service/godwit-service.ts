@@ -322,7 +322,7 @@ export class GodwitService {
     'migrations/create': async ({ env, name, empty }) => {
       const e = await this.env(env);
       const open = await openProject(this.project().project.dir); // the schema may have changed on disk
-      const created = await this.pool.use(e, (db) => createMigration(db, open.project, open.folder, name, { empty, write: false }));
+      const created = await this.pool.use(e, (db) => createMigration(db, open.project, open.folder, name, { empty, write: false, shadowCache: !e.protected }));
       return created && { name: created.name, upSql: created.upSql, downSql: created.downSql, warnings: created.warnings, unexecutable: created.unexecutable };
     },
     'migrations/saveNew': async ({ name, upSql, downSql }) => {
@@ -336,7 +336,7 @@ export class GodwitService {
     },
     'migrations/generateDown': async ({ env, name, write }) => {
       const e = await this.env(env);
-      const result = await this.pool.use(e, (db) => generateDownSql(db, this.project().project, this.project().folder, name, { write }));
+      const result = await this.pool.use(e, (db) => generateDownSql(db, this.project().project, this.project().folder, name, { write, shadowCache: !e.protected }));
       if (write) await this.reload();
       return { name, sql: result.sql, written: result.written };
     },

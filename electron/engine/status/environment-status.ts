@@ -91,7 +91,8 @@ export async function environmentStatus(open: OpenProject | OpenProjectReading, 
   const status = await readEnvironmentStatus(db, env, open.folder);
   if (opts.drift) {
     const { detectDrift } = await import('./detect-drift.ts');
-    status.drift = await detectDrift(db, open.project, await open.folder, status.migrations);
+    // A protected environment's server keeps no shadow cache databases.
+    status.drift = await detectDrift(db, open.project, await open.folder, status.migrations, { shadowCache: !env.protected });
   }
   return status;
 }

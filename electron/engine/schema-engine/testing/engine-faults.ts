@@ -19,13 +19,25 @@ function contypeAsText(adapter: SqlDriverAdapter): SqlDriverAdapter {
   return adapter;
 }
 
-/** Makes every shadow database the engine opens (PostgreSQL and PGlite) return that malformed result; returns undo. */
+/**
+ * Makes every shadow database the engine opens (PostgreSQL and PGlite) return that malformed result; returns undo.
+ * The shadow cache is switched off meanwhile: a cached shadow is read without the engine describing a fresh one.
+ */
 export function panicOnShadowDescribe(): () => void {
+  const saved = process.env.GODWIT_SHADOW_CACHE;
+  process.env.GODWIT_SHADOW_CACHE = 'off';
+  const restoreCache = () => {
+    if (saved === undefined) delete process.env.GODWIT_SHADOW_CACHE;
+    else process.env.GODWIT_SHADOW_CACHE = saved;
+  };
   const spies = [PgSchemaEngineAdapterFactory.prototype, PgliteSchemaEngineAdapterFactory.prototype].map((proto) => {
     const original = proto.connectToShadowDb;
     return vi.spyOn(proto, 'connectToShadowDb').mockImplementation(async function (this: typeof proto) {
       return contypeAsText(await original.call(this));
     });
   });
-  return () => spies.forEach((s) => s.mockRestore());
+  return () => {
+    spies.forEach((s) => s.mockRestore());
+    restoreCache();
+  };
 }

@@ -1,0 +1,236 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { SqlDriverAdapter, SqlResultSet } from '@prisma/driver-adapter-utils';
+import type { Db, SchemaEngineAdapterFactory } from '../db/db.ts';
+import { CharAsTextClient, withCharacterColumns } from '../schema-engine/pg-char-columns.ts';
+import { SHADOW_PREFIX, toAdapterError } from '../schema-engine/pg-adapter-factory.ts';
+import { keepAsCache } from './cache-store.ts';
+import { markFinalState } from './cached-state.ts';
+
+/** One shadow the engine will ask for: the state's key, its cache database, and the scripts the engine replays. */
+export interface ShadowPlan {
+  key: string;
+  database: string;
+  scripts: string[];
+}
+
+/** What the cache did for one engine session. */
+export interface ShadowSession {
+  db: Db;
+  /** Why a cached shadow could not be trusted: non-empty means the result must be discarded. */
+  faults: string[];
+  /** Shadows read from a cache, and replays kept as new caches. */
+  served: number;
+  captured: number;
+}
+
+/**
+ * The database `db`, except that the shadows Prisma's engine asks for follow the plans, in order:
+ * - a state already cached (`ready`) is read as it is: the engine's replay of each script the cache holds is skipped
+ *   after checking it is that very script. Anything else — a script out of plan, an error on the cached shadow, a
+ *   shadow read before its replay reached the cached state — is a fault: the caller discards the result and replays
+ *   in full. Sessions are read-only (and the database is set so), so the engine cannot change a cache;
+ * - a state not cached yet is replayed by the engine as always, on a fresh database which, if the replay ran exactly
+ *   the planned scripts, is kept as that state's cache instead of being dropped;
+ * - shadows beyond the plans are the engine's usual fresh ones.
+ */
+export function cachedShadows(db: Db, config: pg.ClientConfig, plans: ShadowPlan[], ready: Set<string>): ShadowSession {
+  const session: ShadowSession = { db, faults: [], served: 0, captured: 0 };
+  const queue = [...plans];
+  const capturing = new Set<string>();
+  // A cached state cannot change (read-only), so the engine's describing queries on it give the same rows every
+  // time: `new` describes the same state up to four times, and is answered once.
+  const answers = new Map<string, Promise<SqlResultSet>>();
+  const fault = (why: string) => {
+    session.faults.push(why);
+    return new Error(`Godwit's shadow cache cannot serve this replay: ${why}`);
+  };
+  const wrapFactory = (factory: SchemaEngineAdapterFactory): SchemaEngineAdapterFactory => {
+    const cleanups = new Set<() => Promise<void>>();
+    const connectToShadowDb = factory.connectToShadowDb.bind(factory);
+    const close = factory.close?.bind(factory);
+    factory.connectToShadowDb = async () => {
+      const plan = queue.shift();
+      if (plan && ready.has(plan.key)) {
+        session.served++;
+        return readCached(config, plan, fault, cleanups, answers);
+      }
+      if (plan && !capturing.has(plan.key)) {
+        capturing.add(plan.key);
+        return capture(config, plan, cleanups, () => {
+          ready.add(plan.key);
+          session.captured++;
+        });
+      }
+      return connectToShadowDb();
+    };
+    factory.close = async () => {
+      await Promise.all([...cleanups].map((c) => c().catch(() => undefined)));
+      cleanups.clear();
+      await close?.();
+    };
+    return factory;
+  };
+  session.db = {
+    get kind() { return db.kind; },
+    get display() { return db.display; },
+    query: (sql, params) => db.query(sql, params),
+    exec: (script) => db.exec(script),
+    queryBatch: (sql) => db.queryBatch(sql),
+    schemaEngineAdapter: () => wrapFactory(db.schemaEngineAdapter()),
+    close: () => db.close(),
+  };
+  return session;
+}
+
+async function adapterOn(pool: pg.Pool): Promise<SqlDriverAdapter> {
+  pool.on('error', () => undefined);
+  const { PrismaPg } = await import('@prisma/adapter-pg');
+  return withCharacterColumns(await new PrismaPg(pool, { onPoolError: () => undefined, onConnectionError: () => undefined }).connect());
+}
+
+/** A cached state, read-only, with the engine's replay of what it holds skipped. */
+async function readCached(config: pg.ClientConfig, plan: ShadowPlan, fault: (why: string) => Error, cleanups: Set<() => Promise<void>>, answers: Map<string, Promise<SqlResultSet>>): Promise<SqlDriverAdapter> {
+  const pool = trackCheckedOut(new pg.Pool({ ...config, database: plan.database, options: '-c default_transaction_read_only=on', Client: CharAsTextClient, max: 4 }));
+  const end = () => endPool(pool);
+  cleanups.add(end);
+  const adapter = await adapterOn(pool);
+  let replayed = 0;
+  /** True when `sql` is the next script the cache holds: the engine's replay of it is skipped. */
+  const skip = (sql: string) => {
+    if (replayed >= plan.scripts.length || sql !== plan.scripts[replayed]) return false;
+    replayed++;
+    return true;
+  };
+  const noted = (err: unknown) => {
+    fault(`a query on the cached shadow failed: ${(err as Error).message}`);
+    return err;
+  };
+  adapter.executeScript = async (script) => {
+    if (!skip(script)) throw fault(`the engine ran a script the cache does not hold (after ${replayed} of ${plan.scripts.length})`);
+  };
+  const queryRaw = adapter.queryRaw.bind(adapter);
+  const executeRaw = adapter.executeRaw.bind(adapter);
+  adapter.queryRaw = async (query) => {
+    const key = `${plan.database}\n${query.sql}\n${JSON.stringify(query.args, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))}`;
+    let answer = answers.get(key);
+    if (!answer) answers.set(key, (answer = queryRaw(query)));
+    try {
+      return structuredClone(await answer);
+    } catch (err) {
+      answers.delete(key);
+      throw noted(err);
+    }
+  };
+  // The engine sends the shadow-database init script as one executeRaw, before the migrations.
+  adapter.executeRaw = async (query) => {
+    if (!query.args.length && skip(query.sql)) return 0;
+    try {
+      return await executeRaw(query);
+    } catch (err) {
+      throw noted(err);
+    }
+  };
+  adapter.startTransaction = () => Promise.reject(fault('the engine opened a transaction on a cached shadow'));
+  adapter.dispose = async () => {
+    if (replayed !== plan.scripts.length) fault(`the engine read a cached shadow after ${replayed} of its ${plan.scripts.length} scripts`);
+    cleanups.delete(end);
+    await end();
+  };
+  return markFinalState(adapter);
+}
+
+/**
+ * The engine's usual fresh shadow (scripts sent whole, as the stock factory sends them), kept as the cache of the
+ * planned state when the engine ran exactly the planned scripts and nothing else that writes; dropped otherwise.
+ */
+async function capture(config: pg.ClientConfig, plan: ShadowPlan, cleanups: Set<() => Promise<void>>, kept: () => void): Promise<SqlDriverAdapter> {
+  const name = `${SHADOW_PREFIX}${process.pid}_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client(config);
+  admin.on('error', () => undefined);
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } catch (err) {
+    await admin.end().catch(() => undefined);
+    throw toAdapterError(err);
+  }
+  const pool = trackCheckedOut(new pg.Pool({ ...config, database: name, Client: CharAsTextClient, max: 4 }));
+  let done = false;
+  const finish = async (keep: boolean) => {
+    if (done) return;
+    done = true;
+    cleanups.delete(abandon);
+    await endPool(pool);
+    try {
+      if (keep && (await keepAsCache(admin, name, plan.key, plan.scripts.length))) kept();
+      else await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    } finally {
+      await admin.end().catch(() => undefined);
+    }
+  };
+  const abandon = () => finish(false);
+  cleanups.add(abandon);
+  let adapter: SqlDriverAdapter;
+  try {
+    adapter = await adapterOn(pool);
+  } catch (err) {
+    await abandon();
+    throw err;
+  }
+  let step = 0;
+  let exact = true;
+  const follow = (sql: string) => {
+    if (exact && step < plan.scripts.length && sql === plan.scripts[step]) step++;
+    else exact = false;
+  };
+  adapter.executeScript = async (script) => {
+    follow(script);
+    try {
+      await pool.query(script);
+    } catch (err) {
+      exact = false;
+      throw toAdapterError(err);
+    }
+  };
+  const executeRaw = adapter.executeRaw.bind(adapter);
+  adapter.executeRaw = async (query) => {
+    if (query.args.length) exact = false;
+    else follow(query.sql);
+    try {
+      return await executeRaw(query);
+    } catch (err) {
+      exact = false;
+      throw err;
+    }
+  };
+  const startTransaction = adapter.startTransaction.bind(adapter);
+  adapter.startTransaction = (isolation) => {
+    exact = false;
+    return startTransaction(isolation);
+  };
+  adapter.dispose = () => finish(exact && step === plan.scripts.length).catch(() => undefined);
+  return adapter;
+}
+
+/** Ends a pool even with clients still checked out (an engine that failed mid-call never releases them). */
+async function endPool(pool: pg.Pool): Promise<void> {
+  for (const client of checkedOut.get(pool) ?? []) {
+    try {
+      client.release(true);
+    } catch {
+      // already released
+    }
+  }
+  await pool.end().catch(() => undefined);
+}
+
+const checkedOut = new WeakMap<pg.Pool, Set<pg.PoolClient>>();
+
+function trackCheckedOut(pool: pg.Pool): pg.Pool {
+  const held = new Set<pg.PoolClient>();
+  checkedOut.set(pool, held);
+  pool.on('acquire', (client) => held.add(client));
+  pool.on('release', (_err, client) => held.delete(client));
+  return pool;
+}
