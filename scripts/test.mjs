@@ -20,10 +20,12 @@ if (!extra.length) {
   }
 }
 const { ensureChromium } = await import('./ensure-chromium.mjs');
+const { ensureSshd } = await import('./ensure-sshd.mjs');
 let url;
 try {
   url = await ensurePostgres();
   ensureChromium();
+  ensureSshd();
 } catch (err) {
   console.error(`npm test: ${err.message}`);
   process.exit(2);
