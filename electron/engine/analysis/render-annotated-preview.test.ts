@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { analyzePlan, environmentStatus, openProject, planFor, upgrade } from '../index.ts';
 import { addMigration, onEnv, projectOn, useDatabaseAndProject } from '../testing/fixtures.ts';
 import { schemaDump } from '../testing/pg-dump.ts';
-import { createTestDatabase } from '../testing/test-database.ts';
+import { createTestDatabase, sqlOn } from '../testing/test-database.ts';
 import { renderAnnotatedPreview } from './render-annotated-preview.ts';
 
 const current = useDatabaseAndProject({ beforeEach, afterEach });
@@ -55,5 +55,32 @@ describe('godwit sql text preview with the analysis as comments', () => {
     } finally {
       await twin.drop();
     }
+  });
+
+  it('with backups and restores woven in, up and down previews piped into psql do what godwit up and down do', async () => {
+    const { db, project } = current();
+    await addMigration(project.dir, '20990101000000_people', `CREATE TABLE "people" ("id" INT PRIMARY KEY, "code" TEXT NOT NULL, "n" INT);
+INSERT INTO "people" SELECT g, 'c' || g, g FROM generate_series(1, 50) g;`, 'DROP TABLE "people";');
+    await addMigration(project.dir, '20990102000000_prune', `-- AlterTable
+ALTER TABLE "people" DROP COLUMN "code";
+DELETE FROM "people" WHERE "n" > 40 -- the old ones
+;`, '-- AlterTable\nALTER TABLE "people" ADD COLUMN "code" TEXT NOT NULL;\n');
+    const { open, env } = await projectOn(project.dir, db.url);
+    await onEnv(env, (conn) => upgrade({ db: conn, env, folder: open.folder }, { to: '20990101000000_people' }));
+    const before = await sqlOn(db.url, 'SELECT * FROM "people" ORDER BY id');
+    const preview = (direction: 'up' | 'down') => onEnv(env, async (conn) => {
+      const plan = await planFor(open, env, conn, direction === 'up' ? { direction } : { direction, steps: 1 });
+      return renderAnnotatedPreview(plan, await analyzePlan(plan, { db: conn }));
+    });
+    const psql = async (sql: string) => {
+      const file = join(project.dir, 'preview.sql');
+      await writeFile(file, sql);
+      await promisify(execFile)('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', db.url, '-f', file]);
+    };
+    await psql(await preview('up'));
+    expect(await sqlOn(db.url, 'SELECT count(*)::int AS n FROM "people"')).toEqual([{ n: 40 }]);
+    expect(await sqlOn(db.url, 'SELECT count(*)::int AS n FROM godwit.backups')).toEqual([{ n: 2 }]);
+    await psql(await preview('down'));
+    expect(await sqlOn(db.url, 'SELECT * FROM "people" ORDER BY id')).toEqual(before);
   });
 });

@@ -1,6 +1,7 @@
 import type { Plan } from '../apply/plan.ts';
 import { renderPreview } from '../apply/render-preview.ts';
 import type { SqlStatement } from '../sql/split-statements.ts';
+import type { PreparedScript } from '../sql/prepare-script.ts';
 import type { PlanAnalysis, RelationLock, StatementAnalysis } from './types.ts';
 
 export function formatBytes(bytes: number): string {
@@ -41,28 +42,42 @@ export function analysisComments(a: StatementAnalysis): string[] {
  * when only whitespace precedes it there, else on a new line before it: never inside a statement or a literal,
  * because statement offsets come from the parser.
  */
-export function annotateScript(sql: string, statements: SqlStatement[], analyses: StatementAnalysis[]): string {
+export function annotateScript(sql: string, statements: SqlStatement[], analyses: StatementAnalysis[]): { text: string; statements: SqlStatement[] } {
   let out = '';
   let from = 0;
+  // Where each statement now starts: Godwit's backup calls are woven in at these offsets (run-migration.ts weave).
+  const moved: SqlStatement[] = [];
+  let addedLines = 0;
   statements.forEach((stmt, i) => {
     const analysis = analyses[i];
-    if (!analysis) return;
-    const lineStart = sql.lastIndexOf('\n', stmt.offset - 1) + 1;
-    const atLineStart = sql.slice(lineStart, stmt.offset).trim() === '' && lineStart >= from;
-    const at = atLineStart ? lineStart : stmt.offset;
-    out += sql.slice(from, at) + (atLineStart ? '' : '\n') + analysisComments(analysis).join('\n') + '\n';
-    from = at;
+    if (analysis) {
+      const lineStart = sql.lastIndexOf('\n', stmt.offset - 1) + 1;
+      const atLineStart = sql.slice(lineStart, stmt.offset).trim() === '' && lineStart >= from;
+      const at = atLineStart ? lineStart : stmt.offset;
+      const comments = analysisComments(analysis);
+      out += sql.slice(from, at) + (atLineStart ? '' : '\n') + comments.join('\n') + '\n';
+      from = at;
+      addedLines += comments.length + (atLineStart ? 0 : 1);
+      moved.push({ ...stmt, offset: out.length + (stmt.offset - at), line: stmt.line + addedLines });
+    } else moved.push({ ...stmt, offset: out.length + (stmt.offset - from), line: stmt.line + addedLines });
   });
-  return out + sql.slice(from);
+  return { text: out + sql.slice(from), statements: moved };
 }
 
 /** `godwit sql`'s text: the exact preview, with each statement's analysis as comments above it. */
 export function renderAnnotatedPreview(plan: Plan, analysis: PlanAnalysis): string {
   const steps = plan.steps.map((step, i) => {
     const statements = analysis.migrations[i]?.statements ?? [];
-    const sql = annotateScript(step.sql, step.script.statements, statements);
-    // The checksum stays the file's own: comments change only what is shown, not what is recorded.
-    return { ...step, sql, migration: step.file === 'migration.sql' ? { ...step.migration, upSql: sql } : step.migration };
+    const annotated = annotateScript(step.sql, step.script.statements, statements);
+    const sql = annotated.text;
+    // The checksum stays the file's own: comments change only what is shown, not what is recorded. The statements
+    // move with the comments, so Godwit's own calls (backups, restores) land where they do in what runs.
+    const original = step.script;
+    const script: PreparedScript = {
+      statements: annotated.statements, parseError: original.parseError, unanalysed: original.unanalysed,
+      nonTransactional: original.nonTransactional, warnings: original.warnings,
+    };
+    return { ...step, sql, script, migration: step.file === 'migration.sql' ? { ...step.migration, upSql: sql } : step.migration };
   });
   const source = analysis.environmentRead ? `statistics of ${plan.environment}` : 'no environment statistics';
   const note = plan.steps.length ? `-- Lock analysis for PostgreSQL ${analysis.serverVersion} (${source}); see README "Lock and rewrite analysis".\n` : '';

@@ -74,13 +74,13 @@ BEGIN
   IF v_rel IS NULL THEN RETURN; END IF;
   SELECT n.nspname, c.relname INTO v_schema, v_name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = v_rel;
   IF v_schema = 'godwit' THEN RETURN; END IF;
-  -- The rows are matched again by a key that exists before and after the migration: the primary key, unless this
-  -- migration added one of its columns (down.sql removes it); then a unique index on older NOT NULL columns.
+  -- The rows are matched again by a key that exists before and after the migration: the primary key, unless there is
+  -- none or this migration added one of its columns (down.sql removes it); then a unique index on older NOT NULL columns.
   SELECT array_agg(a.attname::text ORDER BY k.ord) INTO v_key
     FROM pg_index i CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
     JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
    WHERE i.indrelid = v_rel AND i.indisprimary;
-  IF v_key && p_new_cols THEN
+  IF v_key IS NULL OR v_key && p_new_cols THEN
     SELECT x.cols INTO v_key FROM (
       SELECT (SELECT array_agg(a.attname::text ORDER BY k.ord) FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
                 JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum) AS cols
@@ -89,6 +89,8 @@ BEGIN
        AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = v_rel AND a.attname = ANY (x.cols) AND NOT a.attnotnull)
      LIMIT 1;
   END IF;
+  -- An UPDATE that changes key columns leaves no key to find its rows by afterwards.
+  IF p_kind = 'update' AND v_key && p_set THEN v_key := NULL; END IF;
   IF p_column IS NOT NULL THEN
     SELECT format_type(a.atttypid, a.atttypmod), t.typname, a.atttypmod INTO v_type, v_typname, v_typmod
       FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
@@ -120,7 +122,7 @@ BEGIN
     v_sel := v_sel || CASE WHEN coalesce(p_rows, '') = '' THEN '' ELSE format(' WHERE ctid IN (%s' || E'\n' || ')', p_rows) END;
     IF v_key IS NULL AND (p_kind = 'update' OR p_rows = '') THEN
       v_ok := false;
-      v_note := 'no key to match its rows again (no primary key, or one this migration added): '
+      v_note := 'no key to match its rows again (no primary key, one this migration added, or one the UPDATE changes): '
         || CASE WHEN p_kind = 'update' THEN 'the old rows were copied for recovery by hand' ELSE 'every row was copied for recovery by hand' END;
     END IF;
   END IF;

@@ -22,6 +22,8 @@ interface TableFacts {
   schemaname: string;
   relname: string;
   key: string[] | null;
+  /** Unique indexes (no predicate, no expression) whose columns are all NOT NULL: keys when there is no primary key. */
+  unique_keys: string[][] | null;
 }
 
 const PAGE = 8192;
@@ -55,7 +57,12 @@ async function tableFacts(db: Db, table: string): Promise<TableFacts | null> {
     `SELECT c.oid::int AS oid, c.reltuples::float8 AS reltuples, pg_table_size(c.oid)::text AS table_bytes, pg_relation_size(c.oid)::text AS heap_bytes,
             n.nspname AS schemaname, c.relname, CASE WHEN c.reltoastrelid = 0 THEN '0' ELSE pg_total_relation_size(c.reltoastrelid)::text END AS toast_bytes,
             (SELECT array_agg(a.attname::text ORDER BY k.ord) FROM pg_index i CROSS JOIN LATERAL unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
-               JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum WHERE i.indrelid = c.oid AND i.indisprimary) AS key
+               JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum WHERE i.indrelid = c.oid AND i.indisprimary) AS key,
+            (SELECT json_agg(u.cols) FROM (
+               SELECT (SELECT array_agg(a.attname::text ORDER BY k.ord) FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+                         JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum) AS cols
+                 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisunique AND i.indpred IS NULL AND i.indexprs IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum = ANY (i.indkey::int2[]) AND NOT a.attnotnull)) u) AS unique_keys
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass($1)`,
     [table],
   );
@@ -135,6 +142,10 @@ export async function estimateTarget(db: Db, target: BackupTarget): Promise<Back
   if (!t) return UNKNOWN;
   const rows = await rowCount(db, t);
   const tableBytes = Number(t.table_bytes);
+  // As backup_v2 picks it: the primary key, else (none, or one using a column this migration adds) a unique index on
+  // older NOT NULL columns.
+  const older = (cols: string[]) => !cols.some((c) => target.newColumns.includes(c));
+  t.key = t.key && older(t.key) ? t.key : (t.unique_keys ?? []).find(older) ?? null;
   const noKey = !t.key;
   switch (target.kind) {
     case 'drop-table':
@@ -150,8 +161,7 @@ export async function estimateTarget(db: Db, target: BackupTarget): Promise<Back
       if (target.kind === 'alter-type' && target.newType && widens(col[0].typname, col[0].atttypmod, target.newType.name, target.newType.typmod)) {
         return { rows: 0, bytes: 0, restorable: true, note: 'a widening type change keeps every value: nothing is copied', skipped: true };
       }
-      // A primary key this migration adds is no key a rollback can match by (down.sql removes it).
-      const keyed = !noKey && !t.key!.includes(target.column!) && !t.key!.some((k) => target.newColumns.includes(k));
+      const keyed = !noKey && !t.key!.includes(target.column!);
       if (!keyed) {
         const why = noKey ? 'the table has no primary key' : 'the column is part of the primary key';
         return { rows, bytes: tableBytes, restorable: false, note: `${why}: rows cannot be matched again, so the whole table is copied, and a rollback cannot restore it`, skipped: false };
@@ -164,15 +174,16 @@ export async function estimateTarget(db: Db, target: BackupTarget): Promise<Back
       // The WHERE may end with a -- comment: the clause closes on its own line (as backup_v2 does).
       const matched = target.rowsQuery ? await plannedRows(db, `SELECT * FROM ${target.table} WHERE ctid IN (${target.rowsQuery}\n)`) : rows;
       const unknownRows = target.rowsQuery === '';
-      const restorable = !noKey || (target.kind === 'delete' && !unknownRows);
+      const keySet = !noKey && target.kind === 'update' && t.key!.some((k) => target.setColumns.includes(k));
+      const restorable = (!noKey && !keySet) || (target.kind === 'delete' && !unknownRows);
       const reach = target.kind === 'delete' ? await onDeleteReach(db, t.oid) : null;
       const note = restorable
         ? [unknownRows ? 'the rows it matches cannot be told from the text: every row is copied, and a rollback puts back those whose key is missing' : null, reach].filter(Boolean).join('; ') || null
         : target.kind === 'update'
-          ? 'the table has no primary key: updated rows cannot be matched again, so a rollback cannot put the old values back'
+          ? `${keySet ? 'the UPDATE changes primary key columns' : 'the table has no primary key'}: updated rows cannot be matched again, so a rollback cannot put the old values back`
           : 'the table has no primary key and the rows the DELETE matches cannot be told: every row is copied for recovery by hand';
       if (matched === null) return { rows: null, bytes: null, restorable, note, skipped: false };
-      if (target.kind === 'update' && !noKey) {
+      if (target.kind === 'update' && restorable) {
         // Only the key and the columns it sets are copied.
         return { rows: matched, bytes: heapBytes(matched, await columnWidths(db, t, [...t.key!, ...target.setColumns])), restorable, note, skipped: false };
       }

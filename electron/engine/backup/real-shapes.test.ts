@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { previewSql, rollback, upgrade, type Db } from '../index.ts';
+import { MigrationFailedError, previewSql, rollback, upgrade, type Db } from '../index.ts';
 import { addMigration, onEnv, projectOn } from '../testing/fixtures.ts';
 import { createTestDatabase, sqlOn, type TestDatabase } from '../testing/test-database.ts';
 import { copyDemoProject, type TempProject } from '../testing/temp-project.ts';
@@ -156,6 +156,22 @@ ALTER TABLE "IntegrationConnection" RENAME TO "ApiConnection";`]],
     const ctx = await projectOn(project.dir, db.url);
     const { sql } = await onEnv(ctx.env, (conn) => previewSql(ctx.open, ctx.env, conn, { direction: 'up' }));
     expect(sql).toMatch(/BACKUP \(statement 1\): copies the rows of User the DELETE matches .*rows of "Post" \(ON DELETE CASCADE\) that reference the deleted rows are changed by PostgreSQL, not copied/);
+  });
+
+  it('an UPDATE of key columns is kept for recovery by hand and said to be so; a failing down.sql statement is named right', async () => {
+    const h = await history(
+      `CREATE TABLE "Acc" ("id" INT PRIMARY KEY, "v" INT NOT NULL); CREATE TABLE "Item" ("id" INT PRIMARY KEY, "code" TEXT NOT NULL, "name" TEXT NOT NULL);`,
+      `INSERT INTO "Acc" SELECT g, g FROM generate_series(1, 10) g; INSERT INTO "Item" SELECT g, 'c' || g, 'n' || g FROM generate_series(1, 10) g;`,
+      [['20990102000000_renumber', 'UPDATE "Acc" SET "id" = "id" + 1000, "v" = 0 WHERE "v" > 5;\nALTER TABLE "Item" DROP COLUMN "code";',
+        'ALTER TABLE "Item" ADD COLUMN "code" TEXT NOT NULL;\nUPDATE "Item" SET "name" = NULL;']],
+    );
+    await h.up();
+    expect(await rows(`SELECT restorable, note FROM godwit.backups WHERE table_name = 'Acc'`)).toEqual([{ restorable: false, note: expect.stringContaining('one the UPDATE changes') }]);
+    await rows(`DELETE FROM godwit.backups WHERE table_name = 'Acc'`);
+    // The re-added NOT NULL column is sent without it: the statement that really fails is the UPDATE, statement 2.
+    const failed = await h.downToSeed().then(() => null, (e: MigrationFailedError) => e);
+    expect(failed).toBeInstanceOf(MigrationFailedError);
+    expect(failed!.failure).toMatchObject({ migration: '20990102000000_renumber', file: 'down.sql', statementIndex: 2 });
   });
 
   it('an UPDATE copies the key and the columns it sets, not whole rows', async () => {
