@@ -7,6 +7,7 @@ import { GodwitError } from '../util/errors.ts';
 import { isEmptyScript, migrationList, projectFilter, withSchemaEngine } from '../schema-engine/engine-session.ts';
 import { snapshottingShadows } from '../catalog/shadow-snapshots.ts';
 import { catalogChanges, combineScripts } from '../catalog/catalog-changes.ts';
+import { mendPrismaSql } from './prisma-sql-fixes.ts';
 import { loadSqlParser, splitStatements } from '../sql/split-statements.ts';
 import { withShadowCache, type ShadowCacheUse } from '../shadow-cache/with-shadow-cache.ts';
 
@@ -79,7 +80,7 @@ export async function generateDownSql(db: Db, project: Project, folder: Migratio
     return { result, afterSnap: await afterSnap, beforeSnap: await beforeSnap };
   }, opts.shadowCache ?? true);
   const { result, afterSnap, beforeSnap } = replayed;
-  const prismaSql = isEmptyScript(result.stdout) ? '' : (result.stdout ?? '').trim() + '\n';
+  const prismaSql = isEmptyScript(result.stdout) ? '' : mendPrismaSql((result.stdout ?? '').trim()) + '\n';
   const changes = catalogChanges(afterSnap, beforeSnap, prismaSql, 'Written by Godwit from the catalog: what Prisma\'s differ does not reverse.', ['after', 'before']);
   const script = combineScripts(changes.prismaSql, changes);
   const body = script ? script : '-- The schema is the same before and after this migration: nothing to reverse.\n';

@@ -7,6 +7,7 @@ import { GodwitError } from '../util/errors.ts';
 import { isEmptyScript, migrationList, projectFilter, withSchemaEngine } from '../schema-engine/engine-session.ts';
 import { withShadowCache, type ShadowCacheUse } from '../shadow-cache/with-shadow-cache.ts';
 import { readHistory } from '../history/history-table.ts';
+import { mendPrismaSql } from './prisma-sql-fixes.ts';
 
 export interface NewMigration {
   name: string;
@@ -95,8 +96,8 @@ export async function createMigration(db: Db, project: Project, folder: Migratio
     return { up: up.stdout ?? '', down: down.stdout ?? '', loss };
   }), opts.shadowCache ?? true);
   if (!result) return null;
-  const upSql = result.up.trimEnd() + '\n';
-  const downSql = result.down.trimEnd() + '\n';
+  const upSql = mendPrismaSql(result.up.trimEnd()) + '\n';
+  const downSql = mendPrismaSql(result.down.trimEnd()) + '\n';
   if (write) await writePair(folder, dirName, upSql, downSql);
   return {
     name: dirName,
