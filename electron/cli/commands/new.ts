@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { relative } from 'node:path';
 import { createMigration, generateDownSql, withEnvironment } from '../../engine/index.ts';
+import { usesShadowCache } from '../../engine/project/environments.ts';
 import { environmentsFromOptions, optionsOf, projectFromOptions, withCommonOptions } from '../context.ts';
 import { bold, dim, note, printJson, say, yellow } from '../output.ts';
 
@@ -24,7 +25,7 @@ Examples:
       const open = await projectFromOptions(opts);
       const [env] = environmentsFromOptions(open, opts);
       if (!opts.empty) note(`Comparing schema.prisma with the migration history, replayed on a shadow database beside ${env!.name} (${env!.display})…`);
-      const created = await withEnvironment(env!, (db) => createMigration(db, open.project, open.folder, name, { empty: opts.empty, write: !opts.dryRun, shadowCache: !env!.protected }));
+      const created = await withEnvironment(env!, (db) => createMigration(db, open.project, open.folder, name, { empty: opts.empty, write: !opts.dryRun, shadowCache: usesShadowCache(env!) }));
       if (!created) {
         if (opts.json) printJson(null);
         else say('schema.prisma matches the migration history: no migration needed, nothing written.');
@@ -51,7 +52,7 @@ Examples:
       const opts = optionsOf<{ write?: boolean; force?: boolean }>(cmd);
       const open = await projectFromOptions(opts);
       const [env] = environmentsFromOptions(open, opts);
-      const result = await withEnvironment(env!, (db) => generateDownSql(db, open.project, open.folder, migration, { write: opts.write, overwrite: opts.force, shadowCache: !env!.protected }));
+      const result = await withEnvironment(env!, (db) => generateDownSql(db, open.project, open.folder, migration, { write: opts.write, overwrite: opts.force, shadowCache: usesShadowCache(env!) }));
       process.stdout.write(result.sql);
       if (result.written) process.stderr.write(`Wrote ${relative(process.cwd(), result.path)}.\n`);
     });

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import type { Db } from '../db/db.ts';
 import type { OpenProject } from '../index.ts';
-import type { Environment } from '../project/environments.ts';
+import { usesShadowCache, type Environment } from '../project/environments.ts';
 import { readMigrationsFolder } from '../migrations/read-folder.ts';
 import { readEnvironmentStatus } from '../status/environment-status.ts';
 import { detectDrift } from '../status/detect-drift.ts';
@@ -67,7 +67,7 @@ export async function adoptDrift(db: Db, env: Environment, open: OpenProject, na
       `Apply them first (godwit up --env ${env.name}), then adopt the drift.`,
     );
   }
-  const drift = await detectDrift(db, open.project, open.folder, status.migrations, { shadowCache: !env.protected });
+  const drift = await detectDrift(db, open.project, open.folder, status.migrations, { shadowCache: usesShadowCache(env) });
   if (!drift.drifted || !drift.reconcileSql) return null;
   const applied = open.folder.migrations.filter((m) => status.migrations.some((s) => s.name === m.name && IN_DATABASE.has(s.state)));
   const forward = await forwardSql(db, open, applied);

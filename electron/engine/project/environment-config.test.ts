@@ -31,14 +31,15 @@ describe('godwit.json validation messages', () => {
     [{ environments: { dev: { url: 'a', lockTimeout: -1 } } }, 'godwit.json: environments.dev.lockTimeout: Too small: expected number to be >=0.'],
     [{ environments: { dev: { url: 'a', lockAttempts: 1.5 } } }, 'godwit.json: environments.dev.lockAttempts: Invalid input: expected int, received number.'],
     [{ environments: { dev: { url: 'a', lockAttempts: 101 } } }, 'godwit.json: environments.dev.lockAttempts: Too big: expected number to be <=100.'],
+    [{ environments: { dev: { url: 'a', shadowCache: 'yes' } } }, 'godwit.json: environments.dev.shadowCache: Invalid input: expected boolean, received string.'],
   ])('%j → %s', async (json, message) => {
     await expect(read(json)).rejects.toThrow(message);
   });
 
   it('accepts a valid file and fills the defaults', async () => {
-    expect(await read({ environments: { dev: { url: 'env:DATABASE_URL' }, prod: { url: 'env:P', protected: true, lockTimeout: '5s', lockAttempts: 3 } } })).toEqual([
+    expect(await read({ environments: { dev: { url: 'env:DATABASE_URL' }, prod: { url: 'env:P', protected: true, lockTimeout: '5s', lockAttempts: 3, shadowCache: true } } })).toEqual([
       { name: 'dev', url: 'env:DATABASE_URL', protected: false },
-      { name: 'prod', url: 'env:P', protected: true, lockTimeout: '5s', lockAttempts: 3 },
+      { name: 'prod', url: 'env:P', protected: true, lockTimeout: '5s', lockAttempts: 3, shadowCache: true },
     ]);
   });
 });

@@ -38,6 +38,9 @@ const environmentSchema = z.strictObject({
   backupLimit: z.optional(z.union([z.number().check(z.nonnegative()), z.string().check(z.minLength(1))])),
   backupRetentionDays: z.optional(z.number().check(z.nonnegative())),
   backupBeforeRun: z.optional(z.boolean()),
+  // Keep replayed shadows on this environment's server for drift, down-sql and new (README, "Shadow cache"); default:
+  // on, except on protected environments.
+  shadowCache: z.optional(z.boolean()),
 });
 
 const godwitJsonSchema = z.strictObject({
@@ -70,6 +73,8 @@ export interface EnvironmentConfig {
   backupLimit?: number | string | undefined;
   backupRetentionDays?: number | undefined;
   backupBeforeRun?: boolean | undefined;
+  /** Shadow cache databases on this environment's server (default: on unless protected). */
+  shadowCache?: boolean | undefined;
 }
 
 /** Reads `godwit.json` from the project folder; null when there is none. */
@@ -96,13 +101,13 @@ export async function readGodwitJson(projectDir: string): Promise<EnvironmentCon
   return Object.entries(parsed.data.environments).map(([name, env]) => ({ name, ...env }));
 }
 
-type RawEnvironment = { url: string; protected?: boolean; shadowDatabaseUrl?: string; lockTimeout?: number | string; statementTimeout?: number | string; lockAttempts?: number; ssh?: SshSettings; passwordCommand?: string; backupLimit?: number | string; backupRetentionDays?: number; backupBeforeRun?: boolean };
+type RawEnvironment = { url: string; protected?: boolean; shadowDatabaseUrl?: string; lockTimeout?: number | string; statementTimeout?: number | string; lockAttempts?: number; ssh?: SshSettings; passwordCommand?: string; backupLimit?: number | string; backupRetentionDays?: number; backupBeforeRun?: boolean; shadowCache?: boolean };
 
 /** Settings an edit from the app does not carry, kept from the entry it replaces. */
 function keptSettings(previous: RawEnvironment | undefined, edit: EnvironmentConfig): Partial<RawEnvironment> {
   if (!previous) return {};
-  const { lockTimeout, statementTimeout, lockAttempts, backupLimit, backupRetentionDays, backupBeforeRun } = previous;
-  const backups = { ...(backupLimit !== undefined ? { backupLimit } : {}), ...(backupRetentionDays !== undefined ? { backupRetentionDays } : {}), ...(backupBeforeRun !== undefined ? { backupBeforeRun } : {}) };
+  const { lockTimeout, statementTimeout, lockAttempts, backupLimit, backupRetentionDays, backupBeforeRun, shadowCache } = previous;
+  const backups = { ...(backupLimit !== undefined ? { backupLimit } : {}), ...(backupRetentionDays !== undefined ? { backupRetentionDays } : {}), ...(backupBeforeRun !== undefined ? { backupBeforeRun } : {}), ...(shadowCache !== undefined ? { shadowCache } : {}) };
   // ssh and passwordCommand: an edit that names the key (even as undefined: removal) replaces them.
   const ssh = 'ssh' in edit ? undefined : previous.ssh;
   const passwordCommand = 'passwordCommand' in edit ? undefined : previous.passwordCommand;

@@ -26,6 +26,13 @@ export interface Environment {
   limits?: Partial<SessionLimits> | undefined;
   /** backupLimit, backupRetentionDays and backupBeforeRun from godwit.json, when set there (engine/backup). */
   backup?: BackupSettings | undefined;
+  /** Whether drift, down-sql and new may keep shadow cache databases on its server: godwit.json's shadowCache, else not when protected. */
+  shadowCache?: boolean | undefined;
+}
+
+/** Whether drift, down-sql and new keep shadow cache databases on the environment's server (README, "Shadow cache"). */
+export function usesShadowCache(env: Environment): boolean {
+  return env.shadowCache ?? !env.protected;
 }
 
 /** The name given to the environment `--url` creates. */
@@ -79,7 +86,8 @@ export function resolveEnvironment(project: Project, cfg: EnvironmentConfig): En
 /** Adds the backup settings to a resolved environment, validated with its name in view. */
 function withBackupSettings(env: Environment, cfg: EnvironmentConfig): Environment {
   const backup = backupSettings(cfg);
-  return backup ? { ...env, backup } : env;
+  const withCache = cfg.shadowCache !== undefined ? { ...env, shadowCache: cfg.shadowCache } : env;
+  return backup ? { ...withCache, backup } : withCache;
 }
 
 function resolveTarget(project: Project, cfg: EnvironmentConfig): Environment {

@@ -16,7 +16,7 @@ import { prepareScript } from '../sql/prepare-script.ts';
 import { findMigration } from '../migrations/read-folder.ts';
 import { loadSqlParser } from '../sql/split-statements.ts';
 import { analyzePlan } from '../analysis/analyze-plan.ts';
-import { adhocEnvironmentConfig, resolveEnvironment, settleEnvironments } from '../project/environments.ts';
+import { adhocEnvironmentConfig, resolveEnvironment, settleEnvironments, usesShadowCache } from '../project/environments.ts';
 import { readGodwitJson } from '../project/environment-config.ts';
 import { redactSecrets } from '../util/redact.ts';
 import { auditEnvironmentChange, protectedChanges, requireTypedName } from './environment-guard.ts';
@@ -322,7 +322,7 @@ export class GodwitService {
     'migrations/create': async ({ env, name, empty }) => {
       const e = await this.env(env);
       const open = await openProject(this.project().project.dir); // the schema may have changed on disk
-      const created = await this.pool.use(e, (db) => createMigration(db, open.project, open.folder, name, { empty, write: false, shadowCache: !e.protected }));
+      const created = await this.pool.use(e, (db) => createMigration(db, open.project, open.folder, name, { empty, write: false, shadowCache: usesShadowCache(e) }));
       return created && { name: created.name, upSql: created.upSql, downSql: created.downSql, warnings: created.warnings, unexecutable: created.unexecutable };
     },
     'migrations/saveNew': async ({ name, upSql, downSql }) => {
@@ -336,7 +336,7 @@ export class GodwitService {
     },
     'migrations/generateDown': async ({ env, name, write }) => {
       const e = await this.env(env);
-      const result = await this.pool.use(e, (db) => generateDownSql(db, this.project().project, this.project().folder, name, { write, shadowCache: !e.protected }));
+      const result = await this.pool.use(e, (db) => generateDownSql(db, this.project().project, this.project().folder, name, { write, shadowCache: usesShadowCache(e) }));
       if (write) await this.reload();
       return { name, sql: result.sql, written: result.written };
     },

@@ -80,7 +80,7 @@ describe('shadow cache (PostgreSQL server)', () => {
     expect(await databasesLike(`${SHADOW_PREFIX}${process.pid}_`)).toEqual([]);
   });
 
-  it('keeps no cache database on a protected environment\'s server: drift, down-sql and new say off there', async () => {
+  it('keeps no cache database on a protected environment\'s server unless godwit.json asks for it', async () => {
     const { db, project } = fresh();
     const { open, env } = await uniqueProject(project.dir, db.url);
     const prod: Environment = { ...env, protected: true };
@@ -88,9 +88,10 @@ describe('shadow cache (PostgreSQL server)', () => {
     const name = await onEnv(prod, (conn) => shadowCacheName(conn, open.project.shadowDbInitScript, open.folder.migrations));
     expect((await driftOf(open, prod)).cache).toBe('off');
     expect(await databasesLike(name!)).toEqual([]);
-    // The same history on an unprotected environment is cached.
-    expect((await driftOf(open, env)).cache).toBe('miss');
+    // godwit.json's "shadowCache": true on the protected environment, or the same history unprotected, is cached.
+    expect((await driftOf(open, { ...prod, shadowCache: true })).cache).toBe('miss');
     expect(await databasesLike(name!)).toEqual([name]);
+    expect((await driftOf(open, env)).cache).toBe('hit');
   });
 
   it('an edited migration (same name, new checksum) and an added one each make a new cache with the right answer', async () => {

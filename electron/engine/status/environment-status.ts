@@ -1,5 +1,5 @@
 import type { Db } from '../db/db.ts';
-import type { Environment } from '../project/environments.ts';
+import { usesShadowCache, type Environment } from '../project/environments.ts';
 import type { MigrationsFolder } from '../migrations/read-folder.ts';
 import type { OpenProject } from '../project/open-project.ts';
 import { readHistory } from '../history/history-table.ts';
@@ -92,7 +92,7 @@ export async function environmentStatus(open: OpenProject | OpenProjectReading, 
   if (opts.drift) {
     const { detectDrift } = await import('./detect-drift.ts');
     // A protected environment's server keeps no shadow cache databases.
-    status.drift = await detectDrift(db, open.project, await open.folder, status.migrations, { shadowCache: !env.protected });
+    status.drift = await detectDrift(db, open.project, await open.folder, status.migrations, { shadowCache: usesShadowCache(env) });
   }
   return status;
 }
