@@ -6,7 +6,7 @@ export default defineConfig({
   root: 'renderer',
   base: './',
   logLevel: 'warn',
-  oxc: { jsx: { runtime: 'automatic' } },
+  oxc: { jsx: { runtime: 'automatic', development: false } },
   build: {
     outDir: '../dist/renderer',
     emptyOutDir: true,

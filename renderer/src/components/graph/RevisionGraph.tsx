@@ -28,7 +28,7 @@ export function RevisionGraph() {
   const rows = useMemo(() => (project ? buildGraph(project, statuses, envs) : []), [project, statuses, envs]);
   const visible = useMemo(() => filterGraph(rows, search, stateFilter), [rows, search, stateFilter]);
   const parent = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: visible.length, getScrollElement: () => parent.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const virtualizer = useVirtualizer({ count: visible.length, getScrollElement: () => parent.current, estimateSize: () => ROW_HEIGHT, overscan: 6 });
   const selectedIndex = visible.findIndex((r) => r.name === selectedMigration);
   const noDown = useMemo(() => new Set(project?.migrations.filter((m) => !m.hasDownSql).map((m) => m.name) ?? []), [project]);
   const jumps = useMemo(() => jumpTargets(rows, envs), [rows, envs]);
