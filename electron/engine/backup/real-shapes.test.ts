@@ -174,6 +174,14 @@ ALTER TABLE "IntegrationConnection" RENAME TO "ApiConnection";`]],
     expect(failed!.failure).toMatchObject({ migration: '20990102000000_renumber', file: 'down.sql', statementIndex: 2 });
   });
 
+  it('on a small table never analysed, the rows a DELETE will copy are counted, not guessed', async () => {
+    await history(`CREATE TABLE "Log" ("id" INT PRIMARY KEY, "n" INT NOT NULL);`, `INSERT INTO "Log" SELECT g, g FROM generate_series(1, 60) g;`,
+      [['20990102000000_prune_log', 'DELETE FROM "Log" WHERE "n" > 50;', 'SELECT 1;']]);
+    const ctx = await projectOn(project.dir, db.url);
+    const { sql } = await onEnv(ctx.env, (conn) => previewSql(ctx.open, ctx.env, conn, { direction: 'up' }));
+    expect(sql).toMatch(/copies the rows of Log the DELETE matches into schema godwit: ~10 row\(s\)/);
+  });
+
   it('an UPDATE copies the key and the columns it sets, not whole rows', async () => {
     const h = await history(
       `CREATE TABLE "Doc" ("id" INT PRIMARY KEY, "flag" BOOLEAN NOT NULL DEFAULT false, "body" TEXT);`,
