@@ -69,6 +69,7 @@ DECLARE
   v_id text := 'bk_' || left(replace(p_history, '-', ''), 16) || '_' || p_seq;
   v_schema text; v_name text; v_key text[]; v_type text; v_typname text; v_typmod int;
   v_sel text; v_ok boolean := true; v_note text; v_rows bigint;
+  v_fk record; v_child_seq int; v_child_id text;
 BEGIN
   -- No such table: the statement fails by itself, or has IF EXISTS and destroys nothing.
   IF v_rel IS NULL THEN RETURN; END IF;
@@ -136,6 +137,27 @@ BEGIN
   INSERT INTO godwit.backups (id, history_id, migration_name, seq, kind, table_schema, table_name, table_oid, column_name, column_type, set_columns, key_columns, rows, bytes, restorable, note)
   VALUES (v_id, p_history, p_migration, p_seq, p_kind, v_schema, v_name, v_rel, p_column, v_type, p_set, v_key, v_rows,
           pg_total_relation_size(format('godwit.%I', v_id)::regclass), v_ok, v_note);
+  -- Rows an ON DELETE CASCADE will remove from other tables go with these: copied too (and their own cascades, by
+  -- recursion), numbered apart (seq above 1,000,000) from the migration's statements. Rows are matched on the
+  -- foreign key's columns as text (a copy may hold an enum as text).
+  IF p_kind = 'delete' THEN
+    FOR v_fk IN
+      SELECT c.conrelid::regclass AS child,
+             (SELECT string_agg(format('ch.%I::text', a.attname), ', ' ORDER BY k.ord) FROM unnest(c.conkey) WITH ORDINALITY AS k(attnum, ord)
+                JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum) AS child_cols,
+             (SELECT string_agg(format('b.%I::text', a.attname), ', ' ORDER BY k.ord) FROM unnest(c.confkey) WITH ORDINALITY AS k(attnum, ord)
+                JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.attnum) AS parent_cols
+        FROM pg_constraint c WHERE c.contype = 'f' AND c.confrelid = v_rel AND c.conrelid <> v_rel AND c.confdeltype = 'c'
+    LOOP
+      SELECT greatest(1000000, coalesce(max(seq), 0)) + 1 INTO v_child_seq FROM godwit.backups WHERE history_id = p_history AND seq > 1000000;
+      -- A cycle of cascades stops here rather than copying forever.
+      IF v_child_seq > 1000100 THEN EXIT; END IF;
+      v_child_id := 'bk_' || left(replace(p_history, '-', ''), 16) || '_' || v_child_seq;
+      PERFORM godwit.backup_v2(p_history, p_migration, v_child_seq, 'delete', v_fk.child::text, NULL, NULL, -1, NULL,
+        format('SELECT ch.ctid FROM %s AS ch WHERE (%s) IN (SELECT %s FROM godwit.%I AS b)', v_fk.child, v_fk.child_cols, v_fk.parent_cols, v_id), NULL);
+      UPDATE godwit.backups SET note = format('rows ON DELETE CASCADE removes with the rows of %s.%s', v_schema, v_name) WHERE id = v_child_id AND note IS NULL;
+    END LOOP;
+  END IF;
 END
 $gw$;
   END IF;

@@ -122,16 +122,21 @@ async function plannedRows(db: Db, query: string): Promise<number | null> {
 }
 
 /**
- * What a DELETE reaches beyond its table through foreign keys' ON DELETE actions: those rows are deleted or changed
- * by PostgreSQL, not by the statement, and are not copied. Said before the run; null when nothing is reached.
+ * What a DELETE reaches beyond its table through foreign keys' ON DELETE actions: rows a CASCADE removes are copied
+ * with the deleted ones (backup_v2) and restored; rows SET NULL or SET DEFAULT change are not. Null when none.
  */
 async function onDeleteReach(db: Db, oid: number): Promise<string | null> {
-  const r = await db.query<{ s: string | null }>(
-    `SELECT string_agg(format('%s (%s)', conrelid::regclass, CASE confdeltype WHEN 'c' THEN 'ON DELETE CASCADE' WHEN 'n' THEN 'ON DELETE SET NULL' ELSE 'ON DELETE SET DEFAULT' END), ', ' ORDER BY conrelid::regclass::text) AS s
+  const r = await db.query<{ cascade: string | null; other: string | null }>(
+    `SELECT string_agg(conrelid::regclass::text, ', ' ORDER BY conrelid::regclass::text) FILTER (WHERE confdeltype = 'c') AS cascade,
+            string_agg(format('%s (%s)', conrelid::regclass, CASE confdeltype WHEN 'n' THEN 'ON DELETE SET NULL' ELSE 'ON DELETE SET DEFAULT' END), ', ' ORDER BY conrelid::regclass::text) FILTER (WHERE confdeltype IN ('n', 'd')) AS other
        FROM pg_constraint WHERE contype = 'f' AND confrelid = $1 AND conrelid <> $1 AND confdeltype IN ('c', 'n', 'd')`,
     [oid],
   );
-  return r[0]?.s ? `rows of ${r[0].s} that reference the deleted rows are changed by PostgreSQL, not copied: a rollback does not bring them back` : null;
+  const notes = [
+    r[0]?.cascade ? `rows of ${r[0].cascade} that ON DELETE CASCADE removes with them are copied too, and restored` : null,
+    r[0]?.other ? `rows of ${r[0].other} that reference the deleted rows are changed by PostgreSQL, not copied: a rollback does not change them back` : null,
+  ].filter(Boolean);
+  return notes.length ? notes.join('; ') : null;
 }
 
 /**
