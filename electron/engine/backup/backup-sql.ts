@@ -137,25 +137,32 @@ BEGIN
   INSERT INTO godwit.backups (id, history_id, migration_name, seq, kind, table_schema, table_name, table_oid, column_name, column_type, set_columns, key_columns, rows, bytes, restorable, note)
   VALUES (v_id, p_history, p_migration, p_seq, p_kind, v_schema, v_name, v_rel, p_column, v_type, p_set, v_key, v_rows,
           pg_total_relation_size(format('godwit.%I', v_id)::regclass), v_ok, v_note);
-  -- Rows an ON DELETE CASCADE will remove from other tables go with these: copied too (and their own cascades, by
-  -- recursion), numbered apart (seq above 1,000,000) from the migration's statements. Rows are matched on the
-  -- foreign key's columns as text (a copy may hold an enum as text).
+  -- Rows an ON DELETE action will change in other tables go with these: a CASCADE's rows are copied whole (and their
+  -- own cascades, by recursion), a SET NULL's or SET DEFAULT's key and foreign key columns; numbered apart (seq above
+  -- 1,000,000) from the migration's statements. Rows are matched on the foreign key's columns as text (a copy may
+  -- hold an enum as text).
   IF p_kind = 'delete' THEN
     FOR v_fk IN
-      SELECT c.conrelid::regclass AS child,
+      SELECT c.conrelid::regclass AS child, c.confdeltype::text AS action,
+             (SELECT array_agg(a.attname::text ORDER BY k.ord) FROM unnest(c.conkey) WITH ORDINALITY AS k(attnum, ord)
+                JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum) AS fk_names,
              (SELECT string_agg(format('ch.%I::text', a.attname), ', ' ORDER BY k.ord) FROM unnest(c.conkey) WITH ORDINALITY AS k(attnum, ord)
                 JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum) AS child_cols,
              (SELECT string_agg(format('b.%I::text', a.attname), ', ' ORDER BY k.ord) FROM unnest(c.confkey) WITH ORDINALITY AS k(attnum, ord)
                 JOIN pg_attribute a ON a.attrelid = c.confrelid AND a.attnum = k.attnum) AS parent_cols
-        FROM pg_constraint c WHERE c.contype = 'f' AND c.confrelid = v_rel AND c.conrelid <> v_rel AND c.confdeltype = 'c'
+        FROM pg_constraint c WHERE c.contype = 'f' AND c.confrelid = v_rel AND c.conrelid <> v_rel AND c.confdeltype IN ('c', 'n', 'd')
     LOOP
+      -- A SET NULL's rows are found again by their primary key; without one they are left (the preview says so).
+      IF v_fk.action <> 'c' AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = v_fk.child AND i.indisprimary) THEN CONTINUE; END IF;
       SELECT greatest(1000000, coalesce(max(seq), 0)) + 1 INTO v_child_seq FROM godwit.backups WHERE history_id = p_history AND seq > 1000000;
       -- A cycle of cascades stops here rather than copying forever.
       IF v_child_seq > 1000100 THEN EXIT; END IF;
       v_child_id := 'bk_' || left(replace(p_history, '-', ''), 16) || '_' || v_child_seq;
-      PERFORM godwit.backup_v2(p_history, p_migration, v_child_seq, 'delete', v_fk.child::text, NULL, NULL, -1, NULL,
+      PERFORM godwit.backup_v2(p_history, p_migration, v_child_seq, CASE WHEN v_fk.action = 'c' THEN 'delete' ELSE 'update' END, v_fk.child::text, NULL, NULL, -1,
+        CASE WHEN v_fk.action = 'c' THEN NULL ELSE v_fk.fk_names END,
         format('SELECT ch.ctid FROM %s AS ch WHERE (%s) IN (SELECT %s FROM godwit.%I AS b)', v_fk.child, v_fk.child_cols, v_fk.parent_cols, v_id), NULL);
-      UPDATE godwit.backups SET note = format('rows ON DELETE CASCADE removes with the rows of %s.%s', v_schema, v_name) WHERE id = v_child_id AND note IS NULL;
+      UPDATE godwit.backups SET note = format('rows ON DELETE %s %s with the rows of %s.%s', CASE v_fk.action WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' ELSE 'SET DEFAULT' END,
+          CASE WHEN v_fk.action = 'c' THEN 'removes' ELSE 'changes' END, v_schema, v_name) WHERE id = v_child_id AND note IS NULL;
     END LOOP;
   END IF;
 END
@@ -222,7 +229,8 @@ $gw$;
   END IF;
   IF to_regprocedure('godwit.restore_v2(text)') IS NULL THEN
     -- Newest copy first (a later statement's copy holds values an earlier one changed), except that rows go back into
-    -- a referenced table before the rows that reference it (Prisma drops tables in name order, children included).
+    -- a referenced table before anything that references it is put back (Prisma drops tables in name order, children
+    -- included; a SET NULL's foreign keys are set again once their rows exist).
     CREATE FUNCTION godwit.restore_v2(p_history text) RETURNS void LANGUAGE plpgsql AS $gw$
 DECLARE
   v_pending text[]; v_next text; v_id text; r godwit.backups;
@@ -232,7 +240,8 @@ BEGIN
     v_next := NULL;
     FOREACH v_id IN ARRAY v_pending LOOP
       SELECT * INTO r FROM godwit.backups WHERE id = v_id;
-      IF r.kind NOT IN ('drop-table', 'truncate', 'delete') OR NOT EXISTS (
+      -- Any copy waits while rows of a table it references are still to be reinserted (its foreign keys need them).
+      IF NOT EXISTS (
         SELECT 1 FROM godwit.backups p JOIN pg_constraint f ON f.contype = 'f'
                  AND f.conrelid = to_regclass(format('%I.%I', r.table_schema, r.table_name))
                  AND f.confrelid = to_regclass(format('%I.%I', p.table_schema, p.table_name)) AND f.confrelid <> f.conrelid

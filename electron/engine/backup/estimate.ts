@@ -122,19 +122,22 @@ async function plannedRows(db: Db, query: string): Promise<number | null> {
 }
 
 /**
- * What a DELETE reaches beyond its table through foreign keys' ON DELETE actions: rows a CASCADE removes are copied
- * with the deleted ones (backup_v2) and restored; rows SET NULL or SET DEFAULT change are not. Null when none.
+ * What a DELETE reaches beyond its table through foreign keys' ON DELETE actions. A CASCADE's rows, and the foreign
+ * keys a SET NULL or SET DEFAULT changes in a table with a primary key, are copied with the deleted rows (backup_v2)
+ * and restored; a SET NULL/DEFAULT in a table without one is not. Null when nothing is reached.
  */
 async function onDeleteReach(db: Db, oid: number): Promise<string | null> {
-  const r = await db.query<{ cascade: string | null; other: string | null }>(
-    `SELECT string_agg(conrelid::regclass::text, ', ' ORDER BY conrelid::regclass::text) FILTER (WHERE confdeltype = 'c') AS cascade,
-            string_agg(format('%s (%s)', conrelid::regclass, CASE confdeltype WHEN 'n' THEN 'ON DELETE SET NULL' ELSE 'ON DELETE SET DEFAULT' END), ', ' ORDER BY conrelid::regclass::text) FILTER (WHERE confdeltype IN ('n', 'd')) AS other
-       FROM pg_constraint WHERE contype = 'f' AND confrelid = $1 AND conrelid <> $1 AND confdeltype IN ('c', 'n', 'd')`,
+  const r = await db.query<{ copied: string | null; left: string | null }>(
+    `WITH fk AS (
+       SELECT format('%s (ON DELETE %s)', c.conrelid::regclass, CASE c.confdeltype WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' ELSE 'SET DEFAULT' END) AS what,
+              c.confdeltype = 'c' OR EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.conrelid AND i.indisprimary) AS copied
+         FROM pg_constraint c WHERE c.contype = 'f' AND c.confrelid = $1 AND c.conrelid <> $1 AND c.confdeltype IN ('c', 'n', 'd'))
+     SELECT string_agg(what, ', ' ORDER BY what) FILTER (WHERE copied) AS copied, string_agg(what, ', ' ORDER BY what) FILTER (WHERE NOT copied) AS left FROM fk`,
     [oid],
   );
   const notes = [
-    r[0]?.cascade ? `rows of ${r[0].cascade} that ON DELETE CASCADE removes with them are copied too, and restored` : null,
-    r[0]?.other ? `rows of ${r[0].other} that reference the deleted rows are changed by PostgreSQL, not copied: a rollback does not change them back` : null,
+    r[0]?.copied ? `rows of ${r[0].copied} that reference the deleted rows are copied too, and restored` : null,
+    r[0]?.left ? `rows of ${r[0].left} are changed by PostgreSQL and not copied (no primary key): a rollback does not change them back` : null,
   ].filter(Boolean);
   return notes.length ? notes.join('; ') : null;
 }
