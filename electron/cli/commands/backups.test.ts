@@ -1,20 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createTestDatabase, sqlOn, type TestDatabase } from '../../engine/testing/test-database.ts';
-import { copyDemoProject, type TempProject } from '../../engine/testing/temp-project.ts';
-import { addMigration } from '../../engine/testing/fixtures.ts';
+import { sqlOn, type TestDatabase } from '../../engine/testing/test-database.ts';
+import type { TempProject } from '../../engine/testing/temp-project.ts';
+import { addMigration, useDatabaseAndProject } from '../../engine/testing/fixtures.ts';
 import { runGodwit } from '../testing/run-cli.ts';
 
+const fresh = useDatabaseAndProject({ beforeEach, afterEach });
 let db: TestDatabase;
 let project: TempProject;
-beforeEach(async () => {
-  db = await createTestDatabase();
-  project = await copyDemoProject();
-});
-afterEach(async () => {
-  await db.drop();
-  await project.remove();
+beforeEach(() => {
+  ({ db, project } = fresh());
 });
 
 const SEED = '20990101000000_seed';

@@ -1,19 +1,15 @@
 import { beforeEach, afterEach, describe, expect, it } from 'vitest';
 import { readAudit, listBackups, planFor, rollback, upgrade, type Environment, type OpenProject } from '../index.ts';
-import { addMigration, onEnv, projectOn } from '../testing/fixtures.ts';
-import { createTestDatabase, sqlOn, type TestDatabase } from '../testing/test-database.ts';
-import { copyDemoProject, type TempProject } from '../testing/temp-project.ts';
+import { addMigration, onEnv, projectOn, useDatabaseAndProject } from '../testing/fixtures.ts';
+import { sqlOn, type TestDatabase } from '../testing/test-database.ts';
+import type { TempProject } from '../testing/temp-project.ts';
 import { dropBackups, expireBackups } from './catalog.ts';
 
+const fresh = useDatabaseAndProject({ beforeEach, afterEach });
 let db: TestDatabase;
 let project: TempProject;
-beforeEach(async () => {
-  db = await createTestDatabase();
-  project = await copyDemoProject();
-});
-afterEach(async () => {
-  await db.drop();
-  await project.remove();
+beforeEach(() => {
+  ({ db, project } = fresh());
 });
 
 const SEED = '20990101000000_seed';

@@ -1,20 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MigrationFailedError, previewSql, rollback, upgrade, type Db } from '../index.ts';
-import { addMigration, onEnv, projectOn } from '../testing/fixtures.ts';
-import { createTestDatabase, sqlOn, type TestDatabase } from '../testing/test-database.ts';
-import { copyDemoProject, type TempProject } from '../testing/temp-project.ts';
+import { addMigration, onEnv, projectOn, useDatabaseAndProject } from '../testing/fixtures.ts';
+import { sqlOn, type TestDatabase } from '../testing/test-database.ts';
+import type { TempProject } from '../testing/temp-project.ts';
 
 // Shapes found in real Prisma histories (documenso, trigger.dev) that the first backups broke: each must go up and
 // come back down with every value where it was.
+const fresh = useDatabaseAndProject({ beforeEach, afterEach });
 let db: TestDatabase;
 let project: TempProject;
-beforeEach(async () => {
-  db = await createTestDatabase();
-  project = await copyDemoProject();
-});
-afterEach(async () => {
-  await db.drop();
-  await project.remove();
+beforeEach(() => {
+  ({ db, project } = fresh());
 });
 
 const SEED = '20990101000000_seed';
