@@ -1,5 +1,5 @@
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
-import type { Db, SchemaEngineAdapterFactory } from '../db/db.ts';
+import { withWrappedEngineAdapter, type Db, type SchemaEngineAdapterFactory } from '../db/db.ts';
 import { readCatalogWith, type CatalogQueryRunner } from './read-catalog.ts';
 import type { CatalogSnapshot, SnapshotOptions } from './types.ts';
 import { holdsFinalState } from '../shadow-cache/cached-state.ts';
@@ -47,15 +47,7 @@ export function snapshottingShadows(db: Db, opts: SnapshotOptions = {}): { db: D
     };
     return factory;
   };
-  const wrapped: Db = {
-    get kind() { return db.kind; },
-    get display() { return db.display; },
-    query: (sql, params) => db.query(sql, params),
-    exec: (script) => db.exec(script),
-    queryBatch: (sql) => db.queryBatch(sql),
-    schemaEngineAdapter: () => wrapFactory(db.schemaEngineAdapter()),
-    close: () => db.close(),
-  };
+  const wrapped = withWrappedEngineAdapter(db, wrapFactory);
   const settle = () => {
     for (const reject of unsettled) reject(new Error('The schema engine did not hand back its shadow database.'));
     unsettled.clear();

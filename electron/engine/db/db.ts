@@ -34,6 +34,19 @@ export interface Db {
   close(): Promise<void>;
 }
 
+/** `db` whose schema engine adapter factories pass through `wrap` (to watch or serve the engine's shadows). */
+export function withWrappedEngineAdapter(db: Db, wrap: (factory: SchemaEngineAdapterFactory) => SchemaEngineAdapterFactory): Db {
+  return {
+    get kind() { return db.kind; },
+    get display() { return db.display; },
+    query: (sql, params) => db.query(sql, params),
+    exec: (script) => db.exec(script),
+    queryBatch: (sql) => db.queryBatch(sql),
+    schemaEngineAdapter: () => wrap(db.schemaEngineAdapter()),
+    close: () => db.close(),
+  };
+}
+
 /** Extracts the useful fields of a pg or PGlite error. */
 export function sqlErrorInfo(err: unknown): SqlErrorInfo {
   const e = err as { message?: string; code?: string; detail?: string; hint?: string; position?: string | number };

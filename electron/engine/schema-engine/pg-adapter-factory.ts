@@ -52,8 +52,15 @@ function trackCheckedOut(pool: pg.Pool): void {
   pool.on('release', (_err, client) => held.delete(client));
 }
 
+/** A pool as the engine's shadow sessions use it: CHAR columns read as text, four clients, checked-out ones tracked. */
+export function shadowPool(config: pg.PoolConfig): pg.Pool {
+  const pool = new pg.Pool({ ...config, Client: CharAsTextClient, max: 4 });
+  trackCheckedOut(pool);
+  return pool;
+}
+
 /** Ends a pool even when clients are still checked out (`pool.end()` would wait for them forever). */
-async function endPool(pool: pg.Pool): Promise<void> {
+export async function endPool(pool: pg.Pool): Promise<void> {
   for (const client of checkedOut.get(pool) ?? []) {
     try {
       client.release(true);
@@ -65,9 +72,8 @@ async function endPool(pool: pg.Pool): Promise<void> {
 }
 
 async function connectPool(pools: Set<pg.Pool>, config: pg.PoolConfig, onDispose?: () => Promise<void>): Promise<SqlDriverAdapter> {
-  const pool = new pg.Pool({ ...config, Client: CharAsTextClient, max: 4 });
+  const pool = shadowPool(config);
   pools.add(pool);
-  trackCheckedOut(pool);
   const { PrismaPg } = await import('@prisma/adapter-pg');
   const adapter = await new PrismaPg(pool, {
     disposeExternalPool: true,

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { SqlDriverAdapter, SqlResultSet } from '@prisma/driver-adapter-utils';
-import type { Db, SchemaEngineAdapterFactory } from '../db/db.ts';
-import { CharAsTextClient, withCharacterColumns } from '../schema-engine/pg-char-columns.ts';
-import { SHADOW_PREFIX, toAdapterError } from '../schema-engine/pg-adapter-factory.ts';
+import { withWrappedEngineAdapter, type Db, type SchemaEngineAdapterFactory } from '../db/db.ts';
+import { withCharacterColumns } from '../schema-engine/pg-char-columns.ts';
+import { endPool, SHADOW_PREFIX, shadowPool, toAdapterError } from '../schema-engine/pg-adapter-factory.ts';
 import { keepAsCache } from './cache-store.ts';
 import { markFinalState } from './cached-state.ts';
 
@@ -71,15 +71,7 @@ export function cachedShadows(db: Db, config: pg.ClientConfig, plans: ShadowPlan
     };
     return factory;
   };
-  session.db = {
-    get kind() { return db.kind; },
-    get display() { return db.display; },
-    query: (sql, params) => db.query(sql, params),
-    exec: (script) => db.exec(script),
-    queryBatch: (sql) => db.queryBatch(sql),
-    schemaEngineAdapter: () => wrapFactory(db.schemaEngineAdapter()),
-    close: () => db.close(),
-  };
+  session.db = withWrappedEngineAdapter(db, wrapFactory);
   return session;
 }
 
@@ -91,7 +83,7 @@ async function adapterOn(pool: pg.Pool): Promise<SqlDriverAdapter> {
 
 /** A cached state, read-only, with the engine's replay of what it holds skipped. */
 async function readCached(config: pg.ClientConfig, plan: ShadowPlan, fault: (why: string) => Error, cleanups: Set<() => Promise<void>>, answers: Map<string, Promise<SqlResultSet>>): Promise<SqlDriverAdapter> {
-  const pool = trackCheckedOut(new pg.Pool({ ...config, database: plan.database, options: '-c default_transaction_read_only=on', Client: CharAsTextClient, max: 4 }));
+  const pool = shadowPool({ ...config, database: plan.database, options: '-c default_transaction_read_only=on' });
   const end = () => endPool(pool);
   cleanups.add(end);
   const adapter = await adapterOn(pool);
@@ -155,7 +147,7 @@ async function capture(config: pg.ClientConfig, plan: ShadowPlan, cleanups: Set<
     await admin.end().catch(() => undefined);
     throw toAdapterError(err);
   }
-  const pool = trackCheckedOut(new pg.Pool({ ...config, database: name, Client: CharAsTextClient, max: 4 }));
+  const pool = shadowPool({ ...config, database: name });
   let done = false;
   const finish = async (keep: boolean) => {
     if (done) return;
@@ -213,24 +205,3 @@ async function capture(config: pg.ClientConfig, plan: ShadowPlan, cleanups: Set<
   return adapter;
 }
 
-/** Ends a pool even with clients still checked out (an engine that failed mid-call never releases them). */
-async function endPool(pool: pg.Pool): Promise<void> {
-  for (const client of checkedOut.get(pool) ?? []) {
-    try {
-      client.release(true);
-    } catch {
-      // already released
-    }
-  }
-  await pool.end().catch(() => undefined);
-}
-
-const checkedOut = new WeakMap<pg.Pool, Set<pg.PoolClient>>();
-
-function trackCheckedOut(pool: pg.Pool): pg.Pool {
-  const held = new Set<pg.PoolClient>();
-  checkedOut.set(pool, held);
-  pool.on('acquire', (client) => held.add(client));
-  pool.on('release', (_err, client) => held.delete(client));
-  return pool;
-}
