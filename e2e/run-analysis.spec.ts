@@ -13,6 +13,16 @@ afterEach(async () => {
   other = undefined;
 });
 
+/** A reporting job holding ROW EXCLUSIVE on patients in an open transaction (`other`: ended after the test). */
+async function nightlyReportOn(url: string): Promise<{ job: pg.Client; pid: number }> {
+  const job = new pg.Client({ connectionString: url, application_name: 'nightly-report' });
+  other = job;
+  await job.connect();
+  await job.query('BEGIN');
+  await job.query('LOCK TABLE patients IN ROW EXCLUSIVE MODE');
+  return { job, pid: (await job.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid };
+}
+
 describe('the confirmation reads the run against the environment (issue 10 §6)', () => {
   it('names a session holding a conflicting lock, clears on re-check, rehearses, and shows each statement\'s locks', async () => {
     const app = await session.start({ bypassCSP: true });
@@ -20,11 +30,7 @@ describe('the confirmation reads the run against the environment (issue 10 §6)'
     const ui = new AppPage(page);
     // Prod's pending create_patient_symptoms adds a foreign key to patients (SHARE ROW EXCLUSIVE there); a reporting
     // job holding ROW EXCLUSIVE on patients in an open transaction is in its way.
-    other = new pg.Client({ connectionString: app.dbs.prod.url, application_name: 'nightly-report' });
-    await other.connect();
-    await other.query('BEGIN');
-    await other.query('LOCK TABLE patients IN ROW EXCLUSIVE MODE');
-    const pid = (await other.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    const { job, pid } = await nightlyReportOn(app.dbs.prod.url);
 
     await ui.selectEnv('prod');
     await page.getByTestId('upgrade-head').click();
@@ -41,7 +47,7 @@ describe('the confirmation reads the run against the environment (issue 10 §6)'
     expect(await screenEveryWay(page, 'run-preflight-blocked')).toEqual([]);
 
     // The job ends; re-checking reads the sessions again.
-    await other.query('ROLLBACK');
+    await job.query('ROLLBACK');
     await preflight.getByTestId('preflight-recheck').click();
     await page.locator('[data-testid=preflight][data-state=clear]').waitFor();
     expect(await findings.textContent()).not.toContain('blocking session');
@@ -69,10 +75,7 @@ describe('the confirmation reads the run against the environment (issue 10 §6)'
     const app = await session.start();
     const { page } = app;
     const ui = new AppPage(page);
-    other = new pg.Client({ connectionString: app.dbs.prod.url, application_name: 'nightly-report' });
-    await other.connect();
-    await other.query('BEGIN');
-    await other.query('LOCK TABLE patients IN ROW EXCLUSIVE MODE');
+    const { job } = await nightlyReportOn(app.dbs.prod.url);
     await ui.selectEnv('prod');
     await page.getByTestId('upgrade-head').click();
     await page.locator('[data-testid=preflight][data-state=findings]').waitFor();
@@ -89,7 +92,7 @@ describe('the confirmation reads the run against the environment (issue 10 §6)'
     await page.getByTestId('ignore-blockers').check();
     await ui.confirmName.fill('prod');
     await ui.confirmRun.click();
-    setTimeout(() => void other?.query('ROLLBACK').catch(() => undefined), 300);
+    setTimeout(() => void job.query('ROLLBACK').catch(() => undefined), 300);
     await page.getByTestId('run-done').waitFor();
     await ui.waitPending('prod', 0);
   });

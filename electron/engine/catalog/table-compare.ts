@@ -1,4 +1,4 @@
-import type { TableCompareRowDto } from '../../shared/dto.ts';
+import type { TableCompareDto, TableCompareRowDto } from '../../shared/dto.ts';
 import { unquote } from './compare-catalogs.ts';
 import { ownPart, tableReconcileSql, tableSlice } from './table-slice.ts';
 import type { CatalogObject, CatalogSnapshot } from './types.ts';
@@ -21,13 +21,7 @@ function ownName(o: CatalogObject): string {
   return unquote(ownPart(o.name));
 }
 
-export interface TableComparison {
-  inA: boolean;
-  inB: boolean;
-  rows: TableCompareRowDto[];
-  differences: number;
-  sqlAtoB: string;
-  sqlBtoA: string;
+export interface TableComparison extends Pick<TableCompareDto, 'inA' | 'inB' | 'rows' | 'differences' | 'sqlAtoB' | 'sqlBtoA'> {
   /** Statements Godwit could not write (a table to rebuild, …): comments in the SQL, listed for the review. */
   notesAtoB: string[];
   notesBtoA: string[];
