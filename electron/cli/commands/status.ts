@@ -58,7 +58,7 @@ Examples:
       const { project } = await projectSettingsFromOptions(opts);
       // The folder is read while the environments connect and send their query (a thousand files take as long as
       // that); a folder that cannot be read is the command's error, reported below before anything is printed.
-      const folder = readMigrationsFolder(project.migrationsDir, project.dir);
+      const folder = readMigrationsFolder(project.migrationsDir, project.dir, { lazyDown: true });
       folder.catch(() => undefined);
       const open = { project, folder };
       // Environments are read side by side; one that cannot be resolved or read does not hide the others.

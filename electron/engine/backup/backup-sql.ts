@@ -61,15 +61,15 @@ $gw$;
    WHERE a.attrelid = p_rel AND a.attnum > 0 AND NOT a.attisdropped AND (p_cols IS NULL OR a.attname = ANY (p_cols))
 $gw$;
   END IF;
-  IF to_regprocedure('godwit.backup_v2(text,text,int,text,text,text,text,int,text[],text,text[])') IS NULL THEN
-    CREATE FUNCTION godwit.backup_v2(p_history text, p_migration text, p_seq int, p_kind text, p_table text, p_column text,
+  IF to_regprocedure('godwit.backup_v3(text,text,int,text,text,text,text,int,text[],text,text[])') IS NULL THEN
+    CREATE FUNCTION godwit.backup_v3(p_history text, p_migration text, p_seq int, p_kind text, p_table text, p_column text,
   p_new_type text, p_new_typmod int, p_set text[], p_rows text, p_new_cols text[]) RETURNS void LANGUAGE plpgsql AS $gw$
 DECLARE
   v_rel regclass := to_regclass(p_table);
   v_id text := 'bk_' || left(replace(p_history, '-', ''), 16) || '_' || p_seq;
   v_schema text; v_name text; v_key text[]; v_type text; v_typname text; v_typmod int;
   v_sel text; v_ok boolean := true; v_note text; v_rows bigint;
-  v_fk record; v_child_seq int; v_child_id text;
+  v_fk record; v_child_seq int; v_child_id text; v_any boolean;
 BEGIN
   -- No such table: the statement fails by itself, or has IF EXISTS and destroys nothing.
   IF v_rel IS NULL THEN RETURN; END IF;
@@ -127,6 +127,10 @@ BEGIN
         || CASE WHEN p_kind = 'update' THEN 'the old rows were copied for recovery by hand' ELSE 'every row was copied for recovery by hand' END;
     END IF;
   END IF;
+  -- Nothing destroyed (an empty table, a WHERE matching no row): nothing to keep. Asked first: making and dropping
+  -- an empty copy is ~8 ms of catalog work per statement, the question ~0.2 ms (a fresh CI database is all empty tables).
+  EXECUTE format('SELECT EXISTS (%s' || E'\n' || ')', v_sel) INTO v_any;
+  IF NOT v_any THEN RETURN; END IF;
   EXECUTE format('CREATE TABLE godwit.%I AS %s', v_id, v_sel);
   GET DIAGNOSTICS v_rows = ROW_COUNT;
   -- Nothing destroyed (an empty table, a WHERE matching no row): nothing to keep.
@@ -158,7 +162,7 @@ BEGIN
       -- A cycle of cascades stops here rather than copying forever.
       IF v_child_seq > 1000100 THEN EXIT; END IF;
       v_child_id := 'bk_' || left(replace(p_history, '-', ''), 16) || '_' || v_child_seq;
-      PERFORM godwit.backup_v2(p_history, p_migration, v_child_seq, CASE WHEN v_fk.action = 'c' THEN 'delete' ELSE 'update' END, v_fk.child::text, NULL, NULL, -1,
+      PERFORM godwit.backup_v3(p_history, p_migration, v_child_seq, CASE WHEN v_fk.action = 'c' THEN 'delete' ELSE 'update' END, v_fk.child::text, NULL, NULL, -1,
         CASE WHEN v_fk.action = 'c' THEN NULL ELSE v_fk.fk_names END,
         format('SELECT ch.ctid FROM %s AS ch WHERE (%s) IN (SELECT %s FROM godwit.%I AS b)', v_fk.child, v_fk.child_cols, v_fk.parent_cols, v_id), NULL);
       UPDATE godwit.backups SET note = format('rows ON DELETE %s %s with the rows of %s.%s', CASE v_fk.action WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' ELSE 'SET DEFAULT' END,
@@ -272,7 +276,7 @@ export function backupCallSql(historyIdSql: string, migration: string, seq: numb
     literalOrNull(target.newType?.name ?? null), String(target.newType?.typmod ?? -1), textArray(target.setColumns), literalOrNull(target.rowsQuery),
     textArray(target.newColumns),
   ];
-  return `SELECT godwit.backup_v2(${args.join(', ')}) AS godwit_backup`;
+  return `SELECT godwit.backup_v3(${args.join(', ')}) AS godwit_backup`;
 }
 
 /** A migration run with --no-backup: the catalog says so, in the migration's transaction (listed, audited). */

@@ -123,7 +123,7 @@ async function plannedRows(db: Db, query: string): Promise<number | null> {
 
 /**
  * What a DELETE reaches beyond its table through foreign keys' ON DELETE actions. A CASCADE's rows, and the foreign
- * keys a SET NULL or SET DEFAULT changes in a table with a primary key, are copied with the deleted rows (backup_v2)
+ * keys a SET NULL or SET DEFAULT changes in a table with a primary key, are copied with the deleted rows (backup_v3)
  * and restored; a SET NULL/DEFAULT in a table without one is not. Null when nothing is reached.
  */
 async function onDeleteReach(db: Db, oid: number): Promise<string | null> {
@@ -169,7 +169,7 @@ export async function estimateTarget(db: Db, target: BackupTarget): Promise<Back
   if (!t) return UNKNOWN;
   const rows = await rowCount(db, t);
   const tableBytes = Number(t.table_bytes);
-  // As backup_v2 picks it: the primary key, else (none, or one using a column this migration adds) a unique index on
+  // As backup_v3 picks it: the primary key, else (none, or one using a column this migration adds) a unique index on
   // older NOT NULL columns.
   const older = (cols: string[]) => !cols.some((c) => target.newColumns.includes(c));
   t.key = t.key && older(t.key) ? t.key : (t.unique_keys ?? []).find(older) ?? null;
@@ -198,7 +198,7 @@ export async function estimateTarget(db: Db, target: BackupTarget): Promise<Back
     }
     case 'delete':
     case 'update': {
-      // The WHERE may end with a -- comment: the clause closes on its own line (as backup_v2 does).
+      // The WHERE may end with a -- comment: the clause closes on its own line (as backup_v3 does).
       const matched = target.rowsQuery ? capped(await matchedRows(db, t, target.table, target.rowsQuery), rows) : rows;
       const unknownRows = target.rowsQuery === '';
       const keySet = !noKey && target.kind === 'update' && t.key!.some((k) => target.setColumns.includes(k));

@@ -84,3 +84,27 @@ describe('checksums', () => {
     expect(acceptedChecksums(lf).has(old)).toBe(true);
   });
 });
+
+describe('reading with lazyDown (status)', () => {
+  it('sees which down.sql exist without reading them, and reads each on first use exactly as the eager read does', async () => {
+    await migration('20240101000000_with_down', 'CREATE TABLE a (id int);\n', 'DROP TABLE a;\n');
+    await migration('20240102000000_without_down', 'CREATE TABLE b (id int);\n');
+    await migration('20240103000000_empty_down', 'SELECT 1;\n', '');
+    const eager = await readMigrationsFolder(join(dir, 'migrations'), dir);
+    const lazy = await readMigrationsFolder(join(dir, 'migrations'), dir, { lazyDown: true });
+    expect(lazy.migrations.map((m) => m.hasDownSql)).toEqual([true, false, true]);
+    // Edited after the read: a lazy read shows the file as it is when first asked for, an eager one as it was.
+    await writeFile(join(dir, 'migrations', '20240101000000_with_down', 'down.sql'), 'DROP TABLE a CASCADE;\n');
+    expect(lazy.migrations.map((m) => m.downSql)).toEqual(['DROP TABLE a CASCADE;\n', null, '']);
+    expect(eager.migrations.map((m) => m.downSql)).toEqual(['DROP TABLE a;\n', null, '']);
+    expect(eager.migrations.map((m) => m.hasDownSql)).toEqual([true, false, true]);
+    expect(lazy.migrations.map(({ name, upSql, checksum }) => ({ name, upSql, checksum }))).toEqual(eager.migrations.map(({ name, upSql, checksum }) => ({ name, upSql, checksum })));
+  });
+
+  it('refuses a down.sql that is not UTF-8 when it is first used, with the same message', async () => {
+    await migration('20240101000000_ok', 'SELECT 1;\n', Buffer.from([0x53, 0x45, 0x4c, 0xff]));
+    const lazy = await readMigrationsFolder(join(dir, 'migrations'), dir, { lazyDown: true });
+    expect(lazy.migrations[0]!.hasDownSql).toBe(true);
+    expect(() => lazy.migrations[0]!.downSql).toThrow(/^migrations\/20240101000000_ok\/down\.sql is not valid UTF-8: byte 3 \(0xff\)/);
+  });
+});

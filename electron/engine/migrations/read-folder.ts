@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { GodwitError } from '../util/errors.ts';
@@ -13,8 +13,17 @@ export interface LocalMigration {
   upSql: string;
   /** Prisma's checksum, over the file's bytes. */
   checksum: string;
-  /** down.sql, or null when the migration has none. */
+  /** down.sql, or null when the migration has none (read on first use when the folder was read with lazyDown). */
   downSql: string | null;
+  hasDownSql: boolean;
+}
+
+export interface ReadFolderOptions {
+  /**
+   * Only see whether each down.sql exists; its text is read when first asked for. `status` shows presence only, and
+   * reading a thousand down.sql files it never looks at was a third of its reading.
+   */
+  lazyDown?: boolean;
 }
 
 export interface MigrationsFolder {
@@ -55,7 +64,7 @@ export function lockfileProvider(content: string): string | null {
 }
 
 /** Reads and validates a migrations folder; a folder that does not exist yet is an empty history. */
-export async function readMigrationsFolder(dir: string, projectDir: string): Promise<MigrationsFolder> {
+export async function readMigrationsFolder(dir: string, projectDir: string, opts: ReadFolderOptions = {}): Promise<MigrationsFolder> {
   const shown = relative(projectDir, dir) || '.';
   const lockfilePath = join(dir, LOCKFILE);
   let entries: import('node:fs').Dirent[];
@@ -91,7 +100,7 @@ export async function readMigrationsFolder(dir: string, projectDir: string): Pro
   const migrations: LocalMigration[] = [];
   for (const entry of sorted) {
     if (!entry.isDirectory()) continue;
-    migrations.push(readMigration(join(dir, entry.name), entry.name, shown));
+    migrations.push(readMigration(join(dir, entry.name), entry.name, shown, opts.lazyDown === true));
     if (migrations.length % YIELD_EVERY === 0) await new Promise(setImmediate);
   }
   return { dir, lockfilePath, lockfileContent, migrations };
@@ -153,7 +162,7 @@ function readScratch(path: string): Buffer | null {
   }
 }
 
-function readMigration(path: string, name: string, shown: string): LocalMigration {
+function readMigration(path: string, name: string, shown: string, lazyDown: boolean): LocalMigration {
   let up: Buffer | null;
   try {
     up = readScratch(`${path}${sep}migration.sql`);
@@ -169,6 +178,10 @@ function readMigration(path: string, name: string, shown: string): LocalMigratio
   const upRefusal = notUtf8(up, `${shown}/${name}/migration.sql`);
   const upSql = upRefusal ? '' : up.toString('utf8');
   const checksum = upRefusal ? '' : migrationChecksum(up);
+  if (lazyDown) {
+    if (upRefusal) throw upRefusal;
+    return withLazyDown({ name, dir: path, upSql, checksum, downSql: null, hasDownSql: existsSync(`${path}${sep}down.sql`) }, shown);
+  }
   let down: Buffer | null;
   try {
     down = readScratch(`${path}${sep}down.sql`);
@@ -177,5 +190,25 @@ function readMigration(path: string, name: string, shown: string): LocalMigratio
   }
   if (upRefusal) throw upRefusal;
   const downSql = down && decodeUtf8(down, `${shown}/${name}/down.sql`);
-  return { name, dir: path, upSql, checksum, downSql };
+  return { name, dir: path, upSql, checksum, downSql, hasDownSql: downSql !== null };
+}
+
+/** downSql as a property read (and checked as readMigration would) on first use, then kept. */
+function withLazyDown(m: LocalMigration, shown: string): LocalMigration {
+  let cached: string | null | undefined;
+  Object.defineProperty(m, 'downSql', {
+    enumerable: true,
+    get(): string | null {
+      if (cached !== undefined) return cached;
+      let down: Buffer | null;
+      try {
+        down = m.hasDownSql ? readScratch(`${m.dir}${sep}down.sql`) : null;
+      } catch (err) {
+        throw new GodwitError('unreadable-down-sql', `Cannot read ${shown}/${m.name}/down.sql: ${(err as Error).message}.`);
+      }
+      cached = down && decodeUtf8(down, `${shown}/${m.name}/down.sql`);
+      return cached;
+    },
+  });
+  return m;
 }

@@ -48,7 +48,7 @@ function statusOf(
   name: string, local: LocalMigration | undefined, state: MigrationState,
   appliedAt: string | null, durationMs: number | null, checksumOk: boolean | null,
 ): MigrationStatus {
-  return { name, local: local !== undefined, hasDownSql: local?.downSql != null, state, appliedAt, durationMs, checksumOk };
+  return { name, local: local !== undefined, hasDownSql: local?.hasDownSql === true, state, appliedAt, durationMs, checksumOk };
 }
 
 function singleState(name: string, local: LocalMigration | undefined, rows: HistoryRow[]): MigrationStatus | null {

@@ -11,7 +11,7 @@ export function planOf(migrations: Record<string, string>, environment = 'test')
     headAfter: Object.keys(migrations).at(-1) ?? null,
     steps: Object.entries(migrations).map(([name, sql]) => ({
       name,
-      migration: { name, dir: '', upSql: sql, checksum: '', downSql: null },
+      migration: { name, dir: '', upSql: sql, checksum: '', downSql: null, hasDownSql: false },
       file: 'migration.sql',
       sql,
       script: prepareScript(sql),
