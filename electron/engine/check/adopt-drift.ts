@@ -69,7 +69,8 @@ export async function adoptDrift(db: Db, env: Environment, open: OpenProject, na
   }
   const drift = await detectDrift(db, open.project, open.folder, status.migrations, { shadowCache: usesShadowCache(env) });
   if (!drift.drifted || !drift.reconcileSql) return null;
-  const applied = open.folder.migrations.filter((m) => status.migrations.some((s) => s.name === m.name && IN_DATABASE.has(s.state)));
+  const inDatabase = new Set(status.migrations.filter((s) => IN_DATABASE.has(s.state)).map((s) => s.name));
+  const applied = open.folder.migrations.filter((m) => inDatabase.has(m.name));
   const forward = await forwardSql(db, open, applied);
   if (isEmptyScript(forward)) {
     throw new GodwitError('drift-not-expressible', `${env.name} differs from its migrations, but Prisma's differ gives no SQL that reproduces the difference.`);
