@@ -75,6 +75,9 @@ export async function benchRenderer(ctx: BenchContext): Promise<BenchResult[]> {
         await page.goto(server.url);
         await page.locator(`[data-testid=revision-graph][data-rows="${count}"]`).waitFor({ timeout: 120_000 });
         await page.locator('[data-migration]').first().waitFor();
+        // The statuses of the three environments are part of the first render (the graph's lanes and heads), and
+        // the scroll below measures a loaded graph, not the frame in which 5 MB of statuses land.
+        await page.locator('[data-testid=status-as-of]').waitFor({ timeout: 120_000 });
         firstRender.push(await page.evaluate(() => performance.now()));
         // Scroll the graph top to bottom, one step per animation frame, recording every frame's duration.
         const deltas = await page.evaluate(async () => {

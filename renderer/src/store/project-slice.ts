@@ -23,7 +23,7 @@ export const createProjectSlice: StateCreator<AppState, [], [], ProjectSlice> = 
       set({ project, projectLoading: false, selectedMigration: null, selectedEnv: project.environments[0]?.name ?? null, statuses: {} });
       const settings = await call('settings/get', {});
       set({ recent: settings.recentProjects });
-      await get().refreshStatus();
+      await get().refreshStatus({ projectFresh: true });
     } catch (err) {
       set({ projectLoading: false, projectError: (err as Error).message });
     }

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import { useApp } from '../../store/index.ts';
 import type { StateFilter } from '../../store/graph-slice.ts';
 import { STATE_GLYPH, STATE_LABEL } from './graph-model.ts';
@@ -10,7 +11,8 @@ const FILTERS: { value: StateFilter; label: string }[] = [
   { value: 'missing-locally', label: 'Missing locally in any environment' }, { value: 'rolled-back', label: 'Rolled back in any environment' },
 ];
 
-export function GraphToolbar({ total, shown, jumps, onJump }: { total: number; shown: number; jumps: { label: string; name: string }[]; onJump(name: string): void }) {
+// Memoised: a scroll step re-renders the graph's list, not its toolbar.
+export const GraphToolbar = memo(function GraphToolbar({ total, shown, jumps, onJump }: { total: number; shown: number; jumps: { label: string; name: string }[]; onJump(name: string): void }) {
   const { search, setSearch, stateFilter, setStateFilter } = useApp();
   return (
     <div className="graph-toolbar">
@@ -42,4 +44,4 @@ export function GraphToolbar({ total, shown, jumps, onJump }: { total: number; s
       </details>
     </div>
   );
-}
+});

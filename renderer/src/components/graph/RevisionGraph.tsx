@@ -1,37 +1,30 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
+import { useShallow } from 'zustand/react/shallow';
 import { useApp } from '../../store/index.ts';
-import { buildGraph, filterGraph, folderDate, jumpTargets, laneWidth, rowLabel, STATE_GLYPH, STATE_LABEL, type GraphRow } from './graph-model.ts';
-import { BranchIcon } from '../common/BranchIcon.tsx';
+import { buildGraph, filterGraph, jumpTargets, laneWidth } from './graph-model.ts';
 import { GraphToolbar } from './GraphToolbar.tsx';
+import { GraphRowView, ROW_HEIGHT } from './GraphRowView.tsx';
+import { GraphDates } from './GraphDates.tsx';
 
-const ROW_HEIGHT = 30;
-
-function Lane({ row, env, selected }: { row: GraphRow; env: string; selected: boolean }) {
-  const state = row.states[env];
-  const isHead = row.heads.includes(env);
-  return (
-    <span className={`lane ${selected ? 'lane-selected' : ''}`} data-env={env} data-state={state ?? 'none'} style={{ width: laneWidth(env) }}>
-      <span className={`glyph state-${state ?? 'none'}`} title={state ? `${env}: ${STATE_LABEL[state]}` : `${env}: not in this history`} aria-hidden="true">
-        {state ? STATE_GLYPH[state] : '·'}
-      </span>
-      {/* The name is drawn by CSS (data-label): the row's accessible name already says "head of …" in words. */}
-      {isHead && <span className="head-marker" data-testid={`head-${env}`} data-label={env} title={`head of ${env}`} aria-hidden="true" />}
-    </span>
-  );
-}
+// Few rows beyond the viewport: the list renders synchronously on scroll, so more would only cost every frame.
+const OVERSCAN = 3;
 
 /** Every migration, one lane per environment, heads marked; virtualised so 10,000 rows scroll smoothly. */
 export function RevisionGraph() {
-  const { project, statuses, selectedEnv, search, stateFilter, selectedMigration, selectMigration, setSearch, setStateFilter } = useApp();
+  // Only what the graph shows: another slice's update (a run's progress, a view switch) does not re-render it.
+  const { project, statuses, selectedEnv, search, stateFilter, selectedMigration, selectMigration, setSearch, setStateFilter } = useApp(
+    useShallow((s) => ({ project: s.project, statuses: s.statuses, selectedEnv: s.selectedEnv, search: s.search, stateFilter: s.stateFilter, selectedMigration: s.selectedMigration, selectMigration: s.selectMigration, setSearch: s.setSearch, setStateFilter: s.setStateFilter })),
+  );
   const envs = useMemo(() => project?.environments.map((e) => e.name) ?? [], [project]);
   const rows = useMemo(() => (project ? buildGraph(project, statuses, envs) : []), [project, statuses, envs]);
   const visible = useMemo(() => filterGraph(rows, search, stateFilter), [rows, search, stateFilter]);
   const parent = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: visible.length, getScrollElement: () => parent.current, estimateSize: () => ROW_HEIGHT, overscan: 6 });
-  const selectedIndex = visible.findIndex((r) => r.name === selectedMigration);
+  const virtualizer = useVirtualizer({ count: visible.length, getScrollElement: () => parent.current, estimateSize: () => ROW_HEIGHT, overscan: OVERSCAN });
+  const selectedIndex = useMemo(() => visible.findIndex((r) => r.name === selectedMigration), [visible, selectedMigration]);
   const noDown = useMemo(() => new Set(project?.migrations.filter((m) => !m.hasDownSql).map((m) => m.name) ?? []), [project]);
   const jumps = useMemo(() => jumpTargets(rows, envs), [rows, envs]);
+  const items = virtualizer.getVirtualItems();
 
   useEffect(() => {
     if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
@@ -46,6 +39,12 @@ export function RevisionGraph() {
     if (selectedIndex < 0) requestAnimationFrame(() => virtualizer.scrollToIndex(visible.length - 1, { align: 'end' }));
   }, [project, loaded, visible.length, selectedIndex, virtualizer]);
 
+  const onJump = useCallback((name: string) => {
+    setSearch('');
+    setStateFilter('all');
+    selectMigration(name);
+  }, [setSearch, setStateFilter, selectMigration]);
+
   const onKeyDown = (e: React.KeyboardEvent) => {
     if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp' && e.key !== 'Home' && e.key !== 'End') return;
     e.preventDefault();
@@ -56,7 +55,7 @@ export function RevisionGraph() {
 
   return (
     <section className="graph" aria-label="Revision graph">
-      <GraphToolbar total={rows.length} shown={visible.length} jumps={jumps} onJump={(name) => { setSearch(''); setStateFilter('all'); selectMigration(name); }} />
+      <GraphToolbar total={rows.length} shown={visible.length} jumps={jumps} onJump={onJump} />
       <div className="graph-header" aria-hidden="true">
         {envs.map((env) => (
           <span key={env} className={`lane-title ${env === selectedEnv ? 'lane-selected' : ''}`} style={{ width: laneWidth(env) }} title={project?.environments.find((e) => e.name === env)?.location ?? env}>{env}</span>
@@ -76,34 +75,16 @@ export function RevisionGraph() {
         data-rows={rows.length}
       >
         {visible.length === 0 && <p className="empty">{rows.length ? 'No migration matches the search or filter.' : 'This project has no migrations yet. Create one from schema.prisma.'}</p>}
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {virtualizer.getVirtualItems().map((item) => {
-            const row = visible[item.index]!;
-            const selected = row.name === selectedMigration;
-            return (
-              <div
-                key={row.name}
-                id={`row-${row.name}`}
-                role="option"
-                aria-selected={selected}
-                aria-label={rowLabel(row, envs, noDown.has(row.name) ? 'no down.sql' : undefined)}
-                className={`graph-row ${selected ? 'selected' : ''} ${row.branch ? 'branch' : ''}`}
-                style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
-                onClick={() => selectMigration(row.name)}
-                data-migration={row.name}
-              >
-                {envs.map((env) => <Lane key={env} row={row} env={env} selected={env === selectedEnv} />)}
-                {/* Drawn by CSS: the name (read aloud) already holds this timestamp. */}
-                <span className="graph-date" data-label={folderDate(row.name) ?? ''} aria-hidden="true" />
-                <span className="graph-name" title={row.name}>
-                  {row.branch && <BranchIcon title="Applied in a database but not in the migrations folder" />}
-                  {row.name}
-                </span>
-                {/* Drawn by CSS and said in the row's name (rowLabel): one reading, in order. */}
-                {noDown.has(row.name) && <span className="badge warn row-badge" data-label="no down.sql" title="No down.sql: it cannot be rolled back" aria-hidden="true" />}
-              </div>
-            );
-          })}
+        <div className="graph-rows" style={{ height: virtualizer.getTotalSize() }}>
+          {/* Rows in flow under one offset, keyed by their place in the window: a scroll step reuses the same elements
+              (new text and attributes) instead of unmounting the rows that left and building those that came in. */}
+          <div style={{ transform: `translateY(${items[0]?.start ?? 0}px)` }}>
+            {items.map((item, slot) => {
+              const row = visible[item.index]!;
+              return <GraphRowView key={slot} row={row} envs={envs} selectedEnv={selectedEnv} selected={row.name === selectedMigration} noDown={noDown.has(row.name)} onSelect={selectMigration} />;
+            })}
+            {items.length > 0 && <GraphDates names={items.map((item) => visible[item.index]!.name)} envs={envs} />}
+          </div>
         </div>
       </div>
     </section>

@@ -57,8 +57,12 @@ export function rollbackGate(env: string, s: EnvironmentStatusDto | undefined, t
   const steps = rollbackSteps(s, target);
   if (!Array.isArray(steps)) return steps;
   if (!steps.length) return no(target.to ? `${env} is at ${target.to} already.` : `${env} is at base: nothing is applied.`);
+  // By name (the first of a name, as find gave), not a find per step: back to base at 10,000 migrations was
+  // 5 × 10^7 comparisons on every render of the toolbar.
+  const byName = new Map<string, (typeof s.migrations)[number]>();
+  for (const m of s.migrations) if (!byName.has(m.name)) byName.set(m.name, m);
   for (const name of steps) {
-    const m = s.migrations.find((x) => x.name === name)!;
+    const m = byName.get(name)!;
     if (m.state === 'missing-locally') return no(`${name} is applied in ${env} but not in the migrations folder: its down.sql is unknown.`);
     if (!m.hasDownSql) return no(`${name} has no down.sql: generate one in its detail first.`);
   }
