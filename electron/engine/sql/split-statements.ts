@@ -124,13 +124,15 @@ export function splitStatements(script: string, work?: SplitWork): SplitResult {
   }
   const lines = new LineCursor(script, work);
   const statements: SqlStatement[] = [];
+  // All ASCII (most migrations): byte offsets are character offsets, no walk through the bytes needed.
+  const ascii = bytes.length === script.length;
   let bytePos = 0;
   let charPos = 0;
   for (const raw of parsed.stmts ?? []) {
     const from = raw.stmt_location ?? 0;
     const to = raw.stmt_len ? from + raw.stmt_len : bytes.length;
-    charPos += utf16Length(bytes, bytePos, from);
-    const length = utf16Length(bytes, from, to);
+    charPos += ascii ? from - bytePos : utf16Length(bytes, bytePos, from);
+    const length = ascii ? to - from : utf16Length(bytes, from, to);
     if (work) work.units += to - bytePos;
     const piece = script.slice(charPos, charPos + length);
     const skip = leadingNoise(piece);
