@@ -21,7 +21,7 @@ const SUITES: Record<string, { ids: string[]; run: (ctx: BenchContext) => Promis
   serverMemory: { ids: ['B7'], run: benchServerMemory },
   serverMemorySession: { ids: ['B8'], run: benchServerMemorySession },
   backupCost: { ids: ['B9'], run: benchBackupCost },
-  shadowCache: { ids: ['B10a', 'B10b'], run: benchShadowCache },
+  shadowCache: { ids: ['B10a', 'B10b', 'B10c'], run: benchShadowCache },
 };
 
 const fmt = (n: number | undefined) => (n === undefined ? '' : n >= 100 ? n.toFixed(0) : n.toFixed(1));

@@ -4,10 +4,12 @@ import type { Db } from '../db/db.ts';
 import type { Project } from '../project/load-project.ts';
 import { LOCKFILE, type MigrationsFolder } from '../migrations/read-folder.ts';
 import { GodwitError } from '../util/errors.ts';
-import { isEmptyScript, migrationList, projectFilter, withSchemaEngine } from '../schema-engine/engine-session.ts';
+import { isEmptyScript, migrationList, projectFilter, withSchemaEngine, type SchemaEngine } from '../schema-engine/engine-session.ts';
+import { loadSchemaEngineWasm } from '../schema-engine/load-wasm.ts';
 import { withShadowCache, type ShadowCacheUse } from '../shadow-cache/with-shadow-cache.ts';
 import { readHistory } from '../history/history-table.ts';
 import { mendPrismaSql } from './prisma-sql-fixes.ts';
+import { dataLossCheck } from './data-loss-check.ts';
 
 export interface NewMigration {
   name: string;
@@ -71,30 +73,41 @@ export async function createMigration(db: Db, project: Project, folder: Migratio
     if (write) await writePair(folder, dirName, up, down);
     return { name: dirName, dir, upSql: up, downSql: down, warnings: [], unexecutable: [], written: write };
   }
+  // The engine's WebAssembly compiles while the history and the shadow cache are read.
+  void loadSchemaEngineWasm().catch(() => undefined);
   const list = migrationList(project, folder);
   const filters = projectFilter(project);
   const schema = { files: project.schemaFiles };
-  // Up to four replays, in this order: the history for up, down, diagnoseMigrationHistory (which replays the local
-  // migrations the database has finished and not rolled back) and evaluateDataLoss. A wrong guess costs time only:
-  // the shadow cache then falls back to the full replay.
+  // The replays, in the engine's order: the history for up and down, then diagnoseMigrationHistory's (the local
+  // migrations the database has finished and not rolled back), and, should the data-loss check run in full
+  // (data-loss-check.ts), those two again. A wrong guess costs time only: the shadow cache then replays in full.
   const history = folder.migrations;
   const done = await readHistory(db).then((h) => new Set(h.rows.filter((r) => r.finished_at && !r.rolled_back_at).map((r) => r.migration_name)), () => null);
   const diagnosed = done ? history.filter((m) => done.has(m.name)) : history;
-  const { value: result, cache } = await withShadowCache(db, project.shadowDbInitScript, [history, history, diagnosed, history], (shadowed) => withSchemaEngine(shadowed, project, async (engine) => {
-    const up = await engine.diff({ from: { tag: 'migrations', ...list }, to: { tag: 'schemaDatamodel', ...schema }, script: true, exitCode: null, filters });
-    if (isEmptyScript(up.stdout)) return null;
-    const down = await engine.diff({ from: { tag: 'schemaDatamodel', ...schema }, to: { tag: 'migrations', ...list }, script: true, exitCode: null, filters });
-    // evaluateDataLoss needs the history's schema cached on this engine, which diagnoseMigrationHistory does when
-    // the database is in step with the history; otherwise there is no data to weigh, and the check is skipped.
-    let loss: { warnings: { message: string }[]; unexecutableSteps: { message: string }[] };
-    try {
-      await engine.diagnoseMigrationHistory({ migrationsList: list, optInToShadowDatabase: true, filters });
-      loss = await engine.evaluateDataLoss({ migrationsList: list, schema, filters });
-    } catch {
-      loss = { warnings: [{ message: "Prisma's data-loss check was skipped: this environment's database is not at the head of the migration history, so there is no data to weigh." }], unexecutableSteps: [] };
+  const atHead = diagnosed.length === history.length;
+  const { value: result, cache } = await withShadowCache(db, project.shadowDbInitScript, [history, history, diagnosed, diagnosed, history], async (shadowed, served) => {
+    const up = (engine: SchemaEngine) => engine.diff({ from: { tag: 'migrations', ...list }, to: { tag: 'schemaDatamodel', ...schema }, script: true, exitCode: null, filters });
+    const down = (engine: SchemaEngine) => engine.diff({ from: { tag: 'schemaDatamodel', ...schema }, to: { tag: 'migrations', ...list }, script: true, exitCode: null, filters });
+    const loss = dataLossCheck(shadowed);
+    const evaluate = (engine: SchemaEngine) => loss.evaluate(engine, { migrationsList: list, schema, filters }, atHead);
+    if (served && atHead) {
+      // Every shadow is one cached state: three engines at once, so that the shadow's description (one set of
+      // queries, shared) and the parsing of schema.prisma overlap instead of waiting for each other. The diffs
+      // take the schema in their arguments; only the data-loss check's engine needs it at start (namespaces).
+      const bare = { ...project, schemaFiles: [] };
+      // Settled, not raced: a failure falls back only once every engine has let go of its shadow.
+      const [u, d, l] = await Promise.allSettled([withSchemaEngine(shadowed, bare, up), withSchemaEngine(shadowed, bare, down), withSchemaEngine(loss.db, project, evaluate)]);
+      for (const r of [u, d, l]) if (r.status === 'rejected') throw r.reason;
+      const value = <V>(r: PromiseSettledResult<V>) => (r as PromiseFulfilledResult<V>).value;
+      return isEmptyScript(value(u).stdout) ? null : { up: value(u).stdout ?? '', down: value(d).stdout ?? '', loss: value(l) };
     }
-    return { up: up.stdout ?? '', down: down.stdout ?? '', loss };
-  }), opts.shadowCache ?? true);
+    return withSchemaEngine(loss.db, project, async (engine) => {
+      const u = await up(engine);
+      if (isEmptyScript(u.stdout)) return null;
+      const d = await down(engine);
+      return { up: u.stdout ?? '', down: d.stdout ?? '', loss: await evaluate(engine) };
+    });
+  }, opts.shadowCache ?? true);
   if (!result) return null;
   const upSql = mendPrismaSql(result.up.trimEnd()) + '\n';
   const downSql = mendPrismaSql(result.down.trimEnd()) + '\n';

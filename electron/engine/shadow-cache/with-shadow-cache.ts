@@ -142,23 +142,25 @@ async function evict(config: pg.ClientConfig, limit: number, keep: Set<string>):
  * shadow served from a cached database on the environment's server instead of a replay, and each replay the engine
  * still has to make kept as a cache for the next call. Any failure of the cache (a marker that does not match, a
  * fault while the engine reads a cached shadow) ends in `run` on the plain database: a full replay, the answer it
- * always gave.
+ * always gave. `run` is told whether every planned state is cached already (`served`): then, if the plans are all
+ * of one state, its engine sessions may ask for their shadows in any order, at once (a replay still to be made, or
+ * plans of several states, must follow the planned order).
  */
-export async function withShadowCache<T>(db: Db, initScript: string, shadows: LocalMigration[][], run: (db: Db) => Promise<T>, use = true): Promise<{ value: T; cache: ShadowCacheUse }> {
+export async function withShadowCache<T>(db: Db, initScript: string, shadows: LocalMigration[][], run: (db: Db, served: boolean) => Promise<T>, use = true): Promise<{ value: T; cache: ShadowCacheUse }> {
   // `use` false: the environment is protected, and no cache database is kept on its server (README, "Shadow cache").
   const limit = use ? cacheLimit() : 0;
   const config = limit > 0 ? cacheableConfig(db) : null;
-  if (!config) return { value: await run(db), cache: 'off' };
+  if (!config) return { value: await run(db, false), cache: 'off' };
   let prepared: Prepared | null = null;
   try {
     prepared = await prepare(config, initScript, shadows);
   } catch {
     prepared = null;
   }
-  if (!prepared) return { value: await run(db), cache: 'fallback' };
+  if (!prepared) return { value: await run(db, false), cache: 'fallback' };
   const session = cachedShadows(db, config, prepared.plans, prepared.ready);
   try {
-    const value = await run(session.db);
+    const value = await run(session.db, prepared.plans.every((p) => prepared!.ready.has(p.key)));
     if (!session.faults.length) return { value, cache: prepared.built || session.captured || !session.served ? 'miss' : 'hit' };
   } catch (err) {
     // Without a cached shadow read, the run was the plain one: its error is the command's.
@@ -166,7 +168,7 @@ export async function withShadowCache<T>(db: Db, initScript: string, shadows: Lo
   } finally {
     if (prepared.built || session.captured) await evict(config, limit, new Set(prepared.plans.map((p) => p.database))).catch(() => undefined);
   }
-  return { value: await run(db), cache: 'fallback' };
+  return { value: await run(db, false), cache: 'fallback' };
 }
 
 /** The name of the cache database that holds (or would hold) the replay of `migrations` on this environment's server. */

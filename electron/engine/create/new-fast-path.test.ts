@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createMigration, upgrade, type Db, type OpenProject } from '../index.ts';
+import { addMigration, onEnv, projectOn, useDatabaseAndProject } from '../testing/fixtures.ts';
+import { sqlOn } from '../testing/test-database.ts';
+import { migrationList, projectFilter, withSchemaEngine } from '../schema-engine/engine-session.ts';
+import { mendPrismaSql } from './prisma-sql-fixes.ts';
+
+const fresh = useDatabaseAndProject({ beforeEach, afterEach });
+
+/**
+ * The answer as `new` computed it before its fast paths: one engine, no shadow cache, the two diffs, then Prisma's
+ * diagnoseMigrationHistory in full and evaluateDataLoss (which fails when the database is not at the head).
+ */
+async function reference(db: Db, open: OpenProject): Promise<{ up: string; down: string; warnings: string[] | 'skipped'; unexecutable: string[] }> {
+  const { project, folder } = open;
+  const list = migrationList(project, folder);
+  const filters = projectFilter(project);
+  const schema = { files: project.schemaFiles };
+  return withSchemaEngine(db, project, async (engine) => {
+    const up = await engine.diff({ from: { tag: 'migrations', ...list }, to: { tag: 'schemaDatamodel', ...schema }, script: true, exitCode: null, filters });
+    const down = await engine.diff({ from: { tag: 'schemaDatamodel', ...schema }, to: { tag: 'migrations', ...list }, script: true, exitCode: null, filters });
+    const sql = (s: string | null | undefined) => mendPrismaSql((s ?? '').trimEnd()) + '\n';
+    try {
+      await engine.diagnoseMigrationHistory({ migrationsList: list, optInToShadowDatabase: true, filters });
+      const loss = await engine.evaluateDataLoss({ migrationsList: list, schema, filters });
+      return { up: sql(up.stdout), down: sql(down.stdout), warnings: loss.warnings.map((w) => w.message), unexecutable: loss.unexecutableSteps.map((w) => w.message) };
+    } catch {
+      return { up: sql(up.stdout), down: sql(down.stdout), warnings: 'skipped', unexecutable: [] };
+    }
+  });
+}
+
+/** A destructive schema.prisma: a table with a row dropped, a column with data dropped, a required column added to a table with a row. */
+async function destructiveSchema(dir: string): Promise<void> {
+  const file = join(dir, 'prisma', 'schema.prisma');
+  const text = (await readFile(file, 'utf8'))
+    .replace(/model BookingRequest \{[\s\S]*?\n\}\n/, '')
+    .replace(/  phone_number  String\n/, '')
+    .replace(/  hashed_password String\n/, '  hashed_password String\n  nickname        String\n');
+  await writeFile(file, text);
+}
+
+describe('godwit new, fast paths', () => {
+  it('gives the answer of the plain path (up, down, warnings, unexecutable steps): cache off, cold, warm, and behind the head', async () => {
+    const { db, project } = fresh();
+    // A migration no other test has: this test's shadow caches are its own, so the first cached call is cold.
+    const token = randomBytes(5).toString('hex');
+    await addMigration(project.dir, '20270101000000_unique', `CREATE TABLE "unique_${token}" ("id" INTEGER);\n`);
+    const { open, env } = await projectOn(project.dir, db.url);
+    await onEnv(env, (conn) => upgrade({ db: conn, env, folder: open.folder }, {}));
+    await sqlOn(db.url, `INSERT INTO users (email, hashed_password, updated_at) VALUES ('a@example.com', 'x', now())`);
+    await sqlOn(db.url, `INSERT INTO patients (email, first_name, last_name, date_of_birth, phone_number) VALUES ('p@example.com', 'P', 'Q', '2000-01-01', '555')`);
+    await sqlOn(db.url, `INSERT INTO booking_requests (address, duration, subject, requested_by) VALUES ('{}', 30, 's', 'r')`);
+    await destructiveSchema(project.dir);
+    const { open: edited } = await projectOn(project.dir, db.url);
+
+    const expected = await onEnv(env, (conn) => reference(conn, edited));
+    // The case must exercise every part of the answer.
+    expect(expected.up).toContain('DROP TABLE "booking_requests"');
+    expect(expected.warnings).not.toBe('skipped');
+    expect((expected.warnings as string[]).join(' ')).toMatch(/booking_requests/);
+    expect((expected.warnings as string[]).join(' ')).toMatch(/phone_number/);
+    expect(expected.unexecutable.join(' ')).toMatch(/nickname/);
+
+    const make = (shadowCache: boolean) => onEnv(env, (conn) => createMigration(conn, edited.project, edited.folder, 'destructive', { write: false, shadowCache }));
+    const off = await make(false);
+    const cold = await make(true);
+    const warm = await make(true);
+    expect([off?.cache, cold?.cache, warm?.cache]).toEqual(['off', 'miss', 'hit']);
+    for (const r of [off, cold, warm]) {
+      expect({ up: r?.upSql, down: r?.downSql, warnings: r?.warnings, unexecutable: r?.unexecutable }).toEqual({ up: expected.up, down: expected.down, warnings: expected.warnings, unexecutable: expected.unexecutable });
+    }
+
+    // Behind the head: Prisma has nothing to weigh, and `new` says the check was skipped, cached or not.
+    await addMigration(project.dir, '20270101000100_pending', 'CREATE TABLE "pending_one" ("id" INTEGER);\n');
+    const { open: behind } = await projectOn(project.dir, db.url);
+    const behindExpected = await onEnv(env, (conn) => reference(conn, behind));
+    expect(behindExpected.warnings).toBe('skipped');
+    const makeBehind = (shadowCache: boolean) => onEnv(env, (conn) => createMigration(conn, behind.project, behind.folder, 'destructive', { write: false, shadowCache }));
+    for (const r of [await makeBehind(false), await makeBehind(true), await makeBehind(true)]) {
+      expect({ up: r?.upSql, down: r?.downSql, unexecutable: r?.unexecutable }).toEqual({ up: behindExpected.up, down: behindExpected.down, unexecutable: [] });
+      expect(r?.warnings).toHaveLength(1);
+      expect(r?.warnings[0]).toMatch(/data-loss check was skipped/);
+    }
+  });
+});
