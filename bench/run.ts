@@ -54,6 +54,8 @@ async function main(): Promise<void> {
     .parse(process.argv);
   const opts = program.opts<{ only?: string; quick?: boolean; out?: string; saveBaseline?: boolean; checkBaseline?: boolean }>();
   const only = opts.only?.split(',').map((s) => s.trim().toUpperCase());
+  // Ids are matched without case (B5a and B5A); B5 picks B5a and B5b, B10 picks B10a–c, and B1 is B1 alone.
+  const picked = (id: string) => only!.includes(id.toUpperCase()) || only!.includes(id.replace(/[a-z]$/, '').toUpperCase());
   const serverUrl = process.env.GODWIT_TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
   const tmp = await mkdtemp(join(tmpdir(), 'godwit-bench-'));
   const ctx: BenchContext = { serverUrl, quick: opts.quick === true, runs: opts.quick ? 1 : 5, tmp };
@@ -61,10 +63,9 @@ async function main(): Promise<void> {
   const loadAtStart = loadavg()[0]!;
   try {
     for (const [name, suite] of Object.entries(SUITES)) {
-      // Ids are matched without case (B5a and B5A); B5 picks B5a and B5b.
-      if (only && !suite.ids.some((id) => only.includes(id.toUpperCase()) || only.includes(id.slice(0, 2).toUpperCase()))) continue;
+      if (only && !suite.ids.some(picked)) continue;
       process.stderr.write(`bench: ${name} (${suite.ids.join(', ')})…\n`);
-      results.push(...(await suite.run(ctx)).filter((r) => !only || only.includes(r.id.toUpperCase()) || only.includes(r.id.slice(0, 2).toUpperCase())));
+      results.push(...(await suite.run(ctx)).filter((r) => !only || picked(r.id)));
     }
   } finally {
     await rm(tmp, { recursive: true, force: true });

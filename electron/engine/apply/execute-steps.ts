@@ -8,6 +8,7 @@ import { MigrationFailedError, type StatementFailure } from './migration-failure
 import { StopRequested } from './interrupt.ts';
 import type { Plan, PlannedStep } from './plan.ts';
 import { stepExtras } from '../backup/plan-backups.ts';
+import { historyIdsByName } from '../history/history-table.ts';
 
 /** A migration rolled back by the lock timeout, about to be tried again. */
 export interface LockRetry {
@@ -92,10 +93,12 @@ export async function executeSteps(ctx: StepContext, plan: Plan, events: StepEve
     const left = new Set((await db.query<{ n: string }>(`SELECT DISTINCT migration_name AS n FROM ${tx.historyTable} WHERE migration_name = ANY($1)`, [names])).map((r) => r.n));
     return new Set(names.filter((n) => !left.has(n)));
   };
+  // A rollback forgets each migration's history rows by their ids, read once here under the migration lock.
+  const historyIds = up ? null : await historyIdsByName(db, tx.historyTable, steps.map((s) => s.name));
   /** The step's transaction, with its backups woven in (engine/backup). */
   const transactionOf = (step: PlannedStep) => {
     const extras = stepExtras(step, tx.historyTable);
-    return up ? upTransaction(step.migration, step.script, tx, undefined, extras) : downTransaction(step.name, step.sql, step.script, tx, extras(''));
+    return up ? upTransaction(step.migration, step.script, tx, undefined, extras) : downTransaction(step.name, step.sql, step.script, tx, extras(''), historyIds?.get(step.name));
   };
   const stopIfAsked = () => {
     if (signal?.aborted) throw new StopRequested();

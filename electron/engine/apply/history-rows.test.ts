@@ -224,4 +224,23 @@ describe('history rows', () => {
       expect((await historyOf(conn)).length).toBe(DEMO_COUNT);
     });
   });
+
+  it('a rollback forgets every history row of each migration it undoes (older rolled-back attempts too), and no other row', async () => {
+    await onBoth(async (conn, env) => {
+      const { open } = await projectOn(project.dir, db.url);
+      await upgrade({ db: conn, env, folder: open.folder }, {});
+      // An earlier attempt of the head migration, rolled back long ago (as `godwit resolve --rolled-back` leaves it).
+      await conn.exec(`INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, rolled_back_at, applied_steps_count)
+        VALUES ('00000000-0000-0000-0000-000000000001', 'x', '${DEMO_HEAD}', now() - interval '1 day', now() - interval '1 day', 0)`);
+      const before = await historyOf(conn);
+      await rollback({ db: conn, env, folder: open.folder }, { steps: 2 });
+      const after = await historyOf(conn);
+      // The two newest applied migrations (the rolled-back attempt is the oldest row: started a day ago).
+      const undone = new Set(before.slice(-2).map((r) => r.migration_name));
+      expect(undone.has(DEMO_HEAD)).toBe(true);
+      expect(after.some((r) => r.migration_name === DEMO_HEAD)).toBe(false);
+      expect(after.map((r) => r.id)).toEqual(before.filter((r) => !undone.has(r.migration_name)).map((r) => r.id));
+      expect(after).toHaveLength(DEMO_COUNT - 2);
+    });
+  });
 });

@@ -46,6 +46,12 @@ export async function readHistory(db: Db): Promise<{ exists: boolean; rows: Hist
   }
 }
 
+/** The ids of each named migration's history rows (`table` schema-qualified), in one query. */
+export async function historyIdsByName(db: Db, table: string, names: string[]): Promise<Map<string, string[]>> {
+  const rows = await db.query<{ n: string; ids: string[] }>(`SELECT migration_name AS n, array_agg(id ORDER BY id) AS ids FROM ${table} WHERE migration_name = ANY($1) GROUP BY migration_name`, [names]);
+  return new Map(rows.map((r) => [r.n, r.ids]));
+}
+
 /** A name as a quoted SQL identifier. */
 export function sqlIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
