@@ -40,7 +40,7 @@ export function projectDto(open: OpenProject, isDemo: boolean, secretStorage: st
     isDemo,
     secretStorage,
     environments,
-    migrations: open.folder.migrations.map((m) => ({ name: m.name, hasDownSql: m.downSql !== null })),
+    migrations: open.folder.migrations.map((m) => ({ name: m.name, hasDownSql: m.hasDownSql })),
   };
 }
 
