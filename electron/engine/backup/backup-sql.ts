@@ -133,7 +133,7 @@ BEGIN
   IF NOT v_any THEN RETURN; END IF;
   EXECUTE format('CREATE TABLE godwit.%I AS %s', v_id, v_sel);
   GET DIAGNOSTICS v_rows = ROW_COUNT;
-  -- Nothing destroyed (an empty table, a WHERE matching no row): nothing to keep.
+  -- The rows went between the question and the copy (another session's DELETE, under READ COMMITTED): nothing to keep.
   IF v_rows = 0 THEN
     EXECUTE format('DROP TABLE godwit.%I', v_id);
     RETURN;

@@ -98,7 +98,7 @@ export async function runCheck(open: OpenProject, opts: CheckOptions = {}): Prom
   }
   return {
     base: base && opts.base !== undefined ? { ref: opts.base, commit: base.commit } : null,
-    throwaway: runs('reversibility') && needsDatabase && checked.some((m) => m.downSql !== null) ? throwaway.kind : null,
+    throwaway: runs('reversibility') && needsDatabase && checked.some((m) => m.hasDownSql) ? throwaway.kind : null,
     environment: opts.environment?.environment ?? null,
     families,
     added: added.map((m) => m.name),

@@ -72,7 +72,7 @@ export async function generateDownSql(db: Db, project: Project, folder: Migratio
   const index = migrationIndex(folder, name);
   const migration = folder.migrations[index]!;
   const path = join(migration.dir, 'down.sql');
-  if (opts.write && migration.downSql !== null && !opts.overwrite) {
+  if (opts.write && migration.hasDownSql && !opts.overwrite) {
     throw new GodwitError('down-sql-exists', `${name}/down.sql already exists; not overwriting it.`, 'Pass --force to replace it.');
   }
   // The SQL parser loads while the engine works.

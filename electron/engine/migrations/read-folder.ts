@@ -15,6 +15,7 @@ export interface LocalMigration {
   checksum: string;
   /** down.sql, or null when the migration has none (read on first use when the folder was read with lazyDown). */
   downSql: string | null;
+  /** Whether down.sql exists: known without reading it, so asking never reads the file. */
   hasDownSql: boolean;
 }
 
@@ -182,15 +183,19 @@ function readMigration(path: string, name: string, shown: string, lazyDown: bool
     if (upRefusal) throw upRefusal;
     return withLazyDown({ name, dir: path, upSql, checksum, downSql: null, hasDownSql: existsSync(`${path}${sep}down.sql`) }, shown);
   }
-  let down: Buffer | null;
-  try {
-    down = readScratch(`${path}${sep}down.sql`);
-  } catch (err) {
-    throw new GodwitError('unreadable-down-sql', `Cannot read ${shown}/${name}/down.sql: ${(err as Error).message}.`);
-  }
+  const down = readDown(path, name, shown);
   if (upRefusal) throw upRefusal;
   const downSql = down && decodeUtf8(down, `${shown}/${name}/down.sql`);
   return { name, dir: path, upSql, checksum, downSql, hasDownSql: downSql !== null };
+}
+
+/** A migration's down.sql bytes (valid until the next read), or null when it has none. */
+function readDown(path: string, name: string, shown: string): Buffer | null {
+  try {
+    return readScratch(`${path}${sep}down.sql`);
+  } catch (err) {
+    throw new GodwitError('unreadable-down-sql', `Cannot read ${shown}/${name}/down.sql: ${(err as Error).message}.`);
+  }
 }
 
 /** downSql as a property read (and checked as readMigration would) on first use, then kept. */
@@ -200,12 +205,7 @@ function withLazyDown(m: LocalMigration, shown: string): LocalMigration {
     enumerable: true,
     get(): string | null {
       if (cached !== undefined) return cached;
-      let down: Buffer | null;
-      try {
-        down = m.hasDownSql ? readScratch(`${m.dir}${sep}down.sql`) : null;
-      } catch (err) {
-        throw new GodwitError('unreadable-down-sql', `Cannot read ${shown}/${m.name}/down.sql: ${(err as Error).message}.`);
-      }
+      const down = m.hasDownSql ? readDown(m.dir, m.name, shown) : null;
       cached = down && decodeUtf8(down, `${shown}/${m.name}/down.sql`);
       return cached;
     },
