@@ -160,6 +160,8 @@ function runBundle(dir) {
   const file = join(dir, 'cli.cjs');
   const requireHere = createRequire(file);
   globalThis[IMPORT_HOOK] = (specifier) => import(specifier);
+  // Where the engine keeps what parsing scripts told it (engine/sql/analysis-cache.ts): replaced with the bundle.
+  globalThis[Symbol.for('godwit.buildDir')] = dir;
   if (process.env.GODWIT_NO_CODE_CACHE) return void requireHere(file);
   const { commandModulesFor, COMMAND_MODULE_NAMES } = requireHere('./command-modules.cjs');
   const modules = commandModulesFor(process.argv);

@@ -1,5 +1,5 @@
 import type * as LibPgQuery from 'libpg-query';
-import type { PreparedScript } from '../sql/prepare-script.ts';
+import { derivedFromScript, type PreparedScript } from '../sql/prepare-script.ts';
 import { isObject, kindOf, list, str, strings, typeRef, unwrap, type Json } from '../analysis/parse-tree.ts';
 
 /** What a statement destroys, and so what Godwit copies before it runs. */
@@ -113,6 +113,19 @@ const firstLine = (text: string) => {
  * (with or without WHERE: both lose the old values). An unparsed script yields nothing (the run gate says so).
  */
 export function findBackupTargets(script: PreparedScript): BackupTarget[] {
+  return derivedFromScript(script, 'backup-targets/1', isTargetList, () => targetsOf(script));
+}
+
+const KINDS: ReadonlySet<unknown> = new Set<BackupKind>(['drop-table', 'truncate', 'drop-column', 'alter-type', 'delete', 'update']);
+const strOrNull = (v: unknown) => v === null || typeof v === 'string';
+const strList = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');
+/** A stored list is used only when every field has its type (hand-checked: zod would cost `up` its load). */
+const isTargetList = (v: unknown): v is BackupTarget[] => Array.isArray(v) && v.every((t: Partial<Record<keyof BackupTarget, unknown>>) =>
+  !!t && Number.isInteger(t.statementIndex) && KINDS.has(t.kind) && typeof t.table === 'string' && strOrNull(t.column) &&
+  (t.newType === null || (!!t.newType && typeof (t.newType as { name?: unknown }).name === 'string' && typeof (t.newType as { typmod?: unknown }).typmod === 'number')) &&
+  strList(t.setColumns) && strOrNull(t.rowsQuery) && strList(t.newColumns) && typeof t.statement === 'string');
+
+function targetsOf(script: PreparedScript): BackupTarget[] {
   const out: BackupTarget[] = [];
   // Tables and columns this migration creates held nothing before it: destroying or rewriting them later in the same
   // migration loses no data a rollback could give back (and down.sql removes them, so a copy could not be restored).

@@ -1,5 +1,6 @@
-import { splitStatements, type SqlStatement } from './split-statements.ts';
+import { PARSER_GAVE_UP, splitStatements, type SqlStatement } from './split-statements.ts';
 import { destructiveOperations, nonTransactionalReason } from './analyze-statement.ts';
+import { analysisCacheActive, analysisChanged, cachedAnalysis, scriptKey, storeAnalysis, type AnalysisRecord } from './analysis-cache.ts';
 
 /** A destructive statement found by parsing. */
 export interface SqlWarning {
@@ -10,7 +11,8 @@ export interface SqlWarning {
 
 /**
  * A migration script, split and analysed: what will run, how, and what to warn about. The parse happens on first
- * use of `statements`, `parseError` or `warnings`, and only when needed for `nonTransactional` (see below).
+ * use of `statements`, `parseError` or `warnings`, and only when needed for `nonTransactional` (see below); in the
+ * bundled CLI, what a parse of the same text told an earlier run answers all but `statements`.
  */
 export interface PreparedScript {
   readonly statements: SqlStatement[];
@@ -40,9 +42,18 @@ const firstLine = (text: string) => {
  */
 const NON_TRANSACTIONAL_WORDS = /\b(concurrently|vacuum|database|system|tablespace|subscription|begin|start|commit|end|rollback|abort|savepoint|release|prepare|prepared)\b/i;
 
+interface Summary {
+  parseError: string | null;
+  nonTransactional: string[];
+  warnings: SqlWarning[];
+}
+
 class LazyScript implements PreparedScript {
-  private parsed: { statements: SqlStatement[]; parseError: string | null; nonTransactional: string[]; warnings: SqlWarning[] } | undefined;
-  private quickNonTransactional: string[] | undefined;
+  private parsed: (Summary & { statements: SqlStatement[] }) | undefined;
+  /** What the parse says (from the parse, or from the bundled CLI's record of an earlier run: analysis-cache.ts). */
+  private known: Summary | undefined;
+  private record: AnalysisRecord | undefined;
+  private readonly memos = new Map<string, unknown>();
 
   constructor(private readonly sql: string) {}
 
@@ -57,26 +68,68 @@ class LazyScript implements PreparedScript {
       for (const operation of destructiveOperations(s.node)) warnings.push({ line: s.line, operation, statement: firstLine(s.text) });
     }
     this.parsed = { statements, parseError, nonTransactional, warnings };
+    if (!this.known) {
+      this.known = this.parsed;
+      // A parser that gave up (out of memory) may not next time: only what the script itself decides is kept.
+      if (analysisCacheActive() && !parseError?.startsWith(PARSER_GAVE_UP)) {
+        this.record = { e: parseError, n: nonTransactional, w: warnings.map((w) => [w.line, w.operation, w.statement]) };
+        storeAnalysis(scriptKey(this.sql), this.record);
+      }
+    }
     return this.parsed;
+  }
+
+  private summary(): Summary {
+    if (this.known) return this.known;
+    const r = analysisCacheActive() ? cachedAnalysis(scriptKey(this.sql)) : undefined;
+    if (!r) return this.parse();
+    this.record = r;
+    this.known = { parseError: r.e, nonTransactional: r.n, warnings: r.w.map(([line, operation, statement]) => ({ line, operation, statement })) };
+    return this.known;
   }
 
   get statements() {
     return this.parse().statements;
   }
   get parseError() {
-    return this.parse().parseError;
+    return this.summary().parseError;
   }
   get warnings() {
-    return this.parse().warnings;
+    return this.summary().warnings;
   }
   get unanalysed() {
-    return this.parse().parseError !== null;
+    return this.summary().parseError !== null;
   }
   get nonTransactional() {
-    if (this.parsed) return this.parsed.nonTransactional;
-    this.quickNonTransactional ??= NON_TRANSACTIONAL_WORDS.test(this.sql) ? this.parse().nonTransactional : [];
-    return this.quickNonTransactional;
+    if (this.known) return this.known.nonTransactional;
+    return NON_TRANSACTIONAL_WORDS.test(this.sql) ? this.summary().nonTransactional : [];
   }
+
+  derive<T>(name: string, accept: (v: unknown) => v is T, compute: () => T): T {
+    if (this.memos.has(name)) return this.memos.get(name) as T;
+    this.summary();
+    const stored = this.record?.m?.[name];
+    let value: T;
+    if (stored !== undefined && accept(stored)) value = stored;
+    else {
+      value = compute();
+      if (this.record) {
+        (this.record.m ??= {})[name] = value;
+        analysisChanged();
+      }
+    }
+    this.memos.set(name, value);
+    return value;
+  }
+}
+
+/**
+ * A result derived from a script's parse tree alone (`compute` must depend on nothing else), computed once per process
+ * and, in the bundled CLI, kept with the script's record between runs. `name` carries its version: change it when
+ * what `compute` returns changes. `accept` checks a stored value before it is used.
+ */
+export function derivedFromScript<T>(script: PreparedScript, name: string, accept: (v: unknown) => v is T, compute: () => T): T {
+  return script instanceof LazyScript ? script.derive(name, accept, compute) : compute();
 }
 
 const prepared = new Map<string, PreparedScript>();
@@ -89,4 +142,9 @@ export function prepareScript(sql: string): PreparedScript {
   if (prepared.size > 20_000) prepared.clear();
   prepared.set(sql, result);
   return result;
+}
+
+/** For tests: forget every analysed script, as a new process would. */
+export function forgetPreparedScripts(): void {
+  prepared.clear();
 }

@@ -32,6 +32,9 @@ export interface SplitResult {
  */
 const MAX_PARSED_BYTES = 16 * 1024 * 1024;
 
+/** How a parseError begins when the parser failed for want of memory rather than because of the script. */
+export const PARSER_GAVE_UP = 'the SQL parser gave up';
+
 let ready: Promise<void> | undefined;
 let parser: typeof LibPgQuery | undefined;
 
@@ -117,7 +120,7 @@ export function splitStatements(script: string, work?: SplitWork): SplitResult {
     const details = (err as LibPgQuery.SqlError).sqlDetails;
     if (details) return unparsable(script, details.message, codePointIndex(script, details.cursorPosition));
     // Not a syntax error: the WebAssembly parser itself gave up (in practice, out of memory on a huge script).
-    return unparsable(script, `the SQL parser gave up on this ${(bytes.length / 2 ** 20).toFixed(1)} MB script (${(err as Error).message || String(err)})`, undefined);
+    return unparsable(script, `${PARSER_GAVE_UP} on this ${(bytes.length / 2 ** 20).toFixed(1)} MB script (${(err as Error).message || String(err)})`, undefined);
   } finally {
     // The WebAssembly runtime sets the exit code when the parser exits on a fatal error; Godwit's own stays.
     process.exitCode = exitCode;
