@@ -31,7 +31,7 @@ import { attachBackups } from './backup/plan-backups.ts';
 export { attachBackups, backupTotals, type BackupChoices, type StepBackup } from './backup/plan-backups.ts';
 export { listBackups, dropBackups, expireBackups, type BackupListing } from './backup/catalog.ts';
 export { describeStepBackup } from './backup/describe.ts';
-export { formatBytes } from './backup/settings.ts';
+export { formatBytes, formatCount } from './backup/settings.ts';
 
 export type PreviewRequest = ({ direction: 'up'; to?: string | undefined } | ({ direction: 'down' } & RollbackTarget));
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { backupTotals, describeStepBackup, dropBackups, formatBytes, listBackups, withEnvironment, type BackupListing, type Environment, type Plan } from '../../engine/index.ts';
+import { backupTotals, describeStepBackup, dropBackups, formatBytes, formatCount, listBackups, withEnvironment, type BackupListing, type Environment, type Plan } from '../../engine/index.ts';
 import { GodwitError } from '../../engine/util/errors.ts';
 import { resolveHistoryTable } from '../../engine/history/history-table.ts';
 import { DEFAULT_LOCK_TIMEOUT_MS, withMigrationLock } from '../../engine/lock/advisory-lock.ts';
@@ -23,7 +23,7 @@ export function backupSummary(plan: Plan, env: Environment, noBackup: boolean): 
   const { bytes, rows, limitBytes } = backupTotals(plan, env);
   if (!plan.steps.some((s) => s.backup?.copies.some((c) => !c.skipped) && !s.backup.skipped)) return { text: '', overLimit: false };
   const overLimit = bytes > limitBytes;
-  const size = `backing up ~${rows.toLocaleString('en-US')} row(s), ~${formatBytes(bytes)}`;
+  const size = `backing up ~${formatCount(rows)} row(s), ~${formatBytes(bytes)}`;
   return { text: overLimit ? `, ${size} — above ${env.name}'s backupLimit of ${formatBytes(limitBytes)}` : `, ${size}`, overLimit };
 }
 
@@ -39,7 +39,7 @@ function printListing(env: string, rows: BackupListing[]): void {
   if (!rows.length) return say(`No backups in ${env}.`);
   say(table(['ID', 'MIGRATION', 'WHAT', 'ROWS', 'SIZE', 'AGE', 'RESTORE'], rows.map((b) => [
     b.id, b.migration, b.kind === 'skipped' ? 'skipped (--no-backup)' : `${b.kind} ${b.table}${b.column ? `.${b.column}` : ''}`,
-    b.rows.toLocaleString('en-US'), formatBytes(b.bytes), age(b.ageDays),
+    formatCount(b.rows), formatBytes(b.bytes), age(b.ageDays),
     b.kind === 'skipped' ? '' : !b.restorable ? yellow('by hand') : b.attached ? 'on rollback' : yellow('detached'),
   ])));
   const total = rows.reduce((n, b) => n + b.bytes, 0);

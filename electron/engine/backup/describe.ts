@@ -1,6 +1,6 @@
 import type { PlannedStep } from '../apply/plan.ts';
 import type { PlannedCopy } from './plan-backups.ts';
-import { formatBytes } from './settings.ts';
+import { formatBytes, formatCount } from './settings.ts';
 import { notNullReadds } from './not-null-readd.ts';
 
 const unquote = (t: string) => t.replace(/"/g, '');
@@ -28,7 +28,7 @@ export function copyWhat(c: PlannedCopy): string {
 }
 
 export const sizeOf = (rows: number | null, bytes: number | null) =>
-  rows === null ? 'size unknown' : `~${rows.toLocaleString('en-US')} row(s), ~${formatBytes(bytes ?? 0)}`;
+  rows === null ? 'size unknown' : `~${formatCount(rows)} row(s), ~${formatBytes(bytes ?? 0)}`;
 
 /** The size, and the note when there is one (a note about an unknown size replaces the size). */
 const sizeAndNote = (c: PlannedCopy) => (c.rows === null && c.note ? c.note : `${sizeOf(c.rows, c.bytes)}${c.note ? ` (${c.note})` : ''}`);
@@ -50,7 +50,7 @@ export function describeStepBackup(step: PlannedStep): string[] {
   const real = b.restores.filter((r) => r.kind !== 'skipped');
   if (b.noRestore && real.length) lines.push(`RESTORE: declined (--no-restore): ${real.length} backup(s) are kept in schema godwit, not restored.`);
   else {
-    for (const r of real) lines.push(`RESTORE after down.sql: ${r.kind} of ${r.schema}.${r.table}${r.column ? `.${r.column}` : ''} from godwit.${r.id}: ${r.rows.toLocaleString('en-US')} row(s), ${formatBytes(r.bytes)}.`);
+    for (const r of real) lines.push(`RESTORE after down.sql: ${r.kind} of ${r.schema}.${r.table}${r.column ? `.${r.column}` : ''} from godwit.${r.id}: ${formatCount(r.rows)} row(s), ${formatBytes(r.bytes)}.`);
     for (const r of step.script.nonTransactional.length ? [] : notNullReadds(step.script, real)) {
       lines.push(`RESTORE: down.sql adds ${r.table}.${r.column} back NOT NULL; it is sent without NOT NULL (blanked), refilled from the backup, then SET NOT NULL.`);
     }

