@@ -31,6 +31,8 @@ async function psqlScript(path: string, projectDir: string, migrations: Generate
 
 const syncOff = { ...process.env, PGOPTIONS: '-c synchronous_commit=off', NO_COLOR: '1' };
 const syncOn = { ...process.env, PGOPTIONS: '', NO_COLOR: '1' };
+/** As a first run after installing or upgrading Godwit: every script parsed (engine/sql/analysis-cache.ts). */
+const syncOffCold = { ...syncOff, GODWIT_ANALYSIS_CACHE: 'off' };
 const psql = (url: string, file: string, env: NodeJS.ProcessEnv) => timeProcess('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-f', file], { env });
 const godwit = (url: string, dir: string, args: string[], env: NodeJS.ProcessEnv) => timeProcess(process.execPath, [GODWIT_BIN, '--project', dir, '--url', url, ...args], { env });
 
@@ -49,14 +51,24 @@ export async function benchUpDown(ctx: BenchContext): Promise<BenchResult[]> {
     const sides = {
       godwitOn: (url: string) => [godwit(url, dir, ['up', '--yes'], syncOn), () => godwit(url, dir, ['down', '--base', '--yes'], syncOn)] as const,
       godwitOff: (url: string) => [godwit(url, dir, ['up', '--yes'], syncOff), () => godwit(url, dir, ['down', '--base', '--yes'], syncOff)] as const,
+      godwitCold: (url: string) => [godwit(url, dir, ['up', '--yes'], syncOffCold), () => godwit(url, dir, ['down', '--base', '--yes'], syncOffCold)] as const,
       psqlOn: (url: string) => [psql(url, upSql, syncOn), () => psql(url, downSql, syncOn)] as const,
       psqlOff: (url: string) => [psql(url, upSql, syncOff), () => psql(url, downSql, syncOff)] as const,
       // The floor: the same scripts timed inside the server (synchronous_commit off: the least it must do), each round.
       floor: (url: string) => [serverFloorMs(url, migrations.map((m) => m.up), 'off'), () => serverFloorMs(url, reversed.map((m) => m.down), 'off')] as const,
     };
     type Side = keyof typeof sides;
-    const up: Record<Side, number[]> = { godwitOn: [], godwitOff: [], psqlOn: [], psqlOff: [], floor: [] };
-    const down: Record<Side, number[]> = { godwitOn: [], godwitOff: [], psqlOn: [], psqlOff: [], floor: [] };
+    const up: Record<Side, number[]> = { godwitOn: [], godwitOff: [], godwitCold: [], psqlOn: [], psqlOff: [], floor: [] };
+    const down: Record<Side, number[]> = { godwitOn: [], godwitOff: [], godwitCold: [], psqlOn: [], psqlOff: [], floor: [] };
+    // Godwit keeps what parsing each script told it between runs: one run first, not timed, so B2/B4 measure the
+    // runs after it (B2c/B4c measure a first run).
+    {
+      const url = await dbs.create('warmup');
+      const [upRun, downRun] = sides.godwitOff(url);
+      await upRun;
+      await downRun();
+      await dbs.dropAll();
+    }
     const names = Object.keys(sides) as Side[];
     const rounds = ctx.quick ? 3 : 5;
     for (let round = 0; round < rounds; round++) {
@@ -79,8 +91,10 @@ export async function benchUpDown(ctx: BenchContext): Promise<BenchResult[]> {
     return [
       result('B2', `godwit up of ${n} migrations (synchronous_commit on)`, up.godwitOn, up.psqlOn, 'psql, one session, each file in BEGIN/COMMIT, synchronous_commit on', '≤ 1.1×', 1.1, floorUp),
       result('B2s', `godwit up of ${n} migrations, both with synchronous_commit off`, up.godwitOff, up.psqlOff, 'psql as B2 with PGOPTIONS=-c synchronous_commit=off', '≤ 1.1×', 1.1, floorUp),
+      result('B2c', `godwit up of ${n} migrations, synchronous_commit off, every script parsed (a first run)`, up.godwitCold, up.psqlOff, 'psql as B2s', '≤ 1.1×', 1.1, floorUp),
       result('B4', `godwit down --base of ${n} migrations (synchronous_commit on)`, down.godwitOn, down.psqlOn, 'psql running the down.sql files the same way', '≤ 1.1×', 1.1, floorDown),
       result('B4s', `godwit down --base of ${n} migrations, both with synchronous_commit off`, down.godwitOff, down.psqlOff, 'psql as B4 with synchronous_commit off', '≤ 1.1×', 1.1, floorDown),
+      result('B4c', `godwit down --base of ${n} migrations, synchronous_commit off, every script parsed (a first run)`, down.godwitCold, down.psqlOff, 'psql as B4s', '≤ 1.1×', 1.1, floorDown),
     ];
   } finally {
     await dbs.dropAll();
