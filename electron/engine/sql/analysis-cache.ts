@@ -27,7 +27,7 @@ export interface AnalysisRecord {
 /** The bundle's folder, set by bin/godwit.mjs before the CLI runs. */
 const BUILD_DIR = Symbol.for('godwit.buildDir');
 /** More records than this and the file restarts with this run's: a bound on what every run reads. */
-const MAX_RECORDS = 50_000;
+const MAX_RECORDS = 20_000;
 
 let file: string | null | undefined;
 let records: Map<string, AnalysisRecord> | undefined;
