@@ -62,6 +62,24 @@ describe('history rows', () => {
     });
   });
 
+  it('keeps the history in order when a migration of a batch runs RESET ALL (which loses its recorded start)', async () => {
+    await addMigration(project.dir, '20990101000000_sleep_first', 'SELECT pg_sleep(0.2);\n');
+    await addMigration(project.dir, '20990102000000_resets', 'RESET ALL;\nSELECT pg_sleep(0.1);\n');
+    await addMigration(project.dir, '20990103000000_sleep_last', 'SELECT pg_sleep(0.1);\n');
+    const { open, env } = await projectOn(project.dir, db.url);
+    const added = open.folder.migrations.filter((m) => m.name.startsWith('2099'));
+    await onEnv(env, async (conn) => {
+      await upgrade({ db: conn, env, folder: open.folder }, { to: DEMO_HEAD });
+      const opts = { historyTable: await resolveHistoryTable(conn), restoreSql: 'RESET ALL;' };
+      const outcome = await runBatch(conn, added.map((m) => upTransaction(m, prepareScript(m.upSql), opts)), opts, async () => new Set());
+      expect(outcome.ok).toBe(true);
+      const rows = (await historyOf(conn)).filter((r) => r.migration_name.startsWith('2099'));
+      expect(rows.map((r) => r.migration_name)).toEqual(added.map((m) => m.name));
+      for (const k of [1, 2]) expect(ms(rows[k]!.started_at)).toBeGreaterThanOrEqual(ms(rows[k - 1]!.finished_at!));
+      expect(ms(rows[2]!.finished_at!) - ms(rows[2]!.started_at)).toBeGreaterThanOrEqual(100);
+    });
+  });
+
   it('reports each migration\'s own server duration in the progress events of a run', async () => {
     for (const n of [1, 2]) await addMigration(project.dir, `2099010${n}000000_sleep_${n}`, `SELECT pg_sleep(0.2);\n`);
     const { open, env } = await projectOn(project.dir, db.url);

@@ -178,17 +178,23 @@ function transaction(name: string, file: File, sql: string, script: PreparedScri
   };
 }
 
+/** Sent first in a migration's transaction: when it began (now() is the same for every transaction of one message). */
+const START_SQL = `SELECT set_config('${STARTED_SETTING}', clock_timestamp()::text, true) AS godwit_started_at`;
+/** That start; `otherwise` when the script ran RESET ALL, which loses the setting. */
+const startedAt = (otherwise: string) => `coalesce(nullif(current_setting('${STARTED_SETTING}', true), '')::timestamptz, ${otherwise})`;
+
 /**
- * The transaction that applies a migration and records it as Prisma does: the row is written first with
- * started_at = clock_timestamp() (when this migration began, not when a batch of them was sent: now() is the same
- * for every transaction of one message), and finished at the end, all in one transaction.
+ * The transaction that applies a migration and records it as Prisma does: its row, with started_at = when this
+ * migration began and finished_at = when its script ended, written in the same transaction as the script. Prisma
+ * writes the row before the script and updates it after; inside one transaction nobody else can see the difference,
+ * and one write instead of two is ~0.1 ms less per migration (~0.1 s of a 1,000-migration up). A script that runs
+ * RESET ALL loses its start: it is then recorded as starting when it ended (never before the migration before it).
  */
 export function upTransaction(migration: LocalMigration, script: PreparedScript, opts: TxOptions, idSql = sqlLiteral(randomUUID()), extras?: (idSql: string) => TxExtras | undefined): MigrationTransaction {
-  const t = opts.historyTable;
-  const start = `INSERT INTO ${t} ("id", "checksum", "migration_name", "started_at", "applied_steps_count") VALUES (${idSql}, ${sqlLiteral(migration.checksum)}, ${sqlLiteral(migration.name)}, clock_timestamp(), 0)`;
-  const finish = `UPDATE ${t} SET "finished_at" = clock_timestamp(), "applied_steps_count" = 1 WHERE "id" = ${idSql}
+  const finish = `INSERT INTO ${opts.historyTable} ("id", "checksum", "migration_name", "started_at", "finished_at", "applied_steps_count")
+  VALUES (${idSql}, ${sqlLiteral(migration.checksum)}, ${sqlLiteral(migration.name)}, ${startedAt('clock_timestamp()')}, clock_timestamp(), 1)
   RETURNING "migration_name"::text AS godwit_migration, (extract(epoch FROM "finished_at" - "started_at") * 1000)::float8 AS ${MARKER_COLUMN}`;
-  return transaction(migration.name, 'migration.sql', migration.upSql, script, start, finish, opts, extras?.(idSql));
+  return transaction(migration.name, 'migration.sql', migration.upSql, script, START_SQL, finish, opts, extras?.(idSql));
 }
 
 /**
@@ -198,12 +204,11 @@ export function upTransaction(migration: LocalMigration, script: PreparedScript,
  * which may be piped into psql later, when ids could have changed).
  */
 export function downTransaction(name: string, downSql: string, script: PreparedScript, opts: TxOptions, extras?: TxExtras, historyIds?: readonly string[]): MigrationTransaction {
-  const start = `SELECT set_config('${STARTED_SETTING}', clock_timestamp()::text, true) AS godwit_started_at`;
   const rows = historyIds?.length ? `"id" IN (${historyIds.map(sqlLiteral).join(', ')})` : `"migration_name" = ${sqlLiteral(name)}`;
   // A down.sql that runs RESET ALL loses the setting: its duration then counts from the message's start.
   const finish = `DELETE FROM ${opts.historyTable} WHERE ${rows};
-SELECT ${sqlLiteral(name)}::text AS godwit_migration, (extract(epoch FROM clock_timestamp() - coalesce(nullif(current_setting('${STARTED_SETTING}', true), '')::timestamptz, now())) * 1000)::float8 AS ${MARKER_COLUMN}`;
-  return transaction(name, 'down.sql', downSql, script, start, finish, opts, extras);
+SELECT ${sqlLiteral(name)}::text AS godwit_migration, (extract(epoch FROM clock_timestamp() - ${startedAt('now()')}) * 1000)::float8 AS ${MARKER_COLUMN}`;
+  return transaction(name, 'down.sql', downSql, script, START_SQL, finish, opts, extras);
 }
 
 function durationsOf(results: Record<string, unknown>[][]): Map<string, number> {
