@@ -126,6 +126,21 @@ UPDATE people p SET score = p.score + b.points FROM bonus b WHERE b.person = p.i
     expect(await backupTables(db.url)).toEqual(tablesBefore);
   });
 
+  it('the rollback preview says which restores cannot work: a column down.sql leaves out, a type changed since the copy', async () => {
+    const ctx = await setUp(
+      '20990102000000_drop_and_retype',
+      'ALTER TABLE people DROP COLUMN phone;\nALTER TABLE people ALTER COLUMN code TYPE varchar(20);\nALTER TABLE people ALTER COLUMN score TYPE bigint;',
+      // Forgets phone; leaves code narrowed (score, widened, was not copied: nothing to restore).
+      'ALTER TABLE people ALTER COLUMN score TYPE int;',
+    );
+    await run(ctx, 'up');
+    const preview = await onEnv(ctx.env, (c) => planFor(ctx.open, ctx.env, c, { direction: 'down', steps: 1 }));
+    expect(preview.steps[0]!.backup!.problems.sort()).toEqual([
+      'public.people.code (alter-type): the column is character varying(20) now, it was character varying(40) when copied',
+      'public.people.phone (drop-column): down.sql does not add the column back',
+    ]);
+  });
+
   it('a failure during the restore rolls the whole rollback back: down.sql, history and backup stay as they were', async () => {
     // down.sql brings the column back with another type: the values cannot go back into it.
     const ctx = await setUp('20990102000000_drop_phone', 'ALTER TABLE people DROP COLUMN phone;', 'ALTER TABLE people ADD COLUMN phone int;');

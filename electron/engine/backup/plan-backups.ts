@@ -7,7 +7,7 @@ import { BACKUP_SETUP_SQL, backupCallSql, restoreCallSql, skippedRecordSql } fro
 import { estimateTarget, type BackupEstimate } from './estimate.ts';
 import { findBackupTargets, loadScanner, quoteIdent, type BackupTarget } from './find-targets.ts';
 import { notNullReadds } from './not-null-readd.ts';
-import { readRestores, restoreProblems, type RestoreItem } from './restore-check.ts';
+import { currentColumnTypes, readRestores, restoreProblems, type RestoreItem } from './restore-check.ts';
 import { DEFAULT_BACKUP_LIMIT_BYTES, formatBytes } from './settings.ts';
 
 /** The reason a step is not backed up when the user said so (the only case written to the catalog). */
@@ -80,11 +80,15 @@ export async function attachBackups(db: Db, plan: Plan, choices: BackupChoices =
     return;
   }
   const restores = await readRestores(db, plan.historyTable ?? '"_prisma_migrations"', plan.steps.map((s) => s.name));
-  if (restores.length) await loadScanner(); // to find a down.sql's NOT NULL re-adds (not-null-readd.ts)
+  if (!restores.length) return;
+  await loadScanner(); // to find a down.sql's NOT NULL re-adds (not-null-readd.ts)
+  const types = await currentColumnTypes(db, restores);
+  const byMigration = new Map<string, RestoreItem[]>();
+  for (const r of restores) byMigration.set(r.migration, [...(byMigration.get(r.migration) ?? []), r]);
   for (const step of plan.steps) {
-    const mine = restores.filter((r) => r.migration === step.name);
-    if (!mine.length) continue;
-    const problems = await restoreProblems(db, step, mine);
+    const mine = byMigration.get(step.name);
+    if (!mine) continue;
+    const problems = restoreProblems(step, mine, types);
     step.backup = { copies: [], skipped: null, restores: mine, problems, noRestore: choices.noRestore === true };
   }
 }

@@ -82,12 +82,34 @@ function columnsDownSqlSets(step: PlannedStep): Record<string, string[]> {
   });
 }
 
+/** Where a copied column's type is looked up: schema, table, column. */
+const columnKey = (i: RestoreItem) => `${i.schema}\u0000${i.table}\u0000${i.column}`;
+
+/**
+ * The current type of every column the restores put values back into (a drop-column's or alter-type's), in one round
+ * trip for the whole rollback: null where the column does not exist now.
+ */
+export async function currentColumnTypes(db: Db, items: RestoreItem[]): Promise<Map<string, string | null>> {
+  const wanted = items.filter((i) => i.restorable && (i.kind === 'drop-column' || i.kind === 'alter-type'));
+  const types = new Map<string, string | null>();
+  if (!wanted.length) return types;
+  const rows = await db.query<{ k: number; t: string | null }>(
+    `SELECT w.k, (SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
+                   WHERE a.attrelid = to_regclass(format('%I.%I', w.s, w.t)) AND a.attname = w.c AND a.attnum > 0 AND NOT a.attisdropped) AS t
+       FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS w(s, t, c, k)`,
+    [wanted.map((i) => i.schema), wanted.map((i) => i.table), wanted.map((i) => i.column)],
+  );
+  for (const r of rows) types.set(columnKey(wanted[Number(r.k) - 1]!), r.t);
+  return types;
+}
+
 /**
  * Why restoring a step's backups will fail, said before the rollback runs: a copy made without a primary key; a
  * rollback that cannot run in one transaction; a column whose type changed since the copy (and down.sql does not
  * set it back). What only down.sql's outcome decides is checked again when restoring, inside the transaction.
+ * `types` is currentColumnTypes() of the rollback's restores.
  */
-export async function restoreProblems(db: Db, step: PlannedStep, items: RestoreItem[]): Promise<string[]> {
+export function restoreProblems(step: PlannedStep, items: RestoreItem[], types: Map<string, string | null>): string[] {
   const problems: string[] = [];
   if (step.script.nonTransactional.length && items.some((i) => i.kind !== 'skipped')) {
     problems.push(`its down.sql runs outside a transaction (${step.script.nonTransactional.join(', ')}), so its data cannot be restored with it`);
@@ -100,16 +122,12 @@ export async function restoreProblems(db: Db, step: PlannedStep, items: RestoreI
       continue;
     }
     if (item.kind !== 'drop-column' && item.kind !== 'alter-type') continue;
-    const now = await db.query<{ t: string | null }>(
-      `SELECT format_type(a.atttypid, a.atttypmod) AS t FROM pg_attribute a
-        WHERE a.attrelid = to_regclass(format('%I.%I', $1::text, $2::text)) AND a.attname = $3 AND a.attnum > 0 AND NOT a.attisdropped`,
-      [item.schema, item.table, item.column],
-    );
+    const now = types.get(columnKey(item)) ?? null;
     const sets = columnsDownSqlSets(step);
     const setByDown = Object.hasOwn(sets, item.table!) ? sets[item.table!]! : [];
     if (setByDown.includes('*') || setByDown.includes(item.column!)) continue;
-    if (!now[0]) problems.push(`${where} (${item.kind}): down.sql does not add the column back`);
-    else if (now[0].t !== item.columnType) problems.push(`${where} (${item.kind}): the column is ${now[0].t} now, it was ${item.columnType} when copied`);
+    if (now === null) problems.push(`${where} (${item.kind}): down.sql does not add the column back`);
+    else if (now !== item.columnType) problems.push(`${where} (${item.kind}): the column is ${now} now, it was ${item.columnType} when copied`);
   }
   return problems;
 }
