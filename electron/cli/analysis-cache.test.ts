@@ -57,4 +57,27 @@ describe('godwit up and down with what parsing told an earlier run', () => {
       await project.remove();
     }
   }, 120_000);
+
+  it('names the failing statement and line of a script whose parse it did not need to repeat', async () => {
+    const project = await copyDemoProject();
+    const dbs: TestDatabase[] = [];
+    try {
+      await mkdir(join(project.dir, 'migrations', '20990101000000_fails'));
+      await writeFile(join(project.dir, 'migrations', '20990101000000_fails', 'migration.sql'), 'CREATE TABLE "fails_a" (id int);\n\nSELECT 1 / 0;\nCREATE TABLE "fails_b" (id int);\n');
+      const run = async (env: Record<string, string>) => {
+        const db = await createTestDatabase();
+        dbs.push(db);
+        const r = await runGodwit(['--project', project.dir, '--url', db.url, 'up', '--yes'], { env });
+        expect(r.code).not.toBe(0);
+        return `${r.stdout}\n${r.stderr}`.replaceAll(db.name, 'DB').replace(/\(\d+ ms\)/g, '(ms)');
+      };
+      const parsed = await run({ GODWIT_ANALYSIS_CACHE: 'off' });
+      expect(parsed).toMatch(/20990101000000_fails\/migration\.sql failed at statement 2 \(line 3\)/);
+      expect(await run({})).toEqual(parsed);
+      expect(await run({})).toEqual(parsed);
+    } finally {
+      for (const db of dbs) await db.drop();
+      await project.remove();
+    }
+  }, 120_000);
 });
