@@ -10,7 +10,13 @@ export function ensureChromium() {
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
   if (root && spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0) {
     console.error('npm test: installing Debian\'s chromium for the browser tests…');
-    execFileSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    const install = () => spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env }).status === 0;
+    // A fresh machine may have no package lists yet: fetch them and try once more.
+    if (!install()) {
+      execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+      install();
+    }
     if (existsSync(CHROMIUM)) return CHROMIUM;
   }
   throw new Error(`the browser tests need Chromium at ${CHROMIUM}: install Debian's chromium package (or set GODWIT_CHROMIUM).`);
