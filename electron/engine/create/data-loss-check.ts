@@ -65,3 +65,21 @@ export function dataLossCheck(db: Db): { db: Db; evaluate(engine: SchemaEngine, 
     },
   };
 }
+
+/** A generator asking for preview features: they may change how a migration is computed, and `diff` reads them itself. */
+const PREVIEW_FEATURES = /^[ \t]*previewFeatures[ \t]*=[ \t]*\[[^\]]*"/m;
+
+/**
+ * The up script of `new` from the history's schema the data-loss check left in the engine's cache, or null: Prisma's
+ * createMigration diffs that schema against schema.prisma and renders the script as `diff` does, sparing a second
+ * description of the shadow and one of the two parses of schema.prisma a `diff` makes (~0.2 s on 1,000 migrations).
+ * Only when that is the very script `diff` prints: createMigration heads the script with its own data-loss warnings
+ * (`/* Warnings: …`), and reads no preview features from the schema, so then, or when the schema is not cached (the
+ * check skipped, a Prisma that caches otherwise), the caller asks `diff`.
+ */
+export async function upScriptFromCheckedHistory(engine: SchemaEngine, input: { migrationsList: MigrationList; schema: SchemasContainer; filters: SchemaFilter }): Promise<string | null> {
+  if (input.schema.files.some((f) => PREVIEW_FEATURES.test(f.content))) return null;
+  const created = await engine.createMigration({ draft: true, migrationName: 'godwit', ...input }).catch(() => null);
+  const script = created?.migrationScript;
+  return script && script.startsWith('--') ? script : null;
+}

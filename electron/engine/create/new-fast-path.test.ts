@@ -5,8 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMigration, upgrade, type Db, type OpenProject } from '../index.ts';
 import { addMigration, onEnv, projectOn, useDatabaseAndProject } from '../testing/fixtures.ts';
 import { sqlOn } from '../testing/test-database.ts';
-import { migrationList, projectFilter, withSchemaEngine } from '../schema-engine/engine-session.ts';
+import { migrationList, projectFilter, withConfigOnlySchema, withSchemaEngine } from '../schema-engine/engine-session.ts';
 import { mendPrismaSql } from './prisma-sql-fixes.ts';
+import { dataLossCheck, upScriptFromCheckedHistory } from './data-loss-check.ts';
 
 const fresh = useDatabaseAndProject({ beforeEach, afterEach });
 
@@ -41,6 +42,30 @@ async function destructiveSchema(dir: string): Promise<void> {
     .replace(/  phone_number  String\n/, '')
     .replace(/  hashed_password String\n/, '  hashed_password String\n  nickname        String\n');
   await writeFile(file, text);
+}
+
+/**
+ * An additive schema.prisma: a model added, a nullable column added (no data-loss warning: createMigration's script is
+ * used), and the model of the test's own migration `table` (`"id" INTEGER` primary key) kept.
+ */
+async function additiveSchema(dir: string, table: string): Promise<void> {
+  const file = join(dir, 'prisma', 'schema.prisma');
+  const text = (await readFile(file, 'utf8')).replace(/  hashed_password String\n/, '  hashed_password String\n  nickname        String? @db.VarChar(40)\n');
+  const own = `model OwnTable {\n  id Int @id\n\n  @@map("${table}")\n}\n`;
+  await writeFile(file, `${text}\n${own}\nmodel ReviewNote {\n  id   Int    @id @default(autoincrement())\n  body String\n\n  @@map("review_notes")\n}\n`);
+}
+
+/** Whether createMigration, after the data-loss check, gives `diff`'s up script (a string) or declines (null). */
+async function upFromCheckedHistory(db: Db, open: OpenProject): Promise<{ fromCheck: string | null; fromDiff: string }> {
+  const { project, folder } = open;
+  const input = { migrationsList: migrationList(project, folder), schema: { files: project.schemaFiles }, filters: projectFilter(project) };
+  const loss = dataLossCheck(db);
+  return withSchemaEngine(loss.db, withConfigOnlySchema(project), async (engine) => {
+    await loss.evaluate(engine, input, true);
+    const fromCheck = await upScriptFromCheckedHistory(engine, input);
+    const fromDiff = await engine.diff({ from: { tag: 'migrations', ...input.migrationsList }, to: { tag: 'schemaDatamodel', ...input.schema }, script: true, exitCode: null, filters: input.filters });
+    return { fromCheck, fromDiff: fromDiff.stdout ?? '' };
+  });
 }
 
 describe('godwit new, fast paths', () => {
@@ -85,5 +110,40 @@ describe('godwit new, fast paths', () => {
       expect(r?.warnings).toHaveLength(1);
       expect(r?.warnings[0]).toMatch(/data-loss check was skipped/);
     }
+  });
+
+  it('an additive change takes its up script from the data-loss check (createMigration), the same as the plain path; a destructive one does not', async () => {
+    const { db, project } = fresh();
+    const token = randomBytes(5).toString('hex');
+    await addMigration(project.dir, '20270101000000_unique', `CREATE TABLE "unique_${token}" ("id" INTEGER NOT NULL, CONSTRAINT "unique_${token}_pkey" PRIMARY KEY ("id"));\n`);
+    const { open, env } = await projectOn(project.dir, db.url);
+    await onEnv(env, (conn) => upgrade({ db: conn, env, folder: open.folder }, {}));
+    await sqlOn(db.url, `INSERT INTO users (email, hashed_password, updated_at) VALUES ('a@example.com', 'x', now())`);
+    await additiveSchema(project.dir, `unique_${token}`);
+    const { open: edited } = await projectOn(project.dir, db.url);
+
+    const direct = await onEnv(env, (conn) => upFromCheckedHistory(conn, edited));
+    expect(direct.fromDiff).toContain('CREATE TABLE "review_notes"');
+    expect(direct.fromCheck).toBe(direct.fromDiff);
+
+    const expected = await onEnv(env, (conn) => reference(conn, edited));
+    expect(expected.up).toContain('ADD COLUMN');
+    expect(expected.up).not.toContain('DROP');
+    expect(expected.warnings).toEqual([]);
+    const make = (shadowCache: boolean) => onEnv(env, (conn) => createMigration(conn, edited.project, edited.folder, 'additive', { write: false, shadowCache }));
+    // Cold, warm, and warm again (the cache's remembered reads sent ahead).
+    const runs = [await make(false), await make(true), await make(true), await make(true)];
+    expect(runs.map((r) => r?.cache)).toEqual(['off', 'miss', 'hit', 'hit']);
+    for (const r of runs) {
+      expect({ up: r?.upSql, down: r?.downSql, warnings: r?.warnings, unexecutable: r?.unexecutable }).toEqual({ up: expected.up, down: expected.down, warnings: expected.warnings, unexecutable: expected.unexecutable });
+    }
+
+    // Destructive (a table dropped): createMigration heads its script with warnings, so it is not `diff`'s script.
+    const file = join(project.dir, 'prisma', 'schema.prisma');
+    await writeFile(file, (await readFile(file, 'utf8')).replace(/model BookingRequest \{[\s\S]*?\n\}\n/, ''));
+    const { open: destructive } = await projectOn(project.dir, db.url);
+    const declined = await onEnv(env, (conn) => upFromCheckedHistory(conn, destructive));
+    expect(declined.fromDiff).toContain('DROP TABLE "booking_requests"');
+    expect(declined.fromCheck).toBeNull();
   });
 });

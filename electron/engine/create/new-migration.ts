@@ -4,12 +4,12 @@ import type { Db } from '../db/db.ts';
 import type { Project } from '../project/load-project.ts';
 import { LOCKFILE, type MigrationsFolder } from '../migrations/read-folder.ts';
 import { GodwitError } from '../util/errors.ts';
-import { isEmptyScript, migrationList, projectFilter, withSchemaEngine, type SchemaEngine } from '../schema-engine/engine-session.ts';
+import { isEmptyScript, migrationList, projectFilter, withConfigOnlySchema, withSchemaEngine, type SchemaEngine } from '../schema-engine/engine-session.ts';
 import { loadSchemaEngineWasm } from '../schema-engine/load-wasm.ts';
 import { withShadowCache, type ShadowCacheUse } from '../shadow-cache/with-shadow-cache.ts';
 import { readHistory } from '../history/history-table.ts';
 import { mendPrismaSql } from './prisma-sql-fixes.ts';
-import { dataLossCheck } from './data-loss-check.ts';
+import { dataLossCheck, upScriptFromCheckedHistory } from './data-loss-check.ts';
 
 export interface NewMigration {
   name: string;
@@ -91,17 +91,22 @@ export async function createMigration(db: Db, project: Project, folder: Migratio
     const loss = dataLossCheck(shadowed);
     const evaluate = (engine: SchemaEngine) => loss.evaluate(engine, { migrationsList: list, schema, filters }, atHead);
     if (served && atHead) {
-      // Every shadow is one cached state: three engines at once, so that the shadow's description (one set of
-      // queries, shared) and the parsing of schema.prisma overlap instead of waiting for each other. The diffs
-      // take the schema in their arguments; only the data-loss check's engine needs it at start (namespaces).
+      // Every shadow is one cached state: two engines at once, the shadow's description shared (and sent ahead when
+      // the session starts: cached-shadows.ts). One checks data loss — started on schema.prisma's configuration
+      // alone, the datasource's namespaces being all it reads at start — then writes the up script from the
+      // history's schema that check cached; the other diffs for the down script.
       const bare = { ...project, schemaFiles: [] };
+      const checkThenUp = async (engine: SchemaEngine) => {
+        const checked = await evaluate(engine);
+        return { loss: checked, up: (await upScriptFromCheckedHistory(engine, { migrationsList: list, schema, filters })) ?? (await up(engine)).stdout };
+      };
       // Settled, not raced: a failure falls back only once every engine has let go of its shadow.
-      const [u, d, l] = await Promise.allSettled([withSchemaEngine(shadowed, bare, up), withSchemaEngine(shadowed, bare, down), withSchemaEngine(loss.db, project, evaluate)]);
-      for (const r of [u, d, l]) if (r.status === 'rejected') throw r.reason;
-      const value = <V>(r: PromiseSettledResult<V>) => (r as PromiseFulfilledResult<V>).value;
-      return isEmptyScript(value(u).stdout) ? null : { up: value(u).stdout ?? '', down: value(d).stdout ?? '', loss: value(l) };
+      const [c, d] = await Promise.allSettled([withSchemaEngine(loss.db, withConfigOnlySchema(project), checkThenUp), withSchemaEngine(shadowed, bare, down)]);
+      if (c.status === 'rejected') throw c.reason;
+      if (d.status === 'rejected') throw d.reason;
+      return isEmptyScript(c.value.up) ? null : { up: c.value.up ?? '', down: d.value.stdout ?? '', loss: c.value.loss };
     }
-    return withSchemaEngine(loss.db, project, async (engine) => {
+    return withSchemaEngine(loss.db, withConfigOnlySchema(project), async (engine) => {
       const u = await up(engine);
       if (isEmptyScript(u.stdout)) return null;
       const d = await down(engine);

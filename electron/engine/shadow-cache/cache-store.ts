@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { SHADOW_PREFIX } from '../schema-engine/pg-adapter-factory.ts';
+import type { SqlQuery } from '@prisma/driver-adapter-utils';
 import { CACHE_FORMAT, CACHE_PREFIX, cacheDatabaseName, type ShadowScript } from './cache-key.ts';
 
 /**
@@ -18,6 +19,11 @@ export interface CacheEntry {
   readOnly: boolean;
   /** Owned by the connected role: only those are used, touched or evicted. */
   owned: boolean;
+  /**
+   * The queries the engine read this cache with last time (describing it), in order: a hint only — they are sent at
+   * once when a session starts, and the engine's own queries are answered from them when they match exactly.
+   */
+  reads: SqlQuery[];
 }
 
 interface Marker {
@@ -25,6 +31,14 @@ interface Marker {
   key: string;
   count: number;
   usedAt: number;
+  reads?: SqlQuery[];
+}
+
+/** A query kept in a marker: its text and arguments as JSON gives them back (anything else is not kept). */
+export function isStorableQuery(q: unknown): q is SqlQuery {
+  const v = q as SqlQuery | null;
+  const plain = (x: unknown): boolean => x === null || ['string', 'number', 'boolean'].includes(typeof x) || (Array.isArray(x) && x.every(plain));
+  return !!v && typeof v.sql === 'string' && Array.isArray(v.args) && v.args.every(plain) && Array.isArray(v.argTypes) && v.argTypes.every((t) => typeof t === 'object' && t !== null);
 }
 
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
@@ -51,7 +65,8 @@ export async function listCaches(admin: pg.Client): Promise<CacheEntry[]> {
     FROM pg_database d WHERE d.datname LIKE '${CACHE_PREFIX.replace(/_/g, '\\_')}%'`);
   return rows.map((r) => {
     const m = parseMarker(r.marker);
-    return { datname: r.datname, key: m?.key ?? null, count: m?.count ?? -1, usedAt: m?.usedAt ?? 0, readOnly: r.read_only, owned: r.owned };
+    const reads = Array.isArray(m?.reads) && m.reads.every(isStorableQuery) ? m.reads : [];
+    return { datname: r.datname, key: m?.key ?? null, count: m?.count ?? -1, usedAt: m?.usedAt ?? 0, readOnly: r.read_only, owned: r.owned, reads };
   });
 }
 
@@ -60,15 +75,21 @@ export function isValidCache(entry: CacheEntry | undefined, key: string, count: 
   return !!entry && entry.owned && entry.readOnly && entry.key === key && entry.count === count && entry.datname === cacheDatabaseName(key);
 }
 
-function markerFor(key: string, count: number): string {
-  return JSON.stringify({ godwitShadowCache: CACHE_FORMAT, key, count, usedAt: Date.now() } satisfies Marker);
+function markerFor(key: string, count: number, reads: SqlQuery[] = []): string {
+  return JSON.stringify({ godwitShadowCache: CACHE_FORMAT, key, count, usedAt: Date.now(), ...(reads.length ? { reads } : {}) } satisfies Marker);
 }
 
 /** Records a use (for eviction, newest kept), at most once a minute per cache. */
 export async function touchCache(admin: pg.Client, entry: CacheEntry): Promise<void> {
   if (Date.now() - entry.usedAt < 60_000 || !entry.key) return;
   // Best effort: a cache whose use went unrecorded is only evicted a little early.
-  await admin.query(`COMMENT ON DATABASE ${ident(entry.datname)} IS ${literal(markerFor(entry.key, entry.count))}`).catch(() => undefined);
+  await admin.query(`COMMENT ON DATABASE ${ident(entry.datname)} IS ${literal(markerFor(entry.key, entry.count, entry.reads))}`).catch(() => undefined);
+}
+
+/** Keeps in the marker of the cache `entry` the queries it was just read with (best effort: they are a hint). */
+export async function recordReads(admin: pg.Client, entry: CacheEntry, reads: SqlQuery[]): Promise<void> {
+  if (!entry.key) return;
+  await admin.query(`COMMENT ON DATABASE ${ident(entry.datname)} IS ${literal(markerFor(entry.key, entry.count, reads.filter(isStorableQuery)))}`).catch(() => undefined);
 }
 
 export async function dropDatabase(admin: pg.Client, name: string, force = false): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { SqlDriverAdapter, SqlResultSet } from '@prisma/driver-adapter-utils';
+import type { SqlDriverAdapter, SqlQuery, SqlResultSet } from '@prisma/driver-adapter-utils';
 import { withWrappedEngineAdapter, type Db, type SchemaEngineAdapterFactory } from '../db/db.ts';
 import { withCharacterColumns } from '../schema-engine/pg-char-columns.ts';
 import { endPool, SHADOW_PREFIX, shadowPool, toAdapterError } from '../schema-engine/pg-adapter-factory.ts';
@@ -12,6 +12,8 @@ export interface ShadowPlan {
   key: string;
   database: string;
   scripts: string[];
+  /** For a cached state: the queries it was read with last time (cache-store.ts, `reads`), sent when the session starts. */
+  reads?: SqlQuery[];
 }
 
 /** What the cache did for one engine session. */
@@ -22,6 +24,10 @@ export interface ShadowSession {
   /** Shadows read from a cache, and replays kept as new caches. */
   served: number;
   captured: number;
+  /** Per cache database read, the queries the engine read it with (by answer key), in the order first sent. */
+  reads: Map<string, Map<string, SqlQuery>>;
+  /** Resolves once the queries sent ahead have settled and their connections are closed. */
+  settled: Promise<void>;
 }
 
 /**
@@ -35,13 +41,17 @@ export interface ShadowSession {
  * - shadows beyond the plans are the engine's usual fresh ones.
  */
 export function cachedShadows(db: Db, config: pg.ClientConfig, plans: ShadowPlan[], ready: Set<string>): ShadowSession {
-  const session: ShadowSession = { db, faults: [], served: 0, captured: 0 };
+  const session: ShadowSession = { db, faults: [], served: 0, captured: 0, reads: new Map(), settled: Promise.resolve() };
   const queue = [...plans];
   const capturing = new Set<string>();
   // A cached state cannot change (read-only), so the engine's describing queries on it give the same rows every
   // time: `new` describes the same state three times, and is answered once. Answers are frozen and shared: a copy
   // per use (structuredClone) cost 0.2–0.5 s of `new` on 1,000 migrations.
   const answers = new Map<string, Promise<SqlResultSet>>();
+  // The queries the engine read a cached state with last time are sent now, all at once: the engine sends them one
+  // after another, once it has parsed schema.prisma and skipped the replay, and waited on them (~0.3 s on 1,000
+  // migrations, most of it PostgreSQL's information_schema.columns).
+  session.settled = readAhead(config, plans.filter((p) => ready.has(p.key)), answers);
   const fault = (why: string) => {
     session.faults.push(why);
     return new Error(`Godwit's shadow cache cannot serve this replay: ${why}`);
@@ -54,7 +64,7 @@ export function cachedShadows(db: Db, config: pg.ClientConfig, plans: ShadowPlan
       const plan = queue.shift();
       if (plan && ready.has(plan.key)) {
         session.served++;
-        return readCached(config, plan, fault, cleanups, answers);
+        return readCached(config, plan, fault, cleanups, answers, session.reads);
       }
       if (plan && !capturing.has(plan.key)) {
         capturing.add(plan.key);
@@ -92,9 +102,52 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** The key an answer is shared under: the database, the query's text and its arguments. */
+function answerKey(database: string, query: SqlQuery): string {
+  return `${database}\n${query.sql}\n${JSON.stringify(query.args, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))}`;
+}
+
+/** Answers asked for before the engine asked: one that failed is asked again by the engine, whose failure counts. */
+const sentAhead = new WeakSet<Promise<SqlResultSet>>();
+
+/** A read-only session on a cached state (the database is set so too). */
+const cachedPool = (config: pg.ClientConfig, database: string) => shadowPool({ ...config, database, options: '-c default_transaction_read_only=on' });
+
+/**
+ * Sends each cached state's remembered queries (`reads`) at once and keeps their answers under the keys the engine's
+ * own queries will look for. A failed one is not an answer: the engine's query then goes to the database, and a
+ * failure there is the session's fault as before. Resolves when all have settled and the connections are closed.
+ */
+async function readAhead(config: pg.ClientConfig, plans: ShadowPlan[], answers: Map<string, Promise<SqlResultSet>>): Promise<void> {
+  const sent = new Set<string>();
+  await Promise.all(plans.map(async (plan) => {
+    if (!plan.reads?.length || sent.has(plan.database)) return;
+    sent.add(plan.database);
+    const pool = cachedPool(config, plan.database);
+    try {
+      const adapter = await adapterOn(pool);
+      await Promise.allSettled(plan.reads.map((query) => {
+        const key = answerKey(plan.database, query);
+        if (answers.has(key)) return undefined;
+        const answer = adapter.queryRaw(query).then(deepFreeze);
+        sentAhead.add(answer);
+        answers.set(key, answer);
+        return answer.catch((err: unknown) => {
+          if (answers.get(key) === answer) answers.delete(key);
+          throw err;
+        });
+      }));
+    } catch {
+      // Nothing sent ahead: the engine asks as it always did.
+    } finally {
+      await endPool(pool);
+    }
+  }));
+}
+
 /** A cached state, read-only, with the engine's replay of what it holds skipped. */
-async function readCached(config: pg.ClientConfig, plan: ShadowPlan, fault: (why: string) => Error, cleanups: Set<() => Promise<void>>, answers: Map<string, Promise<SqlResultSet>>): Promise<SqlDriverAdapter> {
-  const pool = shadowPool({ ...config, database: plan.database, options: '-c default_transaction_read_only=on' });
+async function readCached(config: pg.ClientConfig, plan: ShadowPlan, fault: (why: string) => Error, cleanups: Set<() => Promise<void>>, answers: Map<string, Promise<SqlResultSet>>, reads: Map<string, Map<string, SqlQuery>>): Promise<SqlDriverAdapter> {
+  const pool = cachedPool(config, plan.database);
   const end = () => endPool(pool);
   cleanups.add(end);
   const adapter = await adapterOn(pool);
@@ -114,14 +167,18 @@ async function readCached(config: pg.ClientConfig, plan: ShadowPlan, fault: (why
   };
   const queryRaw = adapter.queryRaw.bind(adapter);
   const executeRaw = adapter.executeRaw.bind(adapter);
+  let seen = reads.get(plan.database);
+  if (!seen) reads.set(plan.database, (seen = new Map()));
   adapter.queryRaw = async (query) => {
-    const key = `${plan.database}\n${query.sql}\n${JSON.stringify(query.args, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))}`;
+    const key = answerKey(plan.database, query);
+    if (!seen.has(key)) seen.set(key, { sql: query.sql, args: [...query.args], argTypes: [...query.argTypes] });
     let answer = answers.get(key);
+    if (answer && sentAhead.has(answer) && !(await answer.then(() => true, () => false))) answer = answers.get(key) === answer ? undefined : answers.get(key);
     if (!answer) answers.set(key, (answer = queryRaw(query).then(deepFreeze)));
     try {
       return await answer;
     } catch (err) {
-      answers.delete(key);
+      if (answers.get(key) === answer) answers.delete(key);
       throw noted(err);
     }
   };

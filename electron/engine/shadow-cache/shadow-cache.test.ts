@@ -204,6 +204,42 @@ describe('shadow cache (PostgreSQL server)', () => {
     expect([behindCold?.cache, behindWarm?.cache]).toEqual(['miss', 'hit']);
     for (const r of [behindCold, behindWarm]) expect({ up: r?.upSql, down: r?.downSql, w: r?.warnings }).toEqual({ up: behindRef?.upSql, down: behindRef?.downSql, w: behindRef?.warnings });
   });
+  it('remembers the queries a cache was read with and sends them ahead; remembered reads that are wrong cost time, never the answer', async () => {
+    const { db, project } = fresh();
+    const { open, env } = await uniqueProject(project.dir, db.url);
+    await onEnv(env, (conn) => upgrade({ db: conn, env, folder: open.folder }, {}));
+    const schemaFile = join(project.dir, 'prisma', 'schema.prisma');
+    await writeFile(schemaFile, `${await readFile(schemaFile, 'utf8')}\nmodel AheadNote {\n  id Int @id\n  @@map("ahead_notes")\n}\n`);
+    const { open: edited } = await reopen(project.dir, db.url);
+    const make = () => onEnv(env, (conn) => createMigration(conn, edited.project, edited.folder, 'ahead notes', { write: false }));
+    const answer = (r: Awaited<ReturnType<typeof make>>) => ({ up: r?.upSql, down: r?.downSql, warnings: r?.warnings, unexecutable: r?.unexecutable });
+    const reference = answer(await uncached(make));
+    expect(reference.up).toContain('CREATE TABLE "ahead_notes"');
+    const name = (await onEnv(env, (conn) => shadowCacheName(conn, edited.project.shadowDbInitScript, edited.folder.migrations)))!;
+    const admin = new pg.Client({ connectionString: db.url });
+    await admin.connect();
+    try {
+      const marker = async () => JSON.parse((await admin.query<{ m: string }>(`SELECT shobj_description(oid, 'pg_database') AS m FROM pg_database WHERE datname = $1`, [name])).rows[0]!.m) as { reads?: { sql: string; args: unknown[] }[] };
+      expect([(await make())?.cache, (await make())?.cache]).toEqual(['miss', 'hit']);
+      // The hit read the cache: what it sent is remembered (the describing queries, information_schema's columns among them).
+      const remembered = (await marker()).reads ?? [];
+      expect(remembered.some((q) => /information_schema\.columns/.test(q.sql))).toBe(true);
+      const ahead = await make();
+      expect(ahead?.cache).toBe('hit');
+      expect(answer(ahead)).toEqual(reference);
+
+      // Remembered reads that fail, or that the engine never sends: sent ahead for nothing, the answer unchanged.
+      const wrong = { ...(await marker()), reads: [{ sql: 'SELECT 1/0', args: [], argTypes: [] }, ...remembered.map((q) => ({ ...q, args: q.args.map(() => ['no_such_schema']) }))] };
+      await admin.query(`COMMENT ON DATABASE "${name}" IS '${JSON.stringify(wrong).replace(/'/g, "''")}'`);
+      const despite = await make();
+      expect(despite?.cache).toBe('hit');
+      expect(answer(despite)).toEqual(reference);
+      // And the marker remembers what the engine did send.
+      expect((await marker()).reads?.some((q) => q.sql === 'SELECT 1/0')).toBe(false);
+    } finally {
+      await admin.end();
+    }
+  });
 });
 
 describe('shadow cache bound', () => {
@@ -221,7 +257,7 @@ describe('shadow cache bound', () => {
     expect(await databasesLike(older)).toEqual([older]);
     // Make the older one the least recently used of all, then bound the role's caches to one.
     const [marker] = await sqlOn<{ m: string }>(db.url, `SELECT shobj_description(oid, 'pg_database') AS m FROM pg_database WHERE datname = $1`, [older]);
-    await sqlOn(db.url, `COMMENT ON DATABASE "${older}" IS '${JSON.stringify({ ...JSON.parse(marker!.m), usedAt: 0 })}'`);
+    await sqlOn(db.url, `COMMENT ON DATABASE "${older}" IS '${JSON.stringify({ ...JSON.parse(marker!.m), usedAt: 0 }).replace(/'/g, "''")}'`);
     const admin = new pg.Client({ connectionString: db.url });
     await admin.connect();
     try {

@@ -2,13 +2,14 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import pg from 'pg';
+import type { SqlQuery } from '@prisma/driver-adapter-utils';
 import type { Db } from '../db/db.ts';
 import type { LocalMigration } from '../migrations/read-folder.ts';
 import { PgSchemaEngineAdapterFactory } from '../schema-engine/pg-adapter-factory.ts';
 import { packageRoot } from '../util/package-root.ts';
 import { cacheDatabaseName, prefixKeys, shadowScripts, type CacheContext } from './cache-key.ts';
-import { buildFromBase, clearCaches, dropDatabase, evictCaches, isValidCache, listCaches, touchCache, type CacheEntry } from './cache-store.ts';
-import { cachedShadows, type ShadowPlan } from './cached-shadows.ts';
+import { buildFromBase, clearCaches, dropDatabase, evictCaches, isValidCache, listCaches, recordReads, touchCache, type CacheEntry } from './cache-store.ts';
+import { cachedShadows, type ShadowPlan, type ShadowSession } from './cached-shadows.ts';
 
 /**
  * How a command's shadow databases were had: `hit` every one from the cache; `miss` some built now (by replaying,
@@ -81,6 +82,8 @@ interface Prepared {
   /** Keys of the states cached now; the others are replayed by the engine and kept as they are made. */
   ready: Set<string>;
   built: boolean;
+  /** The cache databases of the ready states, as listed. */
+  entries: Map<string, CacheEntry>;
 }
 
 /**
@@ -121,8 +124,9 @@ async function prepare(config: pg.ClientConfig, initScript: string, shadows: Loc
         built = true;
       }
     }
-    const plans = wanted.map(({ scripts, key }) => ({ key, database: cacheDatabaseName(key), scripts: scripts.map((s) => s.sql) }));
-    return { plans, ready, built };
+    const entries = new Map([...ready].map((key) => [cacheDatabaseName(key), byName.get(cacheDatabaseName(key))!]));
+    const plans = wanted.map(({ scripts, key }) => ({ key, database: cacheDatabaseName(key), scripts: scripts.map((s) => s.sql), reads: entries.get(cacheDatabaseName(key))?.reads }));
+    return { plans, ready, built, entries };
   } finally {
     await admin.end().catch(() => undefined);
   }
@@ -132,6 +136,27 @@ async function evict(config: pg.ClientConfig, limit: number, keep: Set<string>):
   const admin = await connectAdmin(config);
   try {
     await evictCaches(admin, limit, keep);
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
+}
+
+/** The caches read with other queries than their markers remember (compared as sets), with what they were read with. */
+function changedReads(prepared: Prepared, session: ShadowSession): [CacheEntry, SqlQuery[]][] {
+  const changed: [CacheEntry, SqlQuery[]][] = [];
+  for (const [database, seen] of session.reads) {
+    const entry = prepared.entries.get(database);
+    const keys = (queries: SqlQuery[]) => queries.map((q) => JSON.stringify([q.sql, q.args])).sort().join('\n');
+    if (entry && seen.size && keys([...seen.values()]) !== keys(entry.reads)) changed.push([entry, [...seen.values()]]);
+  }
+  return changed;
+}
+
+/** Best effort, once per cache and Prisma's way of reading it: a marker that is not updated only costs the next run time. */
+async function rememberReads(config: pg.ClientConfig, changed: [CacheEntry, SqlQuery[]][]): Promise<void> {
+  const admin = await connectAdmin(config);
+  try {
+    for (const [entry, reads] of changed) await recordReads(admin, entry, reads);
   } finally {
     await admin.end().catch(() => undefined);
   }
@@ -161,11 +186,16 @@ export async function withShadowCache<T>(db: Db, initScript: string, shadows: Lo
   const session = cachedShadows(db, config, prepared.plans, prepared.ready);
   try {
     const value = await run(session.db, prepared.plans.every((p) => prepared!.ready.has(p.key)));
-    if (!session.faults.length) return { value, cache: prepared.built || session.captured || !session.served ? 'miss' : 'hit' };
+    if (!session.faults.length) {
+      const changed = changedReads(prepared, session);
+      if (changed.length) await rememberReads(config, changed).catch(() => undefined);
+      return { value, cache: prepared.built || session.captured || !session.served ? 'miss' : 'hit' };
+    }
   } catch (err) {
     // Without a cached shadow read, the run was the plain one: its error is the command's.
     if (!session.served) throw err;
   } finally {
+    await session.settled;
     if (prepared.built || session.captured) await evict(config, limit, new Set(prepared.plans.map((p) => p.database))).catch(() => undefined);
   }
   return { value: await run(db, false), cache: 'fallback' };
