@@ -49,18 +49,20 @@ describe('issue 11 defects', () => {
   it('disables actions that cannot work, with the reason, instead of a dialog stuck on "Working out…"', async () => {
     const app = await session.start();
     const ui = new AppPage(app.page);
-    // While the status loads the toolbar neither claims "at base" nor offers Upgrade.
+    // While the status loads the toolbar neither claims "at base" nor offers Upgrade. Opening a project shows it at
+    // once and its statuses when they come (a page load waits for both: they come in one answer).
     let release!: () => void;
     const held = new Promise<void>((r) => { release = r; });
-    await app.page.route('**/api/environments/status', async (route) => { await held; await route.continue(); });
-    await app.page.reload();
+    await app.page.route('**/api/project/overview', async (route) => { await held; await route.continue(); });
+    await app.page.getByRole('button', { name: 'Switch project' }).click();
+    await app.page.getByTestId('recent-projects').getByRole('button', { name: app.projectDir }).click();
     await app.page.getByTestId('toolbar-head').getByText('loading…').waitFor();
     expect(await app.page.getByTestId('upgrade-head').getAttribute('aria-disabled')).toBe('true');
     expect(await app.page.getByTestId('upgrade-head').getAttribute('data-reason')).toBe("dev's status is still loading.");
     await app.shot('defect-loading-toolbar');
     release();
     await ui.settled();
-    await app.page.unroute('**/api/environments/status');
+    await app.page.unroute('**/api/project/overview');
 
     // test is one behind: its head migration is pending there, the first one applied.
     await ui.selectEnv('test');

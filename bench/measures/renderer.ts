@@ -20,11 +20,30 @@ import { writeFile } from 'node:fs/promises';
 // the wait for the next vsync: a frame delta then measures the work a scroll step costs.
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-frame-rate-limit', '--disable-gpu-vsync'];
 
-/** The slice of the page's DOM the scroll measurement uses (this file is type-checked as Node code). */
+/** The slice of the page's DOM the measurements use (this file is type-checked as Node code). */
 type PageGlobals = {
   document: { querySelector(s: string): { scrollTop: number; scrollHeight: number; clientHeight: number } | null };
   requestAnimationFrame(cb: () => void): number;
+  setTimeout(cb: () => void, ms: number): number;
+  MutationObserver: new (cb: () => void) => { observe(target: unknown, opts: Record<string, boolean>): void; disconnect(): void };
+  godwitShownAt?: number;
 };
+
+/**
+ * Runs in the page before its own scripts: once every selector matches, the time (ms since navigation start) when the
+ * frame that first shows them has been painted — a task queued from that frame's animation callback runs after its
+ * paint. Taken in the page because Playwright notices an element by polling, at intervals that grow to 500 ms: timed
+ * from the test process, first render was rounded up to the next poll.
+ */
+function markFirstShown(selectors: string[]): void {
+  const g = globalThis as unknown as PageGlobals;
+  const observer = new g.MutationObserver(() => {
+    if (!selectors.every((s) => g.document.querySelector(s))) return;
+    observer.disconnect();
+    g.requestAnimationFrame(() => g.setTimeout(() => { g.godwitShownAt = performance.now(); }, 0));
+  });
+  observer.observe(g.document, { childList: true, subtree: true, attributes: true });
+}
 
 /** Writes history rows for the first `count` migrations directly: the renderer reads history, not the schema. */
 async function seedHistory(url: string, migrations: GeneratedMigration[], count: number): Promise<void> {
@@ -72,13 +91,14 @@ export async function benchRenderer(ctx: BenchContext): Promise<BenchResult[]> {
     try {
       for (let run = 0; run < (ctx.quick ? 1 : 3); run++) {
         const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-        await page.goto(server.url);
-        await page.locator(`[data-testid=revision-graph][data-rows="${count}"]`).waitFor({ timeout: 120_000 });
-        await page.locator('[data-migration]').first().waitFor();
         // The statuses of the three environments are part of the first render (the graph's lanes and heads), and
-        // the scroll below measures a loaded graph, not the frame in which 5 MB of statuses land.
-        await page.locator('[data-testid=status-as-of]').waitFor({ timeout: 120_000 });
-        firstRender.push(await page.evaluate(() => performance.now()));
+        // the scroll below measures a loaded graph, not the frame in which the statuses land.
+        const shown = [`[data-testid=revision-graph][data-rows="${count}"]`, '[data-migration]', '[data-testid=status-as-of]'];
+        await page.addInitScript(markFirstShown, shown);
+        await page.goto(server.url);
+        for (const selector of shown) await page.locator(selector).first().waitFor({ timeout: 120_000 });
+        await page.waitForFunction(() => (globalThis as unknown as PageGlobals).godwitShownAt !== undefined);
+        firstRender.push(await page.evaluate(() => (globalThis as unknown as PageGlobals).godwitShownAt!));
         // Scroll the graph top to bottom, one step per animation frame, recording every frame's duration.
         const deltas = await page.evaluate(async () => {
           const g = globalThis as unknown as PageGlobals;
@@ -114,7 +134,7 @@ export async function benchRenderer(ctx: BenchContext): Promise<BenchResult[]> {
     const fr = stats(firstRender);
     const hp = stats(heap);
     return [
-      { id: 'B6a', what: `${what}: time to first render`, unit: 'ms', godwit: fr, baseline: null, baselineName: 'target 1,500 ms', ratio: fr.median / 1500, target: '< 1.5 s', pass: fr.median < 1500, note: 'From navigation start: loading the app, the status of three environments and the first paint.' },
+      { id: 'B6a', what: `${what}: time to first render`, unit: 'ms', godwit: fr, baseline: null, baselineName: 'target 1,500 ms', ratio: fr.median / 1500, target: '< 1.5 s', pass: fr.median < 1500, note: 'From navigation start: loading the app, the status of three environments and the first paint (timed in the page: the frame showing them, painted).' },
       { id: 'B6b', what: `${what}: p95 frame time while scrolling`, unit: 'ms', godwit: stats([p95]), baseline: null, baselineName: '60 fps frame budget (16.7 ms)', ratio: p95 / 16.7, target: '< 16.7 ms', pass: p95 < 16.7, note: `${frames.length} frames scrolled top to bottom, frame-rate limit off (a delta is the cost of a frame).` },
       { id: 'B6c', what: `${what}: JS heap after GC`, unit: 'MB', godwit: hp, baseline: null, baselineName: 'target 150 MB', ratio: hp.median / 150, target: '< 150 MB', pass: hp.median < 150 },
     ];

@@ -86,6 +86,12 @@ describe('no password on the page, ever', () => {
       ['lit', true], ['fromenv', true], ['badport', false], ['mysql', false], ['badshadow', false], ['refused', false],
     ]);
     for (const env of ['lit', 'badport', 'mysql', 'badshadow', 'refused']) await op('environments/status', { env, drift: env !== 'refused' });
+    // What the app asks for: the project and every status (each error in its own status), packed.
+    const overview = await op('project/overview', {});
+    expect((overview.value as { statuses: { environments: { environment: string; error?: string }[] } }).statuses.environments.map((s) => [s.environment, s.error === undefined])).toEqual([
+      ['lit', true], ['fromenv', true], ['badport', false], ['mysql', false], ['badshadow', false], ['refused', false],
+    ]);
+    await op('project/overview', { reread: false });
 
     // The app's password field, and URLs with passwords it must refuse to write.
     await op('environments/save', { name: 'stage', url: dbB.url, protected: false, password: CANARY });

@@ -13,6 +13,7 @@ import type { FolderListingDto, SqlAnalysisDto } from './dto.ts';
 import type { ConnectionHopsDto } from './dto.ts';
 import type { BackupListDto } from './dto.ts';
 import type { TableCompareDto, TableStructureDto } from './dto.ts';
+import type { ProjectOverviewDto } from './dto.ts';
 
 /** An environment's SSH bastion as the editor sends it (godwit.json's "ssh"; engine/db/ssh-tunnel.ts). */
 const sshInput = z.object({
@@ -38,6 +39,11 @@ export const contract = {
   'project/openDemo': { input: z.object({ reset: z.boolean().optional() }), output: {} as ProjectDto },
   'project/current': { input: z.object({}), output: {} as ProjectDto | null },
   'project/pick': { input: z.object({}), output: {} as ProjectDto | null },
+  /**
+   * The project read again from disk (unless `reread` is false: as last read) and every environment's status against
+   * that same folder, statuses packed (status-packing.ts): what the app shows. Null when no project is open.
+   */
+  'project/overview': { input: z.object({ reread: z.boolean().optional() }), output: {} as ProjectOverviewDto | null },
   'environments/status': { input: z.object({ drift: z.boolean().optional(), env: envName.optional() }), output: {} as EnvironmentStatusDto[] },
   'environments/save': {
     input: z.object({

@@ -88,6 +88,39 @@ export interface EnvironmentStatusDto {
   error?: string | undefined;
 }
 
+/**
+ * `project/overview`: the project as read from disk and every environment's status read against that same folder, in
+ * one answer (what the app shows on opening and on every refresh). The statuses are packed (status-packing.ts).
+ */
+export interface ProjectOverviewDto {
+  project: ProjectDto;
+  statuses: PackedStatusesDto;
+}
+
+/** Statuses whose migrations are places in one name list: the project's migrations, then `extraNames`. */
+export interface PackedStatusesDto {
+  /** Names some environment's history has and the folder lacks, in the order first met. */
+  extraNames: string[];
+  environments: PackedEnvironmentStatusDto[];
+}
+
+/** An EnvironmentStatusDto whose migrations are columns; a listed name in the folder is local, with its hasDownSql. */
+export interface PackedEnvironmentStatusDto extends Omit<EnvironmentStatusDto, 'migrations'> {
+  migrations: {
+    /** One letter per name of the list (a applied, p pending, f failed, r rolled back, e edited, m missing locally), '-' where this status does not list the name; '' when it lists none. */
+    states: string;
+    /** The listed places in the status's order; absent when that is the list's order. */
+    order?: number[] | undefined;
+    /** Per listed migration, in order: checksumOk as t (true), f (false), - (null). */
+    checksums: string;
+    /** Per listed migration: appliedAt in milliseconds after the previous non-null one (the first: after 1970), or null. */
+    appliedAt: (number | null)[];
+    durationMs: (number | null)[];
+    /** A failed migration's log (redacted), by its index among the listed migrations. */
+    logs: [number, string][];
+  };
+}
+
 export interface WarningDto {
   line: number;
   operation: string;

@@ -14,6 +14,7 @@ export const OPERATIONS = [
   'backups/list', 'backups/drop',
   'tables/structure', 'tables/compare', 'tables/generateMigration',
   'migrations/stop',
+  'project/overview',
 ] as const;
 
 /** The IPC channel of an operation, and the one event channel. */

@@ -25,13 +25,11 @@ export function App() {
   useShortcuts();
   useLiveStatus();
   useEffect(() => {
-    void s.loadInitial();
-  }, []);
-  useEffect(() => {
     document.documentElement.dataset.theme = s.theme;
   }, [s.theme]);
 
-  if (!s.project) return <ProjectScreen />;
+  // Until the back end says which project is open, neither the project screen (and its folder listing) nor a project.
+  if (!s.project) return s.booting ? <main className="project-screen" aria-busy="true" aria-label="Opening" /> : <ProjectScreen />;
   const anyStatus = Object.keys(s.statuses).length > 0;
   return (
     <div className="app" data-ready={anyStatus && !s.statusLoading ? 'true' : 'false'} data-testid="app">

@@ -1,11 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProgressEventDto } from '../../shared/contract.ts';
-import { createTestDatabase, type TestDatabase } from '../testing/test-database.ts';
+import { createTestDatabase, sqlOn, type TestDatabase } from '../testing/test-database.ts';
 import { copyDemoProject } from '../testing/temp-project.ts';
-import { DEMO_COUNT, DEMO_HEAD } from '../testing/fixtures.ts';
+import { addMigration, DEMO_COUNT, DEMO_HEAD } from '../testing/fixtures.ts';
+import { unpackStatuses } from '../../shared/status-packing.ts';
 import { GodwitService } from './godwit-service.ts';
 import { SettingsStore } from './settings-store.ts';
 
@@ -43,6 +44,31 @@ describe('GodwitService (the back end of the app and browser mode)', () => {
     expect((await service.call('settings/get', {})).recentProjects).toEqual([project.dir]);
   });
 
+  it('answers the project read again with every status against it, packed, saying what environments/status says', async () => {
+    expect(await service.call('project/overview', {})).toBeNull();
+    await service.call('project/open', { dir: project.dir });
+    await service.call('migrations/apply', { env: 'dev', runId: 'r1' });
+    // Changed since the project was opened: an edited file, a new migration with a failed attempt, a branch only
+    // the database knows.
+    await appendFile(join(project.dir, 'migrations', '20250301090000_create_users', 'migration.sql'), '\n-- edited\n');
+    await addMigration(project.dir, '20990101000000_added', 'SELECT 1;');
+    await sqlOn(db.url, `INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at, finished_at, logs, applied_steps_count) VALUES
+      ('f1', 'x', '20990101000000_added', now(), NULL, 'ERROR: boom', 0), ('b1', 'y', '20250302090000_hotfix', now(), now(), NULL, 1)`);
+    const overview = (await service.call('project/overview', {}))!;
+    expect(overview.project.migrations.map((m) => m.name)).toContain('20990101000000_added');
+    const unpacked = JSON.parse(JSON.stringify(unpackStatuses(overview.project, overview.statuses))) as unknown;
+    expect(unpacked).toEqual(JSON.parse(JSON.stringify(await service.call('environments/status', {}))));
+    const [dev] = unpackStatuses(overview.project, overview.statuses);
+    expect(Object.fromEntries(dev!.migrations.map((m) => [m.name, m.state]))).toMatchObject({
+      '20250301090000_create_users': 'edited', '20250302090000_hotfix': 'missing-locally', '20990101000000_added': 'failed', [DEMO_HEAD]: 'applied',
+    });
+    expect(dev!.migrations.find((m) => m.state === 'failed')!.logs).toBe('ERROR: boom');
+    // `reread: false`: the project as last read, not the folder as it is now.
+    await addMigration(project.dir, '20990102000000_later', 'SELECT 2;');
+    expect((await service.call('project/overview', { reread: false }))!.project.migrations.map((m) => m.name)).not.toContain('20990102000000_later');
+    expect((await service.call('project/overview', {}))!.project.migrations.map((m) => m.name)).toContain('20990102000000_later');
+  });
+
   it('keeps passwords out of godwit.json and out of everything it returns', async () => {
     await service.call('project/open', { dir: project.dir });
     await expect(service.call('environments/save', { name: 'stage', url: 'postgresql://app:hunter2@db/x', protected: false })).rejects.toThrow(/does not write passwords/);
@@ -52,6 +78,7 @@ describe('GodwitService (the back end of the app and browser mode)', () => {
     expect(await readFile(join(project.dir, 'godwit.json'), 'utf8')).not.toContain('hunter2');
     const statuses = await service.call('environments/status', {});
     expect(JSON.stringify(statuses)).not.toContain('hunter2');
+    expect(JSON.stringify(await service.call('project/overview', {}))).not.toContain('hunter2');
     expect(statuses.find((s) => s.environment === 'stage')!.error).toBeUndefined();
     const renamed = await service.call('environments/save', { name: 'staging', previousName: 'stage', url: db.url, protected: false });
     expect(renamed.environments.find((e) => e.name === 'staging')!.passwordStored).toBe(true);

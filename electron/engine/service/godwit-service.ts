@@ -38,6 +38,10 @@ import { browseFolders } from '../project/browse-folders.ts';
 import { tableStructure } from '../introspect/table-structure.ts';
 import { compareTablePair, liveSide, MIGRATIONS_SIDE, tableMigration, type TablePair, type TableSide } from '../catalog/table-migration.ts';
 import { expectedSnapshot } from '../catalog/expected-snapshot.ts';
+import type { Project } from '../project/load-project.ts';
+import type { OpenProjectReading } from '../status/environment-status.ts';
+import { packStatuses } from '../../shared/status-packing.ts';
+import { rereadWithStatuses } from './project-overview.ts';
 
 type Handlers = { [K in OperationName]: (input: OperationInput<K>) => Promise<OperationOutput<K>> };
 
@@ -66,8 +70,26 @@ export class GodwitService {
   }
 
   private withAdhoc(open: OpenProject): OpenProject {
-    if (this.adhocUrl === undefined) return open;
-    return { ...open, project: { ...open.project, environments: [adhocEnvironmentConfig(open.project, this.adhocUrl)] } };
+    return { ...open, project: this.withAdhocProject(open.project) };
+  }
+
+  private withAdhocProject(project: Project): Project {
+    if (this.adhocUrl === undefined) return project;
+    return { ...project, environments: [adhocEnvironmentConfig(project, this.adhocUrl)] };
+  }
+
+  /** Each environment's status (or only `env`'s), each resolved on its own: one that fails is reported, the others show. */
+  private statuses(open: OpenProject | OpenProjectReading, opts: { env?: string | undefined; drift?: boolean | undefined } = {}): Promise<EnvironmentStatusDto[]> {
+    if (!opts.env && open.project.environments.length === 0) return Promise.resolve([]);
+    return Promise.all(settleEnvironments(open.project, opts.env ? { env: [opts.env] } : { all: true }).map(async (o): Promise<EnvironmentStatusDto> => {
+      try {
+        if (o.error) throw o.error;
+        const e = await this.withStoredPassword(o.env);
+        return statusDto(await this.pool.use(e, (db) => environmentStatus(open, e, db, { drift: opts.drift })));
+      } catch (err) {
+        return statusErrorDto(o, err);
+      }
+    }));
   }
 
   /** Runs `fn` with a signal that `migrations/stop` of the same runId aborts, for as long as it runs. */
@@ -141,8 +163,7 @@ export class GodwitService {
     return this.dto();
   }
 
-  private async dto(): Promise<ProjectDto> {
-    const { open, isDemo } = this.current!;
+  private async dto({ open, isDemo } = this.current!): Promise<ProjectDto> {
     const stored = new Set<string>();
     for (const e of open.project.environments) if (await this.secrets.get(secretKey(open.project.dir, e.name))) stored.add(e.name);
     return projectDto(open, isDemo, this.secrets.description, stored);
@@ -200,19 +221,23 @@ export class GodwitService {
       const dir = await this.pickFolder();
       return dir ? this.switchTo(await openProject(dir), false) : null;
     },
-    'environments/status': async ({ drift, env }) => {
-      const open = this.project();
-      if (!env && open.project.environments.length === 0) return [];
-      // Each environment resolved on its own: one with an unparsable URL is reported, the others still show.
-      return Promise.all(settleEnvironments(open.project, env ? { env: [env] } : { all: true }).map(async (o): Promise<EnvironmentStatusDto> => {
-        try {
-          if (o.error) throw o.error;
-          const e = await this.withStoredPassword(o.env);
-          return statusDto(await this.pool.use(e, (db) => environmentStatus(open, e, db, { drift })));
-        } catch (err) {
-          return statusErrorDto(o, err);
-        }
-      }));
+    'environments/status': async ({ drift, env }) => this.statuses(this.project(), { env, drift }),
+    'project/overview': async ({ reread }) => {
+      if (!this.current) return null;
+      const before = this.current;
+      let shown = before;
+      let statuses: EnvironmentStatusDto[];
+      if (reread === false) statuses = await this.statuses(before.open);
+      else {
+        const read = await rereadWithStatuses(before.open.project.dir, (p) => this.withAdhocProject(p), (open) => this.statuses(open));
+        shown = { open: read.open, isDemo: before.isDemo };
+        // Unless another project was opened meanwhile: this answer is still about the project it read.
+        if (this.current === before) this.current = shown;
+        statuses = read.statuses;
+      }
+      // The project and the statuses of one reading of the folder: the names the statuses are packed against.
+      const project = await this.dto(shown);
+      return { project, statuses: packStatuses(project, statuses) };
     },
     'environments/save': async (input) => {
       this.project();

@@ -1,14 +1,18 @@
 import type { StateCreator } from 'zustand';
-import type { ProjectDto } from '../../../electron/shared/dto.ts';
+import type { ProjectDto, ProjectOverviewDto, SettingsDto } from '../../../electron/shared/dto.ts';
 import { call } from '../api/transport.ts';
 import type { AppState } from './index.ts';
+import { withOverview } from './status-slice.ts';
 
 export interface ProjectSlice {
   project: ProjectDto | null;
   recent: string[];
   projectError: string | null;
   projectLoading: boolean;
-  loadInitial(): Promise<void>;
+  /** Until the first answer (the open project, if any): the app shows neither the project screen nor a project. */
+  booting: boolean;
+  /** Shows the project the back end has open, from `project/overview` and `settings/get` (asked for already, or now). */
+  loadInitial(requests?: Promise<[ProjectOverviewDto | null, SettingsDto]>): Promise<void>;
   openProject(dir: string): Promise<void>;
   openDemo(): Promise<void>;
   setProject(project: ProjectDto): void;
@@ -20,10 +24,10 @@ export const createProjectSlice: StateCreator<AppState, [], [], ProjectSlice> = 
     set({ projectLoading: true, projectError: null });
     try {
       const project = await load();
-      set({ project, projectLoading: false, selectedMigration: null, selectedEnv: project.environments[0]?.name ?? null, statuses: {} });
-      const settings = await call('settings/get', {});
+      // No statuses yet, and no "as of" time for them: the last one was another project's.
+      set({ project, projectLoading: false, selectedMigration: null, selectedEnv: project.environments[0]?.name ?? null, statuses: {}, statusAsOf: null });
+      const [settings] = await Promise.all([call('settings/get', {}), get().refreshStatus({ projectFresh: true })]);
       set({ recent: settings.recentProjects });
-      await get().refreshStatus({ projectFresh: true });
     } catch (err) {
       set({ projectLoading: false, projectError: (err as Error).message });
     }
@@ -33,14 +37,20 @@ export const createProjectSlice: StateCreator<AppState, [], [], ProjectSlice> = 
     recent: [],
     projectError: null,
     projectLoading: false,
-    async loadInitial() {
-      const [current, settings] = await Promise.all([call('project/current', {}), call('settings/get', {})]);
-      set({ recent: settings.recentProjects, theme: settings.theme });
-      if (current) await opened(async () => current);
+    booting: true,
+    async loadInitial(requests = Promise.all([call('project/overview', {}), call('settings/get', {})])) {
+      try {
+        // The project the back end has open comes with every environment's status: the first screen is one answer.
+        const [overview, settings] = await requests;
+        const opening = overview ? { ...withOverview(get(), overview), selectedMigration: null, selectedEnv: overview.project.environments[0]?.name ?? null } : {};
+        set({ recent: settings.recentProjects, theme: settings.theme, booting: false, ...opening });
+      } catch (err) {
+        set({ booting: false, projectError: (err as Error).message });
+      }
     },
     openProject: (dir) => opened(() => call('project/open', { dir })),
     openDemo: () => opened(() => call('project/openDemo', {})),
     setProject: (project) => set({ project }),
-    closeProject: () => set({ project: null, statuses: {}, selectedMigration: null }),
+    closeProject: () => set({ project: null, statuses: {}, statusAsOf: null, selectedMigration: null }),
   };
 };

@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand';
-import type { EnvironmentStatusDto } from '../../../electron/shared/dto.ts';
+import type { EnvironmentStatusDto, ProjectOverviewDto } from '../../../electron/shared/dto.ts';
+import { unpackStatuses } from '../../../electron/shared/status-packing.ts';
 import { call } from '../api/transport.ts';
 import type { AppState } from './index.ts';
 
@@ -41,18 +42,25 @@ export const createStatusSlice: StateCreator<AppState, [], [], StatusSlice> = (s
   async refreshStatus(opts = {}) {
     set({ statusLoading: true, statusError: null });
     try {
-      // Re-read the project first (the server then reads the statuses against it): migrations and godwit.json may
-      // have changed on disk. Not when it was read a moment ago: at 10,000 migrations it is ~0.7 MB and a second of
-      // server time.
-      const project = opts.projectFresh ? null : await call('project/current', {});
-      const list = await call('environments/status', {});
-      const before = get().statuses;
-      // A plain status carries no drift: keep the last drift result (with its time) rather than dropping it.
-      const statuses = Object.fromEntries(list.map((s) => [s.environment, s.drift === null && before[s.environment]?.drift ? { ...s, drift: before[s.environment]!.drift } : s]));
-      set({ ...(project ? { project } : {}), statuses, statusLoading: false, statusAsOf: Date.now() });
+      // The project read again from disk (migrations and godwit.json may have changed there) and the statuses read
+      // against that folder, in one answer. Not re-read when it was read a moment ago (opening it).
+      const overview = await call('project/overview', { reread: !opts.projectFresh });
+      const shown = get().project;
+      // Another project was opened (or closed) meanwhile: this answer is about the one before.
+      if (!overview || !shown || overview.project.dir !== shown.dir) set({ statusLoading: false });
+      else set(withOverview(get(), overview));
     } catch (err) {
       set({ statusLoading: false, statusError: (err as Error).message });
     }
   },
   selectEnv: (name) => set({ selectedEnv: name }),
 });
+
+/** The store once an overview has landed: its project and statuses, in one update (one render of the graph). */
+export function withOverview(state: Pick<StatusSlice, 'statuses'>, overview: ProjectOverviewDto): Pick<AppState, 'project' | 'statuses' | 'statusLoading' | 'statusAsOf'> {
+  const before = state.statuses;
+  const list = unpackStatuses(overview.project, overview.statuses);
+  // A plain status carries no drift: keep the last drift result (with its time) rather than dropping it.
+  const statuses = Object.fromEntries(list.map((s) => [s.environment, s.drift === null && before[s.environment]?.drift ? { ...s, drift: before[s.environment]!.drift } : s]));
+  return { project: overview.project, statuses, statusLoading: false, statusAsOf: Date.now() };
+}

@@ -1,4 +1,4 @@
-import type { EnvironmentStatusDto, MigrationStateDto } from '../../../../electron/shared/dto.ts';
+import type { EnvironmentStatusDto, MigrationStateDto, MigrationStatusDto } from '../../../../electron/shared/dto.ts';
 
 /** Whether an action can work now, and if not, why — shown on the disabled control instead of a dialog that refuses. */
 export type Gate = { ok: true } | { ok: false; reason: string };
@@ -34,13 +34,17 @@ export function upgradeGate(env: string, s: EnvironmentStatusDto | undefined, to
     if (!target || !target.local) return no(`${to} is not in the migrations folder.`);
     if (IN_DATABASE.has(target.state)) return no(`${to} is already applied in ${env}.`);
   }
-  const pending = s.migrations.filter((m) => APPLICABLE.has(m.state) && (to === undefined || m.name <= to));
-  if (!pending.length) return no(`${env} is already at head: nothing is pending.`);
+  if (!s.migrations.some((m) => APPLICABLE.has(m.state) && (to === undefined || m.name <= to))) return no(`${env} is already at head: nothing is pending.`);
   return OK;
 }
 
 /** The migrations a rollback would undo, newest first, as the engine plans it. */
 export function rollbackSteps(s: EnvironmentStatusDto, target: { steps?: number | undefined; to?: string | undefined; base?: boolean | undefined }): string[] | Gate {
+  const undone = rollbackPlan(s, target);
+  return Array.isArray(undone) ? undone.map((m) => m.name) : undone;
+}
+
+function rollbackPlan(s: EnvironmentStatusDto, target: { steps?: number | undefined; to?: string | undefined; base?: boolean | undefined }): MigrationStatusDto[] | Gate {
   const applied = s.migrations.filter((m) => IN_DATABASE.has(m.state));
   let keep: number;
   if (target.base) keep = 0;
@@ -48,23 +52,20 @@ export function rollbackSteps(s: EnvironmentStatusDto, target: { steps?: number 
     keep = applied.findIndex((m) => m.name === target.to) + 1;
     if (keep === 0) return no(`${target.to} is not applied in ${s.environment}, so it cannot be the target of a rollback.`);
   } else keep = Math.max(0, applied.length - (target.steps ?? 1));
-  return applied.slice(keep).reverse().map((m) => m.name);
+  return applied.slice(keep).reverse();
 }
 
 export function rollbackGate(env: string, s: EnvironmentStatusDto | undefined, target: { steps?: number; to?: string; base?: boolean }, configError?: string): Gate {
   const base = environmentGate(env, s, configError);
   if (!base.ok || !s) return base;
-  const steps = rollbackSteps(s, target);
-  if (!Array.isArray(steps)) return steps;
-  if (!steps.length) return no(target.to ? `${env} is at ${target.to} already.` : `${env} is at base: nothing is applied.`);
-  // By name (the first of a name, as find gave), not a find per step: back to base at 10,000 migrations was
-  // 5 × 10^7 comparisons on every render of the toolbar.
-  const byName = new Map<string, (typeof s.migrations)[number]>();
-  for (const m of s.migrations) if (!byName.has(m.name)) byName.set(m.name, m);
-  for (const name of steps) {
-    const m = byName.get(name)!;
-    if (m.state === 'missing-locally') return no(`${name} is applied in ${env} but not in the migrations folder: its down.sql is unknown.`);
-    if (!m.hasDownSql) return no(`${name} has no down.sql: generate one in its detail first.`);
+  const undone = rollbackPlan(s, target);
+  if (!Array.isArray(undone)) return undone;
+  if (!undone.length) return no(target.to ? `${env} is at ${target.to} already.` : `${env} is at base: nothing is applied.`);
+  // The plan's own migrations (a status lists a name once), not a look-up per step: no map of every migration on
+  // each render of the toolbar.
+  for (const m of undone) {
+    if (m.state === 'missing-locally') return no(`${m.name} is applied in ${env} but not in the migrations folder: its down.sql is unknown.`);
+    if (!m.hasDownSql) return no(`${m.name} has no down.sql: generate one in its detail first.`);
   }
   return OK;
 }
