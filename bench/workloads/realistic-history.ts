@@ -246,7 +246,8 @@ export function generateRealisticHistory(count: number, seed = 20240101): Genera
   for (let i = 0; i < count; i++) {
     const kind: Kind = tables.length < 3 || i % 40 === 0 ? 'createTable' : chooseKind();
     const m = kindSql[kind]() ?? kindSql.addColumns()!;
-    const stamp = String(20200101000000 + i * 100);
+    // A real timestamp, a minute apart (Prisma's YYYYMMDDhhmmss): the app reads the date from it.
+    const stamp = new Date(Date.UTC(2020, 0, 1) + i * 60_000).toISOString().replace(/\D/g, '').slice(0, 14);
     out.push({ name: `${stamp}_${m.label}`.slice(0, 200), up: m.up, down: m.down });
   }
   return out;

@@ -42,6 +42,10 @@ describe('graph navigation and words', () => {
   it('reads the date from the folder name, and only from a real timestamp', () => {
     expect(folderDate('20250419090000_rename')).toBe('2025-04-19 09:00');
     expect(folderDate('20251399000000_x')).toBeNull();
+    // A counter in the time part is not a time.
+    expect(folderDate('20200101997800_x')).toBeNull();
+    expect(folderDate('20200101240000_x')).toBeNull();
+    expect(folderDate('20200101235900_x')).toBe('2020-01-01 23:59');
     expect(folderDate('0001_init')).toBeNull();
   });
 

@@ -89,7 +89,7 @@ export function laneWidth(env: string): number {
 /** "2025-04-19 09:00" from Prisma's folder name prefix (YYYYMMDDhhmmss_…), or null for another naming scheme. */
 export function folderDate(name: string): string | null {
   const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})\d{2}_/.exec(name);
-  if (!m || Number(m[2]) < 1 || Number(m[2]) > 12 || Number(m[3]) < 1 || Number(m[3]) > 31) return null;
+  if (!m || Number(m[2]) < 1 || Number(m[2]) > 12 || Number(m[3]) < 1 || Number(m[3]) > 31 || Number(m[4]) > 23 || Number(m[5]) > 59) return null;
   return `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}`;
 }
 
