@@ -175,6 +175,18 @@ UPDATE people p SET score = p.score + b.points FROM bonus b WHERE b.person = p.i
     expect(dto.sql).toContain('SELECT godwit.backup_v3(');
   });
 
+  it('sizes the copy of a table that exists before the run, and says "unknown" for one an earlier migration of the run creates', async () => {
+    const ctx = await setUp('20990102000000_made_here', 'CREATE TABLE made_here (id int PRIMARY KEY, note text);', 'DROP TABLE made_here;');
+    await addMigration(project.dir, '20990103000000_drops_both', 'ALTER TABLE made_here DROP COLUMN note;\nALTER TABLE people DROP COLUMN phone;', 'SELECT 1;');
+    const fresh = await projectOn(project.dir, db.url);
+    const plan = await onEnv(ctx.env, (c) => planFor(fresh.open, ctx.env, c, { direction: 'up' }));
+    const copies = plan.steps.flatMap((s) => s.backup?.copies ?? []);
+    expect(copies.map((c) => [c.target.table, c.rows, c.note])).toEqual([
+      ['"made_here"', null, 'the table does not exist before the run (an earlier statement creates it): size unknown'],
+      ['"people"', 10_000, null],
+    ]);
+  });
+
   it('the SQL preview sets the backup functions up once, and piped into psql it backs up as godwit up does', async () => {
     await setUp('20990102000000_drop_phone', 'ALTER TABLE people DROP COLUMN phone;', 'ALTER TABLE people ADD COLUMN phone text;');
     await addMigration(project.dir, '20990103000000_drop_code', 'ALTER TABLE people DROP COLUMN code;', 'ALTER TABLE people ADD COLUMN code varchar(40);');

@@ -164,7 +164,25 @@ const capped = (n: number | null, rows: number | null) => (n === null || rows ==
 const UNKNOWN: BackupEstimate = { rows: null, bytes: null, restorable: true, note: 'the table does not exist before the run (an earlier statement creates it): size unknown', skipped: false };
 
 /** Estimates one target's copy from pg_class, pg_stats and the planner, on the environment as it is now. */
-export async function estimateTarget(db: Db, target: BackupTarget): Promise<BackupEstimate> {
+/**
+ * Which of `tables` (quoted as find-targets.ts writes them) exist now, in one round trip; null if that query fails:
+ * each estimate then looks for itself. On a database being built from scratch every table a migration destroys is
+ * created earlier in the run, and each target cost a catalog query (~60 ms of a 1,000-migration up).
+ */
+export async function existingTables(db: Db, tables: string[]): Promise<Set<string> | null> {
+  const names = [...new Set(tables)];
+  if (!names.length) return new Set();
+  try {
+    const rows = await db.query<{ t: string }>('SELECT t FROM unnest($1::text[]) AS t WHERE to_regclass(t) IS NOT NULL', [names]);
+    return new Set(rows.map((r) => r.t));
+  } catch {
+    return null;
+  }
+}
+
+/** What copying `target` would take; `exists` false (from existingTables) answers "unknown" without asking. */
+export async function estimateTarget(db: Db, target: BackupTarget, exists?: boolean): Promise<BackupEstimate> {
+  if (exists === false) return UNKNOWN;
   const t = await tableFacts(db, target.table);
   if (!t) return UNKNOWN;
   const rows = await rowCount(db, t);

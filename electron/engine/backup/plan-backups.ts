@@ -4,7 +4,7 @@ import type { Plan, PlannedStep } from '../apply/plan.ts';
 import type { TxExtras } from '../apply/run-migration.ts';
 import { GodwitError } from '../util/errors.ts';
 import { BACKUP_SETUP_SQL, backupCallSql, restoreCallSql, skippedRecordSql } from './backup-sql.ts';
-import { estimateTarget, type BackupEstimate } from './estimate.ts';
+import { estimateTarget, existingTables, type BackupEstimate } from './estimate.ts';
 import { findBackupTargets, loadScanner, quoteIdent, type BackupTarget } from './find-targets.ts';
 import { notNullReadds } from './not-null-readd.ts';
 import { currentColumnTypes, readRestores, restoreProblems, type RestoreItem } from './restore-check.ts';
@@ -64,11 +64,13 @@ export async function attachBackups(db: Db, plan: Plan, choices: BackupChoices =
   if (plan.direction === 'up') {
     await loadScanner();
     let cannot: string | null | undefined;
+    const targetsOf = (step: PlannedStep) => (step.script.unanalysed ? [] : findBackupTargets(step.script));
+    const existing = await existingTables(db, plan.steps.flatMap((s) => targetsOf(s).map((t) => t.table)));
     for (const step of plan.steps) {
-      const targets = step.script.unanalysed ? [] : findBackupTargets(step.script);
+      const targets = targetsOf(step);
       if (!targets.length) continue;
       const copies: PlannedCopy[] = [];
-      for (const target of targets) copies.push({ target, ...(await estimateTarget(db, target).catch((e: Error) => ({ rows: null, bytes: null, restorable: true, note: `size unknown: ${e.message}`, skipped: false }))) });
+      for (const target of targets) copies.push({ target, ...(await estimateTarget(db, target, existing?.has(target.table)).catch((e: Error) => ({ rows: null, bytes: null, restorable: true, note: `size unknown: ${e.message}`, skipped: false }))) });
       cannot ??= await backupImpossible(db);
       const skipped = choices.noBackup
         ? NO_BACKUP
