@@ -13,9 +13,16 @@ if (electron.path && !electron.reason) {
   const built = spawnSync(process.execPath, ['bin/godwit.mjs', 'build-ui'], { stdio: 'inherit' });
   if (built.status !== 0) process.exit(built.status ?? 1);
   const child = spawn(electron.path, ['dist/electron/main.cjs', '--godwit-demo'], { stdio: 'inherit' });
+  forwardSignals(child);
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
   console.log(`Electron cannot start here: ${electron.reason}. Serving browser mode instead.`);
   const child = spawn(process.execPath, ['bin/godwit.mjs', 'serve', '--demo', ...process.argv.slice(2)], { stdio: 'inherit' });
+  forwardSignals(child);
   child.on('exit', (code) => process.exit(code ?? 0));
+}
+
+/** A stop sent to this launcher alone (a service manager, `timeout`) reaches what it started, instead of orphaning it. */
+function forwardSignals(child) {
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(signal, () => child.kill(signal));
 }
