@@ -40,7 +40,12 @@ describe('npm start (scripts/start.mjs)', () => {
       }
       expect(up).toBe(false);
     } finally {
-      if (launcher.exitCode === null) launcher.kill('SIGKILL');
+      // Whatever is left of the group (the server, should the launcher have orphaned it) goes too.
+      try {
+        process.kill(-launcher.pid!, 'SIGKILL');
+      } catch {
+        // Nothing left.
+      }
       await rm(dataDir, { recursive: true, force: true });
     }
   }, 120_000);
