@@ -8,7 +8,7 @@ export default defineConfig({
     // Two cores: two files at a time keeps the PostgreSQL server and the wasm engines from starving each other.
     maxWorkers: 2,
     pool: 'forks',
-    // Drops the shadow caches the tests kept on the test server, once every file has run.
-    globalSetup: ['electron/engine/testing/global-setup.ts'],
+    // Builds the interface once before every file; drops the shadow caches the tests kept on the server after them.
+    globalSetup: ['electron/server/testing/build-renderer-once.ts', 'electron/engine/testing/global-setup.ts'],
   },
 });
