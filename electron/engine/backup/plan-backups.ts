@@ -64,10 +64,10 @@ export async function attachBackups(db: Db, plan: Plan, choices: BackupChoices =
   if (plan.direction === 'up') {
     await loadScanner();
     let cannot: string | null | undefined;
-    const targetsOf = (step: PlannedStep) => (step.script.unanalysed ? [] : findBackupTargets(step.script));
-    const existing = await existingTables(db, plan.steps.flatMap((s) => targetsOf(s).map((t) => t.table)));
-    for (const step of plan.steps) {
-      const targets = targetsOf(step);
+    const targetsOf = plan.steps.map((step) => (step.script.unanalysed ? [] : findBackupTargets(step.script)));
+    const existing = await existingTables(db, targetsOf.flat().map((t) => t.table));
+    for (const [i, step] of plan.steps.entries()) {
+      const targets = targetsOf[i]!;
       if (!targets.length) continue;
       const copies: PlannedCopy[] = [];
       for (const target of targets) copies.push({ target, ...(await estimateTarget(db, target, existing?.has(target.table)).catch((e: Error) => ({ rows: null, bytes: null, restorable: true, note: `size unknown: ${e.message}`, skipped: false }))) });
@@ -86,7 +86,11 @@ export async function attachBackups(db: Db, plan: Plan, choices: BackupChoices =
   await loadScanner(); // to find a down.sql's NOT NULL re-adds (not-null-readd.ts)
   const types = await currentColumnTypes(db, restores);
   const byMigration = new Map<string, RestoreItem[]>();
-  for (const r of restores) byMigration.set(r.migration, [...(byMigration.get(r.migration) ?? []), r]);
+  for (const r of restores) {
+    const mine = byMigration.get(r.migration);
+    if (mine) mine.push(r);
+    else byMigration.set(r.migration, [r]);
+  }
   for (const step of plan.steps) {
     const mine = byMigration.get(step.name);
     if (!mine) continue;

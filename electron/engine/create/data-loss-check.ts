@@ -12,6 +12,9 @@ export const DATA_LOSS_SKIPPED: DataLoss = {
   unexecutableSteps: [],
 };
 
+/** What the engine's data-loss check and createMigration take: the history, schema.prisma and the filters. */
+type CheckInput = { migrationsList: MigrationList; schema: SchemasContainer; filters: SchemaFilter };
+
 /** Queries of Prisma's own history read (`SELECT … FROM "_prisma_migrations"`), let through while the describe is refused. */
 const HISTORY_READ = /"?_prisma_migrations"?/;
 
@@ -27,7 +30,7 @@ const HISTORY_READ = /"?_prisma_migrations"?/;
  * schema is cached. Should a Prisma version not cache it that way, the check runs again in full before the answer
  * "skipped" is given: the refusal can cost time, never change the answer.
  */
-export function dataLossCheck(db: Db): { db: Db; evaluate(engine: SchemaEngine, input: { migrationsList: MigrationList; schema: SchemasContainer; filters: SchemaFilter }, atHead: boolean): Promise<DataLoss> } {
+export function dataLossCheck(db: Db): { db: Db; evaluate(engine: SchemaEngine, input: CheckInput, atHead: boolean): Promise<DataLoss> } {
   let refusing = false;
   const wrapped = withWrappedEngineAdapter(db, (factory) => {
     const connect = factory.connect.bind(factory);
@@ -39,7 +42,7 @@ export function dataLossCheck(db: Db): { db: Db; evaluate(engine: SchemaEngine, 
     };
     return factory;
   });
-  const check = async (engine: SchemaEngine, { migrationsList, schema, filters }: { migrationsList: MigrationList; schema: SchemasContainer; filters: SchemaFilter }, refuse: boolean): Promise<DataLoss> => {
+  const check = async (engine: SchemaEngine, { migrationsList, schema, filters }: CheckInput, refuse: boolean): Promise<DataLoss> => {
     refusing = refuse;
     try {
       await engine.diagnoseMigrationHistory({ migrationsList, optInToShadowDatabase: true, filters });
@@ -77,7 +80,7 @@ const PREVIEW_FEATURES = /^[ \t]*previewFeatures[ \t]*=[ \t]*\[[^\]]*"/m;
  * (`/* Warnings: …`), and reads no preview features from the schema, so then, or when the schema is not cached (the
  * check skipped, a Prisma that caches otherwise), the caller asks `diff`.
  */
-export async function upScriptFromCheckedHistory(engine: SchemaEngine, input: { migrationsList: MigrationList; schema: SchemasContainer; filters: SchemaFilter }): Promise<string | null> {
+export async function upScriptFromCheckedHistory(engine: SchemaEngine, input: CheckInput): Promise<string | null> {
   if (input.schema.files.some((f) => PREVIEW_FEATURES.test(f.content))) return null;
   const created = await engine.createMigration({ draft: true, migrationName: 'godwit', ...input }).catch(() => null);
   const script = created?.migrationScript;

@@ -49,6 +49,18 @@ async function reopen(dir: string, url: string): Promise<{ open: OpenProject; en
   return projectOn(dir, url);
 }
 
+/** A project at head on a fresh database with one model added to schema.prisma, and `new` (not written) for it. */
+async function withModelAdded(model: string, table: string) {
+  const { db, project } = fresh();
+  const { open, env } = await uniqueProject(project.dir, db.url);
+  await onEnv(env, (conn) => upgrade({ db: conn, env, folder: open.folder }, {}));
+  const schemaFile = join(project.dir, 'prisma', 'schema.prisma');
+  await writeFile(schemaFile, `${await readFile(schemaFile, 'utf8')}\nmodel ${model} {\n  id Int @id\n  @@map("${table}")\n}\n`);
+  const { open: edited } = await reopen(project.dir, db.url);
+  const make = () => onEnv(env, (conn) => createMigration(conn, edited.project, edited.folder, table.replace(/_/g, ' '), { write: false }));
+  return { db, project, env, edited, make };
+}
+
 const driftOf = (open: OpenProject, env: Environment) => onEnv(env, async (conn) => (await environmentStatus(open, env, conn, { drift: true })).drift as CatalogDriftReport);
 
 describe('shadow cache (PostgreSQL server)', () => {
@@ -176,13 +188,7 @@ describe('shadow cache (PostgreSQL server)', () => {
   });
 
   it('new: a warm call is served by the cache and writes what the full replay writes', async () => {
-    const { db, project } = fresh();
-    const { open, env } = await uniqueProject(project.dir, db.url);
-    await onEnv(env, (conn) => upgrade({ db: conn, env, folder: open.folder }, {}));
-    const schemaFile = join(project.dir, 'prisma', 'schema.prisma');
-    await writeFile(schemaFile, `${await readFile(schemaFile, 'utf8')}\nmodel CacheNote {\n  id Int @id\n  @@map("cache_notes")\n}\n`);
-    const { open: edited } = await reopen(project.dir, db.url);
-    const make = () => onEnv(env, (conn) => createMigration(conn, edited.project, edited.folder, 'cache notes', { write: false }));
+    const { db, project, env, make } = await withModelAdded('CacheNote', 'cache_notes');
     const reference = await uncached(make);
     const cold = await make();
     const warm = await make();
@@ -205,13 +211,7 @@ describe('shadow cache (PostgreSQL server)', () => {
     for (const r of [behindCold, behindWarm]) expect({ up: r?.upSql, down: r?.downSql, w: r?.warnings }).toEqual({ up: behindRef?.upSql, down: behindRef?.downSql, w: behindRef?.warnings });
   });
   it('remembers the queries a cache was read with and sends them ahead; remembered reads that are wrong cost time, never the answer', async () => {
-    const { db, project } = fresh();
-    const { open, env } = await uniqueProject(project.dir, db.url);
-    await onEnv(env, (conn) => upgrade({ db: conn, env, folder: open.folder }, {}));
-    const schemaFile = join(project.dir, 'prisma', 'schema.prisma');
-    await writeFile(schemaFile, `${await readFile(schemaFile, 'utf8')}\nmodel AheadNote {\n  id Int @id\n  @@map("ahead_notes")\n}\n`);
-    const { open: edited } = await reopen(project.dir, db.url);
-    const make = () => onEnv(env, (conn) => createMigration(conn, edited.project, edited.folder, 'ahead notes', { write: false }));
+    const { db, env, edited, make } = await withModelAdded('AheadNote', 'ahead_notes');
     const answer = (r: Awaited<ReturnType<typeof make>>) => ({ up: r?.upSql, down: r?.downSql, warnings: r?.warnings, unexecutable: r?.unexecutable });
     const reference = answer(await uncached(make));
     expect(reference.up).toContain('CREATE TABLE "ahead_notes"');

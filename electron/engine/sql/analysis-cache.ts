@@ -90,19 +90,15 @@ export function storeAnalysis(key: string, record: AnalysisRecord): void {
   if (!cacheFile()) return;
   load().set(key, record);
   used!.add(key);
-  markDirty();
+  analysisChanged();
 }
 
-function markDirty(): void {
+/** A record was added or given a derived result: the file is written, once, as the process ends. */
+export function analysisChanged(): void {
   if (dirty || !cacheFile()) return;
   dirty = true;
-  // Written once, as the process ends: a killed process loses only records, which the next run rebuilds.
+  // At exit: a killed process loses only records, which the next run rebuilds.
   process.once('exit', saveAnalysisCache);
-}
-
-/** A derived result changed a record: written with the rest. */
-export function analysisChanged(): void {
-  markDirty();
 }
 
 /** Writes the records (atomically: a reader sees the old file or the new). Called at exit; tests call it directly. */

@@ -54,8 +54,14 @@ class LazyScript implements PreparedScript {
   private known: Summary | undefined;
   private record: AnalysisRecord | undefined;
   private readonly memos = new Map<string, unknown>();
+  private hash: string | undefined;
 
   constructor(private readonly sql: string) {}
+
+  /** The script's key in the record file, hashed once (a miss looks it up, then stores under it). */
+  private get key(): string {
+    return (this.hash ??= scriptKey(this.sql));
+  }
 
   private parse() {
     if (this.parsed) return this.parsed;
@@ -73,7 +79,7 @@ class LazyScript implements PreparedScript {
       // A parser that gave up (out of memory) may not next time: only what the script itself decides is kept.
       if (analysisCacheActive() && !parseError?.startsWith(PARSER_GAVE_UP)) {
         this.record = { e: parseError, n: nonTransactional, w: warnings.map((w) => [w.line, w.operation, w.statement]) };
-        storeAnalysis(scriptKey(this.sql), this.record);
+        storeAnalysis(this.key, this.record);
       }
     }
     return this.parsed;
@@ -81,7 +87,7 @@ class LazyScript implements PreparedScript {
 
   private summary(): Summary {
     if (this.known) return this.known;
-    const r = analysisCacheActive() ? cachedAnalysis(scriptKey(this.sql)) : undefined;
+    const r = analysisCacheActive() ? cachedAnalysis(this.key) : undefined;
     if (!r) return this.parse();
     this.record = r;
     this.known = { parseError: r.e, nonTransactional: r.n, warnings: r.w.map(([line, operation, statement]) => ({ line, operation, statement })) };
