@@ -10,14 +10,14 @@ const electron = electronBinary();
 if (electron.path && !electron.reason) {
   const { buildElectron } = await import('./build-electron.mjs');
   await buildElectron();
-  const built = spawnSync(process.execPath, ['bin/godwit.mjs', 'build-ui'], { stdio: 'inherit' });
+  const built = spawnSync(process.execPath, ['bin/godwit.cjs', 'build-ui'], { stdio: 'inherit' });
   if (built.status !== 0) process.exit(built.status ?? 1);
   const child = spawn(electron.path, ['dist/electron/main.cjs', '--godwit-demo'], { stdio: 'inherit' });
   forwardSignals(child);
   child.on('exit', (code) => process.exit(code ?? 0));
 } else {
   console.log(`Electron cannot start here: ${electron.reason}. Serving browser mode instead.`);
-  const child = spawn(process.execPath, ['bin/godwit.mjs', 'serve', '--demo', ...process.argv.slice(2)], { stdio: 'inherit' });
+  const child = spawn(process.execPath, ['bin/godwit.cjs', 'serve', '--demo', ...process.argv.slice(2)], { stdio: 'inherit' });
   forwardSignals(child);
   child.on('exit', (code) => process.exit(code ?? 0));
 }

@@ -66,7 +66,7 @@ export async function benchAlembic(ctx: BenchContext): Promise<BenchResult[]> {
     const runs = ctx.quick ? 1 : 3;
     const godwit: number[] = [];
     const alembic: number[] = [];
-    const bin = join(import.meta.dirname, '..', '..', 'bin', 'godwit.mjs');
+    const bin = join(import.meta.dirname, '..', '..', 'bin', 'godwit.cjs');
     for (let i = 0; i < runs; i++) {
       const url = await dbs.create('b3g');
       let t = performance.now();

@@ -155,7 +155,7 @@ export async function benchServerMemory(ctx: BenchContext): Promise<BenchResult[
   const dbs = new BenchDatabases(ctx.serverUrl);
   try {
     const dir = await projectWithEnvironments(ctx, dbs, count, 'b7');
-    const child = spawn(process.execPath, [join(packageRoot(), 'bin', 'godwit.mjs'), 'serve', '--project', dir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GODWIT_DATA_DIR: join(ctx.tmp, 'b7-data') } });
+    const child = spawn(process.execPath, [join(packageRoot(), 'bin', 'godwit.cjs'), 'serve', '--project', dir], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, GODWIT_DATA_DIR: join(ctx.tmp, 'b7-data') } });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = '';

@@ -6,7 +6,7 @@ import { generateMigrations, writeProject, type GeneratedMigration } from '../wo
 import { serverFloorMs } from './server-floor.ts';
 
 export const migrationCount = (ctx: BenchContext) => (ctx.quick ? 40 : 1000);
-export const GODWIT_BIN = join(import.meta.dirname, '..', '..', 'bin', 'godwit.mjs');
+export const GODWIT_BIN = join(import.meta.dirname, '..', '..', 'bin', 'godwit.cjs');
 
 /** The realistic history as a Prisma project on disk. */
 export async function benchProject(ctx: BenchContext, label = 'project'): Promise<{ dir: string; migrations: GeneratedMigration[] }> {
@@ -83,7 +83,7 @@ export async function benchUpDown(ctx: BenchContext): Promise<BenchResult[]> {
     const floorUp = stats(up.floor).median;
     const floorDown = stats(down.floor).median;
     const n = migrations.length;
-    const note = 'Whole processes on both sides (node bin/godwit.mjs; psql -f with \\i of each file), fresh database per run, rounds alternate.';
+    const note = 'Whole processes on both sides (node bin/godwit.cjs; psql -f with \\i of each file), fresh database per run, rounds alternate.';
     const result = (id: string, what: string, g: number[], b: number[], baselineName: string, target: string, limit: number, floorMs: number): BenchResult => {
       const r = ratioResult({ id, what, unit: 'ms', godwit: stats(g), baseline: stats(b), baselineName, target, note }, (ratio) => ratio <= limit);
       return { ...r, floor: { ms: floorMs, ratio: r.godwit.median / floorMs } };

@@ -1,6 +1,6 @@
 /**
  * Which command module each command lives in, and which of them a command line needs. Pure and import-free: the
- * launcher (bin/godwit.mjs) loads this alone, before the CLI, to pick the V8 code cache made for the same modules.
+ * launcher (bin/godwit.cjs) loads this alone, before the CLI, to pick the V8 code cache made for the same modules.
  */
 
 /** The command modules, in the order `--help` lists them (main.ts maps each to its import). */

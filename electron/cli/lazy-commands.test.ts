@@ -32,22 +32,34 @@ describe('commands are loaded lazily, one module per command run', () => {
   });
 });
 
-describe('bin/godwit.mjs', () => {
-  it('bundles the whole CLI (no silent fallback to running from source) and starts from the bundle', async () => {
+describe('bin/godwit.cjs', () => {
+  it('bundles the whole CLI (no silent fallback to running from source) and starts from the bundle; bin/godwit.mjs runs it too', async () => {
     const { spawnSync } = await import('node:child_process');
-    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
     const cache = mkdtempSync(join(tmpdir(), 'godwit-bundle-'));
+    // Lists the built-in modules the process loaded, as it exits.
+    const loaded = join(cache, 'loaded.cjs');
+    writeFileSync(loaded, "process.on('exit', () => process.stderr.write(process.moduleLoadList.filter((m) => m.startsWith('NativeModule ')).join('\\n')));");
     try {
-      const run = () => spawnSync(process.execPath, ['bin/godwit.mjs', '--version'], {
+      const run = (bin: string, ...args: string[]) => spawnSync(process.execPath, [...args, bin, '--version'], {
         encoding: 'utf8', env: { ...process.env, GODWIT_REQUIRE_BUNDLE: '1', GODWIT_BUNDLE_CACHE: cache },
       });
-      const built = run();
+      const built = run('bin/godwit.cjs');
       expect(built.stderr).toBe('');
       expect(built.status).toBe(0);
       expect(built.stdout).toMatch(/^\d+\.\d+\.\d+/);
-      expect(run().status).toBe(0);
+      for (const bin of ['bin/godwit.cjs', 'bin/godwit.mjs']) {
+        const again = run(bin, '--require', loaded);
+        expect(again.status).toBe(0);
+        expect(again.stdout).toBe(built.stdout);
+        const modules = again.stderr.split('\n');
+        // What a command does not use is not loaded (bin/godwit.cjs: lazyLoads); bundling again would load both.
+        expect(modules).not.toContain('NativeModule crypto');
+        expect(modules).not.toContain('NativeModule child_process');
+        expect(modules).toContain('NativeModule vm');
+      }
     } finally {
       rmSync(cache, { recursive: true, force: true });
     }

@@ -8,7 +8,7 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-// No top-level await: the launcher runs this as a CommonJS bundle (bin/godwit.mjs), which has none.
+// No top-level await: the launcher runs this as a CommonJS bundle (bin/godwit.cjs), which has none.
 void main(process.argv).then((code) => {
   process.exitCode = code;
 });

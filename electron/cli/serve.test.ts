@@ -26,7 +26,7 @@ afterAll(async () => {
 
 /** Starts the real `godwit serve` and resolves with the URL it prints; the caller kills it. */
 function startServe(args: string[], cwd: string): Promise<{ child: ChildProcess; url: URL }> {
-  const child = spawn(process.execPath, [join(DEMO_PROJECT_DIR, 'bin', 'godwit.mjs'), ...args], {
+  const child = spawn(process.execPath, [join(DEMO_PROJECT_DIR, 'bin', 'godwit.cjs'), ...args], {
     cwd,
     env: { ...process.env, NO_COLOR: '1', GODWIT_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],

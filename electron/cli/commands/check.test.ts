@@ -71,7 +71,7 @@ describe('godwit check (the command)', () => {
 
   it('Ctrl+C cancels the running statement and drops the throwaway database (exit 2)', async () => {
     await repo.migration('20250301000000_slow', 'SELECT pg_sleep(60);\n', 'SELECT 1;\n');
-    const child = spawn(process.execPath, [join(DEMO_PROJECT_DIR, 'bin', 'godwit.mjs'), ...['check', '--project', repo.dir, '--base', 'main', '--url', db.url]], {
+    const child = spawn(process.execPath, [join(DEMO_PROJECT_DIR, 'bin', 'godwit.cjs'), ...['check', '--project', repo.dir, '--base', 'main', '--url', db.url]], {
       env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';

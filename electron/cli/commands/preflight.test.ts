@@ -124,7 +124,7 @@ describe('godwit rehearse', () => {
 describe('godwit rehearse interrupted', () => {
   it('Ctrl+C cancels the running statement, drops the clone and exits 130', async () => {
     const { dir } = await setUp('SELECT pg_sleep(60);\nALTER TABLE "patients" ADD COLUMN "x" INTEGER;');
-    const child = spawn(process.execPath, [join(DEMO_PROJECT_DIR, 'bin', 'godwit.mjs'), '--project', dir, 'rehearse', '--env', 'prod'], { env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [join(DEMO_PROJECT_DIR, 'bin', 'godwit.cjs'), '--project', dir, 'rehearse', '--env', 'prod'], { env: { ...process.env, NO_COLOR: '1' } });
     let stderr = '';
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

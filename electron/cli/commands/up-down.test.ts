@@ -55,7 +55,7 @@ describe('godwit up/down options', () => {
 describe('Ctrl+C during godwit up', () => {
   it('cancels the running statement, rolls that migration back, writes the audit row, says so, and exits 130', async () => {
     await addMigration(project.dir, '20990101000000_slow', 'CREATE TABLE "slow_one" (id int);\nSELECT pg_sleep(30);\n');
-    const child = spawn(process.execPath, [join(DEMO_PROJECT_DIR, 'bin', 'godwit.mjs'), '--project', project.dir, '--url', db.url, 'up', '--yes'], {
+    const child = spawn(process.execPath, [join(DEMO_PROJECT_DIR, 'bin', 'godwit.cjs'), '--project', project.dir, '--url', db.url, 'up', '--yes'], {
       cwd: DEMO_PROJECT_DIR,
       env: { ...process.env, NO_COLOR: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],

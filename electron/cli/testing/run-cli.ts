@@ -9,11 +9,11 @@ export interface CliResult {
   ms: number;
 }
 
-/** Runs the real `godwit` command (bin/godwit.mjs) in a child process, as a user or CI would. */
+/** Runs the real `godwit` command (bin/godwit.cjs) in a child process, as a user or CI would. */
 export function runGodwit(args: string[], opts: { cwd?: string; env?: Record<string, string | undefined>; stdin?: string } = {}): Promise<CliResult> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(DEMO_PROJECT_DIR, 'bin', 'godwit.mjs'), ...args], {
+    const child = spawn(process.execPath, [join(DEMO_PROJECT_DIR, 'bin', 'godwit.cjs'), ...args], {
       cwd: opts.cwd ?? DEMO_PROJECT_DIR,
       env: { ...process.env, NO_COLOR: '1', ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],

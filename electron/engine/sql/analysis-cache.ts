@@ -8,7 +8,7 @@ import { join } from 'node:path';
  * back than to rebuild, and only a failing statement or a destructive one needs them).
  *
  * Each record is keyed by the SHA-256 of the script's text, and the file lives in the bundle's own folder
- * (bin/godwit.mjs), which a rebuild replaces: a record never meets code, or a parser version, other than the one that
+ * (bin/godwit.cjs), which a rebuild replaces: a record never meets code, or a parser version, other than the one that
  * wrote it. A record is a pure function of the script and the code, so no edit can make one stale. Runs from source
  * (the app, tests) keep none (prepare-script.ts already analyses a text once per process), unless a test names a
  * file. `GODWIT_ANALYSIS_CACHE=off` turns it off.
@@ -24,7 +24,7 @@ export interface AnalysisRecord {
   m?: Record<string, unknown>;
 }
 
-/** The bundle's folder, set by bin/godwit.mjs before the CLI runs. */
+/** The bundle's folder, set by bin/godwit.cjs before the CLI runs. */
 const BUILD_DIR = Symbol.for('godwit.buildDir');
 /** More records than this and the file restarts with this run's: a bound on what every run reads. */
 const MAX_RECORDS = 20_000;

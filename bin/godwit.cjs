@@ -1,0 +1,246 @@
+#!/usr/bin/env node
+// The `godwit` command. Godwit is TypeScript: on first run (and whenever a source file it uses changes) the CLI is
+// bundled with esbuild into node_modules/.cache/godwit — its pure-JS dependencies included, one CommonJS file whose
+// commands are initialised only when run. If esbuild is unavailable, tsx compiles it on the fly instead. Either way no
+// build step stands between a clone and a working command.
+//
+// Start-up is what users feel on every command, so the freshness check is cheap: the manifest lists the files the
+// last bundle was built from (esbuild's metafile) with their size and mtime, and only those are stat'ed — a
+// dependency upgrade shows in the lock files. No walk, no hashing, no esbuild load when nothing changed.
+//
+// The bundle is compiled with a V8 code cache kept beside it, one per set of command modules (status, tables, …),
+// written after that command's first run: compiling the CLI's JavaScript cost every command 15–20 ms, ~4 ms from it.
+//
+// CommonJS, not an ES module: Node starts an ES module loader for a .mjs entry point, ~6 ms of every command.
+// bin/godwit.mjs, the name older instructions use, loads this file.
+'use strict';
+const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } = require('node:fs');
+const Module = require('node:module');
+const { createRequire } = Module;
+const { dirname, join } = require('node:path');
+const { pathToFileURL } = require('node:url');
+const v8 = require('node:v8');
+const vm = require('node:vm');
+
+// WebAssembly (the SQL parser, Prisma's schema engine, PGlite) compiled by Liftoff alone: a command lives seconds,
+// and V8's optimising tier spent them compiling. Measured on 2 cores: a first parse of 1,000 migrations 0.3 → 0.1 s,
+// `status --drift` and `down-sql` 20–30% less CPU, `demo --reset` 21 → 16 s. `serve` runs for hours: it keeps the
+// optimising tier. Set before any module is compiled; GODWIT_WASM_TIERS=all keeps both tiers for any command.
+if (process.env.GODWIT_WASM_TIERS !== 'all' && !process.argv.slice(2).includes('serve')) v8.setFlagsFromString('--liftoff-only');
+
+const root = join(__dirname, '..');
+const cacheDir = process.env.GODWIT_BUNDLE_CACHE || join(root, 'node_modules', '.cache', 'godwit');
+const manifestPath = join(cacheDir, 'manifest.json');
+/** Bump when the build options below change, so old bundles are not reused. */
+const BUILD_FORMAT = 5;
+/** Besides the bundle's own inputs: what decides how packages resolve, and this loader. */
+const EXTRA_INPUTS = ['package.json', 'package-lock.json', 'node_modules/.package-lock.json', 'bin/godwit.cjs'];
+/**
+ * Packages left outside the bundle: they load .wasm, native binaries or data files relative to their own folder, find
+ * files with __dirname, or are optional and absent (pg-native). Everything else is bundled in.
+ */
+const EXTERNAL = [
+  '@prisma/schema-engine-wasm', '@prisma/config', '@prisma/schema-files-loader', 'libpg-query',
+  '@electric-sql/pglite', 'esbuild', 'tsx', 'vite', 'electron', 'playwright-core', 'pg-native',
+  'ws', 'bufferutil', 'utf-8-validate', 'ssh2', 'cpu-features',
+];
+
+/** Size and mtime; a file written while the bundle was being built gets a print that never matches (rebuild next time). */
+const fingerprint = (rel, builtFrom = Infinity) => {
+  const s = statSync(join(root, rel), { throwIfNoEntry: false });
+  if (!s) return '-';
+  return s.mtimeMs >= builtFrom ? 'changed-during-build' : `${s.size}:${s.mtimeMs}`;
+};
+
+/** The built bundle's folder when the manifest's inputs are unchanged, else null. */
+function freshBundle() {
+  let manifest;
+  try {
+    manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  } catch {
+    return null;
+  }
+  if (manifest.format !== BUILD_FORMAT || manifest.node !== process.versions.node) return null;
+  for (const [rel, print] of manifest.inputs) if (fingerprint(rel) !== print) return null;
+  const dir = join(cacheDir, manifest.dir);
+  return existsSync(join(dir, 'cli.cjs')) ? dir : null;
+}
+
+/**
+ * pg looks for Cloudflare Workers by constructing a fetch Response, which makes Node 20 load its whole fetch stack
+ * (undici, ~10 ms) on every command that connects. This CLI runs only in Node: skip that probe in the bundled copy.
+ */
+const pgWithoutFetch = {
+  name: 'pg-without-fetch',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]pg[\\/]lib[\\/]stream\.js$/ }, (args) => ({
+      contents: readFileSync(args.path, 'utf8').replace("typeof Response === 'function'", 'false'), loader: 'js',
+    }));
+  },
+};
+
+/**
+ * Classic zod (the app's contract, `serve`) stays in node_modules. Bundled, esbuild's code splitting would put all of
+ * zod's core, every locale included, into the chunk shared with godwit.json's zod/mini schema: ~700 kB to compile on
+ * every command. Only the exact specifier: zod/mini is bundled.
+ */
+const classicZodOutside = {
+  name: 'classic-zod-outside',
+  setup(b) {
+    b.onResolve({ filter: /^zod$/ }, () => ({ path: 'zod', external: true }));
+  },
+};
+
+/**
+ * PGlite ships CommonJS and ES builds; the bundle requires the CommonJS one (a static import), so its dynamic imports
+ * get the same copy: two copies would load PGlite's large module twice and mix their objects.
+ */
+const onePglite = {
+  name: 'one-pglite',
+  setup(b) {
+    b.onResolve({ filter: /^@electric-sql\/pglite$/ }, (args) => (args.kind === 'dynamic-import' ? { path: 'pglite', namespace: 'godwit-cjs' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'godwit-cjs' }, () => ({ contents: "module.exports = require('@electric-sql/pglite');", loader: 'js', resolveDir: root }));
+  },
+};
+
+/**
+ * Node's crypto and child_process cost ~5 ms each to load, and most commands never use them (`tables`, `describe`;
+ * child_process is commander's, for subcommands run as executables, which Godwit has none of). In the bundle each is
+ * an object whose properties load the real module on first use — the same functions, later. pg's crypto helpers
+ * read crypto's WebCrypto when they load: their module is evaluated on first use as well.
+ */
+const LAZY_BUILTINS = ['crypto', 'child_process'];
+const LAZY_FILES = [/[\\/]pg[\\/]lib[\\/]crypto[\\/]utils\.js$/];
+const lazyLoads = {
+  name: 'lazy-loads',
+  setup(b) {
+    const builtins = new RegExp(`^(node:)?(${LAZY_BUILTINS.join('|')})$`);
+    b.onResolve({ filter: builtins }, (args) => (args.namespace === 'godwit-lazy' ? undefined : { path: args.path.replace(/^node:/, ''), namespace: 'godwit-lazy' }));
+    b.onLoad({ filter: /.*/, namespace: 'godwit-lazy' }, (args) => ({
+      contents: lazyExports(`require('node:${args.path}')`, Object.keys(require(`node:${args.path}`))), loader: 'js',
+    }));
+    for (const filter of LAZY_FILES) {
+      b.onLoad({ filter }, (args) => {
+        const body = readFileSync(args.path, 'utf8');
+        const load = `(function () { var module = { exports: {} }, exports = module.exports;\n${body}\nreturn module.exports; })()`;
+        return { contents: lazyExports(load, Object.keys(createRequire(args.path)(args.path))), loader: 'js', resolveDir: dirname(args.path) };
+      });
+    }
+  },
+};
+
+/** CommonJS whose exports are getters that evaluate `load` once, on first use. */
+const lazyExports = (load, names) => `let loaded;\nconst real = () => loaded ??= ${load};\nmodule.exports = {\n${
+  names.map((n) => `  get ${JSON.stringify(n)}() { return real()[${JSON.stringify(n)}]; },`).join('\n')}\n};\n`;
+
+/** A global the bundle's import() calls become (buildBundle); 7 characters with its parenthesis, as `import(`. */
+const IMPORT_HOOK = '$gwImp';
+
+/** Bundles into a fresh folder, then points the manifest at it; concurrent runs never see a half-written bundle. */
+async function buildBundle() {
+  const { build } = require('esbuild');
+  mkdirSync(cacheDir, { recursive: true });
+  const started = Date.now() - 1000;
+  const dir = `build-${Date.now().toString(36)}-${process.pid}`;
+  const result = await build({
+    absWorkingDir: root, outdir: join(cacheDir, dir), outExtension: { '.js': '.cjs' },
+    // The CLI, and apart the table of its commands, which the launcher reads to pick the code cache (runBundle).
+    entryPoints: { cli: 'electron/cli/run.ts', 'command-modules': 'electron/cli/command-modules.ts' },
+    // CommonJS: V8 can take a code cache for a script (vm.Script) but Node 20 has none for ES modules.
+    bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: EXTERNAL,
+    metafile: true, logLevel: 'silent', sourcemap: 'linked', legalComments: 'none',
+    // Less source for V8 to read on every start; names are kept so stack traces (GODWIT_DEBUG) stay legible.
+    minifyWhitespace: true, minifySyntax: true,
+    // Modules that find files next to themselves (package-root.ts, createRequire) get the bundle's own location.
+    define: { 'import.meta.url': '__godwitImportMetaUrl' },
+    banner: { js: "var __godwitImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+    plugins: [pgWithoutFetch, classicZodOutside, onePglite, lazyLoads],
+  });
+  // What is left of import() after bundling loads a package or file outside the bundle: routed to the launcher, as
+  // a script compiled with a code cache loses Node's import() (vm.Script with cachedData, Node 20). Same length:
+  // the source map stays exact.
+  const cli = join(cacheDir, dir, 'cli.cjs');
+  writeFileSync(cli, readFileSync(cli, 'utf8').replace(/(?<![\w$.])import\(/g, () => `${IMPORT_HOOK}(`));
+  const sources = Object.keys(result.metafile.inputs).filter((p) => !p.startsWith('node_modules/') && !p.includes(':'));
+  const inputs = [...sources, ...EXTRA_INPUTS].map((rel) => [rel, fingerprint(rel, started)]);
+  const tmp = `${manifestPath}.${process.pid}`;
+  writeFileSync(tmp, JSON.stringify({ format: BUILD_FORMAT, node: process.versions.node, dir, inputs }));
+  renameSync(tmp, manifestPath);
+  // Older bundles go once nobody can still be loading their chunks (a running command imports them lazily), in the
+  // background: deleting hundreds of files must not delay this command.
+  for (const old of readdirSync(cacheDir)) {
+    if (old === dir || old === 'manifest.json' || old.startsWith('manifest.json.')) continue;
+    const p = join(cacheDir, old);
+    if (Date.now() - (statSync(p, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 10 * 60_000) void import('node:fs/promises').then(({ rm }) => rm(p, { recursive: true, force: true })).catch(() => undefined);
+  }
+  return join(cacheDir, dir);
+}
+
+async function bundled() {
+  if (process.env.GODWIT_NO_BUNDLE) return null;
+  try {
+    return freshBundle() ?? (await buildBundle());
+  } catch (err) {
+    // Running from source works but is several times slower and larger: say so rather than degrade silently.
+    const reason = String(err?.message ?? err).split('\n')[0];
+    if (process.env.GODWIT_REQUIRE_BUNDLE) {
+      process.stderr.write(`godwit: could not bundle the CLI: ${reason}\n`);
+      process.exit(2);
+    }
+    process.stderr.write(`godwit: could not bundle the CLI (${reason}); running from source, which is slower.\n`);
+    return null;
+  }
+}
+
+/**
+ * Runs the bundle in `dir`, compiled with the code cache made for the command modules this command line needs. A
+ * missing or rejected cache (another Node, other V8 flags) is written when the command ends well: with the functions
+ * it compiled, which a cache made before running would lack. Caches live in the bundle's folder, which a rebuild
+ * replaces, so a cache never meets other source than its own.
+ */
+function runBundle(dir) {
+  const file = join(dir, 'cli.cjs');
+  const requireHere = createRequire(file);
+  globalThis[IMPORT_HOOK] = (specifier) => import(specifier);
+  // Where the engine keeps what parsing scripts told it (engine/sql/analysis-cache.ts): replaced with the bundle.
+  globalThis[Symbol.for('godwit.buildDir')] = dir;
+  if (process.env.GODWIT_NO_CODE_CACHE) return void requireHere(file);
+  const { commandModulesFor, COMMAND_MODULE_NAMES } = requireHere('./command-modules.cjs');
+  const modules = commandModulesFor(process.argv);
+  const key = modules.length === COMMAND_MODULE_NAMES.length ? 'all' : modules.join('+') || 'none';
+  const cachePath = join(dir, `code-cache-${key}.bin`);
+  let cachedData;
+  try {
+    cachedData = readFileSync(cachePath);
+  } catch {
+    cachedData = undefined;
+  }
+  const script = new vm.Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
+  if (!cachedData || script.cachedDataRejected) {
+    process.once('exit', (code) => {
+      if (code > 1) return; // a command that failed early compiled too little to be worth keeping
+      try {
+        const tmp = `${cachePath}.${process.pid}`;
+        writeFileSync(tmp, script.createCachedData());
+        renameSync(tmp, cachePath);
+      } catch {
+        // A read-only install runs without a cache.
+      }
+    });
+  }
+  const module = { exports: {} };
+  script.runInThisContext().call(module.exports, module.exports, requireHere, module, file, dir);
+}
+
+async function main() {
+  const dir = await bundled();
+  if (dir) {
+    runBundle(dir);
+  } else {
+    const { register } = await import('tsx/esm/api');
+    register();
+    await import(pathToFileURL(join(root, 'electron', 'cli', 'run.ts')).href);
+  }
+}
+
+void main();
