@@ -117,7 +117,7 @@ const lazyLoads = {
     const builtins = new RegExp(`^(node:)?(${LAZY_BUILTINS.join('|')})$`);
     b.onResolve({ filter: builtins }, (args) => (args.namespace === 'godwit-lazy' ? undefined : { path: args.path.replace(/^node:/, ''), namespace: 'godwit-lazy' }));
     b.onLoad({ filter: /.*/, namespace: 'godwit-lazy' }, (args) => ({
-      contents: lazyExports(`require('node:${args.path}')`, Object.keys(require(`node:${args.path}`))), loader: 'js',
+      contents: lazyExports(`require('node:${args.path}')`, Object.getOwnPropertyNames(require(`node:${args.path}`))), loader: 'js',
     }));
     for (const filter of LAZY_FILES) {
       b.onLoad({ filter }, (args) => {

@@ -78,9 +78,11 @@ describe('what parsing a script told an earlier run (the bundled CLI keeps it be
     fresh();
     newProcess(null);
     const truth = answers(SCRIPTS.destructive);
-    writeFileSync(file, '{"truncated":');
-    newProcess(file);
-    expect(answers(SCRIPTS.destructive)).toEqual(truth);
+    for (const damaged of ['{"truncated":', 'null', `[${JSON.stringify(scriptKey(SCRIPTS.destructive))}]`]) {
+      writeFileSync(file, damaged);
+      newProcess(file);
+      expect(answers(SCRIPTS.destructive)).toEqual(truth);
+    }
     writeFileSync(file, JSON.stringify({ [scriptKey(SCRIPTS.destructive)]: { e: 3, n: 'x', w: [] } }));
     newProcess(file);
     expect(answers(SCRIPTS.destructive)).toEqual(truth);

@@ -30,7 +30,8 @@ const BUILD_DIR = Symbol.for('godwit.buildDir');
 const MAX_RECORDS = 20_000;
 
 let file: string | null | undefined;
-let records: Map<string, AnalysisRecord> | undefined;
+/** As read: a record is checked when first asked for (a run uses about half of what the file holds). */
+let records: Map<string, unknown> | undefined;
 let used: Set<string> | undefined;
 let dirty = false;
 
@@ -58,16 +59,15 @@ const isRecord = (r: unknown): r is AnalysisRecord => {
     (v.m === undefined || (typeof v.m === 'object' && v.m !== null));
 };
 
-function load(): Map<string, AnalysisRecord> {
+function load(): Map<string, unknown> {
   if (records) return records;
   records = new Map();
   used = new Set();
   const path = cacheFile();
   if (!path) return records;
   try {
-    const stored = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
-    // A damaged record (or file) is ignored: the script is parsed again, as on a first run.
-    for (const [key, r] of Object.entries(stored)) if (isRecord(r)) records.set(key, r);
+    const stored = JSON.parse(readFileSync(path, 'utf8')) as unknown;
+    if (stored && typeof stored === 'object' && !Array.isArray(stored)) records = new Map(Object.entries(stored));
   } catch {
     // No file yet, or unreadable: start empty.
   }
@@ -81,8 +81,15 @@ export const analysisCacheActive = (): boolean => cacheFile() !== null;
 
 export function cachedAnalysis(key: string): AnalysisRecord | undefined {
   if (!cacheFile()) return undefined;
-  const r = load().get(key);
-  if (r) used!.add(key);
+  const all = load();
+  const r = all.get(key);
+  if (r === undefined) return undefined;
+  // A damaged record (or file) is ignored: the script is parsed again, as on a first run.
+  if (!isRecord(r)) {
+    all.delete(key);
+    return undefined;
+  }
+  used!.add(key);
   return r;
 }
 
