@@ -77,8 +77,14 @@ describe('browser mode folder picker (issue 11 item 10)', () => {
     });
     expect(refused.ok).toBe(false);
     expect(refused.error!.message).toBe(`Only folders inside ${fakeHome} can be browsed.`);
+    const overview = page.waitForResponse((r) => r.url().includes('/api/project/overview'));
     await picker.getByRole('button', { name: 'Open clinic' }).click();
     await page.locator('[data-testid=app][data-ready=true]').waitFor();
     expect(await page.locator('.topbar h1').textContent()).toBe('clinic');
+    // The statuses on screen came without the project: the page held the very reading `project/open` gave it.
+    const answer = (await (await overview).json()) as { ok: boolean; value: { project: unknown; reading: number } };
+    expect(answer.ok).toBe(true);
+    expect(answer.value.project).toBeNull();
+    expect(answer.value.reading).toBeGreaterThan(0);
   });
 });

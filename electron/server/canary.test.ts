@@ -92,6 +92,7 @@ describe('no password on the page, ever', () => {
       ['lit', true], ['fromenv', true], ['badport', false], ['mysql', false], ['badshadow', false], ['refused', false],
     ]);
     await op('project/overview', { reread: false });
+    await op('project/overview', { reread: false, have: (overview.value as { reading: number }).reading });
 
     // The app's password field, and URLs with passwords it must refuse to write.
     await op('environments/save', { name: 'stage', url: dbB.url, protected: false, password: CANARY });

@@ -43,7 +43,7 @@ export const contract = {
    * The project read again from disk (unless `reread` is false: as last read) and every environment's status against
    * that same folder, statuses packed (status-packing.ts): what the app shows. Null when no project is open.
    */
-  'project/overview': { input: z.object({ reread: z.boolean().optional() }), output: {} as ProjectOverviewDto | null },
+  'project/overview': { input: z.object({ reread: z.boolean().optional(), have: z.number().int().optional() }), output: {} as ProjectOverviewDto | null },
   'environments/status': { input: z.object({ drift: z.boolean().optional(), env: envName.optional() }), output: {} as EnvironmentStatusDto[] },
   'environments/save': {
     input: z.object({

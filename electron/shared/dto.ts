@@ -53,6 +53,11 @@ export interface ProjectDto {
   secretStorage: string;
   environments: EnvironmentDto[];
   migrations: { name: string; hasDownSql: boolean }[];
+  /**
+   * Which reading of the project this is (the back end numbers every read of the folder and godwit.json): statuses
+   * packed against one reading's migrations unpack only against that reading (`project/overview`'s `have`).
+   */
+  reading: number;
 }
 
 export type MigrationStateDto = 'applied' | 'pending' | 'failed' | 'rolled-back' | 'edited' | 'missing-locally';
@@ -93,7 +98,10 @@ export interface EnvironmentStatusDto {
  * one answer (what the app shows on opening and on every refresh). The statuses are packed (status-packing.ts).
  */
 export interface ProjectOverviewDto {
-  project: ProjectDto;
+  /** null when the caller said it holds this very reading (`have`, with `reread: false`): it is not sent again. */
+  project: ProjectDto | null;
+  /** The reading the statuses are packed against. */
+  reading: number;
   statuses: PackedStatusesDto;
 }
 

@@ -55,18 +55,33 @@ describe('GodwitService (the back end of the app and browser mode)', () => {
     await sqlOn(db.url, `INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at, finished_at, logs, applied_steps_count) VALUES
       ('f1', 'x', '20990101000000_added', now(), NULL, 'ERROR: boom', 0), ('b1', 'y', '20250302090000_hotfix', now(), now(), NULL, 1)`);
     const overview = (await service.call('project/overview', {}))!;
-    expect(overview.project.migrations.map((m) => m.name)).toContain('20990101000000_added');
-    const unpacked = JSON.parse(JSON.stringify(unpackStatuses(overview.project, overview.statuses))) as unknown;
+    const read = overview.project!;
+    expect(read.reading).toBe(overview.reading);
+    expect(read.migrations.map((m) => m.name)).toContain('20990101000000_added');
+    const unpacked = JSON.parse(JSON.stringify(unpackStatuses(read, overview.statuses))) as unknown;
     expect(unpacked).toEqual(JSON.parse(JSON.stringify(await service.call('environments/status', {}))));
-    const [dev] = unpackStatuses(overview.project, overview.statuses);
+    const [dev] = unpackStatuses(read, overview.statuses);
     expect(Object.fromEntries(dev!.migrations.map((m) => [m.name, m.state]))).toMatchObject({
       '20250301090000_create_users': 'edited', '20250302090000_hotfix': 'missing-locally', '20990101000000_added': 'failed', [DEMO_HEAD]: 'applied',
     });
     expect(dev!.migrations.find((m) => m.state === 'failed')!.logs).toBe('ERROR: boom');
     // `reread: false`: the project as last read, not the folder as it is now.
     await addMigration(project.dir, '20990102000000_later', 'SELECT 2;');
-    expect((await service.call('project/overview', { reread: false }))!.project.migrations.map((m) => m.name)).not.toContain('20990102000000_later');
-    expect((await service.call('project/overview', {}))!.project.migrations.map((m) => m.name)).toContain('20990102000000_later');
+    expect((await service.call('project/overview', { reread: false }))!.project!.migrations.map((m) => m.name)).not.toContain('20990102000000_later');
+    const reread = (await service.call('project/overview', {}))!;
+    expect(reread.project!.migrations.map((m) => m.name)).toContain('20990102000000_later');
+    expect(reread.reading).toBeGreaterThan(read.reading);
+    // A caller that holds this very reading (it has just opened the project) is not sent it again; its statuses
+    // unpack against the project it holds. Any other reading, or none named, and the project comes along.
+    const held = (await service.call('project/overview', { reread: false, have: reread.reading }))!;
+    expect(held.project).toBeNull();
+    expect(held.reading).toBe(reread.reading);
+    expect(JSON.parse(JSON.stringify(unpackStatuses(reread.project!, held.statuses)))).toEqual(JSON.parse(JSON.stringify(await service.call('environments/status', {}))));
+    expect((await service.call('project/overview', { reread: false, have: read.reading }))!.project!.reading).toBe(reread.reading);
+    expect((await service.call('project/overview', { reread: true, have: reread.reading }))!.project).not.toBeNull();
+    const opened = await service.call('project/open', { dir: project.dir });
+    expect(opened.reading).toBeGreaterThan(reread.reading);
+    expect((await service.call('project/overview', { reread: false, have: opened.reading }))!.project).toBeNull();
   });
 
   it('keeps passwords out of godwit.json and out of everything it returns', async () => {

@@ -43,6 +43,13 @@ import type { OpenProjectReading } from '../status/environment-status.ts';
 import { packStatuses } from '../../shared/status-packing.ts';
 import { rereadWithStatuses } from './project-overview.ts';
 
+/** One reading of the open project, numbered (ProjectDto.reading). */
+interface Reading {
+  open: OpenProject;
+  isDemo: boolean;
+  reading: number;
+}
+
 type Handlers = { [K in OperationName]: (input: OperationInput<K>) => Promise<OperationOutput<K>> };
 
 /**
@@ -50,7 +57,9 @@ type Handlers = { [K in OperationName]: (input: OperationInput<K>) => Promise<Op
  * project and the embedded databases' sessions; it never returns a password.
  */
 export class GodwitService {
-  private current: { open: OpenProject; isDemo: boolean } | null = null;
+  private current: Reading | null = null;
+  /** How many readings of a project there have been: each gets the next number (ProjectDto.reading). */
+  private readings = 0;
   private readonly pool = new EnvironmentPool();
   private readonly listeners = new Set<(e: ProgressEventDto) => void>();
   /** Runs in progress by runId: "stop after the current migration" aborts the controller. */
@@ -159,19 +168,23 @@ export class GodwitService {
 
   private async reload(): Promise<ProjectDto> {
     const { open, isDemo } = this.current!;
-    this.current = { open: this.withAdhoc(await openProject(open.project.dir)), isDemo };
+    this.current = this.numbered(this.withAdhoc(await openProject(open.project.dir)), isDemo);
     return this.dto();
   }
 
-  private async dto({ open, isDemo } = this.current!): Promise<ProjectDto> {
+  private async dto({ open, isDemo, reading } = this.current!): Promise<ProjectDto> {
     const stored = new Set<string>();
     for (const e of open.project.environments) if (await this.secrets.get(secretKey(open.project.dir, e.name))) stored.add(e.name);
-    return projectDto(open, isDemo, this.secrets.description, stored);
+    return projectDto(open, isDemo, this.secrets.description, stored, reading);
+  }
+
+  private numbered(open: OpenProject, isDemo: boolean): Reading {
+    return { open, isDemo, reading: ++this.readings };
   }
 
   private async switchTo(open: OpenProject, isDemo: boolean): Promise<ProjectDto> {
     await this.pool.closeAll();
-    this.current = { open: this.withAdhoc(open), isDemo };
+    this.current = this.numbered(this.withAdhoc(open), isDemo);
     if (!isDemo) await this.settings.addRecent(open.project.dir);
     return this.dto();
   }
@@ -222,7 +235,7 @@ export class GodwitService {
       return dir ? this.switchTo(await openProject(dir), false) : null;
     },
     'environments/status': async ({ drift, env }) => this.statuses(this.project(), { env, drift }),
-    'project/overview': async ({ reread }) => {
+    'project/overview': async ({ reread, have }) => {
       if (!this.current) return null;
       const before = this.current;
       let shown = before;
@@ -230,14 +243,16 @@ export class GodwitService {
       if (reread === false) statuses = await this.statuses(before.open);
       else {
         const read = await rereadWithStatuses(before.open.project.dir, (p) => this.withAdhocProject(p), (open) => this.statuses(open));
-        shown = { open: read.open, isDemo: before.isDemo };
+        shown = this.numbered(read.open, before.isDemo);
         // Unless another project was opened meanwhile: this answer is still about the project it read.
         if (this.current === before) this.current = shown;
         statuses = read.statuses;
       }
       // The project and the statuses of one reading of the folder: the names the statuses are packed against.
       const project = await this.dto(shown);
-      return { project, statuses: packStatuses(project, statuses) };
+      // Not sent again to a caller that holds this very reading (it has just opened the project).
+      const held = reread === false && have === shown.reading;
+      return { project: held ? null : project, reading: shown.reading, statuses: packStatuses(project, statuses) };
     },
     'environments/save': async (input) => {
       this.project();

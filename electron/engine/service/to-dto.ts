@@ -16,7 +16,7 @@ import { planBackupDto, stepBackupDto } from '../backup/backup-dto.ts';
  * The one door secrets could leave by: every DTO field that can carry a URL or an error text goes through
  * redactSecrets here, whatever the outcome (resolved, unresolvable, failed).
  */
-export function projectDto(open: OpenProject, isDemo: boolean, secretStorage: string, stored: ReadonlySet<string>): ProjectDto {
+export function projectDto(open: OpenProject, isDemo: boolean, secretStorage: string, stored: ReadonlySet<string>, reading: number): ProjectDto {
   const environments: EnvironmentDto[] = open.project.environments.map((cfg) => {
     let location = cfg.url;
     let error: string | undefined;
@@ -38,6 +38,7 @@ export function projectDto(open: OpenProject, isDemo: boolean, secretStorage: st
     dir: open.project.dir,
     name: basename(open.project.dir),
     isDemo,
+    reading,
     secretStorage,
     environments,
     migrations: open.folder.migrations.map((m) => ({ name: m.name, hasDownSql: m.hasDownSql })),

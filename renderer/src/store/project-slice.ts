@@ -42,7 +42,9 @@ export const createProjectSlice: StateCreator<AppState, [], [], ProjectSlice> = 
       try {
         // The project the back end has open comes with every environment's status: the first screen is one answer.
         const [overview, settings] = await requests;
-        const opening = overview ? { ...withOverview(get(), overview), selectedMigration: null, selectedEnv: overview.project.environments[0]?.name ?? null } : {};
+        // Asked without `have`: the project always comes along.
+        const project = overview?.project;
+        const opening = overview && project ? { ...withOverview(get(), project, overview), selectedMigration: null, selectedEnv: project.environments[0]?.name ?? null } : {};
         set({ recent: settings.recentProjects, theme: settings.theme, booting: false, ...opening });
       } catch (err) {
         set({ booting: false, projectError: (err as Error).message });

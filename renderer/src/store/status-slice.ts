@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { EnvironmentStatusDto, ProjectOverviewDto } from '../../../electron/shared/dto.ts';
+import type { EnvironmentStatusDto, ProjectDto, ProjectOverviewDto } from '../../../electron/shared/dto.ts';
 import { unpackStatuses } from '../../../electron/shared/status-packing.ts';
 import { call } from '../api/transport.ts';
 import type { AppState } from './index.ts';
@@ -43,12 +43,15 @@ export const createStatusSlice: StateCreator<AppState, [], [], StatusSlice> = (s
     set({ statusLoading: true, statusError: null });
     try {
       // The project read again from disk (migrations and godwit.json may have changed there) and the statuses read
-      // against that folder, in one answer. Not re-read when it was read a moment ago (opening it).
-      const overview = await call('project/overview', { reread: !opts.projectFresh });
+      // against that folder, in one answer. Not re-read when it was read a moment ago (opening it); nor sent again
+      // then, when the back end still has the very reading this page holds.
+      const held = get().project;
+      const overview = await call('project/overview', opts.projectFresh ? { reread: false, ...(held ? { have: held.reading } : {}) } : { reread: true });
       const shown = get().project;
+      const project = overview?.project ?? (shown && overview && shown.reading === overview.reading ? shown : null);
       // Another project was opened (or closed) meanwhile: this answer is about the one before.
-      if (!overview || !shown || overview.project.dir !== shown.dir) set({ statusLoading: false });
-      else set(withOverview(get(), overview));
+      if (!overview || !shown || !project || project.dir !== shown.dir) set({ statusLoading: false });
+      else set(withOverview(get(), project, overview));
     } catch (err) {
       set({ statusLoading: false, statusError: (err as Error).message });
     }
@@ -57,10 +60,10 @@ export const createStatusSlice: StateCreator<AppState, [], [], StatusSlice> = (s
 });
 
 /** The store once an overview has landed: its project and statuses, in one update (one render of the graph). */
-export function withOverview(state: Pick<StatusSlice, 'statuses'>, overview: ProjectOverviewDto): Pick<AppState, 'project' | 'statuses' | 'statusLoading' | 'statusAsOf'> {
+export function withOverview(state: Pick<StatusSlice, 'statuses'>, project: ProjectDto, overview: ProjectOverviewDto): Pick<AppState, 'project' | 'statuses' | 'statusLoading' | 'statusAsOf'> {
   const before = state.statuses;
-  const list = unpackStatuses(overview.project, overview.statuses);
+  const list = unpackStatuses(project, overview.statuses);
   // A plain status carries no drift: keep the last drift result (with its time) rather than dropping it.
   const statuses = Object.fromEntries(list.map((s) => [s.environment, s.drift === null && before[s.environment]?.drift ? { ...s, drift: before[s.environment]!.drift } : s]));
-  return { project: overview.project, statuses, statusLoading: false, statusAsOf: Date.now() };
+  return { project, statuses, statusLoading: false, statusAsOf: Date.now() };
 }

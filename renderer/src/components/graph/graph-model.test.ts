@@ -9,7 +9,7 @@ const status = (environment: string, head: string | null, migrations: MigrationS
 });
 
 describe('buildGraph', () => {
-  const project: ProjectDto = { dir: '/p', name: 'p', isDemo: false, secretStorage: 'memory', environments: [], migrations: [{ name: '1_a', hasDownSql: true }, { name: '3_c', hasDownSql: true }] };
+  const project: ProjectDto = { dir: '/p', name: 'p', isDemo: false, reading: 1, secretStorage: 'memory', environments: [], migrations: [{ name: '1_a', hasDownSql: true }, { name: '3_c', hasDownSql: true }] };
   const rows = buildGraph(project, {
     dev: status('dev', '3_c', [m('1_a', 'applied'), m('3_c', 'applied')]),
     prod: status('prod', '2_hotfix', [m('1_a', 'applied'), m('2_hotfix', 'missing-locally'), m('3_c', 'pending')]),
@@ -33,7 +33,7 @@ describe('buildGraph', () => {
 });
 
 describe('graph navigation and words', () => {
-  const project: ProjectDto = { dir: '/p', name: 'p', isDemo: false, secretStorage: 'memory', environments: [], migrations: [{ name: '20250301090000_a', hasDownSql: true }, { name: '20250302090000_b', hasDownSql: true }] };
+  const project: ProjectDto = { dir: '/p', name: 'p', isDemo: false, reading: 1, secretStorage: 'memory', environments: [], migrations: [{ name: '20250301090000_a', hasDownSql: true }, { name: '20250302090000_b', hasDownSql: true }] };
   const rows = buildGraph(project, {
     dev: status('dev', '20250302090000_b', [m('20250301090000_a', 'applied'), m('20250302090000_b', 'applied')]),
     prod: status('prod', '20250301090000_a', [m('20250301090000_a', 'applied'), m('20250302090000_b', 'pending')]),
