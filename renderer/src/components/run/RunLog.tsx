@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useLayoutEffect, useRef } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { RunLogLine } from '../../store/run-slice.ts';
 
@@ -19,7 +19,9 @@ export function RunLog({ log }: { log: RunLogLine[] }) {
   const parent = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: log.length, getScrollElement: () => parent.current, estimateSize: () => LINE, overscan: 10 });
   const width = String(log.length).length;
-  useEffect(() => {
+  // Before the browser paints or runs anything else: a new line is never on screen below the fold for a frame, with the
+  // log not yet scrolled to it (a useEffect scrolled after paint, and the e2e test saw that frame under load).
+  useLayoutEffect(() => {
     if (log.length) virtualizer.scrollToIndex(log.length - 1, { align: 'end' });
   }, [log.length, log[log.length - 1]?.status, virtualizer]);
   return (
