@@ -287,6 +287,12 @@ describe('godwit CLI errors: one line, exit 2, no stack, no password', () => {
       await rm(join(project.dir, 'migrations', '20990101000000_empty'), { recursive: true });
       await writeFile(join(project.dir, 'migrations', 'migration_lock.toml'), 'provider = "sqlite"\n');
       expectOneLine(await runGodwit(['--project', project.dir, 'status']), /is for provider "sqlite"/);
+      // No folder at all is an empty history, not an error; but a mistyped migrations.path looks the same, so it says so.
+      await rm(join(project.dir, 'migrations'), { recursive: true });
+      const missing = await runGodwit(['status'], { cwd: project.dir });
+      expect(missing.code).toBe(0);
+      expect(missing.stdout).toContain('no migrations in the folder or the database');
+      expect(missing.stderr.trim()).toBe('Note: the migrations folder migrations does not exist (migrations.path in prisma.config.ts): no local migrations.');
     } finally {
       await project.remove();
     }

@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { describeError } from '../../engine/util/errors.ts';
 import { withEnvironment } from '../../engine/project/open-project.ts';
@@ -69,7 +70,12 @@ Examples:
           (err: unknown) => ({ env: o.name, location: o.location, err, error: describeError(err) }),
         )),
       );
-      await folder;
+      const read = await folder;
+      // An empty history because the folder is not there is worth a line: a mistyped migrations.path looks the same.
+      if (!read.exists) {
+        const from = project.configPath ? ` (migrations.path in ${relative(process.cwd(), project.configPath) || project.configPath})` : '';
+        note(yellow(`Note: the migrations folder ${relative(process.cwd(), read.dir) || '.'} does not exist${from}: no local migrations.`));
+      }
       // With one environment, its error is the command's error (one line on stderr, exit 2).
       const only = results[0];
       if (results.length === 1 && only && 'err' in only) throw only.err;

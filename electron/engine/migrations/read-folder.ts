@@ -29,6 +29,8 @@ export interface ReadFolderOptions {
 
 export interface MigrationsFolder {
   dir: string;
+  /** False when the folder does not exist (yet): an empty history, which a user may not expect (a mistyped path). */
+  exists: boolean;
   lockfilePath: string;
   lockfileContent: string | null;
   /** Sorted by name, which Prisma's timestamp prefix makes chronological. */
@@ -73,7 +75,7 @@ export async function readMigrationsFolder(dir: string, projectDir: string, opts
     entries = await readdir(dir, { withFileTypes: true });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      return { dir, lockfilePath, lockfileContent: null, migrations: [] };
+      return { dir, exists: false, lockfilePath, lockfileContent: null, migrations: [] };
     }
     throw new GodwitError('migrations-unreadable', `Cannot read the migrations folder ${shown}: ${(err as Error).message}`);
   }
@@ -104,7 +106,7 @@ export async function readMigrationsFolder(dir: string, projectDir: string, opts
     migrations.push(readMigration(join(dir, entry.name), entry.name, shown, opts.lazyDown === true));
     if (migrations.length % YIELD_EVERY === 0) await new Promise(setImmediate);
   }
-  return { dir, lockfilePath, lockfileContent, migrations };
+  return { dir, exists: true, lockfilePath, lockfileContent, migrations };
 }
 
 /**
