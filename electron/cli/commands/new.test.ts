@@ -34,3 +34,18 @@ it('new, down-sql and status --drift exit as soon as their work is done (environ
   expect(drift.code).toBe(0);
   expect(drift.ms).toBeLessThan(PROMPTLY_MS);
 }, 240_000);
+
+it("says why a migration fails on the shadow database, in the database's own words, with its hint", async () => {
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const name = '20250103000000_needs_an_extension';
+  await mkdir(join(project.dir, 'prisma', 'migrations', name));
+  await writeFile(join(project.dir, 'prisma', 'migrations', name, 'migration.sql'), 'CREATE EXTENSION IF NOT EXISTS "godwit_absent_extension";\n');
+  const created = await runGodwit(['--project', project.dir, '--url', db.url, 'new', 'add_b', '--dry-run']);
+  expect(created.code).toBe(2);
+  const lines = created.stderr.trim().split('\n').filter((l) => !l.startsWith('Comparing schema.prisma'));
+  expect(lines[0]).toBe(`Error: Could not run Prisma's schema engine: Migration \`${name}\` failed to apply cleanly to the shadow database: extension "godwit_absent_extension" is not available. The extension must first be installed on the system where PostgreSQL is running.`);
+  expect(lines).toHaveLength(1);
+  expect(created.stderr).not.toMatch(/schema_engine_wasm|engine\.rs/);
+}, 240_000);
+

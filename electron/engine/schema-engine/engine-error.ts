@@ -13,7 +13,13 @@ export function engineError(err: unknown, doing: string): GodwitError {
   }
   const e = err as { message?: string; meta?: { message?: string } } | string;
   const raw = typeof e === 'string' ? e : (e.meta?.message ?? e.message ?? String(err));
-  return new GodwitError('schema-engine', `Could not ${doing}: ${firstLine(raw)}`);
+  // The engine's first line says what failed ("Migration `x` failed to apply cleanly to the shadow database."); the
+  // database's own ERROR line, further down, says why, and its HINT what to do. Rust's backtrace is left out.
+  const cause = /^(?:.*?: )?ERROR: (.+)$/m.exec(raw)?.[1]?.trim();
+  const hint = /^HINT: (.+)$/m.exec(raw)?.[1]?.trim();
+  const first = firstLine(raw);
+  const message = cause ? `${first.replace(/[.\s]+$/, '')}: ${cause.replace(/\.$/, '')}.` : first;
+  return new GodwitError('schema-engine', `Could not ${doing}: ${message}`, hint);
 }
 
 const MAX_PANIC = 200;
