@@ -181,9 +181,14 @@ describe('godwit up', () => {
     expect(await rowsOf(db.url)).toHaveLength(DEMO_COUNT);
   });
 
-  it('waits for Prisma\'s advisory lock, then names the backend holding it', async () => {
+  it('waits for Prisma\'s advisory lock, then names the backend holding it (in this database, not another)', async () => {
     const { open, env } = await projectOn(DEMO_PROJECT_DIR, db.url);
     const { default: pg } = await import('pg');
+    // A migration of another database on the same server holds the same key, first: it must not be the one named.
+    const other = await createTestDatabase();
+    const elsewhere = new pg.Client({ connectionString: other.url, application_name: 'another-database' });
+    await elsewhere.connect();
+    await elsewhere.query('SELECT pg_advisory_lock(72707369)');
     const holder = new pg.Client({ connectionString: db.url, application_name: 'prisma-migrate-held' });
     await holder.connect();
     try {
@@ -195,6 +200,8 @@ describe('godwit up', () => {
       expect(await sqlOn(db.url, "SELECT to_regclass('users') AS t")).toEqual([{ t: null }]);
     } finally {
       await holder.end();
+      await elsewhere.end();
+      await other.drop();
     }
   });
 

@@ -18,7 +18,9 @@ async function lockHolder(db: Db): Promise<LockHolder | undefined> {
   const rows = await db.query<LockHolder>(
     `SELECT a.pid, a.application_name, a.usename, a.client_addr::text AS client_addr, a.backend_start, a.state
        FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-      WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = $1 AND l.objsubid = 1`,
+      WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = $1 AND l.objsubid = 1
+        -- Advisory locks are per database: a migration of another database on the same server holds the same key.
+        AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())`,
     [PRISMA_LOCK_KEY],
   );
   return rows[0];
