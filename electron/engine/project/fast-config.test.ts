@@ -115,4 +115,38 @@ describe('loading prisma.config.ts without @prisma/config', () => {
     process.env.GODWIT_FAST_CONFIG_URL = 'postgresql://a@h/cjs2';
     expect(await loadConfigFast(config())).toEqual({ datasource: { url: 'postgresql://a@h/cjs2' } });
   });
+
+  it('serves a config shaped like real Prisma 7 projects: dotenv, its own __dirname from import.meta.url, a conditional spread', async () => {
+    process.env.GODWIT_FAST_CONFIG_URL = 'postgresql://app@127.0.0.1:5432/shaped';
+    delete process.env.GODWIT_FAST_CONFIG_SHADOW;
+    await writeFile(config(), [
+      "import { config } from 'dotenv';",
+      "import path from 'node:path';",
+      "import { fileURLToPath } from 'node:url';",
+      "import { defineConfig, env } from 'prisma/config';",
+      'const __dirname = path.dirname(fileURLToPath(import.meta.url));',
+      'config({ quiet: true });',
+      "config({ path: path.resolve(__dirname, '../../.env'), quiet: true });",
+      'export default defineConfig({',
+      "  schema: './db',",
+      "  migrations: { path: path.join(__dirname, '.prisma-migrations') },",
+      '  datasource: {',
+      "    url: env('GODWIT_FAST_CONFIG_URL'),",
+      "    ...(process.env.GODWIT_FAST_CONFIG_SHADOW && { shadowDatabaseUrl: env('GODWIT_FAST_CONFIG_SHADOW') }),",
+      '  },',
+      '});',
+    ].join('\n'));
+    expect(await compiledConfig(config())).toMatch(/\.cjs$/);
+    expect(await loadConfigFast(config())).toEqual({
+      schema: './db',
+      migrations: { path: join(dir, '.prisma-migrations') },
+      datasource: { url: 'postgresql://app@127.0.0.1:5432/shaped' },
+    });
+    process.env.GODWIT_FAST_CONFIG_SHADOW = 'postgresql://app@127.0.0.1:5432/shadow';
+    try {
+      expect((await loadConfigFast(config()))?.datasource).toEqual({ url: 'postgresql://app@127.0.0.1:5432/shaped', shadowDatabaseUrl: 'postgresql://app@127.0.0.1:5432/shadow' });
+    } finally {
+      delete process.env.GODWIT_FAST_CONFIG_SHADOW;
+    }
+  });
 });
