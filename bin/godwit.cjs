@@ -14,7 +14,7 @@
 // CommonJS, not an ES module: Node starts an ES module loader for a .mjs entry point, ~6 ms of every command.
 // bin/godwit.mjs, the name older instructions use, loads this file.
 'use strict';
-const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } = require('node:fs');
+const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rm, statSync, writeFileSync } = require('node:fs');
 const Module = require('node:module');
 const { createRequire } = Module;
 const { dirname, join } = require('node:path');
@@ -105,10 +105,10 @@ const onePglite = {
 
 /**
  * Node's crypto and child_process cost 1.5–2.5 and 0.5–1.5 ms to load (timed around require() in a fresh process), and
- * most commands never use them (`tables`, `describe`;
- * child_process is commander's, for subcommands run as executables, which Godwit has none of). In the bundle each is
- * an object whose properties load the real module on first use — the same functions, later. pg's crypto helpers
- * read crypto's WebCrypto when they load: their module is evaluated on first use as well.
+ * most commands never use them (`tables`, `describe`; child_process is commander's, for subcommands run as
+ * executables, which Godwit has none of). In the bundle each is an object whose properties load the real module on
+ * first use — the same functions, later. pg's crypto helpers read crypto's WebCrypto when they load: their module is
+ * evaluated on first use as well.
  */
 const LAZY_BUILTINS = ['crypto', 'child_process'];
 const LAZY_FILES = [/[\\/]pg[\\/]lib[\\/]crypto[\\/]utils\.js$/];
@@ -172,7 +172,7 @@ async function buildBundle() {
   for (const old of readdirSync(cacheDir)) {
     if (old === dir || old === 'manifest.json' || old.startsWith('manifest.json.')) continue;
     const p = join(cacheDir, old);
-    if (Date.now() - (statSync(p, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 10 * 60_000) void import('node:fs/promises').then(({ rm }) => rm(p, { recursive: true, force: true })).catch(() => undefined);
+    if (Date.now() - (statSync(p, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 10 * 60_000) rm(p, { recursive: true, force: true }, () => undefined);
   }
   return join(cacheDir, dir);
 }

@@ -94,7 +94,7 @@ export async function compiledConfig(configPath: string): Promise<string | null>
   const dir = join(packageRoot(), 'node_modules', '.cache', 'godwit-config');
   const metaPath = join(dir, `${key}.json`);
   const meta = await readFile(metaPath, 'utf8').then((t) => JSON.parse(t) as CacheMeta, () => null);
-  if (meta && (meta.format === 'cjs' || meta.format === 'esm') && (await unchanged(meta))) return join(dir, `${key}.${meta.format === 'cjs' ? 'cjs' : 'mjs'}`);
+  if (meta && (meta.format === 'cjs' || meta.format === 'esm') && (await unchanged(meta))) return compiledFile(join(dir, key), meta.format);
   return build(configPath, dir, join(dir, key), metaPath);
 }
 
@@ -114,7 +114,7 @@ async function build(configPath: string, dir: string, base: string, metaPath: st
   let used: CacheMeta['format'] = 'cjs';
   let result = await bundle(configPath, used);
   if (!result) result = await bundle(configPath, (used = 'esm'));
-  const out = `${base}.${used === 'cjs' ? 'cjs' : 'mjs'}`;
+  const out = compiledFile(base, used);
   if (!result?.outputFiles?.[0] || !result.metafile) return null;
   const inputs = await Promise.all(
     Object.keys(result.metafile.inputs)
@@ -134,6 +134,9 @@ async function build(configPath: string, dir: string, base: string, metaPath: st
   await rename(`${metaPath}.${process.pid}.tmp`, metaPath);
   return out;
 }
+
+/** Where the config compiled in `format` is kept: the extension tells Node how to load it. */
+const compiledFile = (base: string, format: CacheMeta['format']) => `${base}.${format === 'cjs' ? 'cjs' : 'mjs'}`;
 
 /** esbuild's output for one format; null when it fails, or (CommonJS) when a package it imports is an ES module. */
 async function bundle(configPath: string, format: CacheMeta['format']) {
