@@ -1,4 +1,7 @@
-#!/usr/bin/env node
+#!/bin/sh
+':' //; if [ -n "$NODE_EXTRA_CA_CERTS" ]; then case "$NODE_OPTIONS" in *-ca*) ;; *)
+':' //;   GODWIT_EXTRA_CA_CERTS=$NODE_EXTRA_CA_CERTS; export GODWIT_EXTRA_CA_CERTS; unset NODE_EXTRA_CA_CERTS;; esac; fi
+':' //; exec node "$0" "$@"
 // The `godwit` command. Godwit is TypeScript: on first run (and whenever a source file it uses changes) the CLI is
 // bundled with esbuild into node_modules/.cache/godwit — its pure-JS dependencies included, one CommonJS file whose
 // commands are initialised only when run. If esbuild is unavailable, tsx compiles it on the fly instead. Either way no
@@ -13,7 +16,18 @@
 //
 // CommonJS, not an ES module: Node starts an ES module loader for a .mjs entry point, ~6 ms of every command.
 // bin/godwit.mjs, the name older instructions use, loads this file.
+//
+// Run as a program (`godwit`, `./bin/godwit.cjs`) the file is first a POSIX shell script: the `':' //;` lines are
+// shell to sh and a string plus a comment to JavaScript. They start Node without NODE_EXTRA_CA_CERTS, which Node 20
+// reads at start-up by parsing every root certificate it knows, used or not: 35–40 ms of every command on a machine
+// that sets it. The file's name travels in GODWIT_EXTRA_CA_CERTS; below it goes back into the environment (child
+// processes get it as set), and a TLS connection that trusts Node's default CAs adds its certificates then
+// (engine/db/extra-ca-certs.ts). With --use-openssl-ca or similar in NODE_OPTIONS, Node loads them as usual.
 'use strict';
+if (process.env.GODWIT_EXTRA_CA_CERTS !== undefined) {
+  process.env.NODE_EXTRA_CA_CERTS = process.env.GODWIT_EXTRA_CA_CERTS;
+  delete process.env.GODWIT_EXTRA_CA_CERTS;
+}
 const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rm, statSync, writeFileSync } = require('node:fs');
 const Module = require('node:module');
 const { createRequire } = Module;
@@ -47,7 +61,7 @@ const EXTERNAL = [
 
 /** Size and mtime; a file written while the bundle was being built gets a print that never matches (rebuild next time). */
 const fingerprint = (rel, builtFrom = Infinity) => {
-  const s = statSync(join(root, rel), { throwIfNoEntry: false });
+  const s = statSync(`${root}/${rel}`, { throwIfNoEntry: false }); // not path.join: ~200 files on every start
   if (!s) return '-';
   return s.mtimeMs >= builtFrom ? 'changed-during-build' : `${s.size}:${s.mtimeMs}`;
 };
@@ -108,9 +122,9 @@ const onePglite = {
  * most commands never use them (`tables`, `describe`; child_process is commander's, for subcommands run as
  * executables, which Godwit has none of). In the bundle each is an object whose properties load the real module on
  * first use — the same functions, later. pg's crypto helpers read crypto's WebCrypto when they load: their module is
- * evaluated on first use as well.
+ * evaluated on first use as well. tls is loaded by the engine for its root certificates, needed on TLS connections only.
  */
-const LAZY_BUILTINS = ['crypto', 'child_process'];
+const LAZY_BUILTINS = ['crypto', 'child_process', 'tls'];
 const LAZY_FILES = [/[\\/]pg[\\/]lib[\\/]crypto[\\/]utils\.js$/];
 const lazyLoads = {
   name: 'lazy-loads',

@@ -70,7 +70,7 @@ export async function benchAlembic(ctx: BenchContext): Promise<BenchResult[]> {
     for (let i = 0; i < runs; i++) {
       const url = await dbs.create('b3g');
       let t = performance.now();
-      await runProcess(process.execPath, [bin, '--project', project, '--url', url, 'up', '--yes'], { env: { ...process.env, NO_COLOR: '1' } });
+      await runProcess(bin, ['--project', project, '--url', url, 'up', '--yes'], { env: { ...process.env, NO_COLOR: '1' } });
       godwit.push(performance.now() - t);
       const aurl = await dbs.create('b3a');
       const ini = await writeAlembicProject(join(ctx.tmp, `b3-alembic-${i}`), migrations, aurl);

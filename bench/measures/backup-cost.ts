@@ -35,12 +35,12 @@ export async function benchBackupCost(ctx: BenchContext): Promise<BenchResult[]>
     const prepare = async () => {
       await dbs.dropAll();
       url = await dbs.create('b9');
-      await runProcess(process.execPath, godwit(url, ['up', '--yes', '--to', CREATE.name]));
+      await runProcess(GODWIT_BIN, godwit(url, ['up', '--yes', '--to', CREATE.name]));
       await fill(url, rows);
     };
     const samples = await alternate(ctx.quick ? 3 : 5, {
-      withBackup: { prepare, run: () => timeProcess(process.execPath, godwit(url, ['up', '--yes'])) },
-      noBackup: { prepare, run: () => timeProcess(process.execPath, godwit(url, ['up', '--yes', '--no-backup'])) },
+      withBackup: { prepare, run: () => timeProcess(GODWIT_BIN, godwit(url, ['up', '--yes'])) },
+      noBackup: { prepare, run: () => timeProcess(GODWIT_BIN, godwit(url, ['up', '--yes', '--no-backup'])) },
       own: { prepare, run: () => serverFloorMs(url, [DROP.up], 'on') },
     });
     const withB = stats(samples.withBackup);

@@ -43,8 +43,8 @@ export async function benchShadowCache(ctx: BenchContext): Promise<BenchResult[]
   try {
     const { dir, migrations } = await benchProject(ctx, 'shadow-cache');
     const url = await dbs.create('shadow_cache');
-    const godwit = (env: NodeJS.ProcessEnv, ...args: string[]) => timeProcess(process.execPath, [GODWIT_BIN, '--project', dir, '--url', url, ...args], { env });
-    await runProcess(process.execPath, [GODWIT_BIN, '--project', dir, '--url', url, 'up', '--yes'], { env: on });
+    const godwit = (env: NodeJS.ProcessEnv, ...args: string[]) => timeProcess(GODWIT_BIN, ['--project', dir, '--url', url, ...args], { env });
+    await runProcess(GODWIT_BIN, ['--project', dir, '--url', url, 'up', '--yes'], { env: on });
     const last = migrations[migrations.length - 1]!.name;
     // Fill the cache (and the bundle, the file cache) before timing.
     await godwit(on, 'status', '--drift');
@@ -61,7 +61,7 @@ export async function benchShadowCache(ctx: BenchContext): Promise<BenchResult[]
     // B10c after the others: they do not read schema.prisma, but they are measured as they always were.
     await editedHeadSchema(dir, url);
     const newArgs = ['new', 'add_review_notes', '--dry-run', '--json'];
-    const warmNew = await runProcess(process.execPath, [GODWIT_BIN, '--project', dir, '--url', url, ...newArgs], { env: on });
+    const warmNew = await runProcess(GODWIT_BIN, ['--project', dir, '--url', url, ...newArgs], { env: on });
     if ((JSON.parse(warmNew) as { cache?: string } | null)?.cache === undefined) throw new Error('B10c: godwit new generated nothing: the edited schema.prisma matches the history.');
     const sNew = await alternate(rounds, {
       newWarm: { run: () => godwit(on, ...newArgs) },

@@ -34,7 +34,7 @@ const syncOn = { ...process.env, PGOPTIONS: '', NO_COLOR: '1' };
 /** As a first run after installing or upgrading Godwit: every script parsed (engine/sql/analysis-cache.ts). */
 const syncOffCold = { ...syncOff, GODWIT_ANALYSIS_CACHE: 'off' };
 const psql = (url: string, file: string, env: NodeJS.ProcessEnv) => timeProcess('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', url, '-f', file], { env });
-const godwit = (url: string, dir: string, args: string[], env: NodeJS.ProcessEnv) => timeProcess(process.execPath, [GODWIT_BIN, '--project', dir, '--url', url, ...args], { env });
+const godwit = (url: string, dir: string, args: string[], env: NodeJS.ProcessEnv) => timeProcess(GODWIT_BIN, ['--project', dir, '--url', url, ...args], { env });
 
 /**
  * B2/B4: `godwit up` of the whole history on an empty database, then `godwit down --base`, each a whole process,
@@ -83,7 +83,7 @@ export async function benchUpDown(ctx: BenchContext): Promise<BenchResult[]> {
     const floorUp = stats(up.floor).median;
     const floorDown = stats(down.floor).median;
     const n = migrations.length;
-    const note = 'Whole processes on both sides (node bin/godwit.cjs; psql -f with \\i of each file), fresh database per run, rounds alternate.';
+    const note = 'Whole processes on both sides (bin/godwit.cjs run as a program, as `godwit` on the PATH runs; psql -f with \\i of each file), fresh database per run, rounds alternate.';
     const result = (id: string, what: string, g: number[], b: number[], baselineName: string, target: string, limit: number, floorMs: number): BenchResult => {
       const r = ratioResult({ id, what, unit: 'ms', godwit: stats(g), baseline: stats(b), baselineName, target, note }, (ratio) => ratio <= limit);
       return { ...r, floor: { ms: floorMs, ratio: r.godwit.median / floorMs } };

@@ -59,9 +59,31 @@ describe('bin/godwit.cjs', () => {
         expect(modules).not.toContain('NativeModule crypto');
         expect(modules).not.toContain('NativeModule child_process');
         expect(modules).toContain('NativeModule vm');
+        expect(modules).not.toContain('NativeModule tls');
       }
     } finally {
       rmSync(cache, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+describe('bin/godwit.cjs run as a program', () => {
+  it('starts Node without NODE_EXTRA_CA_CERTS, which Node 20 would read at start-up, unless NODE_OPTIONS picks a CA store', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const missing = '/nonexistent/godwit-extra-ca.pem';
+    const env = { ...process.env, NODE_EXTRA_CA_CERTS: missing, NODE_OPTIONS: '' };
+    // Node warns at start-up when it reads the variable and the file is missing: the sign that it read it.
+    const viaNode = spawnSync(process.execPath, ['bin/godwit.cjs', '--version'], { encoding: 'utf8', env });
+    expect(viaNode.stderr).toContain(missing);
+    const asProgram = spawnSync('bin/godwit.cjs', ['--version'], { encoding: 'utf8', env });
+    expect(asProgram.stderr).toBe('');
+    expect(asProgram.status).toBe(0);
+    expect(asProgram.stdout).toBe(viaNode.stdout);
+    // With --use-openssl-ca Node loads the file as usual (and warns).
+    const opensslCa = spawnSync('bin/godwit.cjs', ['--version'], { encoding: 'utf8', env: { ...env, NODE_OPTIONS: '--use-openssl-ca' } });
+    expect(opensslCa.stderr).toContain(missing);
+    // Arguments reach the CLI untouched, spaces and quotes included.
+    const args = spawnSync('bin/godwit.cjs', ['--project', "/no such/pro'ject", 'status'], { encoding: 'utf8', env });
+    expect(args.stderr).toContain("/no such/pro'ject");
+  }, 60_000);
 });

@@ -51,6 +51,24 @@ describe.skipIf(Boolean(skip))('a server with ssl=on and passwords', () => {
     await expect(sslOf(url('127.0.0.1', `sslmode=verify-ca&sslrootcert=${cluster.wrongCaFile}`))).rejects.toThrow(/certificate/i);
   });
 
+  it('sslrootcert=system trusts NODE_EXTRA_CA_CERTS, which the launcher keeps from Node\'s start-up; child processes see it', async () => {
+    const marker = join(work, 'extra-ca-seen');
+    writeFileSync(join(project.dir, 'godwit.json'), JSON.stringify({ environments: { prod: {
+      url: `postgresql://postgres@localhost:${cluster.port}/postgres?sslmode=verify-full&sslrootcert=system`,
+      passwordCommand: `printf '%s' "$NODE_EXTRA_CA_CERTS" > ${marker}; echo '${CANARY}'`,
+    } } }));
+    const env = { PGPASSFILE: '/nonexistent', PGPASSWORD: undefined };
+    // The cluster's CA is in no system store: without the variable the certificate is refused.
+    const untrusted = await runGodwit(['status', '--env', 'prod'], { cwd: project.dir, env: { ...env, NODE_EXTRA_CA_CERTS: undefined } });
+    expect(untrusted.code).toBe(2);
+    expect(untrusted.stderr).toMatch(/certificate/i);
+    const trusted = await runGodwit(['status', '--env', 'prod'], { cwd: project.dir, env: { ...env, NODE_EXTRA_CA_CERTS: cluster.caFile } });
+    expect(trusted.stderr).toBe('');
+    expect(trusted.code).toBe(1); // connected and verified: the demo's migrations are pending
+    expect(readFileSync(marker, 'utf8')).toBe(cluster.caFile);
+    await scan(trusted.stdout + trusted.stderr);
+  });
+
   it('require encrypts without checking (libpq semantics, not pg\'s verify-full); disable does not encrypt', async () => {
     expect(await sslOf(url('127.0.0.1', 'sslmode=require'))).toBe(true);
     expect(await sslOf(url('127.0.0.1', 'sslmode=disable'))).toBe(false);

@@ -9,11 +9,14 @@ export interface CliResult {
   ms: number;
 }
 
-/** Runs the real `godwit` command (bin/godwit.cjs) in a child process, as a user or CI would. */
+/**
+ * Runs the real `godwit` command in a child process, as a user or CI would: bin/godwit.cjs executed as a program (its
+ * shell lines start Node), as the `godwit` link npm puts on the PATH runs it.
+ */
 export function runGodwit(args: string[], opts: { cwd?: string; env?: Record<string, string | undefined>; stdin?: string } = {}): Promise<CliResult> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(DEMO_PROJECT_DIR, 'bin', 'godwit.cjs'), ...args], {
+    const child = spawn(join(DEMO_PROJECT_DIR, 'bin', 'godwit.cjs'), args, {
       cwd: opts.cwd ?? DEMO_PROJECT_DIR,
       env: { ...process.env, NO_COLOR: '1', ...opts.env },
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -6,6 +6,7 @@ import type { Db } from './db.ts';
 import { PgSchemaEngineAdapterFactory } from '../schema-engine/pg-adapter-factory.ts';
 import { applyPgService } from './pg-service.ts';
 import { TLS_PARAMS, tlsFromParams } from './libpq-tls.ts';
+import { defaultCasWithExtra } from './extra-ca-certs.ts';
 import { pgpassPassword } from './pgpass.ts';
 import { runPasswordCommand } from './password-command.ts';
 import { acquireTunnel, type SshSettings, type Tunnel } from './ssh-tunnel.ts';
@@ -58,11 +59,23 @@ export function clientConfigFromUrl(url: string): pg.ClientConfig {
     user: user ?? undefined,
     password: password ?? undefined,
     database: database ?? undefined,
-    ssl: (tlsFromParams(params).ssl || (ssl as pg.ClientConfig['ssl'])) as pg.ClientConfig['ssl'],
+    ssl: withDefaultCas(tlsFromParams(params).ssl || (ssl as pg.ClientConfig['ssl'])),
     options: [options, searchPath].filter(Boolean).join(' ') || undefined,
     application_name: application_name ?? 'godwit',
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
   };
+}
+
+/**
+ * A verified TLS connection that names no root certificate trusts Node's default CAs, NODE_EXTRA_CA_CERTS's included:
+ * listed here, since the launcher keeps Node from loading that file at start-up (extra-ca-certs.ts).
+ */
+function withDefaultCas(ssl: pg.ClientConfig['ssl']): pg.ClientConfig['ssl'] {
+  if (!ssl) return ssl;
+  const options = ssl === true ? {} : ssl;
+  if (options.ca !== undefined || options.rejectUnauthorized === false) return ssl;
+  const ca = defaultCasWithExtra();
+  return ca ? { ...options, ca } : ssl;
 }
 
 /** Turns a connection failure into one sentence that names the server (never its password). */
@@ -135,7 +148,13 @@ export async function connectPostgres(target: PostgresTarget): Promise<Db> {
     schemaEngineAdapter() {
       return new PgSchemaEngineAdapterFactory(config, shadowConfig);
     },
-    async close() {
+    async close(options) {
+      // Through a tunnel the session must end before the tunnel is released: that close waits, as any other.
+      if (options?.wait === false && !tunnel) {
+        void client.end().catch(() => undefined);
+        (client as unknown as { connection?: { stream?: { unref?(): void } } }).connection?.stream?.unref?.();
+        return;
+      }
       await client.end().catch(() => undefined);
       await tunnel?.release();
     },
