@@ -21,6 +21,12 @@ export interface CommonOptions {
 export { withCommonOptions } from './common-options.ts';
 
 /**
+ * For a read-only command's sessions, which it uses last before ending: closed as psql closes, without waiting for
+ * the server to close its end (engine/db/db.ts, CloseOptions).
+ */
+export const LAST_USE = { wait: false } as const;
+
+/**
  * `--url "$UNSET"` arrives as "" and would otherwise read as "not given", silently picking the default environment
  * (dev). A blank value for an option that chooses where to act is always a mistake: refuse it.
  */

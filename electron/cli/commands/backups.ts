@@ -4,7 +4,7 @@ import { GodwitError } from '../../engine/util/errors.ts';
 import { resolveHistoryTable } from '../../engine/history/history-table.ts';
 import { DEFAULT_LOCK_TIMEOUT_MS, withMigrationLock } from '../../engine/lock/advisory-lock.ts';
 import type { DumpOutcome } from '../../engine/backup/pg-dump.ts';
-import { environmentsFromOptions, lockTimeoutMs, optionsOf, projectFromOptions, withCommonOptions } from '../context.ts';
+import { LAST_USE, environmentsFromOptions, lockTimeoutMs, optionsOf, projectFromOptions, withCommonOptions } from '../context.ts';
 import { confirmChange } from '../confirm.ts';
 import { dim, note, printJson, say, table, yellow } from '../output.ts';
 
@@ -66,7 +66,7 @@ Examples:
       const opts = optionsOf<{ json?: boolean }>(cmd);
       const open = await projectFromOptions(opts);
       const [env] = environmentsFromOptions(open, opts);
-      const rows = await withEnvironment(env!, async (db) => listBackups(db, await resolveHistoryTable(db)));
+      const rows = await withEnvironment(env!, async (db) => listBackups(db, await resolveHistoryTable(db)), LAST_USE);
       if (opts.json) printJson({ environment: env!.name, backups: rows });
       else printListing(env!.name, rows);
     });

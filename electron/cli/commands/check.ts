@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { readEnvironmentStatus } from '../../engine/status/environment-status.ts';
-import { environmentsFromOptions, optionsOf, projectFromOptions, withCommonOptions } from '../context.ts';
+import { LAST_USE, environmentsFromOptions, optionsOf, projectFromOptions, withCommonOptions } from '../context.ts';
 import { GodwitError, withEnvironment } from '../../engine/index.ts';
 import { checkExitCode, runCheck } from '../../engine/check/run-check.ts';
 import { throwawayFor } from '../../engine/check/throwaway.ts';
@@ -41,7 +41,7 @@ Examples:
       const useDatabase = opts.url !== undefined || (opts.env?.length ?? 0) > 0;
       if (opts.env && opts.env.length > 1) throw new GodwitError('bad-options', 'check compares with one environment: give --env once.');
       const env = useDatabase ? environmentsFromOptions(open, opts)[0]! : undefined;
-      const environment = env ? await withEnvironment(env, (db) => readEnvironmentStatus(db, env, open.folder)) : undefined;
+      const environment = env ? await withEnvironment(env, (db) => readEnvironmentStatus(db, env, open.folder), LAST_USE) : undefined;
       const throwaway = throwawayFor(env);
       const quiet = opts.json === true;
       // Ctrl+C cancels the running statement and drops the throwaway database before exiting (exit 2).

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { describeError, readAudit, resolveMigration, withEnvironment, type AuditEntry } from '../../engine/index.ts';
 import { GodwitError } from '../../engine/util/errors.ts';
-import { environmentsFromOptions, lockTimeoutMs, optionsOf, positiveInteger, projectFromOptions, settledEnvironmentsFromOptions, withCommonOptions } from '../context.ts';
+import { LAST_USE, environmentsFromOptions, lockTimeoutMs, optionsOf, positiveInteger, projectFromOptions, settledEnvironmentsFromOptions, withCommonOptions } from '../context.ts';
 import { confirmChange } from '../confirm.ts';
 import { bold, formatMs, formatTime, note, printJson, red, say, table } from '../output.ts';
 
@@ -51,7 +51,7 @@ Examples:
       for (const o of outcomes) {
         try {
           if (o.error) throw o.error;
-          entries.push(...(await withEnvironment(o.env, (db) => readAudit(db, limit))));
+          entries.push(...(await withEnvironment(o.env, (db) => readAudit(db, limit), LAST_USE)));
         } catch (err) {
           failed.push({ env: o.name, err });
         }

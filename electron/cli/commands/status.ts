@@ -4,7 +4,7 @@ import { describeError } from '../../engine/util/errors.ts';
 import { withEnvironment } from '../../engine/project/open-project.ts';
 import { environmentStatus, needsAttention, type EnvironmentStatus } from '../../engine/status/environment-status.ts';
 import { readMigrationsFolder } from '../../engine/migrations/read-folder.ts';
-import { optionsOf, projectSettingsFromOptions, settledEnvironmentsFromOptions, withCommonOptions } from '../context.ts';
+import { LAST_USE, optionsOf, projectSettingsFromOptions, settledEnvironmentsFromOptions, withCommonOptions } from '../context.ts';
 import { bold, cyan, dim, formatMs, formatTime, green, note, printJson, red, say, table, yellow } from '../output.ts';
 
 const STATE_COLOR: Record<string, (s: string) => string> = {
@@ -65,7 +65,7 @@ Examples:
       // Environments are read side by side; one that cannot be resolved or read does not hide the others.
       const outcomes = settledEnvironmentsFromOptions(open, opts, true);
       const results = await Promise.all(
-        outcomes.map((o) => (o.error ? Promise.reject(o.error) : withEnvironment(o.env, (db) => environmentStatus(open, o.env, db, { drift: opts.drift === true }))).then(
+        outcomes.map((o) => (o.error ? Promise.reject(o.error) : withEnvironment(o.env, (db) => environmentStatus(open, o.env, db, { drift: opts.drift === true }), LAST_USE)).then(
           (status) => ({ status }),
           (err: unknown) => ({ env: o.name, location: o.location, err, error: describeError(err) }),
         )),

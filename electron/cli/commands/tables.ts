@@ -9,7 +9,7 @@ import { compareTablePair, liveSide } from '../../engine/catalog/table-migration
 import type { Environment } from '../../engine/project/environments.ts';
 import { GodwitError } from '../../engine/util/errors.ts';
 import { renderDescriptions } from '../../engine/introspect/render-describe.ts';
-import { environmentsFromOptions, optionsOf, projectSettingsFromOptions, withCommonOptions } from '../context.ts';
+import { environmentsFromOptions, LAST_USE, optionsOf, projectSettingsFromOptions, withCommonOptions } from '../context.ts';
 import { bold, green, printJson, red, say, table, yellow } from '../output.ts';
 
 /** Wraps help text at 118 columns, as the rest of the help is laid out. */
@@ -73,7 +73,7 @@ Examples:
       const kinds = kindsOf(opts, pattern);
       const open = await projectSettingsFromOptions(opts);
       const [env] = environmentsFromOptions(open, opts);
-      const rows = await withEnvironment(env!, (db) => listRelations(db, { pattern, kinds, verbose: opts.plus }));
+      const rows = await withEnvironment(env!, (db) => listRelations(db, { pattern, kinds, verbose: opts.plus }), LAST_USE);
       if (opts.json) return printJson(rows);
       process.stdout.write(renderListing(rows, { verbose: opts.plus, withTable: kinds.includes('indexes'), withAccessMethod: listsAccessMethod(kinds), pattern }));
     });
@@ -91,7 +91,7 @@ Examples:
       const opts = optionsOf<{ plus?: boolean }>(cmd);
       const open = await projectSettingsFromOptions(opts);
       const [env] = environmentsFromOptions(open, opts);
-      const found = await withEnvironment(env!, (db) => describeRelations(db, name));
+      const found = await withEnvironment(env!, (db) => describeRelations(db, name), LAST_USE);
       if (opts.json) return printJson(found);
       process.stdout.write(renderDescriptions(found, opts.plus === true));
     });
@@ -137,8 +137,8 @@ Examples:
       const label = (e: typeof a) => (own.env?.includes(e.name) || global.env?.includes(e.name) ? e.name : e.display);
       const [nameA, nameB] = label(a) === label(b) ? [`${label(a)} (1)`, `${label(b)} (2)`] : [label(a), label(b)];
       if (own.table !== undefined) return compareOneTable(own.table, [a, nameA], [b, nameB], own.json ?? global.json ?? false);
-      const snapA = await withEnvironment(a, (db) => readCatalog(db, { grants: own.grants }));
-      const snapB = await withEnvironment(b, (db) => readCatalog(db, { grants: own.grants }));
+      const snapA = await withEnvironment(a, (db) => readCatalog(db, { grants: own.grants }), LAST_USE);
+      const snapB = await withEnvironment(b, (db) => readCatalog(db, { grants: own.grants }), LAST_USE);
       const { differences, byKind } = compareCatalogs(snapA, snapB);
       if (own.json ?? global.json) printJson({ a: nameA, b: nameB, differences, byKind });
       else if (!differences.length) say(green(`${nameA} and ${nameB} have the same schema.`));
@@ -163,7 +163,7 @@ async function compareOneTable(name: string, [a, nameA]: [Environment, string], 
   if (!name.trim()) throw new GodwitError('bad-options', '--table is empty: give a table name (schema.table).');
   const dot = name.indexOf('.');
   const [schema, relation] = dot > 0 ? [name.slice(0, dot), name.slice(dot + 1)] : ['public', name];
-  const side = (e: Environment, n: string) => liveSide(n, (fn) => withEnvironment(e, fn));
+  const side = (e: Environment, n: string) => liveSide(n, (fn) => withEnvironment(e, fn, LAST_USE));
   const cmp = await compareTablePair({ a: side(a, nameA), b: side(b, nameB), schema, table: relation });
   if (json) printJson(cmp);
   else if (!cmp.differences) say(green(`${schema}.${relation} is the same in ${nameA} and ${nameB}.`));

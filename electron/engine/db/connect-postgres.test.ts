@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { clientConfigFromUrl, connectPostgres } from './connect-postgres.ts';
 import { createTestDatabase, sqlOn, type TestDatabase } from '../testing/test-database.ts';
+import { startSlowCloseProxy } from './testing/slow-close-proxy.ts';
 
 describe('connectPostgres', () => {
   let db: TestDatabase;
@@ -29,6 +30,31 @@ describe('connectPostgres', () => {
       expect(conn.display).toContain(db.name);
     } finally {
       await conn.close();
+    }
+  });
+
+  it('close() waits for the server to close the session; close({ wait: false }) says goodbye and returns', async () => {
+    const proxy = await startSlowCloseProxy(db.url, 1500);
+    const timedClose = async (options?: { wait: boolean }) => {
+      const conn = await connectPostgres({ url: proxy.through(db.url) });
+      const [{ pid }] = await conn.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      const started = performance.now();
+      await conn.close(options);
+      return { pid: pid!, ms: performance.now() - started };
+    };
+    try {
+      expect((await timedClose()).ms).toBeGreaterThan(1400);
+      const quick = await timedClose({ wait: false });
+      expect(quick.ms).toBeLessThan(1000);
+      // The session still ends on the server: the goodbye was sent.
+      let alive = true;
+      for (let i = 0; i < 50 && alive; i++) {
+        alive = (await sqlOn(db.url, 'SELECT 1 FROM pg_stat_activity WHERE pid = $1', [quick.pid])).length > 0;
+        if (alive) await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(alive).toBe(false);
+    } finally {
+      await proxy.close();
     }
   });
 
