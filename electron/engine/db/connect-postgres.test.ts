@@ -37,10 +37,10 @@ describe('connectPostgres', () => {
     const proxy = await startSlowCloseProxy(db.url, 1500);
     const timedClose = async (options?: { wait: boolean }) => {
       const conn = await connectPostgres({ url: proxy.through(db.url) });
-      const [{ pid }] = await conn.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      const [row] = await conn.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
       const started = performance.now();
       await conn.close(options);
-      return { pid: pid!, ms: performance.now() - started };
+      return { pid: row!.pid, ms: performance.now() - started };
     };
     try {
       expect((await timedClose()).ms).toBeGreaterThan(1400);
