@@ -30,7 +30,7 @@ export async function benchBackupCost(ctx: BenchContext): Promise<BenchResult[]>
   const dbs = new BenchDatabases(ctx.serverUrl);
   try {
     const dir = await writeProject(join(ctx.tmp, 'b9'), [CREATE, DROP]);
-    const godwit = (url: string, extra: string[]) => [GODWIT_BIN, '--project', dir, '--url', url, ...extra];
+    const godwit = (url: string, extra: string[]) => ['--project', dir, '--url', url, ...extra];
     let url = '';
     const prepare = async () => {
       await dbs.dropAll();
