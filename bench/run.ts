@@ -14,7 +14,7 @@ import { benchShadowCache } from './measures/shadow-cache.ts';
 
 const SUITES: Record<string, { ids: string[]; run: (ctx: BenchContext) => Promise<BenchResult[]> }> = {
   startup: { ids: ['B0'], run: benchStartup },
-  readCommands: { ids: ['B1', 'B5', 'B5a', 'B5b'], run: benchReadCommands },
+  readCommands: { ids: ['B1', 'B1c', 'B5', 'B5a', 'B5b'], run: benchReadCommands },
   upDown: { ids: ['B2', 'B2s', 'B2c', 'B4', 'B4s', 'B4c'], run: benchUpDown },
   alembic: { ids: ['B3'], run: benchAlembic },
   renderer: { ids: ['B6', 'B6a', 'B6b', 'B6c'], run: benchRenderer },
