@@ -5,14 +5,14 @@
 
 /** The command modules, in the order `--help` lists them (main.ts maps each to its import). */
 export const COMMAND_MODULE_NAMES = [
-  'status', 'upDown', 'sql', 'new', 'resolveLog', 'tables', 'demo', 'serve', 'check', 'adoptDrift', 'preflight', 'rehearse', 'backups',
+  'status', 'upDown', 'sql', 'new', 'resolveLog', 'tables', 'compare', 'demo', 'serve', 'check', 'adoptDrift', 'preflight', 'rehearse', 'backups',
 ] as const;
 export type CommandModule = (typeof COMMAND_MODULE_NAMES)[number];
 
 /** Command name → its module (lazy-commands.test.ts checks this covers every command). */
 export const COMMAND_MODULE_OF: Record<string, CommandModule> = {
   status: 'status', up: 'upDown', down: 'upDown', sql: 'sql', new: 'new', 'down-sql': 'new', resolve: 'resolveLog',
-  log: 'resolveLog', tables: 'tables', describe: 'tables', compare: 'tables', demo: 'demo', 'build-ui': 'serve', serve: 'serve',
+  log: 'resolveLog', tables: 'tables', describe: 'tables', compare: 'compare', demo: 'demo', 'build-ui': 'serve', serve: 'serve',
   check: 'check', 'adopt-drift': 'adoptDrift', preflight: 'preflight', rehearse: 'rehearse', backups: 'backups',
 };
 

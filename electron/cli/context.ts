@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 // Engine modules one by one, not its index: the index would load every command's code on every start (main.ts).
 import type { Environment, PreviewRequest } from '../engine/index.ts';
 import { GodwitError } from '../engine/util/errors.ts';
-import { openProject, type OpenProject } from '../engine/project/open-project.ts';
+import type { OpenProject } from '../engine/project/open-project.ts';
 import { loadProject } from '../engine/project/load-project.ts';
 import { selectEnvironments, settleEnvironments, type EnvironmentOutcome } from '../engine/project/environments.ts';
 
@@ -53,6 +53,8 @@ export async function projectSettingsFromOptions(opts: CommonOptions): Promise<P
 }
 
 export async function projectFromOptions(opts: CommonOptions): Promise<OpenProject> {
+  // Loaded here, not with this module: tables and describe never read the migrations folder.
+  const { openProject } = await import('../engine/project/open-project.ts');
   return openProject(opts.project ?? process.cwd());
 }
 

@@ -18,6 +18,7 @@ const COMMAND_MODULES: Record<CommandModule, () => Promise<Register>> = {
   new: () => import('./commands/new.ts').then((m) => m.registerNew),
   resolveLog: () => import('./commands/resolve-log.ts').then((m) => m.registerResolveAndLog),
   tables: () => import('./commands/tables.ts').then((m) => m.registerTables),
+  compare: () => import('./commands/compare.ts').then((m) => m.registerCompare),
   demo: () => import('./commands/demo.ts').then((m) => m.registerDemo),
   serve: () => import('./commands/serve.ts').then((m) => m.registerServe),
   check: () => import('./commands/check.ts').then((m) => m.registerCheck),

@@ -3,13 +3,13 @@ import { parse as parseConnectionString } from 'pg-connection-string';
 import { GodwitError } from '../util/errors.ts';
 import { displayUrl } from '../util/redact.ts';
 import type { Db } from './db.ts';
-import { PgSchemaEngineAdapterFactory } from '../schema-engine/pg-adapter-factory.ts';
+import { LazyPgAdapterFactory } from '../schema-engine/pg-adapter-lazy.ts';
 import { applyPgService } from './pg-service.ts';
 import { TLS_PARAMS, tlsFromParams } from './libpq-tls.ts';
 import { defaultCasWithExtra } from './extra-ca-certs.ts';
 import { pgpassPassword } from './pgpass.ts';
 import { runPasswordCommand } from './password-command.ts';
-import { acquireTunnel, type SshSettings, type Tunnel } from './ssh-tunnel.ts';
+import type { SshSettings, Tunnel } from './ssh-tunnel.ts';
 
 /** How long to wait for a server before giving up; an unreachable host must not hang a command. */
 export const CONNECT_TIMEOUT_MS = 10_000;
@@ -117,7 +117,8 @@ export function connectionError(err: unknown, config: pg.ClientConfig): GodwitEr
 /** Opens one session on a PostgreSQL server. */
 export async function connectPostgres(target: PostgresTarget): Promise<Db> {
   const config = clientConfigFromUrl(target.url);
-  const tunnel = target.ssh ? await acquireTunnel(target.ssh, { environment: target.name ?? 'url', acceptHostKey: target.acceptHostKey, passphrase: target.sshPassphrase }) : undefined;
+  // The SSH client's code loads only for an environment reached through a bastion.
+  const tunnel = target.ssh ? await (await import('./ssh-tunnel.ts')).acquireTunnel(target.ssh, { environment: target.name ?? 'url', acceptHostKey: target.acceptHostKey, passphrase: target.sshPassphrase }) : undefined;
   reachThrough(config, target, tunnel);
   const client = new pg.Client(config);
   client.on('error', () => {
@@ -146,7 +147,7 @@ export async function connectPostgres(target: PostgresTarget): Promise<Db> {
       return Array.isArray(res) ? res.map((r) => r.rows) : [res.rows];
     },
     schemaEngineAdapter() {
-      return new PgSchemaEngineAdapterFactory(config, shadowConfig);
+      return new LazyPgAdapterFactory(config, shadowConfig);
     },
     async close(options) {
       // Through a tunnel the session must end before the tunnel is released: that close waits, as any other.

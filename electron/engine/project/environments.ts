@@ -4,7 +4,6 @@ import { GodwitError } from '../util/errors.ts';
 import { displayUrl, redactUrl } from '../util/redact.ts';
 import { godwitDataDir } from '../util/data-dir.ts';
 import { clientConfigFromUrl, connectPostgres } from '../db/connect-postgres.ts';
-import { connectPglite } from '../db/connect-pglite.ts';
 import type { Db } from '../db/db.ts';
 import type { SshSettings } from '../db/ssh-tunnel.ts';
 import type { Project } from './load-project.ts';
@@ -216,7 +215,8 @@ export function selectEnvironments(project: Project, sel: EnvironmentSelection, 
 }
 
 /** Opens one session on the environment's database. */
-export function openEnvironment(env: Environment): Promise<Db> {
-  if (env.target.kind === 'embedded') return connectPglite(env.target.dataDir, env.display);
+export async function openEnvironment(env: Environment): Promise<Db> {
+  // PGlite's glue loads only for an embedded database.
+  if (env.target.kind === 'embedded') return (await import('../db/connect-pglite.ts')).connectPglite(env.target.dataDir, env.display);
   return connectPostgres({ url: env.target.url, shadowDatabaseUrl: env.target.shadowDatabaseUrl, name: env.name, ssh: env.target.ssh, passwordCommand: env.target.passwordCommand, sshPassphrase: env.target.sshPassphrase });
 }

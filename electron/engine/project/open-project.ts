@@ -2,9 +2,7 @@
  * Opening a project and an environment's database: what nearly every command does first. Kept apart from the engine's
  * index so that a command importing these does not also load the code of every other command (start-up time).
  */
-import type { CloseOptions, Db } from '../db/db.ts';
 import { readMigrationsFolder, type MigrationsFolder } from '../migrations/read-folder.ts';
-import { openEnvironment, type Environment } from './environments.ts';
 import { loadProject, type Project } from './load-project.ts';
 
 /** A project with its migrations folder read, ready for commands. */
@@ -21,15 +19,5 @@ export async function openProject(dir: string): Promise<OpenProject> {
   return { project, folder };
 }
 
-/**
- * Opens the environment's database, runs `fn`, and always closes it. A command that ends after `fn` and reads only
- * passes `{ wait: false }`: the server closing its end is then not part of the command's time (db.ts, CloseOptions).
- */
-export async function withEnvironment<T>(env: Environment, fn: (db: Db) => Promise<T>, close?: CloseOptions): Promise<T> {
-  const db = await openEnvironment(env);
-  try {
-    return await fn(db);
-  } finally {
-    await db.close(close);
-  }
-}
+// Apart, so that a command reading only the database (tables, describe) does not load the folder reader.
+export { withEnvironment } from './with-environment.ts';

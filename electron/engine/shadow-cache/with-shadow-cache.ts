@@ -5,7 +5,7 @@ import pg from 'pg';
 import type { SqlQuery } from '@prisma/driver-adapter-utils';
 import type { Db } from '../db/db.ts';
 import type { LocalMigration } from '../migrations/read-folder.ts';
-import { PgSchemaEngineAdapterFactory } from '../schema-engine/pg-adapter-factory.ts';
+import { LazyPgAdapterFactory } from '../schema-engine/pg-adapter-lazy.ts';
 import { packageRoot } from '../util/package-root.ts';
 import { cacheDatabaseName, prefixKeys, shadowScripts, type CacheContext } from './cache-key.ts';
 import { buildFromBase, clearCaches, dropDatabase, evictCaches, isValidCache, listCaches, recordReads, touchCache, type CacheEntry } from './cache-store.ts';
@@ -36,9 +36,9 @@ export function cacheLimit(env: NodeJS.ProcessEnv = process.env): number {
 export function cacheableConfig(db: Db): pg.ClientConfig | null {
   if (db.kind !== 'postgres') return null;
   const factory = db.schemaEngineAdapter();
-  if (!(factory instanceof PgSchemaEngineAdapterFactory)) return null;
+  if (!(factory instanceof LazyPgAdapterFactory)) return null;
   // The factory keeps the session's discrete settings; they are what a cache database is reached with too.
-  const { config, shadowConfig } = factory as unknown as { config: pg.ClientConfig; shadowConfig?: pg.ClientConfig };
+  const { config, shadowConfig } = factory;
   if (shadowConfig || config.options) return null;
   return config;
 }
