@@ -40,6 +40,8 @@ function markdown(results: BenchResult[], meta: Record<string, string>): string 
     const floor = r.floor ? `${fmt(r.floor.ms)} ms: Godwit ${r.floor.ratio.toFixed(1)}× the floor` : '';
     lines.push(`| ${r.id} | ${r.what} | ${r.skipped ? '' : g} | ${b} | ${r.ratio === null ? '' : `${r.ratio.toFixed(2)}×`} | ${r.target} | ${verdict} | ${floor} |`);
   }
+  const notes = results.filter((r) => r.note);
+  if (notes.length) lines.push('', 'Notes:', ...notes.map((r) => `- ${r.id}: ${r.note}`));
   return lines.join('\n') + '\n';
 }
 
