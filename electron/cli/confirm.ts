@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises';
-import { GodwitError, type Environment } from '../engine/index.ts';
+import { GodwitError } from '../engine/util/errors.ts';
+import type { Environment } from '../engine/project/environments.ts';
 import type { CommonOptions } from './context.ts';
 
 /** Where the question is asked; the terminal unless a test gives its own streams. */

@@ -2,14 +2,10 @@
  * The engine's public face: what the CLI, the Electron main process and browser mode call. Pure Node, no Electron.
  */
 import type { Db } from './db/db.ts';
+import type { Plan } from './apply/plan.ts';
 import { loadProject, type Project } from './project/load-project.ts';
 import { openEnvironment, selectEnvironments, type Environment, type EnvironmentSelection } from './project/environments.ts';
 import { readMigrationsFolder, type MigrationsFolder } from './migrations/read-folder.ts';
-import { readEnvironmentStatus } from './status/environment-status.ts';
-import { loadSqlParser } from './sql/split-statements.ts';
-import { assertHistoryClean, planRollback, planUpgrade, type Plan, type RollbackTarget } from './apply/plan.ts';
-import { renderPreview } from './apply/render-preview.ts';
-import { resolveHistoryTable } from './history/history-table.ts';
 
 export { GodwitError, describeError } from './util/errors.ts';
 export { MigrationFailedError } from './apply/migration-failure.ts';
@@ -22,37 +18,16 @@ export { needsAttention, type EnvironmentStatus } from './status/environment-sta
 export type { Project, Environment, EnvironmentSelection, MigrationsFolder, Plan, Db };
 export { loadProject, selectEnvironments, openEnvironment, readMigrationsFolder };
 
-import type { OpenProject } from './project/open-project.ts';
 export { openProject, withEnvironment, type OpenProject } from './project/open-project.ts';
 
 export { environmentStatus } from './status/environment-status.ts';
 
-import { attachBackups } from './backup/plan-backups.ts';
 export { attachBackups, backupTotals, type BackupChoices, type StepBackup } from './backup/plan-backups.ts';
 export { listBackups, dropBackups, expireBackups, type BackupListing } from './backup/catalog.ts';
 export { describeStepBackup } from './backup/describe.ts';
 export { formatBytes, formatCount } from './backup/settings.ts';
 
-export type PreviewRequest = ({ direction: 'up'; to?: string | undefined } | ({ direction: 'down' } & RollbackTarget));
-
-/** The plan `up` or `down` would run now, without running it. */
-export async function planFor(open: OpenProject, env: Environment, db: Db, req: PreviewRequest): Promise<Plan> {
-  await loadSqlParser();
-  const status = await readEnvironmentStatus(db, env, open.folder);
-  assertHistoryClean(status, req.direction === 'up' ? 'upgrade' : 'roll back');
-  const plan = req.direction === 'up' ? planUpgrade(status, open.folder, req.to) : planRollback(status, open.folder, req);
-  // The preview names the history table with its schema, as the run does (a migration may SET search_path).
-  plan.historyTable = await resolveHistoryTable(db);
-  // What each step backs up (and its size) or restores, and why not: shown before anything runs (engine/backup).
-  await attachBackups(db, plan);
-  return plan;
-}
-
-/** The exact script `up`/`down` would run now. */
-export async function previewSql(open: OpenProject, env: Environment, db: Db, req: PreviewRequest): Promise<{ plan: Plan; sql: string }> {
-  const plan = await planFor(open, env, db, req);
-  return { plan, sql: renderPreview(plan) };
-}
+export { planFor, previewSql, type PreviewRequest } from './apply/plan-for.ts';
 
 export { listRelations, listsAccessMethod, type RelationKindFilter, type RelationListing } from './introspect/list-relations.ts';
 export { describeRelations } from './introspect/describe-relation.ts';

@@ -1,5 +1,11 @@
 import type { Command } from 'commander';
-import { backupTotals, describeStepBackup, dropBackups, formatBytes, formatCount, listBackups, withEnvironment, type BackupListing, type Environment, type Plan } from '../../engine/index.ts';
+import { backupTotals } from '../../engine/backup/plan-backups.ts';
+import { describeStepBackup } from '../../engine/backup/describe.ts';
+import { dropBackups, listBackups, type BackupListing } from '../../engine/backup/catalog.ts';
+import { formatBytes, formatCount } from '../../engine/backup/settings.ts';
+import { withEnvironment } from '../../engine/project/with-environment.ts';
+import type { Environment } from '../../engine/project/environments.ts';
+import type { Plan } from '../../engine/apply/plan.ts';
 import { GodwitError } from '../../engine/util/errors.ts';
 import { resolveHistoryTable } from '../../engine/history/history-table.ts';
 import { DEFAULT_LOCK_TIMEOUT_MS, withMigrationLock } from '../../engine/lock/advisory-lock.ts';

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { readEnvironmentStatus } from '../../engine/status/environment-status.ts';
 import { LAST_USE, environmentsFromOptions, optionsOf, projectFromOptions, withCommonOptions } from '../context.ts';
-import { GodwitError, withEnvironment } from '../../engine/index.ts';
+import { GodwitError } from '../../engine/util/errors.ts';
+import { withEnvironment } from '../../engine/project/with-environment.ts';
 import { checkExitCode, runCheck } from '../../engine/check/run-check.ts';
 import { throwawayFor } from '../../engine/check/throwaway.ts';
 import { renderMarkdown, renderText, summaryLine } from '../../engine/check/render-report.ts';

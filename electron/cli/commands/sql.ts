@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
-import { analyzePlan, planFor, renderAnnotatedPreview, withEnvironment } from '../../engine/index.ts';
+import { analyzePlan } from '../../engine/analysis/analyze-plan.ts';
+import { renderAnnotatedPreview } from '../../engine/analysis/render-annotated-preview.ts';
+import { planFor } from '../../engine/apply/plan-for.ts';
+import { withEnvironment } from '../../engine/project/with-environment.ts';
 import { GodwitError } from '../../engine/util/errors.ts';
 import { environmentsFromOptions, moveRequest, optionsOf, projectFromOptions, withCommonOptions } from '../context.ts';
 import { printJson } from '../output.ts';

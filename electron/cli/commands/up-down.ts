@@ -1,5 +1,10 @@
 import type { Command } from 'commander';
-import { MigrationFailedError, planFor, rollback, upgrade, withEnvironment, type Plan } from '../../engine/index.ts';
+// Engine modules one by one, not its index, which would load every command's code (main.ts).
+import { MigrationFailedError } from '../../engine/apply/migration-failure.ts';
+import { rollback, upgrade } from '../../engine/apply/run-plan.ts';
+import { planFor } from '../../engine/apply/plan-for.ts';
+import type { Plan } from '../../engine/apply/plan.ts';
+import { withEnvironment } from '../../engine/project/with-environment.ts';
 import { environmentsFromOptions, lockTimeoutMs, moveRequest, optionsOf, projectFromOptions, withCommonOptions, type CommonOptions } from '../context.ts';
 import { confirmChange } from '../confirm.ts';
 import { describeFailure, printLockRetry, printProgress, reportJson } from '../progress.ts';

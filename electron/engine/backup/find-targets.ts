@@ -1,6 +1,7 @@
 import type * as LibPgQuery from 'libpg-query';
 import { derivedFromScript, type PreparedScript } from '../sql/prepare-script.ts';
 import { isObject, kindOf, list, str, strings, typeRef, unwrap, type Json } from '../analysis/parse-tree.ts';
+import { loadLibpgQuery } from '../sql/split-statements.ts';
 
 /** What a statement destroys, and so what Godwit copies before it runs. */
 export type BackupKind = 'drop-table' | 'truncate' | 'drop-column' | 'alter-type' | 'delete' | 'update';
@@ -33,10 +34,7 @@ export interface BackupTarget {
 let scanner: typeof LibPgQuery | undefined;
 /** The scanner locates WHERE/FROM/USING/RETURNING in DELETE and UPDATE text; it shares libpg_query's module. */
 export async function loadScanner(): Promise<void> {
-  if (scanner) return;
-  const mod = await import('libpg-query');
-  await mod.loadModule();
-  scanner = mod;
+  scanner ??= await loadLibpgQuery();
 }
 
 /** libpg_query's tokens of `text` (offsets in UTF-8 bytes); null when the scanner is not loaded or refuses it. */
