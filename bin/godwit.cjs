@@ -23,6 +23,7 @@
 // that sets it. The file's name travels in GODWIT_EXTRA_CA_CERTS; below it goes back into the environment (child
 // processes get it as set), and a TLS connection that trusts Node's default CAs adds its certificates then
 // (engine/db/extra-ca-certs.ts). With --use-openssl-ca or similar in NODE_OPTIONS, Node loads them as usual.
+// Windows has no /bin/sh: there, run `node bin/godwit.cjs`, which skips those lines (and the saving).
 'use strict';
 if (process.env.GODWIT_EXTRA_CA_CERTS !== undefined) {
   process.env.NODE_EXTRA_CA_CERTS = process.env.GODWIT_EXTRA_CA_CERTS;

@@ -67,6 +67,11 @@ describe.skipIf(Boolean(skip))('a server with ssl=on and passwords', () => {
     expect(trusted.code).toBe(1); // connected and verified: the demo's migrations are pending
     expect(readFileSync(marker, 'utf8')).toBe(cluster.caFile);
     await scan(trusted.stdout + trusted.stderr);
+    // A file that cannot be read is named, in Node's words, and Node's own CAs are trusted alone.
+    const missing = await runGodwit(['status', '--env', 'prod'], { cwd: project.dir, env: { ...env, NODE_EXTRA_CA_CERTS: '/nonexistent/extra-ca.pem' } });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('Ignoring extra certs from `/nonexistent/extra-ca.pem`, load failed: ENOENT');
+    expect(missing.stderr).toMatch(/certificate/i);
   });
 
   it('require encrypts without checking (libpq semantics, not pg\'s verify-full); disable does not encrypt', async () => {
