@@ -36,7 +36,6 @@ const MAX_PARSED_BYTES = 16 * 1024 * 1024;
 /** How a parseError begins when the parser failed for want of memory rather than because of the script. */
 export const PARSER_GAVE_UP = 'the SQL parser gave up';
 
-let ready: Promise<void> | undefined;
 let parser: typeof LibPgQuery | undefined;
 
 /**
@@ -44,11 +43,8 @@ let parser: typeof LibPgQuery | undefined;
  * parse errors through libpg_query's error struct: 17.3.x took any parse output containing the text "ERROR" (an enum
  * value, a string literal) for an error, and Godwit lost the analysis of such scripts.
  */
-export function loadSqlParser(): Promise<void> {
-  ready ??= loadLibpgQuery().then((mod) => {
-    parser = mod;
-  });
-  return ready;
+export async function loadSqlParser(): Promise<void> {
+  parser ??= await loadLibpgQuery();
 }
 
 let loaded: Promise<typeof LibPgQuery> | undefined;
