@@ -34,14 +34,23 @@ const Module = require('node:module');
 const { createRequire } = Module;
 const { dirname, join } = require('node:path');
 const { pathToFileURL } = require('node:url');
-const v8 = require('node:v8');
 const vm = require('node:vm');
 
 // WebAssembly (the SQL parser, Prisma's schema engine, PGlite) compiled by Liftoff alone: a command lives seconds,
 // and V8's optimising tier spent them compiling. Measured on 2 cores: a first parse of 1,000 migrations 0.3 → 0.1 s,
-// `status --drift` and `down-sql` 20–30% less CPU, `demo --reset` 21 → 16 s. `serve` runs for hours: it keeps the
-// optimising tier. Set before any module is compiled; GODWIT_WASM_TIERS=all keeps both tiers for any command.
-if (process.env.GODWIT_WASM_TIERS !== 'all' && !process.argv.slice(2).includes('serve')) v8.setFlagsFromString('--liftoff-only');
+// `status --drift` and `down-sql` 20–30% less CPU, `demo --reset` 21 → 16 s, `tables` on an embedded database
+// 0.73 → 0.48 s. `serve` runs for hours: it keeps the optimising tier; GODWIT_WASM_TIERS=all keeps both for any command.
+// But a V8 flag set at run time also voids Node's code cache for its own modules (their flag hash no longer matches):
+// each built-in loaded after it (net, streams, dns…) is compiled from source, ~5 ms of a `tables` on a server. So the
+// flag is set before the CLI is compiled only for commands that compile WebAssembly (command-modules.ts), and on
+// first need (an embedded database) for the others: see beforeWebAssembly in runBundle.
+const wasmTiersChosen = process.env.GODWIT_WASM_TIERS !== 'all' && !process.argv.slice(2).includes('serve');
+let liftoffOnly = false;
+function compileWebAssemblyWithLiftoffOnly() {
+  if (!wasmTiersChosen || liftoffOnly) return;
+  liftoffOnly = true;
+  require('node:v8').setFlagsFromString('--liftoff-only');
+}
 
 const root = join(__dirname, '..');
 const cacheDir = process.env.GODWIT_BUNDLE_CACHE || join(root, 'node_modules', '.cache', 'godwit');
@@ -151,6 +160,8 @@ const lazyExports = (load, names) => `let loaded;\nconst real = () => loaded ??=
 
 /** A global the bundle's import() calls become (buildBundle); 7 characters with its parenthesis, as `import(`. */
 const IMPORT_HOOK = '$gwImp';
+/** What the engine calls before it compiles WebAssembly (engine/util/wasm-tiers.ts). */
+const BEFORE_WEBASSEMBLY = Symbol.for('godwit.beforeWebAssembly');
 
 /** Bundles into a fresh folder, then points the manifest at it; concurrent runs never see a half-written bundle. */
 async function buildBundle() {
@@ -209,6 +220,17 @@ async function bundled() {
 }
 
 /**
+ * The bundle's table of command modules (electron/cli/command-modules.ts, import-free), run as a script: require()
+ * would first resolve its path, reading package.json files on the way (~0.6 ms).
+ */
+function commandModulesIn(dir) {
+  const file = join(dir, 'command-modules.cjs');
+  const module = { exports: {} };
+  vm.runInThisContext(Module.wrap(readFileSync(file, 'utf8')), { filename: file })(module.exports, require, module, file, dir);
+  return module.exports;
+}
+
+/**
  * Runs the bundle in `dir`, compiled with the code cache made for the command modules this command line needs. A
  * missing or rejected cache (another Node, other V8 flags) is written when the command ends well: with the functions
  * it compiled, which a cache made before running would lack. Caches live in the bundle's folder, which a rebuild
@@ -220,11 +242,17 @@ function runBundle(dir) {
   globalThis[IMPORT_HOOK] = (specifier) => import(specifier);
   // Where the engine keeps what parsing scripts told it (engine/sql/analysis-cache.ts): replaced with the bundle.
   globalThis[Symbol.for('godwit.buildDir')] = dir;
-  if (process.env.GODWIT_NO_CODE_CACHE) return void requireHere(file);
-  const { commandModulesFor, COMMAND_MODULE_NAMES } = requireHere('./command-modules.cjs');
+  const { commandModulesFor, COMMAND_MODULE_NAMES, expectsWebAssembly } = commandModulesIn(dir);
+  if (expectsWebAssembly(process.argv)) compileWebAssemblyWithLiftoffOnly();
+  if (process.env.GODWIT_NO_CODE_CACHE) {
+    globalThis[BEFORE_WEBASSEMBLY] = compileWebAssemblyWithLiftoffOnly;
+    return void requireHere(file);
+  }
   const modules = commandModulesFor(process.argv);
   const key = modules.length === COMMAND_MODULE_NAMES.length ? 'all' : modules.join('+') || 'none';
-  const cachePath = join(dir, `code-cache-${key}.bin`);
+  // A cache holds the flag hash it was made under: one per flag state, or `status` and `status --drift` would void
+  // each other's.
+  const cachePath = join(dir, `code-cache-${key}${liftoffOnly ? '-liftoff' : ''}.bin`);
   let cachedData;
   try {
     cachedData = readFileSync(cachePath);
@@ -232,12 +260,22 @@ function runBundle(dir) {
     cachedData = undefined;
   }
   const script = new vm.Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
-  if (!cachedData || script.cachedDataRejected) {
+  const writeCache = !cachedData || script.cachedDataRejected;
+  /** The cache to write at exit, when it must be taken before the flag changes (below). */
+  let taken;
+  // The engine calls this before it compiles WebAssembly (engine/util/wasm-tiers.ts). A cache made after the flag
+  // changed would carry the new hash and be rejected by the next run, compiled without it: take it first.
+  globalThis[BEFORE_WEBASSEMBLY] = () => {
+    if (!wasmTiersChosen || liftoffOnly) return;
+    if (writeCache) taken ??= script.createCachedData();
+    compileWebAssemblyWithLiftoffOnly();
+  };
+  if (writeCache) {
     process.once('exit', (code) => {
       if (code > 1) return; // a command that failed early compiled too little to be worth keeping
       try {
         const tmp = `${cachePath}.${process.pid}`;
-        writeFileSync(tmp, script.createCachedData());
+        writeFileSync(tmp, taken ?? script.createCachedData());
         renameSync(tmp, cachePath);
       } catch {
         // A read-only install runs without a cache.
@@ -253,6 +291,7 @@ async function main() {
   if (dir) {
     runBundle(dir);
   } else {
+    compileWebAssemblyWithLiftoffOnly();
     const { register } = await import('tsx/esm/api');
     register();
     await import(pathToFileURL(join(root, 'electron', 'cli', 'run.ts')).href);

@@ -28,3 +28,20 @@ export function commandModulesFor(argv: string[]): CommandModule[] {
   const named = new Set(args.flatMap((a) => (Object.hasOwn(COMMAND_MODULE_OF, a) ? [COMMAND_MODULE_OF[a]!] : [])));
   return named.size ? COMMAND_MODULE_NAMES.filter((m) => named.has(m)) : [...COMMAND_MODULE_NAMES];
 }
+
+/**
+ * Command modules that compile no WebAssembly against a database server. On an embedded database they load PGlite,
+ * which asks for Liftoff then (engine/util/wasm-tiers.ts); `status --drift` runs Prisma's schema engine.
+ */
+const WITHOUT_WEBASSEMBLY: ReadonlySet<CommandModule> = new Set(['status', 'tables', 'resolveLog', 'backups', 'compare']);
+
+/**
+ * Whether `argv` runs a command that compiles WebAssembly (the SQL parser, Prisma's schema engine, PGlite): the
+ * launcher then has V8 compile it with Liftoff only from the start. Help and unknown commands count as yes.
+ */
+export function expectsWebAssembly(argv: string[]): boolean {
+  const modules = commandModulesFor(argv);
+  if (modules.length === 0) return false;
+  if (argv.slice(2).includes('--drift')) return true;
+  return modules.some((m) => !WITHOUT_WEBASSEMBLY.has(m));
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildProgram, commandModulesFor, COMMAND_MODULE_OF } from './main.ts';
+import { expectsWebAssembly } from './command-modules.ts';
 
 const argv = (...args: string[]) => ['node', 'godwit', ...args];
 
@@ -29,6 +30,17 @@ describe('commands are loaded lazily, one module per command run', () => {
   it('an option value that is also a command name loads one more module, never one less', () => {
     expect(commandModulesFor(argv('--env', 'log', 'status'))).toEqual(['status', 'resolveLog']);
     expect(commandModulesFor(argv('help', 'tables'))).toEqual(['tables']);
+  });
+
+  it('expects WebAssembly for commands that parse SQL or run an engine, not for reads from a server (wasm-tiers.test.ts)', () => {
+    for (const args of [['tables'], ['describe', 't'], ['status'], ['log'], ['backups'], ['compare', '--env', 'a', '--env', 'b'], ['--version']]) {
+      expect(expectsWebAssembly(argv('--url', 'postgresql://x@h/db', ...args)), args.join(' ')).toBe(false);
+    }
+    for (const args of [['up'], ['down'], ['sql'], ['check'], ['new'], ['down-sql', 'm'], ['demo'], ['status', '--drift'], ['adopt-drift'], ['preflight'], ['rehearse'], ['--help'], []]) {
+      expect(expectsWebAssembly(argv('--url', 'postgresql://x@h/db', ...args)), args.join(' ')).toBe(true);
+    }
+    // An option value naming a command that needs it: one more module, so yes.
+    expect(expectsWebAssembly(argv('--env', 'up', 'tables'))).toBe(true);
   });
 });
 

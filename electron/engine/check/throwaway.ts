@@ -6,6 +6,7 @@ import { connectPostgres } from '../db/connect-postgres.ts';
 import type { Environment } from '../project/environments.ts';
 import { sqlIdentifier } from '../history/history-table.ts';
 import { GodwitError, describeError } from '../util/errors.ts';
+import { beforeWebAssembly } from '../util/wasm-tiers.ts';
 
 /** An empty database that exists for one check and is removed after it. */
 export interface Throwaway {
@@ -102,6 +103,7 @@ export function serverThrowaway(url: string): ThrowawayFactory {
  * way to pass extensions.
  */
 async function connectPgliteWith(extensions: string[]): Promise<Db> {
+  beforeWebAssembly();
   const { PGlite } = await import('@electric-sql/pglite');
   const wanted = [...new Set(extensions.map((e) => e.replace(/-/g, '_')))].filter((e) => PGLITE_CONTRIB.has(e));
   const loaded: Extensions = {};

@@ -2,12 +2,14 @@ import { mkdir } from 'node:fs/promises';
 import type { PGlite } from '@electric-sql/pglite';
 import { GodwitError } from '../util/errors.ts';
 import { lockEmbedded } from './embedded-lock.ts';
+import { beforeWebAssembly } from '../util/wasm-tiers.ts';
 import type { Db } from './db.ts';
 
 /** Opens (creating when new) an embedded PGlite database kept in `dataDir`; `memory://` keeps it in memory. */
 export async function connectPglite(dataDir: string, display: string): Promise<Db> {
   if (!dataDir.startsWith('memory://')) await mkdir(dataDir, { recursive: true });
   // Loaded on first use: PGlite's module costs ~150 ms, which commands on a server should not pay.
+  beforeWebAssembly();
   const [{ PGlite }, { PgliteSchemaEngineAdapterFactory }] = await Promise.all([
     import('@electric-sql/pglite'),
     import('../schema-engine/pglite-adapter-factory.ts'),

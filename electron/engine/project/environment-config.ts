@@ -1,4 +1,6 @@
-import { readFile, writeFile } from 'node:fs/promises';
+// godwit.json is read synchronously (small, read on every command); writes, from the app, go through fs.promises,
+// which loads only when used.
+import { promises as fsp, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 // zod's mini build: the classic one costs ~30 ms of start-up on every command that reads godwit.json. Same checks, and
 // with the English locale the same messages (environment-config.test.ts).
@@ -11,46 +13,51 @@ z.config(en());
 
 export const GODWIT_JSON = 'godwit.json';
 
-// The bastion a database is reached through (engine/db/ssh-tunnel.ts); a key file or the ssh-agent.
-const sshSchema = z.strictObject({
-  host: z.string().check(z.minLength(1)),
-  port: z.optional(z.int().check(z.minimum(1), z.maximum(65535))),
-  user: z.string().check(z.minLength(1)),
-  identityFile: z.optional(z.string().check(z.minLength(1))),
-  agent: z.optional(z.boolean()),
-  knownHostsFile: z.optional(z.string().check(z.minLength(1))),
-  passphrase: z.optional(z.string().check(z.regex(/^env:\S+$/, 'passphrase must be env:VARIABLE (or kept in the app\'s secret store)'))),
-}).check(z.refine((s) => Boolean(s.identityFile) !== Boolean(s.agent), 'set either "identityFile" or "agent": true'));
+let godwitJsonSchema: ReturnType<typeof buildGodwitJsonSchema> | undefined;
 
-const environmentSchema = z.strictObject({
-  url: z.string().check(z.minLength(1, 'url must not be empty')),
-  protected: z._default(z.boolean(), false),
-  shadowDatabaseUrl: z.optional(z.string().check(z.minLength(1))),
-  // Session limits for every statement Godwit runs there (lock/session-limits.ts): seconds, or "500ms"/"5s"/"2min".
-  lockTimeout: z.optional(z.union([z.number().check(z.nonnegative()), z.string().check(z.minLength(1))])),
-  statementTimeout: z.optional(z.union([z.number().check(z.nonnegative()), z.string().check(z.minLength(1))])),
-  lockAttempts: z.optional(z.int().check(z.minimum(1), z.maximum(100))),
-  ssh: z.optional(sshSchema),
-  // Run through the shell when a connection opens; its output is the password (never logged).
-  passwordCommand: z.optional(z.string().check(z.minLength(1))),
-  // Backups of what destructive migrations destroy (engine/backup): the size above which Godwit asks (bytes, or
-  // "500MB"/"1GB"), how many days they are kept, and a pg_dump of the affected tables before each run.
-  backupLimit: z.optional(z.union([z.number().check(z.nonnegative()), z.string().check(z.minLength(1))])),
-  backupRetentionDays: z.optional(z.number().check(z.nonnegative())),
-  backupBeforeRun: z.optional(z.boolean()),
-  // Keep replayed shadows on this environment's server for drift, down-sql and new (README, "Shadow cache"); default:
-  // on, except on protected environments.
-  shadowCache: z.optional(z.boolean()),
-});
+/** Built on first use: a command on an ad-hoc --url reads no godwit.json and need not pay for the schema. */
+function buildGodwitJsonSchema() {
+  // The bastion a database is reached through (engine/db/ssh-tunnel.ts); a key file or the ssh-agent.
+  const sshSchema = z.strictObject({
+    host: z.string().check(z.minLength(1)),
+    port: z.optional(z.int().check(z.minimum(1), z.maximum(65535))),
+    user: z.string().check(z.minLength(1)),
+    identityFile: z.optional(z.string().check(z.minLength(1))),
+    agent: z.optional(z.boolean()),
+    knownHostsFile: z.optional(z.string().check(z.minLength(1))),
+    passphrase: z.optional(z.string().check(z.regex(/^env:\S+$/, 'passphrase must be env:VARIABLE (or kept in the app\'s secret store)'))),
+  }).check(z.refine((s) => Boolean(s.identityFile) !== Boolean(s.agent), 'set either "identityFile" or "agent": true'));
 
-const godwitJsonSchema = z.strictObject({
-  $schema: z.optional(z.string()),
-  // `godwit check` settings, validated where they are used (engine/check/check-config.ts).
-  check: z.optional(z.unknown()),
-  environments: z
-    .record(z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'names use letters, digits, _ . -')), environmentSchema)
-    .check(z.refine((envs) => Object.keys(envs).length > 0, 'define at least one environment')),
-});
+  const environmentSchema = z.strictObject({
+    url: z.string().check(z.minLength(1, 'url must not be empty')),
+    protected: z._default(z.boolean(), false),
+    shadowDatabaseUrl: z.optional(z.string().check(z.minLength(1))),
+    // Session limits for every statement Godwit runs there (lock/session-limits.ts): seconds, or "500ms"/"5s"/"2min".
+    lockTimeout: z.optional(z.union([z.number().check(z.nonnegative()), z.string().check(z.minLength(1))])),
+    statementTimeout: z.optional(z.union([z.number().check(z.nonnegative()), z.string().check(z.minLength(1))])),
+    lockAttempts: z.optional(z.int().check(z.minimum(1), z.maximum(100))),
+    ssh: z.optional(sshSchema),
+    // Run through the shell when a connection opens; its output is the password (never logged).
+    passwordCommand: z.optional(z.string().check(z.minLength(1))),
+    // Backups of what destructive migrations destroy (engine/backup): the size above which Godwit asks (bytes, or
+    // "500MB"/"1GB"), how many days they are kept, and a pg_dump of the affected tables before each run.
+    backupLimit: z.optional(z.union([z.number().check(z.nonnegative()), z.string().check(z.minLength(1))])),
+    backupRetentionDays: z.optional(z.number().check(z.nonnegative())),
+    backupBeforeRun: z.optional(z.boolean()),
+    // Keep replayed shadows on this environment's server for drift, down-sql and new (README, "Shadow cache"); default:
+    // on, except on protected environments.
+    shadowCache: z.optional(z.boolean()),
+  });
+
+  return z.strictObject({
+    $schema: z.optional(z.string()),
+    // `godwit check` settings, validated where they are used (engine/check/check-config.ts).
+    check: z.optional(z.unknown()),
+    environments: z
+      .record(z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'names use letters, digits, _ . -')), environmentSchema)
+      .check(z.refine((envs) => Object.keys(envs).length > 0, 'define at least one environment')),
+  });
+}
 
 /** An environment as configured, before its url is resolved. */
 export interface EnvironmentConfig {
@@ -81,7 +88,7 @@ export interface EnvironmentConfig {
 export async function readGodwitJson(projectDir: string): Promise<EnvironmentConfig[] | null> {
   let text: string;
   try {
-    text = await readFile(join(projectDir, GODWIT_JSON), 'utf8');
+    text = readFileSync(join(projectDir, GODWIT_JSON), 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new GodwitError('godwit-json-unreadable', `Cannot read ${GODWIT_JSON}: ${(err as Error).message}`);
@@ -92,7 +99,7 @@ export async function readGodwitJson(projectDir: string): Promise<EnvironmentCon
   } catch (err) {
     throw new GodwitError('godwit-json-invalid', `${GODWIT_JSON} is not valid JSON: ${(err as Error).message}`);
   }
-  const parsed = godwitJsonSchema.safeParse(json);
+  const parsed = (godwitJsonSchema ??= buildGodwitJsonSchema()).safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const where = issue.path.length ? issue.path.join('.') : '(top level)';
@@ -116,7 +123,7 @@ function keptSettings(previous: RawEnvironment | undefined, edit: EnvironmentCon
 
 async function readRaw(projectDir: string): Promise<{ environments: Record<string, RawEnvironment> } & Record<string, unknown>> {
   try {
-    return JSON.parse(await readFile(join(projectDir, GODWIT_JSON), 'utf8')) as never;
+    return JSON.parse(await fsp.readFile(join(projectDir, GODWIT_JSON), 'utf8')) as never;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { environments: {} };
     throw new GodwitError('godwit-json-invalid', `Cannot read ${GODWIT_JSON}: ${(err as Error).message}`);
@@ -151,12 +158,12 @@ export async function saveEnvironment(projectDir: string, env: EnvironmentConfig
   }
   if (at === -1) entries.push([env.name, value]);
   else entries[at] = [env.name, { ...value, ...keptSettings(entries[at]![1], env) }];
-  await writeFile(join(projectDir, GODWIT_JSON), `${JSON.stringify({ ...raw, environments: Object.fromEntries(entries) }, null, 2)}\n`);
+  await fsp.writeFile(join(projectDir, GODWIT_JSON), `${JSON.stringify({ ...raw, environments: Object.fromEntries(entries) }, null, 2)}\n`);
 }
 
 export async function removeEnvironment(projectDir: string, name: string): Promise<void> {
   const raw = await readRaw(projectDir);
   if (!raw.environments?.[name]) throw new GodwitError('unknown-environment', `Unknown environment "${name}".`);
   delete raw.environments[name];
-  await writeFile(join(projectDir, GODWIT_JSON), `${JSON.stringify(raw, null, 2)}\n`);
+  await fsp.writeFile(join(projectDir, GODWIT_JSON), `${JSON.stringify(raw, null, 2)}\n`);
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+// The cache is checked synchronously (a few small files, on every command); building it, once, uses fs.promises,
+// which loads only then.
+import { promises as fsp, readFileSync, statSync } from 'node:fs';
 import { createRequire, isBuiltin } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -89,17 +90,32 @@ interface CacheMeta {
  * unchanged. Exported for tests.
  */
 export async function compiledConfig(configPath: string): Promise<string | null> {
-  const [content, info] = await Promise.all([readFile(configPath), stat(configPath)]);
+  const content = readFileSync(configPath);
+  const info = statSync(configPath);
   const key = createHash('sha256').update(`${FORMAT}\0${configPath}\0${info.mtimeMs}\0`).update(content).digest('hex').slice(0, 32);
   const dir = join(packageRoot(), 'node_modules', '.cache', 'godwit-config');
   const metaPath = join(dir, `${key}.json`);
-  const meta = await readFile(metaPath, 'utf8').then((t) => JSON.parse(t) as CacheMeta, () => null);
-  if (meta && (meta.format === 'cjs' || meta.format === 'esm') && (await unchanged(meta))) return compiledFile(join(dir, key), meta.format);
+  const meta = readMeta(metaPath);
+  if (meta && (meta.format === 'cjs' || meta.format === 'esm') && unchanged(meta)) return compiledFile(join(dir, key), meta.format);
   return build(configPath, dir, join(dir, key), metaPath);
 }
 
-async function unchanged(meta: CacheMeta): Promise<boolean> {
-  const now = await Promise.all(meta.inputs.map(([p]) => stat(p).catch(() => null)));
+function readMeta(metaPath: string): CacheMeta | null {
+  try {
+    return JSON.parse(readFileSync(metaPath, 'utf8')) as CacheMeta;
+  } catch {
+    return null;
+  }
+}
+
+function unchanged(meta: CacheMeta): boolean {
+  const now = meta.inputs.map(([p]) => {
+    try {
+      return statSync(p, { throwIfNoEntry: false });
+    } catch {
+      return undefined;
+    }
+  });
   return meta.inputs.every(([, mtimeMs, size], i) => now[i]?.mtimeMs === mtimeMs && now[i]?.size === size);
 }
 
@@ -121,17 +137,17 @@ async function build(configPath: string, dir: string, base: string, metaPath: st
       .filter((p) => !p.includes(':'))
       .map(async (p): Promise<CacheMeta['inputs'][number]> => {
         const abs = join(configDir, p);
-        const s = await stat(abs);
+        const s = await fsp.stat(abs);
         return [abs, s.mtimeMs, s.size];
       }),
   );
-  await mkdir(dir, { recursive: true });
+  await fsp.mkdir(dir, { recursive: true });
   // Written under a temporary name and renamed: a concurrent command never imports a half-written file.
   const tmp = `${out}.${process.pid}.tmp`;
-  await writeFile(tmp, result.outputFiles[0].contents);
-  await rename(tmp, out);
-  await writeFile(`${metaPath}.${process.pid}.tmp`, JSON.stringify({ format: used, inputs } satisfies CacheMeta));
-  await rename(`${metaPath}.${process.pid}.tmp`, metaPath);
+  await fsp.writeFile(tmp, result.outputFiles[0].contents);
+  await fsp.rename(tmp, out);
+  await fsp.writeFile(`${metaPath}.${process.pid}.tmp`, JSON.stringify({ format: used, inputs } satisfies CacheMeta));
+  await fsp.rename(`${metaPath}.${process.pid}.tmp`, metaPath);
   return out;
 }
 

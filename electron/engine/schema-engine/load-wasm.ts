@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as WasmApi from '@prisma/schema-engine-wasm';
+import { beforeWebAssembly } from '../util/wasm-tiers.ts';
 
 /** The JS glue of Prisma's schema engine compiled to WebAssembly (same types as the package's d.ts). */
 export type SchemaEngineModule = typeof WasmApi;
@@ -50,6 +51,7 @@ export async function loadSchemaEngineWasm(): Promise<SchemaEngineWasm> {
 }
 
 async function instantiate(): Promise<SchemaEngineWasm> {
+  beforeWebAssembly();
   const registry = installPanicRegistry();
   const gluePath = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg');
   // A fresh module per instance: the glue keeps the instance's exports and memory views in module variables.

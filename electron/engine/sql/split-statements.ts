@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type * as LibPgQuery from 'libpg-query';
 import type { Node } from '@pgsql/types';
 import { LineCursor, type SplitWork } from './line-cursor.ts';
+import { beforeWebAssembly } from '../util/wasm-tiers.ts';
 
 export type { SplitWork } from './line-cursor.ts';
 
@@ -54,6 +55,7 @@ export function loadLibpgQuery(): Promise<typeof LibPgQuery> {
     // Its CommonJS build, required: through import() Node's ES module loader made loading it ~15 ms and its
     // instantiation up to ~15 ms slower, on every command that parses (require + loadModule 7.5 + 10 ms, against
     // import + loadModule 15 + 8–24 ms, in fresh processes).
+    beforeWebAssembly();
     const mod = createRequire(import.meta.url)('libpg-query') as typeof LibPgQuery;
     await mod.loadModule();
     return mod;

@@ -1,0 +1,97 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runGodwit } from './testing/run-cli.ts';
+import { createTestDatabase, type TestDatabase } from '../engine/testing/test-database.ts';
+import { DEMO_PROJECT_DIR } from '../engine/demo/open-demo.ts';
+
+/**
+ * Records, in order, what the launcher does to V8's flags and how the CLI's bundle compiles: `flag --liftoff-only`
+ * and `compile none|accepted|rejected` (the code cache it was given). Loaded with NODE_OPTIONS=--require.
+ */
+const RECORDER = `
+const v8 = require('node:v8'), vm = require('node:vm'), fs = require('node:fs');
+const events = [];
+const set = v8.setFlagsFromString;
+v8.setFlagsFromString = (flag) => { events.push('flag ' + flag); return set(flag); };
+vm.Script = class extends vm.Script {
+  constructor(source, options) {
+    super(source, options);
+    if (String(options && options.filename).endsWith('cli.cjs')) {
+      events.push('compile ' + (!options.cachedData ? 'none' : this.cachedDataRejected ? 'rejected' : 'accepted'));
+    }
+  }
+};
+process.on('exit', () => fs.writeFileSync(process.env.TIERS_OUT + '.' + process.pid, JSON.stringify(events)));
+`;
+
+// Setting a V8 flag at run time voids Node's code cache for its own modules, so commands that compile no WebAssembly
+// run with the default flags, and the others (or an embedded database, which loads PGlite) ask for Liftoff: see
+// bin/godwit.cjs and engine/util/wasm-tiers.ts.
+describe('the launcher sets --liftoff-only only for commands that compile WebAssembly', () => {
+  let dir: string;
+  let db: TestDatabase;
+  let runs = 0;
+  // A bundle and code caches of this test's own, where packages still resolve (inside node_modules).
+  const bundleCache = join(DEMO_PROJECT_DIR, 'node_modules', '.cache', `godwit-tiers-test-${process.pid}`);
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'godwit-tiers-'));
+    writeFileSync(join(dir, 'recorder.cjs'), RECORDER);
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db?.drop();
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(bundleCache, { recursive: true, force: true });
+  });
+
+  /** Runs godwit with the recorder; its exit code, and what the recorder saw. */
+  async function recorded(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string; events: string[] }> {
+    const out = join(dir, `events-${++runs}`);
+    const r = await runGodwit(args, {
+      env: { ...env, GODWIT_BUNDLE_CACHE: bundleCache, GODWIT_REQUIRE_BUNDLE: '1', NODE_OPTIONS: `--require ${join(dir, 'recorder.cjs')}`, TIERS_OUT: out },
+    });
+    const file = readdirSync(dir).find((f) => f.startsWith(`events-${runs}.`));
+    return { code: r.code, stderr: r.stderr, events: file ? (JSON.parse(readFileSync(join(dir, file), 'utf8')) as string[]) : [] };
+  }
+
+  it('tables on a server: default flags, and the code cache its first run writes is accepted by the next', async () => {
+    const first = await recorded(['--url', db.url, 'tables']);
+    expect(first.stderr).toBe('');
+    expect(first.events).toEqual(['compile none']);
+    const second = await recorded(['--url', db.url, 'tables']);
+    expect(second.events).toEqual(['compile accepted']);
+  }, 120_000);
+
+  it('sql (the SQL parser) sets the flag before the CLI compiles; status and status --drift keep caches apart', async () => {
+    const sql = await recorded(['--url', db.url, 'sql']);
+    expect(sql.stderr).toBe('');
+    expect(sql.events[0]).toBe('flag --liftoff-only');
+    expect(sql.events.slice(1)).toEqual([expect.stringMatching(/^compile /)]);
+
+    const status = await recorded(['--url', db.url, 'status']);
+    expect(status.events).toEqual(['compile none']);
+    const drift = await recorded(['--url', db.url, 'status', '--drift']);
+    expect(drift.events).toEqual(['flag --liftoff-only', 'compile none']);
+    // Neither voided the other's cache.
+    expect((await recorded(['--url', db.url, 'status'])).events).toEqual(['compile accepted']);
+    expect((await recorded(['--url', db.url, 'status', '--drift'])).events).toEqual(['flag --liftoff-only', 'compile accepted']);
+  }, 180_000);
+
+  it('tables on an embedded database sets the flag when PGlite loads, after the code cache was taken', async () => {
+    const data = { GODWIT_DATA_DIR: join(dir, 'data') };
+    // No cache yet for tables: this run writes the one taken before the flag changed.
+    for (const build of existsSync(bundleCache) ? readdirSync(bundleCache).filter((f) => f.startsWith('build-')) : []) {
+      rmSync(join(bundleCache, build, 'code-cache-tables.bin'), { force: true });
+    }
+    const first = await recorded(['--env', 'dev', 'tables'], data);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(first.events).toEqual(['compile none', 'flag --liftoff-only']);
+    // A cache taken after the flag changed would carry the new flag hash and be rejected here.
+    const again = await recorded(['--env', 'dev', 'tables'], data);
+    expect(again.events).toEqual(['compile accepted', 'flag --liftoff-only']);
+  }, 180_000);
+});
