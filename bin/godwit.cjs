@@ -164,7 +164,11 @@ const IMPORT_HOOK = '$gwImp';
 const BEFORE_WEBASSEMBLY = Symbol.for('godwit.beforeWebAssembly');
 
 /** Bundles into a fresh folder, then points the manifest at it; concurrent runs never see a half-written bundle. */
+/** Whether this process built the bundle: it then loaded esbuild's modules too, not only the command's. */
+let builtHere = false;
+
 async function buildBundle() {
+  builtHere = true;
   const { build } = require('esbuild');
   mkdirSync(cacheDir, { recursive: true });
   const started = Date.now() - 1000;
@@ -220,6 +224,44 @@ async function bundled() {
 }
 
 /**
+ * Node's public built-in modules this process has loaded. Node compiles its own modules from a code cache made under
+ * V8's default flags: one loaded after --liftoff-only is set compiles from source (net, streams, crypto, fs/promises:
+ * ~3 ms with the cache, ~8 without). Commands that set the flag at start record what they loaded, and later runs load
+ * those first (loadBuiltinsFrom): ~5–9 ms of every `up`, `down` and `sql`.
+ */
+const publicBuiltinsLoaded = () => process.moduleLoadList.flatMap((m) => (
+  m.startsWith('NativeModule ') && !m.startsWith('NativeModule internal/') ? [m.slice('NativeModule '.length)] : []
+));
+
+function loadBuiltinsFrom(path) {
+  let names;
+  try {
+    names = JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return; // not recorded yet
+  }
+  for (const name of names) {
+    if (name === 'wasi') continue; // it warns that it is experimental when loaded: left to whoever needs it
+    try {
+      require(`node:${name}`);
+    } catch {
+      // not a module of this Node
+    }
+  }
+}
+
+/** Writes under a temporary name and renames; a read-only install goes without. */
+function writeQuietly(path, data) {
+  try {
+    const tmp = `${path}.${process.pid}`;
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch {
+    // A read-only install runs without it.
+  }
+}
+
+/**
  * The bundle's table of command modules (electron/cli/command-modules.ts, import-free), run as a script: require()
  * would first resolve its path, reading package.json files on the way (~0.6 ms).
  */
@@ -243,16 +285,22 @@ function runBundle(dir) {
   // Where the engine keeps what parsing scripts told it (engine/sql/analysis-cache.ts): replaced with the bundle.
   globalThis[Symbol.for('godwit.buildDir')] = dir;
   const { commandModulesFor, COMMAND_MODULE_NAMES, expectsWebAssembly } = commandModulesIn(dir);
-  if (expectsWebAssembly(process.argv)) compileWebAssemblyWithLiftoffOnly();
+  const wasmFromStart = expectsWebAssembly(process.argv);
   if (process.env.GODWIT_NO_CODE_CACHE) {
+    if (wasmFromStart) compileWebAssemblyWithLiftoffOnly();
     globalThis[BEFORE_WEBASSEMBLY] = compileWebAssemblyWithLiftoffOnly;
     return void requireHere(file);
   }
   const modules = commandModulesFor(process.argv);
-  const key = modules.length === COMMAND_MODULE_NAMES.length ? 'all' : modules.join('+') || 'none';
   // A cache holds the flag hash it was made under: one per flag state, or `status` and `status --drift` would void
   // each other's.
-  const cachePath = join(dir, `code-cache-${key}${liftoffOnly ? '-liftoff' : ''}.bin`);
+  const key = `${modules.length === COMMAND_MODULE_NAMES.length ? 'all' : modules.join('+') || 'none'}${wasmFromStart && wasmTiersChosen ? '-liftoff' : ''}`;
+  const builtinsPath = join(dir, `builtins-${key}.json`);
+  if (wasmFromStart) {
+    loadBuiltinsFrom(builtinsPath);
+    compileWebAssemblyWithLiftoffOnly();
+  }
+  const cachePath = join(dir, `code-cache-${key}.bin`);
   let cachedData;
   try {
     cachedData = readFileSync(cachePath);
@@ -270,16 +318,15 @@ function runBundle(dir) {
     if (writeCache) taken ??= script.createCachedData();
     compileWebAssemblyWithLiftoffOnly();
   };
+  if (liftoffOnly && !builtHere && !existsSync(builtinsPath)) {
+    process.once('exit', (code) => {
+      if (code <= 1) writeQuietly(builtinsPath, JSON.stringify(publicBuiltinsLoaded()));
+    });
+  }
   if (writeCache) {
     process.once('exit', (code) => {
       if (code > 1) return; // a command that failed early compiled too little to be worth keeping
-      try {
-        const tmp = `${cachePath}.${process.pid}`;
-        writeFileSync(tmp, taken ?? script.createCachedData());
-        renameSync(tmp, cachePath);
-      } catch {
-        // A read-only install runs without a cache.
-      }
+      writeQuietly(cachePath, taken ?? script.createCachedData());
     });
   }
   const module = { exports: {} };

@@ -8,13 +8,19 @@ import { DEMO_PROJECT_DIR } from '../engine/demo/open-demo.ts';
 
 /**
  * Records, in order, what the launcher does to V8's flags and how the CLI's bundle compiles: `flag --liftoff-only`
- * and `compile none|accepted|rejected` (the code cache it was given). Loaded with NODE_OPTIONS=--require.
+ * and `compile none|accepted|rejected` (the code cache it was given), and whether net was loaded before the flag was
+ * set. Loaded with NODE_OPTIONS=--require.
  */
 const RECORDER = `
 const v8 = require('node:v8'), vm = require('node:vm'), fs = require('node:fs');
 const events = [];
 const set = v8.setFlagsFromString;
-v8.setFlagsFromString = (flag) => { events.push('flag ' + flag); return set(flag); };
+let netBeforeFlag = false;
+v8.setFlagsFromString = (flag) => {
+  events.push('flag ' + flag);
+  netBeforeFlag = process.moduleLoadList.includes('NativeModule net');
+  return set(flag);
+};
 vm.Script = class extends vm.Script {
   constructor(source, options) {
     super(source, options);
@@ -23,7 +29,7 @@ vm.Script = class extends vm.Script {
     }
   }
 };
-process.on('exit', () => fs.writeFileSync(process.env.TIERS_OUT + '.' + process.pid, JSON.stringify(events)));
+process.on('exit', () => fs.writeFileSync(process.env.TIERS_OUT + '.' + process.pid, JSON.stringify({ events, netBeforeFlag })));
 `;
 
 // Setting a V8 flag at run time voids Node's code cache for its own modules, so commands that compile no WebAssembly
@@ -48,13 +54,14 @@ describe('the launcher sets --liftoff-only only for commands that compile WebAss
   });
 
   /** Runs godwit with the recorder; its exit code, and what the recorder saw. */
-  async function recorded(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string; events: string[] }> {
+  async function recorded(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string; events: string[]; netBeforeFlag: boolean }> {
     const out = join(dir, `events-${++runs}`);
     const r = await runGodwit(args, {
       env: { ...env, GODWIT_BUNDLE_CACHE: bundleCache, GODWIT_REQUIRE_BUNDLE: '1', NODE_OPTIONS: `--require ${join(dir, 'recorder.cjs')}`, TIERS_OUT: out },
     });
     const file = readdirSync(dir).find((f) => f.startsWith(`events-${runs}.`));
-    return { code: r.code, stderr: r.stderr, events: file ? (JSON.parse(readFileSync(join(dir, file), 'utf8')) as string[]) : [] };
+    const seen = file ? (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { events: string[]; netBeforeFlag: boolean }) : { events: [], netBeforeFlag: false };
+    return { code: r.code, stderr: r.stderr, ...seen };
   }
 
   it('tables on a server: default flags, and the code cache its first run writes is accepted by the next', async () => {
@@ -65,11 +72,16 @@ describe('the launcher sets --liftoff-only only for commands that compile WebAss
     expect(second.events).toEqual(['compile accepted']);
   }, 120_000);
 
-  it('sql (the SQL parser) sets the flag before the CLI compiles; status and status --drift keep caches apart', async () => {
+  it('sql (the SQL parser) sets the flag before the CLI compiles, after the built-ins it needs; status and status --drift keep caches apart', async () => {
     const sql = await recorded(['--url', db.url, 'sql']);
     expect(sql.stderr).toBe('');
     expect(sql.events[0]).toBe('flag --liftoff-only');
     expect(sql.events.slice(1)).toEqual([expect.stringMatching(/^compile /)]);
+    // The first run records the built-ins it loaded; the next loads them before the flag voids Node's code cache.
+    expect(sql.netBeforeFlag).toBe(false);
+    const again = await recorded(['--url', db.url, 'sql']);
+    expect(again.events).toEqual(['flag --liftoff-only', 'compile accepted']);
+    expect(again.netBeforeFlag).toBe(true);
 
     const status = await recorded(['--url', db.url, 'status']);
     expect(status.events).toEqual(['compile none']);
