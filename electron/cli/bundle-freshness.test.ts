@@ -1,0 +1,62 @@
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestDatabase, sqlOn, type TestDatabase } from '../engine/testing/test-database.ts';
+import { DEMO_PROJECT_DIR } from '../engine/demo/open-demo.ts';
+
+// The launcher rebuilds the bundle when a source the command line can run has changed, and only then
+// (bin/godwit.cjs, freshBundle): in a copy of the CLI's sources, edited here, so the repository's bundle is untouched.
+describe('the bundled CLI is rebuilt when a source its command runs changes', () => {
+  let root: string;
+  let db: TestDatabase;
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'godwit-fresh-'));
+    // Timestamps kept: files written within the last second count as changed while building (bin/godwit.cjs).
+    for (const part of ['bin', 'electron', 'package.json', 'package-lock.json']) cpSync(join(DEMO_PROJECT_DIR, part), join(root, part), { recursive: true, preserveTimestamps: true });
+    symlinkSync(join(DEMO_PROJECT_DIR, 'node_modules'), join(root, 'node_modules'));
+    cpSync(join(DEMO_PROJECT_DIR, 'prisma'), join(root, 'project', 'prisma'), { recursive: true });
+    db = await createTestDatabase();
+    await sqlOn(db.url, 'CREATE TABLE "Thing" (id int PRIMARY KEY)');
+  });
+  afterAll(async () => {
+    await db?.drop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  const godwit = (...args: string[]) => spawnSync(join(root, 'bin', 'godwit.cjs'), ['--project', join(root, 'project'), ...args], {
+    encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', GODWIT_REQUIRE_BUNDLE: '1', GODWIT_BUNDLE_CACHE: join(root, 'cache') },
+  });
+  const bundleDir = () => (JSON.parse(readFileSync(join(root, 'cache', 'manifest.json'), 'utf8')) as { dir: string }).dir;
+  /** An edit that changes a file's size and mtime, as a developer's would. */
+  const touch = (rel: string) => appendFileSync(join(root, rel), '\n// edited\n');
+
+  it('an edit outside what tables imports leaves its bundle; one inside, or in the CLI\'s core, rebuilds it', async () => {
+    const first = godwit('--url', db.url, 'tables');
+    expect(first.stderr).toBe('');
+    expect(first.stdout).toContain('Thing');
+    const built = bundleDir();
+
+    // new's engine: tables never runs it, so its bundle stands; `new` itself rebuilds.
+    touch('electron/engine/create/new-migration.ts');
+    expect(godwit('--url', db.url, 'tables').stdout).toContain('Thing');
+    expect(bundleDir()).toBe(built);
+    expect(godwit('new', '--help').status).toBe(0);
+    const afterNew = bundleDir();
+    expect(afterNew).not.toBe(built);
+
+    // What tables prints: rebuilt, and the edit shows.
+    const listing = 'electron/engine/introspect/render-listing.ts';
+    writeFileSync(join(root, listing), readFileSync(join(root, listing), 'utf8').replace("title: 'List of relations'", "title: 'List of relations (edited)'"));
+    const edited = godwit('--url', db.url, 'tables');
+    expect(edited.stdout).toContain('List of relations (edited)');
+    const afterListing = bundleDir();
+    expect(afterListing).not.toBe(afterNew);
+
+    // The CLI's core (every command runs it) rebuilds for any command, --version included.
+    touch('electron/cli/main.ts');
+    expect(godwit('--version').status).toBe(0);
+    expect(bundleDir()).not.toBe(afterListing);
+  }, 120_000);
+});
