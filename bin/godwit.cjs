@@ -181,9 +181,10 @@ const onePglite = {
  * most commands never use them (`tables`, `describe`; child_process is commander's, for subcommands run as
  * executables, which Godwit has none of). In the bundle each is an object whose properties load the real module on
  * first use — the same functions, later. pg's crypto helpers read crypto's WebCrypto when they load: their module is
- * evaluated on first use as well. tls is loaded by the engine for its root certificates, needed on TLS connections only.
+ * evaluated on first use as well. tls is loaded by the engine for its root certificates, needed on TLS connections only;
+ * dns by pg, which looks hosts up with it only for pg-native (~0.7 ms; Node's net does not load it to reach an address).
  */
-const LAZY_BUILTINS = ['crypto', 'child_process', 'tls'];
+const LAZY_BUILTINS = ['crypto', 'child_process', 'tls', 'dns'];
 const LAZY_FILES = [/[\\/]pg[\\/]lib[\\/]crypto[\\/]utils\.js$/];
 const lazyLoads = {
   name: 'lazy-loads',

@@ -26,25 +26,31 @@ export function defineConfig(config) { return config; }
 /** Bumped when the compiled output's shape changes, so old cache entries are not reused. */
 const FORMAT = 2;
 
-/** PrismaConfigShape of @prisma/config 7 (unknown keys rejected, as Prisma does), with its experimental-flag rules. */
-const strings = z.optional(z.array(z.string()));
-const pathOnly = z.optional(z.strictObject({ path: z.optional(z.string()) }));
-const configShape = z.strictObject({
-  experimental: z.optional(z.strictObject({ externalTables: z.optional(z.boolean()), extensions: z.optional(z.boolean()) })),
-  datasource: z.optional(z.strictObject({ url: z.optional(z.string()), shadowDatabaseUrl: z.optional(z.string()) })),
-  schema: z.optional(z.string()),
-  migrations: z.optional(z.strictObject({
-    path: z.optional(z.string()),
-    initShadowDb: z.optional(z.string()),
-    seed: z.optional(z.string().check(z.minLength(1))),
-  })),
-  tables: z.optional(z.strictObject({ external: strings })),
-  enums: z.optional(z.strictObject({ external: strings })),
-  views: pathOnly,
-  typedSql: pathOnly,
-  extensions: z.optional(z.any()),
-});
-export type FastConfig = z.infer<typeof configShape>;
+/**
+ * PrismaConfigShape of @prisma/config 7 (unknown keys rejected, as Prisma does), with its experimental-flag rules.
+ * Built on first use: only projects with a prisma.config.ts need it.
+ */
+function buildConfigShape() {
+  const strings = z.optional(z.array(z.string()));
+  const pathOnly = z.optional(z.strictObject({ path: z.optional(z.string()) }));
+  return z.strictObject({
+    experimental: z.optional(z.strictObject({ externalTables: z.optional(z.boolean()), extensions: z.optional(z.boolean()) })),
+    datasource: z.optional(z.strictObject({ url: z.optional(z.string()), shadowDatabaseUrl: z.optional(z.string()) })),
+    schema: z.optional(z.string()),
+    migrations: z.optional(z.strictObject({
+      path: z.optional(z.string()),
+      initShadowDb: z.optional(z.string()),
+      seed: z.optional(z.string().check(z.minLength(1))),
+    })),
+    tables: z.optional(z.strictObject({ external: strings })),
+    enums: z.optional(z.strictObject({ external: strings })),
+    views: pathOnly,
+    typedSql: pathOnly,
+    extensions: z.optional(z.any()),
+  });
+}
+let configShape: ReturnType<typeof buildConfigShape> | undefined;
+export type FastConfig = z.infer<ReturnType<typeof buildConfigShape>>;
 
 /** The config's default export, validated; `null` when Prisma's loader must decide. An unset `env()` throws its error. */
 export async function loadConfigFast(configPath: string): Promise<FastConfig | null> {
@@ -67,7 +73,7 @@ export async function loadConfigFast(configPath: string): Promise<FastConfig | n
     if (e instanceof Error && (e as { godwitShim?: boolean }).godwitShim) throw e;
     return null;
   }
-  const parsed = configShape.safeParse(exported);
+  const parsed = (configShape ??= buildConfigShape()).safeParse(exported);
   if (!parsed.success) return null;
   const c = parsed.data;
   const externalTables = !!c.experimental?.externalTables;
