@@ -62,6 +62,7 @@ export function backupTotals(plan: Plan, env: Environment): { rows: number; byte
  */
 export async function attachBackups(db: Db, plan: Plan, choices: BackupChoices = {}): Promise<void> {
   if (plan.direction === 'up') {
+    if (!plan.steps.length) return; // nothing to scan: the scanner (the SQL parser's WebAssembly) stays unloaded
     await loadScanner();
     let cannot: string | null | undefined;
     const targetsOf = plan.steps.map((step) => (step.script.unanalysed ? [] : findBackupTargets(step.script)));

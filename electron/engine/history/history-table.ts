@@ -1,4 +1,5 @@
 import type { Db } from '../db/db.ts';
+import type { MigrationsFolder } from '../migrations/read-folder.ts';
 
 export const HISTORY_TABLE = '_prisma_migrations';
 
@@ -43,6 +44,26 @@ export async function readHistory(db: Db): Promise<{ exists: boolean; rows: Hist
   } catch (err) {
     if ((err as { code?: string }).code === '42P01') return { exists: false, rows: [] };
     throw err;
+  }
+}
+
+/**
+ * Whether `folder` may hold a migration the history does not show applied: its newest is not, or fewer distinct
+ * migrations are. A hint, read without the migration lock (apply/run-plan.ts loads the SQL parser early on it); the
+ * history read under the lock decides. Any doubt (no history table yet) says yes.
+ */
+export async function mayHavePending(db: Db, folder: MigrationsFolder): Promise<boolean> {
+  const newest = folder.migrations.at(-1);
+  if (!newest) return false;
+  try {
+    const [row] = await db.query<{ applied: string; newest: boolean | null }>(
+      `SELECT count(DISTINCT migration_name) AS applied, bool_or(migration_name = $1) AS newest
+         FROM "${HISTORY_TABLE}" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`,
+      [newest.name],
+    );
+    return !(row?.newest === true && Number(row.applied) >= folder.migrations.length);
+  } catch {
+    return true;
   }
 }
 
