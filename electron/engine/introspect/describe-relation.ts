@@ -1,7 +1,7 @@
 import type { Db } from '../db/db.ts';
 import { GodwitError } from '../util/errors.ts';
 import { patternCondition } from './name-pattern.ts';
-import { describeBatchSql } from './describe-queries.ts';
+import { DESCRIBE_SECTIONS, describeBatchSql, type DescribeSection } from './describe-queries.ts';
 import type { ColumnFacts, RelationDescription, RuleFacts, TriggerFacts } from './relation-facts.ts';
 
 type Row = Record<string, unknown>;
@@ -64,15 +64,50 @@ function column(r: Row, foreign: boolean): ColumnFacts {
  * Relations matching a psql pattern, in psql's order (schema, name); visible ones only when no schema is given. The
  * server's version comes along, so the batch can pick its queries without a round trip of its own.
  */
-async function findRelations(db: Db, pattern: string): Promise<{ oid: number; schema: string; name: string; version: number }[]> {
+async function findRelations(db: Db, pattern: string): Promise<FoundRelation[]> {
   const params: unknown[] = [];
   const where = patternCondition(pattern, 'n.nspname', 'c.relname', 'pg_catalog.pg_table_is_visible(c.oid)', params);
   return db.query(
-    `SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name, pg_catalog.current_setting('server_version_num')::int AS version
+    `SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name, pg_catalog.current_setting('server_version_num')::int AS version,
+            c.relkind::text AS relkind, c.relhasindex AS hasindex, c.relhastriggers AS hastriggers, c.relhasrules AS hasrules,
+            c.relhassubclass AS hassubclass
        FROM pg_catalog.pg_class c LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
       WHERE ${where} ORDER BY 2, 3`,
     params,
-  ).then((rows) => rows.map((r) => ({ oid: Number((r as Row).oid), schema: String((r as Row).schema), name: String((r as Row).name), version: Number((r as Row).version) })));
+  ).then((rows) => (rows as Row[]).map((r) => ({
+    oid: Number(r.oid), schema: String(r.schema), name: String(r.name), version: Number(r.version), relkind: String(r.relkind),
+    hasIndex: r.hasindex === true, hasTriggers: r.hastriggers === true, hasRules: r.hasrules === true, hasSubclass: r.hassubclass === true,
+  })));
+}
+
+interface FoundRelation {
+  oid: number;
+  schema: string;
+  name: string;
+  version: number;
+  relkind: string;
+  hasIndex: boolean;
+  hasTriggers: boolean;
+  hasRules: boolean;
+  hasSubclass: boolean;
+}
+
+/**
+ * The batch's sections that can hold rows for one of `found`, from pg_class's flags (psql asks for triggers and
+ * rules on the same flags): a flag may be set with nothing left to find, never unset with something there.
+ */
+function sectionsFor(found: FoundRelation[]): (section: DescribeSection) => boolean {
+  const any = (p: (f: FoundRelation) => boolean) => found.some(p);
+  const only: Partial<Record<DescribeSection, boolean>> = {
+    idx: any((f) => f.hasIndex || f.relkind === 'p'),
+    trigs: any((f) => f.hasTriggers || f.relkind === 'p'),
+    children: any((f) => f.hasSubclass || f.relkind === 'p' || f.relkind === 'I'),
+    rules: any((f) => f.hasRules),
+    seqs: any((f) => f.relkind === 'S'),
+    idxOwner: any((f) => f.relkind === 'i' || f.relkind === 'I'),
+    foreign: any((f) => f.relkind === 'f'),
+  };
+  return (section) => only[section] ?? true;
 }
 
 /**
@@ -82,8 +117,12 @@ async function findRelations(db: Db, pattern: string): Promise<{ oid: number; sc
 export async function describeRelations(db: Db, pattern: string): Promise<RelationDescription[]> {
   const found = await findRelations(db, pattern);
   if (found.length === 0) throw new GodwitError('no-relation', `Did not find any relation named "${pattern}".`);
-  const [main = [], cols = [], idx = [], checks = [], fks = [], refs = [], pols = [], trigs = [], parents = [], children = [], seqs = [], idxOwner = [], stats = [], rules = [], pubs = [], foreign = []] =
-    await db.queryBatch(describeBatchSql(found.map((f) => f.oid), found[0]!.version));
+  const wanted = sectionsFor(found);
+  const results = await db.queryBatch(describeBatchSql(found.map((f) => f.oid), found[0]!.version, wanted));
+  // The result sets in section order; a section not asked for has no rows.
+  let next = 0;
+  const bySection = DESCRIBE_SECTIONS.map((section) => (wanted(section) ? results[next++] : []));
+  const [main = [], cols = [], idx = [], checks = [], fks = [], refs = [], pols = [], trigs = [], parents = [], children = [], seqs = [], idxOwner = [], stats = [], rules = [], pubs = [], foreign = []] = bySection;
   const g = {
     main: groupBy(main), cols: groupBy(cols), idx: groupBy(idx), checks: groupBy(checks), fks: groupBy(fks), refs: groupBy(refs), pols: groupBy(pols),
     trigs: groupBy(trigs), parents: groupBy(parents), children: groupBy(children), seqs: groupBy(seqs), idxOwner: groupBy(idxOwner),
