@@ -44,19 +44,22 @@ export type DescribeSection = (typeof DESCRIBE_SECTIONS)[number];
  * are sent: in a fresh session every catalog a query opens costs the server ~0.2–1 ms, and most relations have no
  * rules, sequence or index facts, foreign server or children to find.
  */
-export function describeBatchSql(oids: number[], serverVersion: number, wanted: (section: DescribeSection) => boolean = () => true): string {
-  const statements = allStatements(oids, serverVersion).split(/;\n/).map((s) => s.trim()).filter(Boolean);
+export function describeBatchSql(oids: number[], serverVersion: number, wanted: (section: DescribeSection) => boolean = () => true, tablespaces = true): string {
+  const statements = allStatements(oids, serverVersion, tablespaces).split(/;\n/).map((s) => s.trim()).filter(Boolean);
   if (statements.length !== DESCRIBE_SECTIONS.length) throw new Error(`describe batch: ${statements.length} statements for ${DESCRIBE_SECTIONS.length} sections`);
   return statements.filter((_, i) => wanted(DESCRIBE_SECTIONS[i]!)).map((s) => `${s};\n`).join('');
 }
 
-function allStatements(oids: number[], serverVersion: number): string {
+/** `tablespaces` false: none of the relations or their indexes has one of its own, and pg_tablespace is not read. */
+function allStatements(oids: number[], serverVersion: number, tablespaces: boolean): string {
   const list = `'{${oids.join(',')}}'::pg_catalog.oid[]`;
+  const spcname = (alias: string) => (tablespaces ? `${alias}.spcname` : 'NULL::name');
+  const joinTablespace = (alias: string, of: string) => (tablespaces ? `LEFT JOIN pg_catalog.pg_tablespace ${alias} ON ${alias}.oid = ${of}.reltablespace` : '');
   return `
 SELECT c.oid::int8 AS relid, c.relkind::text AS relkind, c.relpersistence::text AS persistence,
        c.relrowsecurity AS rowsecurity, c.relforcerowsecurity AS forcerowsecurity, c.relispartition AS ispartition,
        pg_catalog.array_to_string(c.reloptions || array(select 'toast.' || x from pg_catalog.unnest(tc.reloptions) x), ', ') AS options,
-       ts.spcname AS tablespace,
+       ${spcname('ts')} AS tablespace,
        CASE WHEN c.reloftype = 0 THEN NULL ELSE c.reloftype::pg_catalog.regtype::pg_catalog.text END AS typedtableof,
        c.relreplident::text AS replident, am.amname AS accessmethod,
        CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partkey,
@@ -70,7 +73,7 @@ SELECT c.oid::int8 AS relid, c.relkind::text AS relkind, c.relpersistence::text 
   FROM pg_catalog.pg_class c
   LEFT JOIN pg_catalog.pg_class tc ON c.reltoastrelid = tc.oid
   LEFT JOIN pg_catalog.pg_am am ON c.relam = am.oid
-  LEFT JOIN pg_catalog.pg_tablespace ts ON ts.oid = c.reltablespace
+  ${joinTablespace('ts', 'c')}
  WHERE c.oid = ANY(${list});
 
 SELECT a.attrelid::int8 AS relid, a.attnum, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,
@@ -97,10 +100,10 @@ SELECT i.indrelid::int8 AS relid, c2.relname AS name, i.indisprimary AS isprimar
        i.indisclustered AS isclustered, i.indisvalid AS isvalid, pg_catalog.pg_get_indexdef(i.indexrelid, 0, true) AS indexdef,
        pg_catalog.pg_get_constraintdef(con.oid, true) AS condef, con.contype::text AS contype,
        coalesce(con.condeferrable, false) AS deferrable, coalesce(con.condeferred, false) AS deferred,
-       i.indisreplident AS isreplident, its.spcname AS tablespace
+       i.indisreplident AS isreplident, ${spcname('its')} AS tablespace
   FROM pg_catalog.pg_index i
   JOIN pg_catalog.pg_class c2 ON c2.oid = i.indexrelid
-  LEFT JOIN pg_catalog.pg_tablespace its ON its.oid = c2.reltablespace
+  ${joinTablespace('its', 'c2')}
   LEFT JOIN pg_catalog.pg_constraint con ON con.conrelid = i.indrelid AND con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x')
  WHERE i.indrelid = ANY(${list})
  ORDER BY i.indrelid, i.indisprimary DESC, c2.relname;

@@ -70,13 +70,16 @@ async function findRelations(db: Db, pattern: string): Promise<FoundRelation[]> 
   return db.query(
     `SELECT c.oid::int8 AS oid, n.nspname AS schema, c.relname AS name, pg_catalog.current_setting('server_version_num')::int AS version,
             c.relkind::text AS relkind, c.relhasindex AS hasindex, c.relhastriggers AS hastriggers, c.relhasrules AS hasrules,
-            c.relhassubclass AS hassubclass
+            c.relhassubclass AS hassubclass, c.relchecks AS checks,
+            c.reltablespace <> 0 OR EXISTS (SELECT 1 FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class ic ON ic.oid = x.indexrelid
+                                             WHERE x.indrelid = c.oid AND ic.reltablespace <> 0) AS tablespaces
        FROM pg_catalog.pg_class c LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
       WHERE ${where} ORDER BY 2, 3`,
     params,
   ).then((rows) => (rows as Row[]).map((r) => ({
     oid: Number(r.oid), schema: String(r.schema), name: String(r.name), version: Number(r.version), relkind: String(r.relkind),
     hasIndex: r.hasindex === true, hasTriggers: r.hastriggers === true, hasRules: r.hasrules === true, hasSubclass: r.hassubclass === true,
+    hasChecks: Number(r.checks) > 0, hasTablespaces: r.tablespaces === true,
   })));
 }
 
@@ -90,11 +93,14 @@ interface FoundRelation {
   hasTriggers: boolean;
   hasRules: boolean;
   hasSubclass: boolean;
+  hasChecks: boolean;
+  /** It or one of its indexes is in a tablespace of its own. */
+  hasTablespaces: boolean;
 }
 
 /**
- * The batch's sections that can hold rows for one of `found`, from pg_class's flags (psql asks for triggers and
- * rules on the same flags): a flag may be set with nothing left to find, never unset with something there.
+ * The batch's sections that can hold rows for one of `found`, from pg_class's flags and counts (psql asks for check
+ * constraints, triggers and rules on the same): a flag may be set with nothing left to find, never unset with something there.
  */
 function sectionsFor(found: FoundRelation[]): (section: DescribeSection) => boolean {
   const any = (p: (f: FoundRelation) => boolean) => found.some(p);
@@ -103,6 +109,7 @@ function sectionsFor(found: FoundRelation[]): (section: DescribeSection) => bool
     trigs: any((f) => f.hasTriggers || f.relkind === 'p'),
     children: any((f) => f.hasSubclass || f.relkind === 'p' || f.relkind === 'I'),
     rules: any((f) => f.hasRules),
+    checks: any((f) => f.hasChecks),
     seqs: any((f) => f.relkind === 'S'),
     idxOwner: any((f) => f.relkind === 'i' || f.relkind === 'I'),
     foreign: any((f) => f.relkind === 'f'),
@@ -118,7 +125,7 @@ export async function describeRelations(db: Db, pattern: string): Promise<Relati
   const found = await findRelations(db, pattern);
   if (found.length === 0) throw new GodwitError('no-relation', `Did not find any relation named "${pattern}".`);
   const wanted = sectionsFor(found);
-  const results = await db.queryBatch(describeBatchSql(found.map((f) => f.oid), found[0]!.version, wanted));
+  const results = await db.queryBatch(describeBatchSql(found.map((f) => f.oid), found[0]!.version, wanted, found.some((f) => f.hasTablespaces)));
   // The result sets in section order; a section not asked for has no rows.
   let next = 0;
   const bySection = DESCRIBE_SECTIONS.map((section) => (wanted(section) ? results[next++] : []));

@@ -120,6 +120,41 @@ describe('listing (\\dt and friends) matches psql', () => {
   }
 });
 
+describe('tablespaces of their own', () => {
+  // describe reads pg_tablespace only when a relation or one of its indexes has one (describe-relation.ts). A
+  // tablespace needs a folder the server's OS user owns: made here when the server runs on this machine.
+  it('shows a table\'s and an index\'s tablespace as psql does, and none for the others', async () => {
+    const { chownSync, mkdtempSync, rmSync, statSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const [{ d }] = await sqlOn<{ d: string }>(db.url, 'SELECT current_setting(\'data_directory\') AS d');
+    const owner = statSync(d!, { throwIfNoEntry: false });
+    if (!owner || process.getuid?.() !== 0) {
+      console.warn(`skipped: a tablespace needs the server's data directory here and root to give it a folder (server data directory ${d})`);
+      return;
+    }
+    const dir = mkdtempSync(`${tmpdir()}/godwit-ts-`);
+    chownSync(dir, owner.uid, owner.gid);
+    const space = `godwit_ts_${db.name.slice(-6)}`;
+    await sqlOn(db.url, `CREATE TABLESPACE ${space} LOCATION '${dir}'`);
+    try {
+      await sqlOn(db.url, `CREATE TABLE spaced (id int PRIMARY KEY, v int) TABLESPACE ${space};
+        CREATE TABLE index_spaced (id int PRIMARY KEY, v int); CREATE INDEX index_spaced_v ON index_spaced (v) TABLESPACE ${space};`);
+      for (const name of ['spaced', 'index_spaced', 'spaced*', 'billing.invoices']) {
+        for (const verbose of [false, true]) {
+          const ours = renderDescriptions(await describeRelations(conn, name), verbose);
+          expect(ours, name).toBe(await psql(db.url, `\\d${verbose ? '+' : ''} ${name}`));
+        }
+      }
+      expect(renderDescriptions(await describeRelations(conn, 'spaced'), false)).toContain(`Tablespace: "${space}"`);
+      expect(renderDescriptions(await describeRelations(conn, 'index_spaced'), false)).toContain(`tablespace "${space}"`);
+    } finally {
+      await sqlOn(db.url, 'DROP TABLE IF EXISTS spaced, index_spaced');
+      await sqlOn(db.url, `DROP TABLESPACE IF EXISTS ${space}`);
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('a role without privileges', () => {
   it('still lists and describes what the catalog shows it, as psql does', async () => {
     const role = `godwit_ro_${db.name.slice(-6)}`;
