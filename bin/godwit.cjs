@@ -213,10 +213,10 @@ const IMPORT_HOOK = '$gwImp';
 /** What the engine calls before it compiles WebAssembly (engine/util/wasm-tiers.ts). */
 const BEFORE_WEBASSEMBLY = Symbol.for('godwit.beforeWebAssembly');
 
-/** Bundles into a fresh folder, then points the manifest at it; concurrent runs never see a half-written bundle. */
 /** Whether this process built the bundle: it then loaded esbuild's modules too, not only the command's. */
 let builtHere = false;
 
+/** Bundles into a fresh folder, then points the manifest at it; concurrent runs never see a half-written bundle. */
 async function buildBundle() {
   builtHere = true;
   const { build } = require('esbuild');
@@ -284,6 +284,9 @@ const publicBuiltinsLoaded = () => process.moduleLoadList.flatMap((m) => (
   m.startsWith('NativeModule ') && !m.startsWith('NativeModule internal/') ? [m.slice('NativeModule '.length)] : []
 ));
 
+/** Built-ins that print a deprecation or experimental warning when loaded. */
+const WARN_WHEN_LOADED = new Set(['wasi', 'punycode', 'sys', 'test', 'sqlite', 'sea']);
+
 function loadBuiltinsFrom(path) {
   let names;
   try {
@@ -292,7 +295,7 @@ function loadBuiltinsFrom(path) {
     return; // not recorded yet
   }
   for (const name of names) {
-    if (name === 'wasi') continue; // it warns that it is experimental when loaded: left to whoever needs it
+    if (WARN_WHEN_LOADED.has(name)) continue; // left to whoever needs them, and their warning with them
     try {
       require(`node:${name}`);
     } catch {

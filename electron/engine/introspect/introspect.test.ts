@@ -126,8 +126,8 @@ describe('tablespaces of their own', () => {
   it('shows a table\'s and an index\'s tablespace as psql does, and none for the others', async () => {
     const { chownSync, mkdtempSync, rmSync, statSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
-    const [{ d }] = await sqlOn<{ d: string }>(db.url, 'SELECT current_setting(\'data_directory\') AS d');
-    const owner = statSync(d!, { throwIfNoEntry: false });
+    const d = (await sqlOn<{ d: string }>(db.url, 'SELECT current_setting(\'data_directory\') AS d'))[0]!.d;
+    const owner = statSync(d, { throwIfNoEntry: false });
     if (!owner || process.getuid?.() !== 0) {
       console.warn(`skipped: a tablespace needs the server's data directory here and root to give it a folder (server data directory ${d})`);
       return;
