@@ -93,9 +93,13 @@ function freshBundle() {
   if (manifest.format !== BUILD_FORMAT || manifest.node !== process.versions.node) return null;
   const dir = join(cacheDir, manifest.dir);
   if (!existsSync(join(dir, 'cli.cjs'))) return null;
-  for (const i of inputsToCheck(manifest, dir)) {
-    const [rel, print] = manifest.inputs[i];
-    if (fingerprint(rel) !== print) return null;
+  try {
+    for (const i of inputsToCheck(manifest, dir)) {
+      const [rel, print] = manifest.inputs[i];
+      if (fingerprint(rel) !== print) return null;
+    }
+  } catch {
+    return null; // a damaged manifest: build afresh
   }
   return dir;
 }
@@ -294,7 +298,9 @@ function loadBuiltinsFrom(path) {
   } catch {
     return; // not recorded yet
   }
+  if (!Array.isArray(names)) return; // damaged: the exit writes it again only when missing, so this run goes without
   for (const name of names) {
+    if (typeof name !== 'string') continue;
     if (WARN_WHEN_LOADED.has(name)) continue; // left to whoever needs them, and their warning with them
     try {
       require(`node:${name}`);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,5 +58,32 @@ describe('the bundled CLI is rebuilt when a source its command runs changes', ()
     touch('electron/cli/main.ts');
     expect(godwit('--version').status).toBe(0);
     expect(bundleDir()).not.toBe(afterListing);
+  }, 120_000);
+
+  it('a damaged manifest rebuilds, a damaged list of built-ins to load ahead is ignored', async () => {
+    expect(godwit('--version').status).toBe(0);
+    const manifestPath = join(root, 'cache', 'manifest.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { dir: string; needs: Record<string, unknown> };
+    writeFileSync(manifestPath, JSON.stringify({ ...manifest, needs: { ...manifest.needs, always: null } }));
+    const run = godwit('--version');
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(bundleDir()).not.toBe(manifest.dir);
+
+    // `sql` sets --liftoff-only and loads ahead what its last run recorded (bin/godwit.cjs, loadBuiltinsFrom); a run
+    // that builds the bundle records nothing, and a file edited within a second of a build makes the next run build.
+    const list = () => join(root, 'cache', bundleDir(), 'builtins-sql-liftoff.json');
+    for (let i = 0; i < 5 && !existsSync(list()); i++) {
+      await new Promise((r) => setTimeout(r, 1100));
+      expect(godwit('--url', db.url, 'sql').status).toBe(0);
+    }
+    expect(JSON.parse(readFileSync(list(), 'utf8'))).toContain('net');
+    for (const damaged of ['{"net": true}', '["net", 5, null, "no-such-module"]', 'not json']) {
+      writeFileSync(list(), damaged);
+      const sql = godwit('--url', db.url, 'sql');
+      expect(sql.stderr, damaged).toBe('');
+      expect(sql.status, damaged).toBe(0);
+      expect(sql.stdout, damaged).toContain('Nothing to apply'); // this copy's project has no migrations
+    }
   }, 120_000);
 });
