@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as z from 'zod/mini';
 import { packageRoot } from '../util/package-root.ts';
+import { statIfAny } from '../util/stat-if-any.ts';
 
 /**
  * A cheap path for a project's prisma.config.ts. `@prisma/config` loads the whole `effect` library (~300 ms) and c12/jiti
@@ -115,14 +116,10 @@ function readMeta(metaPath: string): CacheMeta | null {
 }
 
 function unchanged(meta: CacheMeta): boolean {
-  const now = meta.inputs.map(([p]) => {
-    try {
-      return statSync(p, { throwIfNoEntry: false });
-    } catch {
-      return undefined;
-    }
+  return meta.inputs.every(([p, mtimeMs, size]) => {
+    const now = statIfAny(p);
+    return now?.mtimeMs === mtimeMs && now?.size === size;
   });
-  return meta.inputs.every(([, mtimeMs, size], i) => now[i]?.mtimeMs === mtimeMs && now[i]?.size === size);
 }
 
 /**

@@ -1,9 +1,10 @@
 // Synchronous on purpose: a handful of small files, read in microseconds each, where the promise API cost every
 // command loading its module (~1.2 ms, with readline and streams) and a trip through libuv's thread pool per call.
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { GodwitError } from '../util/errors.ts';
+import { statIfAny } from '../util/stat-if-any.ts';
 import { readGodwitJson, type EnvironmentConfig } from './environment-config.ts';
 import { schemaUrls, withoutSchemaUrls, type SchemaUrls } from './schema-datasource.ts';
 import { withGodwitModules } from './config-modules.ts';
@@ -32,22 +33,14 @@ export interface Project {
   environments: EnvironmentConfig[];
 }
 
-/** A path's stat, or undefined when it cannot be had (missing, unreadable folder on the way). */
-function statOf(path: string) {
-  try {
-    return statSync(path, { throwIfNoEntry: false });
-  } catch {
-    return undefined;
-  }
-}
-const exists = (path: string) => statOf(path) !== undefined;
+const exists = (path: string) => statIfAny(path) !== undefined;
 
 /**
  * The schema: one file, or for a folder (Prisma's multi-file schemas) every .prisma file in it, found by Prisma's own
  * loader. A single file is read directly: the loader would walk its folder, migrations included.
  */
 async function readSchemaFiles(schemaPath: string): Promise<SchemaFile[]> {
-  const info = statOf(schemaPath);
+  const info = statIfAny(schemaPath);
   if (!info) throw new GodwitError('no-schema', `The Prisma schema ${schemaPath} does not exist.`);
   if (info.isFile()) return [{ path: schemaPath, content: readFileSync(schemaPath, 'utf8') }];
   const { loadSchemaFiles } = await import('@prisma/schema-files-loader');
@@ -72,7 +65,7 @@ export function schemaProvider(files: SchemaFile[]): string | null {
  */
 export async function loadProject(dirArg: string): Promise<Project> {
   const dir = resolve(dirArg);
-  const info = statOf(dir);
+  const info = statIfAny(dir);
   if (!info?.isDirectory()) throw new GodwitError('no-project-dir', `The project folder ${dir} does not exist.`);
   loadDotenv({ path: join(dir, '.env'), quiet: true });
 
@@ -108,7 +101,7 @@ export async function loadProject(dirArg: string): Promise<Project> {
   if (provider && provider !== 'postgresql' && provider !== 'postgres') {
     throw new GodwitError('wrong-provider', `The Prisma schema uses provider "${provider}"; Godwit manages PostgreSQL.`);
   }
-  migrationsDir ??= join(statOf(schemaPath)?.isDirectory() ? schemaPath : dirname(schemaPath), 'migrations');
+  migrationsDir ??= join(statIfAny(schemaPath)?.isDirectory() ? schemaPath : dirname(schemaPath), 'migrations');
 
   const environments = (await readGodwitJson(dir)) ?? defaultEnvironments(configUrls, fromSchema, configPath);
   return {
