@@ -1,8 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runGodwit } from './testing/run-cli.ts';
+import { RecordedRuns } from './testing/recorded-runs.ts';
 import { createTestDatabase, sqlOn, type TestDatabase } from '../engine/testing/test-database.ts';
 import { connectPostgres } from '../engine/db/connect-postgres.ts';
 import { mayHavePending } from '../engine/history/history-table.ts';
@@ -15,30 +14,26 @@ const Module = require('node:module'), fs = require('node:fs');
 let parser = false;
 const load = Module._load;
 Module._load = function (request, ...rest) { if (request === 'libpg-query') parser = true; return load.call(this, request, ...rest); };
-process.on('exit', () => fs.writeFileSync(process.env.PARSER_OUT + '.' + process.pid, String(parser)));
+process.on('exit', () => fs.writeFileSync(process.env.GODWIT_RECORD + '.' + process.pid, JSON.stringify(parser)));
 `;
 
 // `up` loads the SQL parser (~40 ms of CPU) only when it may have steps: a deploy at head never does
 // (apply/run-plan.ts, history/history-table.ts mayHavePending).
 describe('up loads the SQL parser only when something may be pending', () => {
-  let dir: string;
+  let recorded: RecordedRuns<boolean>;
   let db: TestDatabase;
-  let runs = 0;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'godwit-parser-'));
-    writeFileSync(join(dir, 'recorder.cjs'), RECORDER);
+    recorded = new RecordedRuns(RECORDER);
     db = await createTestDatabase();
   });
   afterAll(async () => {
     await db?.drop();
-    rmSync(dir, { recursive: true, force: true });
+    recorded?.remove();
   });
 
-  async function run(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; parser: boolean }> {
-    const out = join(dir, `parser-${++runs}`);
-    const r = await runGodwit(['--url', db.url, ...args], { env: { NODE_OPTIONS: `--require ${join(dir, 'recorder.cjs')}`, PARSER_OUT: out } });
-    const file = readdirSync(dir).find((f) => f.startsWith(`parser-${runs}.`));
-    return { ...r, parser: file ? readFileSync(join(dir, file), 'utf8') === 'true' : false };
+  async function run(...args: string[]) {
+    const r = await recorded.run(['--url', db.url, ...args]);
+    return { ...r, parser: r.seen };
   }
 
   it('applies with the parser, finds nothing to apply without it, and loads it again when one is pending', async () => {

@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runGodwit } from './testing/run-cli.ts';
+import { RecordedRuns } from './testing/recorded-runs.ts';
 import { createTestDatabase, type TestDatabase } from '../engine/testing/test-database.ts';
 import { DEMO_PROJECT_DIR } from '../engine/demo/open-demo.ts';
 
@@ -29,39 +29,35 @@ vm.Script = class extends vm.Script {
     }
   }
 };
-process.on('exit', () => fs.writeFileSync(process.env.TIERS_OUT + '.' + process.pid, JSON.stringify({ events, netBeforeFlag })));
+process.on('exit', () => fs.writeFileSync(process.env.GODWIT_RECORD + '.' + process.pid, JSON.stringify({ events, netBeforeFlag })));
 `;
 
 // Setting a V8 flag at run time voids Node's code cache for its own modules, so commands that compile no WebAssembly
 // run with the default flags, and the others (or an embedded database, which loads PGlite) ask for Liftoff: see
 // bin/godwit.cjs and engine/util/wasm-tiers.ts.
 describe('the launcher sets --liftoff-only only for commands that compile WebAssembly', () => {
-  let dir: string;
+  let recorder: RecordedRuns<{ events: string[]; netBeforeFlag: boolean }>;
   let db: TestDatabase;
-  let runs = 0;
+  let dataDir: string;
   // A bundle and code caches of this test's own, where packages still resolve (inside node_modules).
   const bundleCache = join(DEMO_PROJECT_DIR, 'node_modules', '.cache', `godwit-tiers-test-${process.pid}`);
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'godwit-tiers-'));
-    writeFileSync(join(dir, 'recorder.cjs'), RECORDER);
+    recorder = new RecordedRuns(RECORDER);
+    dataDir = mkdtempSync(join(tmpdir(), 'godwit-tiers-'));
     db = await createTestDatabase();
   });
   afterAll(async () => {
     await db?.drop();
-    rmSync(dir, { recursive: true, force: true });
+    recorder?.remove();
+    rmSync(dataDir, { recursive: true, force: true });
     rmSync(bundleCache, { recursive: true, force: true });
   });
 
-  /** Runs godwit with the recorder; its exit code, and what the recorder saw. */
+  /** Runs godwit with the recorder, on this test's own bundle: its exit code, and what the recorder saw. */
   async function recorded(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string; events: string[]; netBeforeFlag: boolean }> {
-    const out = join(dir, `events-${++runs}`);
-    const r = await runGodwit(args, {
-      env: { ...env, GODWIT_BUNDLE_CACHE: bundleCache, GODWIT_REQUIRE_BUNDLE: '1', NODE_OPTIONS: `--require ${join(dir, 'recorder.cjs')}`, TIERS_OUT: out },
-    });
-    const file = readdirSync(dir).find((f) => f.startsWith(`events-${runs}.`));
-    const seen = file ? (JSON.parse(readFileSync(join(dir, file), 'utf8')) as { events: string[]; netBeforeFlag: boolean }) : { events: [], netBeforeFlag: false };
-    return { code: r.code, stderr: r.stderr, ...seen };
+    const r = await recorder.run(args, { ...env, GODWIT_BUNDLE_CACHE: bundleCache, GODWIT_REQUIRE_BUNDLE: '1' });
+    return { code: r.code, stderr: r.stderr, ...r.seen };
   }
 
   it('tables on a server: default flags, and the code cache its first run writes is accepted by the next', async () => {
@@ -93,7 +89,7 @@ describe('the launcher sets --liftoff-only only for commands that compile WebAss
   }, 180_000);
 
   it('tables on an embedded database sets the flag when PGlite loads, after the code cache was taken', async () => {
-    const data = { GODWIT_DATA_DIR: join(dir, 'data') };
+    const data = { GODWIT_DATA_DIR: join(dataDir, 'data') };
     // No cache yet for tables: this run writes the one taken before the flag changed.
     for (const build of existsSync(bundleCache) ? readdirSync(bundleCache).filter((f) => f.startsWith('build-')) : []) {
       rmSync(join(bundleCache, build, 'code-cache-tables.bin'), { force: true });
