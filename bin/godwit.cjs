@@ -104,16 +104,14 @@ function freshBundle() {
   return dir;
 }
 
-/** Indices into manifest.inputs: those the command modules of this command line need, or all of them. */
+/**
+ * Indices into manifest.inputs: those the command modules of this command line need, or all of them. Throws when the
+ * bundle's command table cannot be read (freshBundle then rebuilds: runBundle needs that table too).
+ */
 function inputsToCheck(manifest, dir) {
   const all = () => manifest.inputs.keys();
   if (!manifest.needs) return all();
-  let modules;
-  try {
-    modules = commandModulesIn(dir).commandModulesFor(process.argv);
-  } catch {
-    return all();
-  }
+  const modules = commandModulesIn(dir).commandModulesFor(process.argv);
   if (modules.some((m) => !manifest.needs[m])) return all();
   return new Set([...manifest.needs.always, ...modules.flatMap((m) => manifest.needs[m])]);
 }

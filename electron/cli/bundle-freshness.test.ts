@@ -60,7 +60,7 @@ describe('the bundled CLI is rebuilt when a source its command runs changes', ()
     expect(bundleDir()).not.toBe(afterListing);
   }, 120_000);
 
-  it('a damaged manifest rebuilds, a damaged list of built-ins to load ahead is ignored', async () => {
+  it('a damaged manifest or bundle folder rebuilds, a damaged list of built-ins to load ahead is ignored', async () => {
     expect(godwit('--version').status).toBe(0);
     const manifestPath = join(root, 'cache', 'manifest.json');
     const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { dir: string; needs: Record<string, unknown> };
@@ -69,6 +69,13 @@ describe('the bundled CLI is rebuilt when a source its command runs changes', ()
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(bundleDir()).not.toBe(manifest.dir);
+    // So does a bundle folder that lost its command table.
+    const lost = bundleDir();
+    rmSync(join(root, 'cache', lost, 'command-modules.cjs'));
+    const again = godwit('--version');
+    expect(again.stderr).toBe('');
+    expect(again.status).toBe(0);
+    expect(bundleDir()).not.toBe(lost);
 
     // `sql` sets --liftoff-only and loads ahead what its last run recorded (bin/godwit.cjs, loadBuiltinsFrom); a run
     // that builds the bundle records nothing, and a file edited within a second of a build makes the next run build.
