@@ -76,6 +76,26 @@ describe('a 2,000-migration project', () => {
     await app.page.getByTestId('upgrade-head').click();
     await expect.poll(() => ui.confirmRun.isEnabled(), { timeout: 60_000 }).toBe(true);
     expect(await ui.confirmRun.textContent()).toBe('Upgrade 2,000 migration(s)');
+    // After every change to the page (a microtask after React's commit and layout effects, before the next frame or any
+    // other task): the log's newest line is rendered and inside the log's visible area. Bursts of progress events (the
+    // renderer busy, e.g. taking a screenshot) add many lines in one render; the log must not show an old range then.
+    await app.page.evaluate(() => {
+      const g = globalThis as unknown as { __follow: { checks: number; misses: string[] }; document: { body: unknown; querySelector(s: string): unknown } } & Record<string, unknown>;
+      g.__follow = { checks: 0, misses: [] };
+      const MO = g['MutationObserver'] as new (cb: () => void) => { observe(n: unknown, o: object): void };
+      new MO(() => {
+        const log = g.document.querySelector('[data-testid=run-log]') as { querySelectorAll(s: string): ArrayLike<{ getBoundingClientRect(): { top: number; bottom: number }; querySelector(s: string): { textContent: string } | null }>; firstElementChild: { getBoundingClientRect(): { height: number } } | null; getBoundingClientRect(): { top: number; bottom: number } } | null;
+        const lines = log ? Array.from(log.querySelectorAll('.log-line')) : [];
+        if (!log || !lines.length) return;
+        const n = (l: (typeof lines)[number]) => Number(l.querySelector('.log-n')!.textContent.replace('.', ''));
+        const newest = lines.reduce((a, b) => (n(a) > n(b) ? a : b));
+        const total = Math.round(log.firstElementChild!.getBoundingClientRect().height / 22);
+        const r = newest.getBoundingClientRect();
+        const box = log.getBoundingClientRect();
+        g.__follow.checks++;
+        if (n(newest) !== total || r.top < box.top - 1 || r.bottom > box.bottom + 1) g.__follow.misses.push(`newest rendered ${n(newest)} of ${total}, top ${r.top} bottom ${r.bottom} in ${box.top}..${box.bottom}`);
+      }).observe(g.document.body, { childList: true, subtree: true, characterData: true });
+    });
     await ui.confirmRun.click();
     // Mid-run: some done, not all, and the log's newest line is inside the log's visible area.
     const progress = app.page.getByTestId('run-progress');
@@ -93,6 +113,9 @@ describe('a 2,000-migration project', () => {
     expect(followed).toBe(true);
     await app.page.getByTestId('run-done').waitFor({ timeout: 110_000 });
     expect(await progress.getAttribute('data-done')).toBe('2000');
+    const follow = await app.page.evaluate(() => (globalThis as unknown as { __follow: { checks: number; misses: string[] } }).__follow);
+    expect(follow.misses.slice(0, 3)).toEqual([]);
+    expect(follow.checks).toBeGreaterThan(5);
     expect(await ui.confirmRun.count()).toBe(0);
     await app.shot('large-run-done-1024x700');
     await app.page.keyboard.press('Escape');

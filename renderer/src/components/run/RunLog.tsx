@@ -1,5 +1,5 @@
 import { useLayoutEffect, useRef } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import { defaultRangeExtractor, useVirtualizer, type Range } from '@tanstack/react-virtual';
 import type { RunLogLine } from '../../store/run-slice.ts';
 
 const LINE = 22;
@@ -17,7 +17,15 @@ export function RunProgress({ done, total, phase }: { done: number; total: numbe
 /** The run's log, numbered, virtualised for thousands of lines, scrolled to follow the running migration. */
 export function RunLog({ log }: { log: RunLogLine[] }) {
   const parent = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: log.length, getScrollElement: () => parent.current, estimateSize: () => LINE, overscan: 10 });
+  // The newest lines are always rendered: the virtualiser learns of our scroll to the end only from the next scroll event,
+  // and until then it would render the range it had, above the fold (an empty log for a moment, under load).
+  const rangeExtractor = (range: Range) => {
+    const tail = Math.ceil((parent.current?.clientHeight ?? 0) / LINE) + 1;
+    const shown = new Set(defaultRangeExtractor(range));
+    for (let i = Math.max(0, range.count - tail); i < range.count; i++) shown.add(i);
+    return [...shown].sort((a, b) => a - b);
+  };
+  const virtualizer = useVirtualizer({ count: log.length, getScrollElement: () => parent.current, estimateSize: () => LINE, overscan: 10, rangeExtractor });
   const width = String(log.length).length;
   // Before the browser paints or runs anything else: a new line is never on screen below the fold for a frame, with the
   // log not yet scrolled to it (a useEffect scrolled after paint, and the e2e test saw that frame under load).
