@@ -1,4 +1,5 @@
 import { diffCatalogs } from './diff-catalogs.ts';
+import { ownPart } from './qualified-name.ts';
 import { reconcileSteps, renderSteps, type ReconcileStep } from './reconcile-sql.ts';
 import { objectKey, PRISMA_MODELLED, type CatalogDifference, type CatalogObject, type CatalogSnapshot } from './types.ts';
 
@@ -18,8 +19,7 @@ export interface CatalogChanges {
 }
 
 function lastName(o: { name: string; table?: string | undefined }): string {
-  const last = o.table && o.name.startsWith(`${o.table}.`) ? o.name.slice(o.table.length + 1) : o.name.slice(o.name.lastIndexOf('.') + 1);
-  return last.replace(/^"|"$/g, '').replace(/""/g, '"');
+  return o.table && o.name.startsWith(`${o.table}.`) ? ownPart(o.name.slice(o.table.length + 1)) : ownPart(o.name);
 }
 
 /**

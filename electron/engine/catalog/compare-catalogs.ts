@@ -1,4 +1,5 @@
 import { diffCatalogs, groupByKind } from './diff-catalogs.ts';
+import { ownPart } from './qualified-name.ts';
 import type { CatalogKind, CatalogSnapshot } from './types.ts';
 
 /** What `godwit compare` covers, for its --help and the README. */
@@ -29,7 +30,7 @@ export function unquote(name: string): string {
 
 function ownName(d: { kind: CatalogKind; name: string; table?: string | undefined }): string {
   if (d.table && d.name.startsWith(`${d.table}.`)) return unquote(d.name.slice(d.table.length + 1));
-  if (d.kind === 'index') return unquote(d.name.slice(d.name.lastIndexOf('.') + 1));
+  if (d.kind === 'index') return ownPart(d.name);
   return unquote(d.name);
 }
 

@@ -44,4 +44,22 @@ UPDATE "users" SET "email" = lower("email");\n`);
     expect(first.sql).toMatch(/-- godwit: drop function public\.answer\(\)\n(--  .*\n){2}DROP FUNCTION public\.answer\(\);/);
     expect(first.sql).not.toMatch(/WARNING/);
   });
+
+  it('reverses a rename of a Prisma 2 index name with a dot in it (`Table.field_unique`) with Prisma\'s statement alone', async () => {
+    const { db, project } = fresh();
+    await addMigration(project.dir, '20260301000000_market', `CREATE TABLE "MarketData" ("id" TEXT PRIMARY KEY, "date" TIMESTAMP(3) NOT NULL, "symbol" TEXT NOT NULL);
+CREATE UNIQUE INDEX "MarketData.date_symbol_unique" ON "MarketData"("date", "symbol");
+CREATE INDEX "MarketData.symbol_index" ON "MarketData"("symbol");\n`);
+    await addMigration(project.dir, '20260301000100_prisma_3_names', `ALTER INDEX "MarketData.date_symbol_unique" RENAME TO "MarketData_date_symbol_key";
+ALTER INDEX "MarketData.symbol_index" RENAME TO "MarketData_symbol_idx";\n`);
+    const { open, env } = await projectOn(project.dir, db.url);
+    await onEnv(env, (conn) => upgrade({ db: conn, env, folder: open.folder }, { to: '20260301000000_market' }));
+    const before = await schemaDump(db.url);
+    const { sql } = await onEnv(env, (conn) => generateDownSql(conn, open.project, open.folder, '20260301000100_prisma_3_names', { write: true }));
+    expect(sql.replace(/^--.*$/gm, '').match(/MarketData\.date_symbol_unique/g), sql).toHaveLength(1); // the rename back, no CREATE beside it
+    const reopened = await openProject(project.dir);
+    await onEnv(env, (conn) => upgrade({ db: conn, env, folder: reopened.folder }, {}));
+    await onEnv(env, (conn) => rollback({ db: conn, env, folder: reopened.folder }, { steps: 1 }));
+    expect(await schemaDump(db.url), sql).toEqual(before);
+  });
 });

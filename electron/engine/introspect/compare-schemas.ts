@@ -1,6 +1,7 @@
 import { diffCatalogs } from '../catalog/diff-catalogs.ts';
 import { objectKey, type CatalogSnapshot } from '../catalog/types.ts';
 import { unquote } from '../catalog/compare-catalogs.ts';
+import { ownPart } from '../catalog/qualified-name.ts';
 
 /**
  * One difference in relations, columns, indexes and constraints only: the narrower view older callers (the
@@ -42,7 +43,7 @@ export function compareSchemas(a: CatalogSnapshot, b: CatalogSnapshot): SchemaDi
       if (p.default !== q.default) out.push({ relation, kind: 'column', name, property: 'default', a: p.default === null ? null : String(p.default), b: q.default === null ? null : String(q.default) });
       if (p.type === q.type && p.notnull === q.notnull && p.default === q.default) out.push({ relation, kind: 'column', name, property: 'definition', a: d.a, b: d.b });
     } else if (d.kind === 'index') {
-      out.push({ relation: unquote(d.table ?? ''), kind: 'index', name: unquote(d.name.slice(d.name.lastIndexOf('.') + 1)), property: d.a && d.b ? 'definition' : undefined, a: d.a, b: d.b });
+      out.push({ relation: unquote(d.table ?? ''), kind: 'index', name: ownPart(d.name), property: d.a && d.b ? 'definition' : undefined, a: d.a, b: d.b });
     }
   }
   const rank = { relation: 0, column: 1, index: 2, constraint: 3 };
