@@ -48,4 +48,28 @@ describe('a failed run settled in the app', () => {
     const rows = await sqlOn<{ rolled: boolean }>(app.dbs.prod.url, `SELECT rolled_back_at IS NOT NULL AS rolled FROM _prisma_migrations WHERE migration_name = '${BROKEN}'`);
     expect(rows).toEqual([{ rolled: true }]);
   });
+
+  it('says a failed rollback was undone and the migration is still applied', async () => {
+    const app = await session.start();
+    const ui = new AppPage(app.page);
+    const name = '20990101000000_notes';
+    await addMigration(app.projectDir, name, 'CREATE TABLE "notes" ("id" INT PRIMARY KEY);\n', 'DROP TABLE "notes";\nDROP TABLE "no_such_table";\n');
+    await app.page.getByRole('button', { name: 'Refresh status' }).click();
+    await ui.waitPending('dev', 1);
+    await ui.selectEnv('dev');
+    await app.page.getByTestId('upgrade-head').click();
+    await expect.poll(() => ui.confirmRun.isEnabled()).toBe(true);
+    await ui.confirmRun.click();
+    await app.page.getByTestId('run-done').waitFor();
+    await app.page.keyboard.press('Escape');
+    await ui.waitPending('dev', 0);
+    await app.page.getByTestId('rollback-one').click();
+    await expect.poll(() => ui.confirmRun.isEnabled()).toBe(true);
+    await ui.confirmRun.click();
+    const outcome = app.page.getByTestId('run-outcome');
+    await outcome.waitFor();
+    expect(await outcome.textContent()).toContain(`The rollback of ${name} was undone: it is still applied, and the database is as it was before its down.sql.`);
+    await app.shot('rollback-failed-undone');
+    expect(await sqlOn(app.dbs.dev.url, `SELECT to_regclass('public.notes') IS NOT NULL AS present`)).toEqual([{ present: true }]);
+  });
 });

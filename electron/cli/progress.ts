@@ -26,7 +26,7 @@ export function describeFailure(f: StatementFailure): string {
   lines.push(`  PostgreSQL: ${f.error.message}${f.error.code ? ` (SQLSTATE ${f.error.code})` : ''}`);
   if (f.error.detail) lines.push(`  Detail: ${f.error.detail}`);
   if (f.error.hint) lines.push(`  Hint: ${f.error.hint}`);
-  lines.push(f.outcome || !f.rolledBack ? `  ${outcomeOf(f)}` : '  The migration was rolled back; the database is as it was before it.');
+  lines.push(`  ${outcomeOf(f)}`);
   return lines.join('\n');
 }
 

@@ -46,6 +46,19 @@ describe('godwit up/down options', () => {
     expect(await sqlOn(db.url, 'SELECT count(*)::int AS n FROM _prisma_migrations')).toEqual([{ n: DEMO_COUNT }]);
   });
 
+  it('says a failed down.sql was undone and the migration is still applied, not that it was rolled back', async () => {
+    const at = ['--project', project.dir, '--url', db.url];
+    await addMigration(project.dir, '20990101000000_notes', 'CREATE TABLE "notes" ("id" INT PRIMARY KEY);\n', 'DROP TABLE "notes";\nDROP TABLE "no_such_table";\n');
+    expect((await runGodwit([...at, 'up', '--yes'])).code).toBe(0);
+    const down = await runGodwit([...at, 'down', '--yes']);
+    expect(down.code).toBe(2);
+    expect(down.stderr).toContain('Its down.sql was undone: the migration is still applied and the database is as it was before the rollback.');
+    expect(down.stderr).not.toMatch(/The migration was rolled back|as it was before this migration/);
+    const status = await runGodwit([...at, 'status', '--json']);
+    expect(status.stdout).toContain('"head": "20990101000000_notes"');
+    expect(await sqlOn(db.url, `SELECT to_regclass('public.notes') IS NOT NULL AS present`)).toEqual([{ present: true }]);
+  });
+
   it('documents the lock and timeout options in --help', async () => {
     const help = await runGodwit(['up', '--help']);
     for (const flag of ['--ddl-lock-timeout', '--lock-attempts', '--statement-timeout', '--lock-timeout', 'exits 130']) expect(help.stdout).toContain(flag);

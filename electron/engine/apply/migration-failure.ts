@@ -28,6 +28,12 @@ export interface StatementFailure {
 /** The sentence a failure ends with: what is now true of the database. */
 export function outcomeOf(failure: StatementFailure): string {
   if (failure.outcome) return failure.outcome;
+  // A failed down.sql rolled back is a rollback undone: the migration is still applied, not "rolled back".
+  if (failure.file === 'down.sql') {
+    return failure.rolledBack
+      ? 'Its down.sql was undone: the migration is still applied and the database is as it was before the rollback.'
+      : 'Its down.sql ran outside a transaction: statements of it before this one stay applied.';
+  }
   return failure.rolledBack
     ? 'It was rolled back: the database is as it was before this migration.'
     : 'It ran outside a transaction: statements before this one stay applied.';
