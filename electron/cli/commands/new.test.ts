@@ -49,3 +49,18 @@ it("says why a migration fails on the shadow database, in the database's own wor
   expect(created.stderr).not.toMatch(/schema_engine_wasm|engine\.rs/);
 }, 240_000);
 
+
+it('says why a migration fails on the shadow database when the engine names the error itself (a NOT NULL column over existing rows)', async () => {
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const rows = '20250103000000_a_row';
+  const label = '20250103000100_require_label';
+  await mkdir(join(project.dir, 'prisma', 'migrations', rows));
+  await writeFile(join(project.dir, 'prisma', 'migrations', rows, 'migration.sql'), 'CREATE TABLE "Tag" ("id" TEXT PRIMARY KEY);\nINSERT INTO "Tag" VALUES (\'a\');\n');
+  await mkdir(join(project.dir, 'prisma', 'migrations', label));
+  await writeFile(join(project.dir, 'prisma', 'migrations', label, 'migration.sql'), 'ALTER TABLE "Tag" ADD COLUMN "label" TEXT NOT NULL;\n');
+  const created = await runGodwit(['--project', project.dir, '--url', db.url, 'new', 'add_b', '--dry-run']);
+  expect(created.code).toBe(2);
+  const lines = created.stderr.trim().split('\n').filter((l) => !l.startsWith('Comparing schema.prisma'));
+  expect(lines).toEqual([`Error: Could not run Prisma's schema engine: Migration \`${label}\` failed to apply cleanly to the shadow database: Null constraint failed: (label).`]);
+}, 240_000);

@@ -15,7 +15,7 @@ export function engineError(err: unknown, doing: string): GodwitError {
   const raw = typeof e === 'string' ? e : (e.meta?.message ?? e.message ?? String(err));
   // The engine's first line says what failed ("Migration `x` failed to apply cleanly to the shadow database."); the
   // database's own ERROR line, further down, says why, and its HINT what to do. Rust's backtrace is left out.
-  const cause = /^(?:.*?: )?ERROR: (.+)$/m.exec(raw)?.[1]?.trim();
+  const cause = /^(?:.*?: )?ERROR: (.+)$/m.exec(raw)?.[1]?.trim() ?? connectorReason(raw);
   const hint = /^HINT: (.+)$/m.exec(raw)?.[1]?.trim();
   const first = firstLine(raw);
   const message = cause ? `${first.replace(/[.\s]+$/, '')}: ${cause.replace(/\.$/, '')}.` : first;
@@ -49,6 +49,19 @@ function withoutDebugStructs(text: string): string {
     else if (depth === 0) out += ch;
   }
   return out;
+}
+
+/**
+ * The engine's own words for a database error it classified (SQLSTATE 23502 becomes "Null constraint failed: (label)"):
+ * the lines after the first, without its "Error:" and "external connector error" headings and the backtrace.
+ */
+function connectorReason(raw: string): string | undefined {
+  const lines: string[] = [];
+  for (const line of raw.split('\n').slice(1).map((l) => l.trim())) {
+    if (/^\d+: /.test(line) || /^at \S+:\d+/.test(line)) break;
+    if (line && !/^(Error:|external connector error)$/i.test(line)) lines.push(line);
+  }
+  return lines.length ? lines.join('; ') : undefined;
 }
 
 function firstLine(text: string): string {
