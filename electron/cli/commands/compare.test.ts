@@ -1,6 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, sqlOn, type TestDatabase } from '../../engine/testing/test-database.ts';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { runGodwit } from '../testing/run-cli.ts';
+import { copyDemoProject } from '../../engine/testing/temp-project.ts';
 
 let a: TestDatabase;
 let b: TestDatabase;
@@ -66,6 +69,26 @@ describe('godwit compare', () => {
     const again = await runGodwit(['compare', '--url', a.url, '--url', b.url, '--table', 't', '--json']);
     expect((JSON.parse(again.stdout) as { rows: { status: string; kind: string; incomingFrom?: string }[] }).rows.filter((r) => r.status !== 'same' && !r.incomingFrom)).toEqual([]);
     expect((await runGodwit(['compare', '--url', a.url, '--url', b.url, '--table', 'nope'])).code).toBe(2);
+  });
+
+  it('takes the sides in command-line order when one is --url and the other --env', async () => {
+    await sqlOn(a.url, SHARED);
+    await sqlOn(b.url, `${SHARED} CREATE TYPE mood AS ENUM ('happy');`);
+    const project = await copyDemoProject();
+    try {
+      await writeFile(join(project.dir, 'godwit.json'), JSON.stringify({ environments: { dev: { url: a.url } } }));
+      const side = async (...args: string[]) => {
+        const res = await runGodwit(['--project', project.dir, 'compare', ...args, '--json']);
+        expect(res.stderr).toBe('');
+        return (JSON.parse(res.stdout) as { differences: { object: string; a: string | null; b: string | null }[] }).differences.map((d) => [d.object, d.a, d.b]);
+      };
+      expect(await side('--url', b.url, '--env', 'dev')).toEqual([['public.mood', `ENUM ('happy')`, null]]);
+      expect(await side('--env', 'dev', '--url', b.url)).toEqual([['public.mood', null, `ENUM ('happy')`]]);
+      const text = await runGodwit(['--project', project.dir, 'compare', '--url', b.url, '-e', 'dev', '--table', 't']);
+      expect(text.stdout).not.toMatch(/makes dev like/);
+    } finally {
+      await project.remove();
+    }
   });
 
   it('lists the kinds it covers in --help, and refuses one database or an empty --url', async () => {

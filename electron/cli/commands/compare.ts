@@ -16,6 +16,15 @@ const wrap = (text: string) => text.split(' ').reduce<string[]>((lines, word) =>
   return lines;
 }, ['']).join('\n');
 
+/** Whether the first --url comes before the first --env / -e on the command line. */
+function urlFirst(args: string[]): boolean {
+  const at = (test: (a: string) => boolean) => {
+    const i = args.findIndex(test);
+    return i === -1 ? Infinity : i;
+  };
+  return at((a) => a === '--url' || a.startsWith('--url=')) < at((a) => a === '--env' || a === '-e' || a.startsWith('--env=') || /^-e./.test(a));
+}
+
 /** Every `--url X` / `--url=X` in the raw arguments. */
 function urlsIn(args: string[]): string[] {
   return args.flatMap((arg, i) => (arg === '--url' && i + 1 < args.length ? [args[i + 1]!] : arg.startsWith('--url=') ? [arg.slice(6)] : []));
@@ -50,15 +59,16 @@ Examples:
       const global = cmd.parent ? optionsOf(cmd.parent) : {}; // options given before the command name
       const envNames = [...(global.env ?? []), ...(own.env ?? [])];
       // The program's own --url keeps only the last value; every --url on the command line counts here.
-      const urls = own.url ?? urlsIn((cmd.parent as unknown as { rawArgs?: string[] } | null)?.rawArgs ?? []);
+      const rawArgs = (cmd.parent as unknown as { rawArgs?: string[] } | null)?.rawArgs ?? [];
+      const urls = own.url ?? urlsIn(rawArgs);
       for (const [flag, values] of [['--url', urls], ['--env', envNames]] as const) {
         if (values.some((v) => v.trim() === '')) throw new GodwitError('bad-options', `${flag} is empty: give a value (an unset variable in a script?).`);
       }
       const open = await projectSettingsFromOptions({ project: own.project ?? global.project });
-      const envs = [
-        ...(envNames.length ? environmentsFromOptions(open, { env: envNames }) : []),
-        ...urls.map((url) => environmentsFromOptions(open, { url })[0]!),
-      ];
+      const named = envNames.length ? environmentsFromOptions(open, { env: envNames }) : [];
+      const adHoc = urls.map((url) => environmentsFromOptions(open, { url })[0]!);
+      // One of each: the sides in command-line order ("the SQL that makes the first side like the second").
+      const envs = urlFirst(rawArgs) ? [...adHoc, ...named] : [...named, ...adHoc];
       if (envs.length !== 2) throw new GodwitError('bad-options', 'Name exactly two databases: --env A --env B, --url A --url B, or one of each.');
       const [a, b] = [envs[0]!, envs[1]!];
       // An ad-hoc database is named by where it is (no password), so two --url sides can be told apart.
