@@ -72,13 +72,29 @@ DROP TYPE e;`;
       '2:DROP COLUMN',
       '2:ALTER COLUMN TYPE',
       '2:SET NOT NULL',
-      '3:DROP DEFAULT',
-      '3:DROP CONSTRAINT',
       '5:TRUNCATE',
       '6:DELETE without WHERE',
       '8:UPDATE without WHERE',
       '10:DROP SCHEMA … CASCADE',
       '11:DROP TYPE',
     ]);
+  });
+
+  it('does not flag what loses no row (dropping a default, an index, a constraint)', () => {
+    expect(prepareScript('ALTER TABLE u ALTER COLUMN f DROP DEFAULT, DROP CONSTRAINT k;\nDROP INDEX "u_f_idx";\nDROP INDEX CONCURRENTLY IF EXISTS i;').warnings).toEqual([]);
+  });
+
+  it('quotes the line of a multi-line ALTER TABLE that holds the operation', () => {
+    const sql = `-- Prisma's layout
+ALTER TABLE "Account" ALTER COLUMN "accountType" DROP NOT NULL,
+ALTER COLUMN "type" TYPE TEXT,
+DROP COLUMN "isDefault",
+ALTER COLUMN "balance" SET NOT NULL;`;
+    expect(prepareScript(sql).warnings.map((w) => `${w.line}:${w.operation}: ${w.statement}`)).toEqual([
+      '3:ALTER COLUMN TYPE: ALTER COLUMN "type" TYPE TEXT,',
+      '4:DROP COLUMN: DROP COLUMN "isDefault",',
+      '5:SET NOT NULL: ALTER COLUMN "balance" SET NOT NULL',
+    ]);
+    expect(prepareScript('ALTER TABLE "t" DROP "x";').warnings.map((w) => `${w.line}:${w.statement}`)).toEqual(['1:ALTER TABLE "t" DROP "x"']);
   });
 });

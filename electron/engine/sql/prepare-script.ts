@@ -28,11 +28,24 @@ export interface PreparedScript {
   readonly warnings: SqlWarning[];
 }
 
-const firstLine = (text: string) => {
-  const nl = text.indexOf('\n');
-  const line = (nl === -1 ? text : text.slice(0, nl)).trim();
-  return line.length > 120 ? `${line.slice(0, 117)}...` : line;
+const clipped = (line: string) => (line.length > 120 ? `${line.slice(0, 117)}...` : line);
+
+/**
+ * Where in a multi-line ALTER TABLE the operation is written: its line, not the statement's first, which may be
+ * another subcommand (`ALTER COLUMN a DROP NOT NULL,` above the `ALTER COLUMN b DROP DEFAULT` the warning is about).
+ */
+const OPERATION_AT: Record<string, RegExp> = {
+  'DROP COLUMN': /\bDROP\s+(?!NOT\b|DEFAULT\b|CONSTRAINT\b|EXPRESSION\b|IDENTITY\b)/i,
+  'ALTER COLUMN TYPE': /\bTYPE\s/i,
+  'SET NOT NULL': /\bSET\s+NOT\s+NULL\b/i,
 };
+
+function warningAt(s: SqlStatement, operation: string): SqlWarning {
+  const lines = s.text.split('\n');
+  const pattern = OPERATION_AT[operation];
+  const at = Math.max(0, pattern ? lines.findIndex((l, i) => pattern.test(i === 0 ? l.replace(/^\s*ALTER\s+TABLE\b/i, '') : l)) : 0);
+  return { line: s.line + at, operation, statement: clipped(lines[at]!.trim()) };
+}
 
 /**
  * Every statement PostgreSQL refuses inside a transaction block contains one of these words (VACUUM, CREATE
@@ -71,7 +84,7 @@ class LazyScript implements PreparedScript {
     for (const s of statements) {
       const reason = nonTransactionalReason(s.node);
       if (reason && !nonTransactional.includes(reason)) nonTransactional.push(reason);
-      for (const operation of destructiveOperations(s.node)) warnings.push({ line: s.line, operation, statement: firstLine(s.text) });
+      for (const operation of destructiveOperations(s.node)) warnings.push(warningAt(s, operation));
     }
     this.parsed = { statements, parseError, nonTransactional, warnings };
     if (!this.known) {
