@@ -47,6 +47,10 @@ describe('redaction as pg reads a URL', () => {
     expect(redactUrl('postgresql://app:9f3aQ7-canary@db:99999/app')).toBe('postgresql://app:****@db:99999/app');
     expect(redactUrl('mysql://root:9f3aQ7-canary@db/app')).toBe('mysql://root:****@db/app');
     expect(redactUrl('postgresql://app:9f3a/Q7-canary@db/app')).toBe('postgresql://app:****@db/app');
+    // An `@` before the slash and another after it: the password is up to the last one.
+    expect(redactUrl('postgresql://gf_u:p@ss:w/rd@127.0.0.1:5432/gf_dev')).toBe('postgresql://gf_u:****@127.0.0.1:5432/gf_dev');
+    expect(redactSecrets('url postgresql://gf_u:p@ss:w/rd@127.0.0.1:5432/gf_dev failed')).toBe('url postgresql://gf_u:****@127.0.0.1:5432/gf_dev failed');
+    expect(displayUrl('postgresql://gf_u:p@ss:w/rd@127.0.0.1:5432/gf_dev')).not.toMatch(/ss:w|rd@/);
     expect(displayUrl('postgresql://app:9f3aQ7-canary@db:99999/app?x=1')).toBe('postgresql://app:****@db:99999/app');
     expect(redactUrl('postgresql://db:5432/app?password=9f3aQ7-canary')).toBe('postgresql://db:5432/app?password=****');
   });

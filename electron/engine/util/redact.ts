@@ -6,8 +6,8 @@
  */
 const MASK = '****';
 const URL_IN_TEXT = /[a-z][a-z0-9+.-]*:\/\/\S+/gi;
-/** A URL's user info in a text where the password may hold spaces (pg encodes them and connects): to the last `@` of the line before `/`, `?` or `#`. */
-const USERINFO_IN_TEXT = /([a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]*):([^/?#\n]*)@/gi;
+/** A URL's user info in a text where the password may hold spaces or a `/`: to the last `@` of the line before `?` or `#`. */
+const USERINFO_IN_TEXT = /([a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]*):([^?#\n]*)@/gi;
 const KEY_VALUE_PASSWORD = /(password\s*=\s*)('[^']*'|"[^"]*"|[^\s&;]+)/gi;
 
 /** One URL (the whole string, spaces included, as pg takes it) with its password masked. */
@@ -18,13 +18,12 @@ export function redactUrl(value: string): string {
   const authorityEnd = rest.search(/[/?#]/);
   const authority = authorityEnd === -1 ? rest : rest.slice(0, authorityEnd);
   let userEnd = authority.lastIndexOf('@');
-  if (userEnd === -1) {
-    // A password with an unencoded `/`, `?` or `#` moves its `@` past the authority: pg cannot connect with that URL,
-    // but the user meant a password. Mask up to the last `@` when what follows the first `:` is not a port.
-    const colon = authority.indexOf(':');
-    const lastAt = rest.lastIndexOf('@');
-    if (colon !== -1 && lastAt > colon && !/^\d*$/.test(authority.slice(colon + 1))) userEnd = lastAt;
-  }
+  // A password with an unencoded `/`, `?` or `#` moves its last `@` past the authority (`u:p@ss:w/rd@host/db`): pg
+  // cannot connect with that URL, but the user meant a password. Mask up to the last `@` when what follows the first
+  // `:` is not a port; a database name with an `@` in it is masked too, which only costs the display.
+  const colon = authority.indexOf(':');
+  const lastAt = rest.lastIndexOf('@');
+  if (colon !== -1 && lastAt > authority.length && !/^\d*$/.test(authority.slice(colon + 1))) userEnd = lastAt;
   let out = value;
   if (userEnd !== -1) {
     const userinfo = rest.slice(0, userEnd);
