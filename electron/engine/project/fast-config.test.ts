@@ -149,4 +149,33 @@ describe('loading prisma.config.ts without @prisma/config', () => {
       delete process.env.GODWIT_FAST_CONFIG_SHADOW;
     }
   });
+
+  it('finds the config where Prisma 7 looks for it: .config/prisma.ts, with paths from its own folder, before any DATABASE_URL', async () => {
+    process.env.GODWIT_FAST_CONFIG_URL = 'postgresql://app@127.0.0.1:5432/direct';
+    const saved = process.env.DATABASE_URL;
+    process.env.DATABASE_URL = 'postgresql://app@127.0.0.1:5432/not-this-one';
+    try {
+      await mkdir(join(dir, '.config'));
+      await writeFile(join(dir, '.config', 'prisma.ts'), [
+        "import { defineConfig } from 'prisma/config';",
+        "import { join } from 'node:path';",
+        'export default defineConfig({',
+        "  datasource: { url: process.env.GODWIT_FAST_CONFIG_URL ?? process.env.DATABASE_URL },",
+        "  migrations: { path: join(__dirname, '..', 'db', 'migrations') },",
+        "  schema: join(__dirname, '..', 'db', 'schema.prisma'),",
+        '});',
+      ].join('\n'));
+      const project = await loadProject(dir);
+      expect(project.configPath).toBe(join(dir, '.config', 'prisma.ts'));
+      expect(project.schemaPath).toBe(join(dir, 'db', 'schema.prisma'));
+      expect(project.migrationsDir).toBe(join(dir, 'db', 'migrations'));
+      expect(project.environments.map((e) => e.url)).toEqual(['postgresql://app@127.0.0.1:5432/direct']);
+      // prisma.config.ts beside it wins, as in Prisma's order.
+      await writeFile(config(), "import { defineConfig } from 'prisma/config';\nexport default defineConfig({ schema: './db' });\n");
+      expect((await loadProject(dir)).configPath).toBe(config());
+    } finally {
+      if (saved === undefined) delete process.env.DATABASE_URL;
+      else process.env.DATABASE_URL = saved;
+    }
+  });
 });

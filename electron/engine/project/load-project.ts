@@ -1,7 +1,7 @@
 // Synchronous on purpose: a handful of small files, read in microseconds each, where the promise API cost every
 // command loading its module (~1.2 ms, with readline and streams) and a trip through libuv's thread pool per call.
-import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { GodwitError } from '../util/errors.ts';
 import { statIfAny } from '../util/stat-if-any.ts';
@@ -10,7 +10,19 @@ import { schemaUrls, withoutSchemaUrls, type SchemaUrls } from './schema-datasou
 import { withGodwitModules } from './config-modules.ts';
 import { loadConfigFast, type FastConfig } from './fast-config.ts';
 
-const CONFIG_NAMES = ['prisma.config.ts', 'prisma.config.mts', 'prisma.config.cts', 'prisma.config.js', 'prisma.config.mjs', 'prisma.config.cjs'];
+/**
+ * Where Prisma 7 looks for its config, in its order (@prisma/config's findPrismaConfigFile): `prisma7.config.*`,
+ * `.config/prisma7.*`, then `prisma.config.*` and the `.config/` spellings (ghostfolio keeps `.config/prisma.ts`).
+ */
+const EXTENSIONS = ['.js', '.ts', '.mjs', '.cjs', '.mts', '.cts'];
+const CONFIG_NAMES = [
+  ...EXTENSIONS.map((e) => `prisma7.config${e}`),
+  ...EXTENSIONS.map((e) => join('.config', `prisma7${e}`)),
+  ...['prisma.config', join('.config', 'prisma'), join('.config', 'prisma.config')].flatMap((base) => [
+    ...EXTENSIONS.map((e) => `${base}${e}`),
+    ...EXTENSIONS.map((e) => join(base, `index${e}`)),
+  ]),
+];
 
 /** A Prisma schema file as the schema engine takes it. */
 export interface SchemaFile {
@@ -70,7 +82,11 @@ export async function loadProject(dirArg: string): Promise<Project> {
   loadDotenv({ path: join(dir, '.env'), quiet: true });
 
   let configPath: string | null = null;
-  for (const name of CONFIG_NAMES) if (!configPath && exists(join(dir, name))) configPath = join(dir, name);
+  // One listing of the folder instead of ~60 stats: only candidates whose first part is there are looked at.
+  const top = new Set(readdirSync(dir));
+  for (const name of CONFIG_NAMES) {
+    if (!configPath && top.has(name.split(sep)[0]!) && statIfAny(join(dir, name))?.isFile()) configPath = join(dir, name);
+  }
 
   let schemaPath = join(dir, 'prisma', 'schema.prisma');
   let migrationsDir: string | null = null;
