@@ -90,4 +90,15 @@ describe('godwit adopt-drift', () => {
     const env = await envOn(prod.url);
     await expect(withEnvironment(env, (db) => adoptDrift(db, env, open, 'hotfix'))).rejects.toMatchObject({ code: 'pending-migrations' });
   });
+
+  it('refuses an environment that ran a migration this folder lacks, whose objects it would adopt as drift', async () => {
+    await repo.migration('20250201000000_flag', 'ALTER TABLE "users" ADD COLUMN "flag" boolean;\n', 'ALTER TABLE "users" DROP COLUMN "flag";\n');
+    await upAll(prod.url);
+    const { rm } = await import('node:fs/promises');
+    await rm(join(repo.dir, 'prisma', 'migrations', '20250201000000_flag'), { recursive: true });
+    const open = await openProject(repo.dir);
+    const env = await envOn(prod.url);
+    await expect(withEnvironment(env, (db) => adoptDrift(db, env, open, 'hotfix'))).rejects.toMatchObject({ code: 'missing-locally', message: expect.stringContaining('20250201000000_flag') });
+    expect((await readdir(join(repo.dir, 'prisma', 'migrations'))).filter((n) => n.includes('hotfix'))).toEqual([]);
+  });
 });

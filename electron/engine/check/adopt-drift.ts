@@ -67,6 +67,16 @@ export async function adoptDrift(db: Db, env: Environment, open: OpenProject, na
       `Apply them first (godwit up --env ${env.name}), then adopt the drift.`,
     );
   }
+  // Objects of a migration this folder lacks would be read as drift and copied into a new migration, whose rollback
+  // then drops them: the folder must know every migration the environment ran.
+  const missing = status.migrations.filter((m) => m.state === 'missing-locally');
+  if (missing.length) {
+    throw new GodwitError(
+      'missing-locally',
+      `${env.name} has ${missing.length} applied migration(s) this folder does not have (${missing[0]!.name}${missing.length > 1 ? ', …' : ''}): their objects would be adopted as drift.`,
+      'Bring the folder up to date with what was deployed (git pull, or the branch it came from), then adopt the drift.',
+    );
+  }
   const drift = await detectDrift(db, open.project, open.folder, status.migrations, { shadowCache: usesShadowCache(env) });
   if (!drift.drifted || !drift.reconcileSql) return null;
   const inDatabase = new Set(status.migrations.filter((s) => IN_DATABASE.has(s.state)).map((s) => s.name));
