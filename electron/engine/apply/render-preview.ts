@@ -28,7 +28,14 @@ function header(step: PlannedStep, direction: Plan['direction']): string[] {
  */
 export function renderPreview(plan: Plan): string {
   if (plan.steps.length === 0) return `-- Nothing to ${plan.direction === 'up' ? 'apply' : 'roll back'} in ${plan.environment}.\n`;
-  const out: string[] = [`-- Godwit ${plan.direction === 'up' ? 'upgrade' : 'rollback'} of ${plan.environment}: ${plan.steps.length} migration(s); head after: ${plan.headAfter ?? 'base'}`, ''];
+  const out: string[] = [
+    `-- Godwit ${plan.direction === 'up' ? 'upgrade' : 'rollback'} of ${plan.environment}: ${plan.steps.length} migration(s); head after: ${plan.headAfter ?? 'base'}`,
+    // Piped into psql, the script stops at the first error as godwit does; without it psql went on after a failed
+    // migration and the next ones ran, or a failed non-transactional one was marked applied.
+    '-- For psql (run it with `psql -f` or through a pipe): stop at the first error, as godwit up/down does.',
+    '\\set ON_ERROR_STOP on',
+    '',
+  ];
   // The history table is named with its schema, and each migration ends with RESET ALL, as godwit up sends them:
   // a migration's `SET search_path` can neither misdirect the history row nor leak into the next migration.
   const opts: TxOptions = { historyTable: plan.historyTable ?? sqlIdentifier(HISTORY_TABLE), restoreSql: 'RESET ALL;' };

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { environmentStatus, GodwitError, MigrationFailedError, previewSql, upgrade, rollback } from '../index.ts';
 import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import { createTestDatabase, sqlOn, type TestDatabase } from '../testing/test-database.ts';
 import { schemaDump } from '../testing/pg-dump.ts';
 import { copyDemoProject } from '../testing/temp-project.ts';
@@ -18,6 +17,14 @@ afterEach(() => db.drop());
 
 const rowsOf = (url: string) =>
   sqlOn<HistoryRow>(url, 'SELECT * FROM _prisma_migrations ORDER BY migration_name');
+
+/** The script on psql's standard input, as `godwit sql | psql` sends it. */
+function psqlStdin(url: string, sql: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = execFile('psql', ['-X', '-q', '-d', url], (err) => (err ? reject(err) : resolve()));
+    child.stdin!.end(sql);
+  });
+}
 
 describe('godwit up', () => {
   it('writes rows and a schema indistinguishable from Prisma\'s own applyMigrations (ids and times aside)', async () => {
@@ -133,12 +140,28 @@ describe('godwit up', () => {
     await onEnv(env, (conn) => upgrade({ db: conn, env, folder: open.folder }, {}));
     const viaPsql = await createTestDatabase();
     try {
-      await promisify(execFile)('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', viaPsql.url, '-c', sql]);
+      await psqlStdin(viaPsql.url, sql);
       expect(await schemaDump(viaPsql.url)).toBe(await schemaDump(db.url));
       const names = async (url: string) => (await rowsOf(url)).map((r) => [r.migration_name, r.checksum, r.applied_steps_count, r.finished_at !== null]);
       expect(await names(viaPsql.url)).toEqual(await names(db.url));
     } finally {
       await viaPsql.drop();
+    }
+  });
+
+  it('previews a script that psql stops at the first error, as godwit does: the migrations after a failed one do not run', async () => {
+    const project = await copyDemoProject();
+    try {
+      await addMigration(project.dir, '20990101000000_fails', 'CREATE TABLE "a" ("id" int);\nSELECT * FROM "no_such_table";\n');
+      await addMigration(project.dir, '20990102000000_next', 'CREATE TABLE "b" ("id" int);\n');
+      const { open, env } = await projectOn(project.dir, db.url);
+      const { sql } = await onEnv(env, (conn) => previewSql(open, env, conn, { direction: 'up' }));
+      // Plain psql, no -v ON_ERROR_STOP: the script asks for it itself.
+      await expect(psqlStdin(db.url, sql)).rejects.toMatchObject({ code: 3 });
+      expect(await sqlOn(db.url, `SELECT to_regclass('public.a') IS NULL AS no_a, to_regclass('public.b') IS NULL AS no_b`)).toEqual([{ no_a: true, no_b: true }]);
+      expect((await rowsOf(db.url)).map((r) => r.migration_name)).not.toContain('20990102000000_next');
+    } finally {
+      await project.remove();
     }
   });
 
