@@ -55,7 +55,7 @@ describe('godwit CLI on a real database', () => {
       expect(res.code).toBe(2);
       expect(res.stderr).toContain('migration.sql statement 2, line 2:');
       expect(res.stderr).toContain('relation "does_not_exist" does not exist');
-      expect(res.stderr).toContain('the database is as it was before it');
+      expect(res.stderr).toContain('It was rolled back: the database is as it was before this migration.');
       expect(await schemaDump(db.url)).toBe(before);
       expect(await sqlOn(db.url, "SELECT 1 FROM _prisma_migrations WHERE migration_name = '20990101000000_broken'")).toEqual([]);
     } finally {

@@ -82,7 +82,8 @@ describe('a real-shaped history (enums grown, CHECKs, CONCURRENTLY, partitions, 
     expect(up.code, up.stderr).toBe(0);
     expect(up.stdout).toContain(`(${migrations.length} migration(s) applied)`);
     expect(up.stderr).toContain('runs outside a transaction (CREATE INDEX CONCURRENTLY)');
-    expect(up.stderr).toContain('runs outside a transaction (its own transaction control (BEGIN/COMMIT))');
+    // The enum template's own BEGIN … COMMIT runs inside Godwit's transaction: not announced as outside one.
+    expect(up.stderr).not.toContain('runs outside a transaction (its own transaction control');
 
     await psqlApply(witness.url, join(project, 'prisma', 'migrations'));
     expect(await userSchema(db.url)).toBe(await userSchema(witness.url));

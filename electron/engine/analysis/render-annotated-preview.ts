@@ -76,6 +76,10 @@ export function renderAnnotatedPreview(plan: Plan, analysis: PlanAnalysis): stri
     const script: PreparedScript = {
       statements: annotated.statements, parseError: original.parseError, unanalysed: original.unanalysed,
       nonTransactional: original.nonTransactional, warnings: original.warnings,
+      // The script's own BEGIN and COMMIT, first and last statement, where the comments moved them.
+      ownTransaction: original.ownTransaction.length
+        ? [annotated.statements[0]!, annotated.statements[annotated.statements.length - 1]!].map((st) => ({ at: st.offset, len: st.text.length }))
+        : [],
     };
     return { ...step, sql, script, migration: step.file === 'migration.sql' ? { ...step.migration, upSql: sql } : step.migration };
   });

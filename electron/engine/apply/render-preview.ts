@@ -14,6 +14,7 @@ function header(step: PlannedStep, direction: Plan['direction']): string[] {
     lines.push('--   and a failure leaves the statements before it applied.');
   } else {
     lines.push('-- Transaction: yes — the script and its history row commit together or not at all.');
+    if (step.script.ownTransaction.length) lines.push("--   Its own BEGIN and COMMIT are sent as spaces: it runs in Godwit's transaction.");
   }
   if (step.script.parseError) lines.push(`-- Note: the SQL parser refused this script (${step.script.parseError}); it is sent whole.`);
   for (const w of step.script.warnings) lines.push(`-- WARNING (line ${w.line}): ${w.operation} — ${w.statement}`);

@@ -82,8 +82,10 @@ async function locateFailure(db: Db, tx: MigrationTransaction, err: unknown): Pr
           }
         }
         try {
-          // As it was sent: with the characters Godwit blanked (a NOT NULL set after the restore) blanked again.
-          await db.exec(extras?.blank?.length ? blankOut(sql, extras.blank).slice(stmt.offset, stmt.offset + stmt.text.length) : stmt.text);
+          // As it was sent: with the characters Godwit blanked (its own BEGIN/COMMIT, a NOT NULL set after the
+          // restore) blanked again. A script's COMMIT replayed here would commit what this replay must roll back.
+          const blanks = blanksOf(script, extras);
+          await db.exec(blanks.length ? blankOut(sql, blanks).slice(stmt.offset, stmt.offset + stmt.text.length) : stmt.text);
         } catch (replayErr) {
           return new MigrationFailedError(statementFailure(name, file, script, i, replayErr, true));
         }
@@ -126,8 +128,12 @@ interface Insert {
 }
 
 /** The script with the calls of `extras.before` put just before their statements (and `extras.blank` blanked). */
+/** What of the script is sent as spaces: its own BEGIN and COMMIT (prepare-script.ts), and `extras.blank`. */
+const blanksOf = (script: PreparedScript, extras: TxExtras | undefined) => [...script.ownTransaction, ...(extras?.blank ?? [])];
+
 function weave(source: string, script: PreparedScript, extras: TxExtras | undefined): { body: string; inserts: Insert[] } {
-  const sql = extras?.blank?.length ? blankOut(source, extras.blank) : source;
+  const blanks = blanksOf(script, extras);
+  const sql = blanks.length ? blankOut(source, blanks) : source;
   if (!extras?.before.length) return { body: sql, inserts: [] };
   const indexes = [...new Set(extras.before.map((b) => b.index))].sort((a, b) => a - b);
   const inserts: Insert[] = [];

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { environmentStatus, GodwitError, MigrationFailedError, previewSql, upgrade, rollback } from '../index.ts';
-import { execFile } from 'node:child_process';
+import { psqlStdin } from '../testing/psql.ts';
 import { createTestDatabase, sqlOn, type TestDatabase } from '../testing/test-database.ts';
 import { schemaDump } from '../testing/pg-dump.ts';
 import { copyDemoProject } from '../testing/temp-project.ts';
@@ -17,14 +17,6 @@ afterEach(() => db.drop());
 
 const rowsOf = (url: string) =>
   sqlOn<HistoryRow>(url, 'SELECT * FROM _prisma_migrations ORDER BY migration_name');
-
-/** The script on psql's standard input, as `godwit sql | psql` sends it. */
-function psqlStdin(url: string, sql: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = execFile('psql', ['-X', '-q', '-d', url], (err) => (err ? reject(err) : resolve()));
-    child.stdin!.end(sql);
-  });
-}
 
 describe('godwit up', () => {
   it('writes rows and a schema indistinguishable from Prisma\'s own applyMigrations (ids and times aside)', async () => {
@@ -160,6 +152,41 @@ describe('godwit up', () => {
       await expect(psqlStdin(db.url, sql)).rejects.toMatchObject({ code: 3 });
       expect(await sqlOn(db.url, `SELECT to_regclass('public.a') IS NULL AS no_a, to_regclass('public.b') IS NULL AS no_b`)).toEqual([{ no_a: true, no_b: true }]);
       expect((await rowsOf(db.url)).map((r) => r.migration_name)).not.toContain('20990102000000_next');
+    } finally {
+      await project.remove();
+    }
+  });
+
+  it("runs a script wrapped in its own BEGIN/COMMIT (Prisma's enum template) in Godwit's transaction: atomic with its history row, and located on failure", async () => {
+    const project = await copyDemoProject();
+    try {
+      await addMigration(project.dir, '20990101000000_roles', `CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN', 'GUEST');
+CREATE TABLE "members" ("id" int PRIMARY KEY, "role" "Role" NOT NULL);
+INSERT INTO "members" VALUES (1, 'USER'), (2, 'GUEST');\n`);
+      const template = (values: string) => `BEGIN;
+CREATE TYPE "Role_new" AS ENUM (${values});
+ALTER TABLE "members" ALTER COLUMN "role" TYPE "Role_new" USING ("role"::text::"Role_new");
+ALTER TYPE "Role" RENAME TO "Role_old";
+ALTER TYPE "Role_new" RENAME TO "Role";
+DROP TYPE "Role_old";
+COMMIT;\n`;
+      await addMigration(project.dir, '20990102000000_drop_guest', template(`'USER', 'ADMIN'`));
+      const { open, env } = await projectOn(project.dir, db.url);
+      const ctx = (conn: Parameters<typeof upgrade>[0]['db']) => ({ db: conn, env, folder: open.folder });
+      const { sql } = await onEnv(env, (conn) => previewSql(open, env, conn, { direction: 'up' }));
+      expect(sql).toContain("Its own BEGIN and COMMIT are sent as spaces: it runs in Godwit's transaction.");
+      const err = await onEnv(env, (conn) => upgrade(ctx(conn), {})).catch((e: unknown) => e);
+      // GUEST is still used: the cast fails at statement 3 (line 3); nothing of the script stays, and no history row.
+      expect(err).toBeInstanceOf(MigrationFailedError);
+      const f = (err as MigrationFailedError).failure;
+      expect([f.statementIndex, f.line, f.rolledBack]).toEqual([3, 3, true]);
+      expect(await sqlOn(db.url, `SELECT count(*)::int AS n FROM pg_type WHERE typname IN ('Role_new', 'Role_old')`)).toEqual([{ n: 0 }]);
+      expect((await rowsOf(db.url)).map((r) => r.migration_name)).not.toContain('20990102000000_drop_guest');
+      await sqlOn(db.url, `UPDATE "members" SET "role" = 'USER'`);
+      await onEnv(env, (conn) => upgrade(ctx(conn), {}));
+      const row = (await rowsOf(db.url)).find((r) => r.migration_name === '20990102000000_drop_guest')!;
+      expect([row.finished_at !== null, row.applied_steps_count]).toEqual([true, 1]);
+      expect(await sqlOn(db.url, `SELECT enum_range(NULL::"Role")::text AS r`)).toEqual([{ r: '{USER,ADMIN}' }]);
     } finally {
       await project.remove();
     }

@@ -1,6 +1,5 @@
 import { beforeEach, afterEach, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { psqlStdin } from '../testing/psql.ts';
 import { listBackups, MigrationFailedError, planFor, previewSql, rollback, upgrade, type Db, type Environment, type OpenProject } from '../index.ts';
 import { addMigration, onEnv, projectOn, useDatabaseAndProject } from '../testing/fixtures.ts';
 import { sqlOn, type TestDatabase } from '../testing/test-database.ts';
@@ -196,7 +195,7 @@ UPDATE people p SET score = p.score + b.points FROM bonus b WHERE b.person = p.i
     // Two backing-up transactions, one copy of the ~100-line setup, a one-line reference in each transaction.
     expect(sql.match(/CREATE FUNCTION godwit\.backup_v3/g)).toHaveLength(1);
     expect(sql.match(/-- godwit: backup functions \(set up at the top of this script\)/g)).toHaveLength(2);
-    await promisify(execFile)('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', db.url, '-c', sql]);
+    await psqlStdin(db.url, sql);
     expect((await catalogOf(db.url, '20990102000000_drop_phone')).length + (await catalogOf(db.url, '20990103000000_drop_code')).length).toBe(2);
     // Godwit's rollbacks restore what the script run by psql copied.
     await onEnv(again.env, (conn: Db) => rollback({ db: conn, env: again.env, folder: again.open.folder }, { to: SEED }));

@@ -38,6 +38,8 @@ async function runStep(runner: Db, observer: Db | null, pid: number, step: Plann
   let failed = false;
   const started = performance.now();
   if (transactional) await runner.exec('BEGIN');
+  // The script's own BEGIN and COMMIT, when they are its only transaction control, are not sent (as up does not).
+  const ownControl = new Set(step.script.ownTransaction.map((r) => r.at));
   for (const [j, stmt] of step.script.statements.entries()) {
     const predicted = predictedOf(analysis[j]);
     const base = { line: stmt.line, text: truncate(stmt.text, 200), predicted: predicted.view };
@@ -50,7 +52,9 @@ async function runStep(runner: Db, observer: Db | null, pid: number, step: Plann
     const t = performance.now();
     try {
       let sampled = new Set<string>();
-      if (transactional || !observer) await runner.exec(stmt.text);
+      if (ownControl.has(stmt.offset)) {
+        // nothing sent: runs inside the rehearsal's transaction
+      } else if (transactional || !observer) await runner.exec(stmt.text);
       else {
         const tables = [...before.values()].filter((r) => 'rpvm'.includes(r.relkind) && predicted.map.has(normalName(r.name))).map((r) => r.name);
         sampled = (await sampleLocksDuring(observer, pid, tables, () => runner.exec(stmt.text))).seen;

@@ -22,6 +22,8 @@ export interface AnalysisRecord {
   w: [number, string, string][];
   /** Results other modules derived from the parse tree (memo keys carry their own version). */
   m?: Record<string, unknown>;
+  /** ownTransaction: [offset, length] of the script's own BEGIN and COMMIT, when they are all its transaction control. */
+  o?: [number, number][];
 }
 
 /** The bundle's folder, set by bin/godwit.cjs before the CLI runs. */
@@ -56,7 +58,8 @@ const isRecord = (r: unknown): r is AnalysisRecord => {
   const v = r as AnalysisRecord | null;
   return !!v && typeof v === 'object' && (v.e === null || typeof v.e === 'string') && Array.isArray(v.n) && v.n.every((x) => typeof x === 'string') &&
     Array.isArray(v.w) && v.w.every((w) => Array.isArray(w) && typeof w[0] === 'number' && typeof w[1] === 'string' && typeof w[2] === 'string') &&
-    (v.m === undefined || (typeof v.m === 'object' && v.m !== null));
+    (v.m === undefined || (typeof v.m === 'object' && v.m !== null)) &&
+    (v.o === undefined || (Array.isArray(v.o) && v.o.every((o) => Array.isArray(o) && typeof o[0] === 'number' && typeof o[1] === 'number')));
 };
 
 function load(): Map<string, unknown> {

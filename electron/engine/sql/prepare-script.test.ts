@@ -97,4 +97,20 @@ ALTER COLUMN "balance" SET NOT NULL;`;
     ]);
     expect(prepareScript('ALTER TABLE "t" DROP "x";').warnings.map((w) => `${w.line}:${w.statement}`)).toEqual(['1:ALTER TABLE "t" DROP "x"']);
   });
+
+  it('treats a script wrapped in its own plain BEGIN … COMMIT as transactional, and nothing else', () => {
+    const wrapped = prepareScript('BEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\n');
+    expect(wrapped.nonTransactional).toEqual([]);
+    expect(wrapped.ownTransaction).toEqual([{ at: 0, len: 5 }, { at: 32, len: 6 }]);
+    for (const sql of [
+      'BEGIN ISOLATION LEVEL SERIALIZABLE;\nCREATE TABLE a (id int);\nCOMMIT;',
+      'BEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\nBEGIN;\nCREATE TABLE b (id int);\nCOMMIT;',
+      'BEGIN;\nCREATE INDEX CONCURRENTLY i ON a (id);\nCOMMIT;',
+      'CREATE TABLE a (id int);\nCOMMIT;',
+      'BEGIN;\nCREATE TABLE a (id int);\nCOMMIT AND CHAIN;',
+    ]) {
+      expect(prepareScript(sql).ownTransaction, sql).toEqual([]);
+      expect(prepareScript(sql).nonTransactional.length, sql).toBeGreaterThan(0);
+    }
+  });
 });

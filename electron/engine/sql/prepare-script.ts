@@ -1,3 +1,4 @@
+import type { Node } from '@pgsql/types';
 import { PARSER_GAVE_UP, splitStatements, type SqlStatement } from './split-statements.ts';
 import { destructiveOperations, nonTransactionalReason } from './analyze-statement.ts';
 import { analysisCacheActive, analysisChanged, cachedAnalysis, scriptKey, storeAnalysis, type AnalysisRecord } from './analysis-cache.ts';
@@ -26,6 +27,12 @@ export interface PreparedScript {
   /** Statements PostgreSQL refuses in a transaction block; non-empty means the script runs without one. */
   readonly nonTransactional: string[];
   readonly warnings: SqlWarning[];
+  /**
+   * The script is wrapped in its own plain `BEGIN; … COMMIT;` and has no other transaction control (Prisma writes its
+   * enum-value removals so): the two statements' places, sent as spaces so the script runs inside Godwit's
+   * transaction with its history row, backed up and atomic like any other. Empty otherwise.
+   */
+  readonly ownTransaction: { at: number; len: number }[];
 }
 
 const clipped = (line: string) => (line.length > 120 ? `${line.slice(0, 117)}...` : line);
@@ -59,6 +66,21 @@ interface Summary {
   parseError: string | null;
   nonTransactional: string[];
   warnings: SqlWarning[];
+  ownTransaction: { at: number; len: number }[];
+}
+
+const OWN_TRANSACTION_REASON = nonTransactionalReason({ TransactionStmt: {} } as Node)!;
+
+/** The places of a plain leading BEGIN and trailing COMMIT when they are the script's only transaction control. */
+function ownTransactionOf(statements: SqlStatement[], reasons: string[]): { at: number; len: number }[] {
+  if (reasons.length !== 1 || reasons[0] !== OWN_TRANSACTION_REASON || statements.length < 3) return [];
+  const tx = (st: SqlStatement) => (st.node as { TransactionStmt?: { kind?: string; options?: unknown[]; chain?: boolean } } | null)?.TransactionStmt;
+  const first = tx(statements[0]!);
+  const last = tx(statements[statements.length - 1]!);
+  const plainBegin = (first?.kind === 'TRANS_STMT_BEGIN' || first?.kind === 'TRANS_STMT_START') && !first.options?.length;
+  const plainCommit = last?.kind === 'TRANS_STMT_COMMIT' && !last.chain;
+  if (!plainBegin || !plainCommit || statements.slice(1, -1).some((st) => tx(st))) return [];
+  return [statements[0]!, statements[statements.length - 1]!].map((st) => ({ at: st.offset, len: st.text.length }));
 }
 
 class LazyScript implements PreparedScript {
@@ -86,12 +108,14 @@ class LazyScript implements PreparedScript {
       if (reason && !nonTransactional.includes(reason)) nonTransactional.push(reason);
       for (const operation of destructiveOperations(s.node)) warnings.push(warningAt(s, operation));
     }
-    this.parsed = { statements, parseError, nonTransactional, warnings };
+    const ownTransaction = ownTransactionOf(statements, nonTransactional);
+    if (ownTransaction.length) nonTransactional.length = 0;
+    this.parsed = { statements, parseError, nonTransactional, warnings, ownTransaction };
     if (!this.known) {
       this.known = this.parsed;
       // A parser that gave up (out of memory) may not next time: only what the script itself decides is kept.
       if (analysisCacheActive() && !parseError?.startsWith(PARSER_GAVE_UP)) {
-        this.record = { e: parseError, n: nonTransactional, w: warnings.map((w) => [w.line, w.operation, w.statement]) };
+        this.record = { e: parseError, n: nonTransactional, w: warnings.map((w) => [w.line, w.operation, w.statement]), ...(ownTransaction.length ? { o: ownTransaction.map((r) => [r.at, r.len] as [number, number]) } : {}) };
         storeAnalysis(this.key, this.record);
       }
     }
@@ -103,7 +127,7 @@ class LazyScript implements PreparedScript {
     const r = analysisCacheActive() ? cachedAnalysis(this.key) : undefined;
     if (!r) return this.parse();
     this.record = r;
-    this.known = { parseError: r.e, nonTransactional: r.n, warnings: r.w.map(([line, operation, statement]) => ({ line, operation, statement })) };
+    this.known = { parseError: r.e, nonTransactional: r.n, warnings: r.w.map(([line, operation, statement]) => ({ line, operation, statement })), ownTransaction: (r.o ?? []).map(([at, len]) => ({ at, len })) };
     return this.known;
   }
 
@@ -122,6 +146,10 @@ class LazyScript implements PreparedScript {
   get nonTransactional() {
     if (this.known) return this.known.nonTransactional;
     return NON_TRANSACTIONAL_WORDS.test(this.sql) ? this.summary().nonTransactional : [];
+  }
+  get ownTransaction() {
+    if (this.known) return this.known.ownTransaction;
+    return NON_TRANSACTIONAL_WORDS.test(this.sql) ? this.summary().ownTransaction : [];
   }
 
   derive<T>(name: string, accept: (v: unknown) => v is T, compute: () => T): T {
