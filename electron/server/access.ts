@@ -1,8 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-/** The cookie browser mode sets from the token on the first load, so the page's own assets need no token in their URL. */
-export const TOKEN_COOKIE = 'godwit-token';
+/**
+ * The cookie browser mode sets on the first load (the URL with the token), so the page's own assets need no token in
+ * their URL. It holds a secret of its own that opens the page and nothing else: browsers send 127.0.0.1's cookies to
+ * every port of it, so any local listener a page is sent to can read it, and the API token must not be in it.
+ */
+export const TOKEN_COOKIE = 'godwit-page';
 
 /**
  * Constant-time comparison of a presented token with the run's token. Both sides are hashed first: digests have one
@@ -24,9 +28,9 @@ export function tokenCookie(req: IncomingMessage): string | undefined {
   return undefined;
 }
 
-/** Set-Cookie for the token: not readable by scripts, never sent by another site's requests. */
-export function tokenCookieHeader(token: string): string {
-  return `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`;
+/** Set-Cookie for the page secret: not readable by scripts, never sent by another site's requests. */
+export function tokenCookieHeader(pageSecret: string): string {
+  return `${TOKEN_COOKIE}=${pageSecret}; HttpOnly; SameSite=Strict; Path=/`;
 }
 
 /** Host and Origin checks: only this server's own names (a DNS-rebinding page sends its own Host). */

@@ -101,12 +101,19 @@ describe('browser mode server', () => {
   it('serves the page only with the token: from the URL (setting an HttpOnly SameSite=Strict cookie) or that cookie', async () => {
     expect((await send('/', { host: host() }, '', 'GET')).status).toBe(401);
     expect((await send('/index.html', { host: host() }, '', 'GET')).status).toBe(401);
-    expect((await send('/', { host: host(), cookie: 'godwit-token=nope' }, '', 'GET')).status).toBe(401);
+    expect((await send('/', { host: host(), cookie: 'godwit-page=nope' }, '', 'GET')).status).toBe(401);
+    // The API token is not a page cookie either.
+    expect((await send('/', { host: host(), cookie: `godwit-page=${server.token}` }, '', 'GET')).status).toBe(401);
     const first = await send(`/?token=${server.token}`, { host: host() }, '', 'GET');
     expect(first.status).toBe(200);
     expect(first.body).toContain('<title>Godwit</title>');
     const cookie = String(first.headers['set-cookie']);
-    expect(cookie).toMatch(/^godwit-token=[0-9a-f]{48}; HttpOnly; SameSite=Strict; Path=\/$/);
+    expect(cookie).toMatch(/^godwit-page=[0-9a-f]{48}; HttpOnly; SameSite=Strict; Path=\/$/);
+    // 127.0.0.1's cookies reach every port of it: the cookie must not hold the API token, nor open the API or socket.
+    const secret = cookie.split(';')[0]!.split('=')[1]!;
+    expect(secret).not.toBe(server.token);
+    expect((await send('/api/settings/get', { host: host(), 'x-godwit-token': secret })).status).toBe(401);
+    expect(await wsOpens(`token=${secret}`)).toBe(false);
     const again = await send('/index.html', { host: host(), cookie: cookie.split(';')[0]! }, '', 'GET');
     expect(again.status).toBe(200);
     // The cookie opens the page, not the API: the API still needs the header (a cookie rides along cross-site forms).

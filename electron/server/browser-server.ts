@@ -43,13 +43,15 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 /**
  * Browser mode: the renderer and the contract over HTTP (POST /api/<operation>) and a WebSocket for progress, on
  * 127.0.0.1 only. Every request needs the per-run token: the API in the x-godwit-token header, the progress socket in
- * its URL, the page and its assets in the URL (`/?token=…`, which sets an HttpOnly SameSite=Strict cookie) or that
- * cookie. From a browser, the API and the socket also need this server's own Origin, and everything its own Host (so
+ * its URL, the page and its assets in the URL (`/?token=…`, which sets an HttpOnly SameSite=Strict cookie holding a
+ * page-only secret, not the token) or that cookie. From a browser, the API and the socket also need this server's own Origin, and everything its own Host (so
  * neither another site nor a DNS-rebinding page can drive it). Any request, however malformed, gets an answer: no
  * handler can take the server down.
  */
 export async function startBrowserServer(opts: { service: GodwitService; staticDir: string; port?: number; token?: string }): Promise<BrowserServer> {
   const token = opts.token ?? randomBytes(24).toString('hex');
+  // What the page cookie holds: opens the page and its assets, never the API or the progress socket (access.ts).
+  const pageSecret = randomBytes(24).toString('hex');
   let port = 0;
   const allow = originPolicy(() => port);
 
@@ -99,11 +101,11 @@ export async function startBrowserServer(opts: { service: GodwitService; staticD
       return;
     }
     const fromUrl = sameToken(url.searchParams.get('token'), token);
-    if (!fromUrl && !sameToken(tokenCookie(req), token)) {
+    if (!fromUrl && !sameToken(tokenCookie(req), pageSecret)) {
       res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }).end('Godwit: open the URL that godwit serve printed (it carries the token).');
       return;
     }
-    await serveStatic(opts.staticDir, url.pathname, res, fromUrl ? { 'set-cookie': tokenCookieHeader(token) } : {});
+    await serveStatic(opts.staticDir, url.pathname, res, fromUrl ? { 'set-cookie': tokenCookieHeader(pageSecret) } : {});
   }
 
   const server: Server = createServer((req, res) => {
