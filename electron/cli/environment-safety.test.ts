@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -60,6 +61,16 @@ describe('an ad-hoc --url on a protected environment\'s database', () => {
     expect(refused.stderr).toMatch(/prod is protected/);
     expect((await runGodwit(['--project', project.dir, '--url', same, 'up', '--yes', '--confirm', 'url'])).code).toBe(2);
     expect((await runGodwit(['--project', project.dir, '--url', same, 'up', '--yes', '--confirm', 'prod'])).code).toBe(0);
+    // Other spellings of this machine reach prod too (127.1, the 32-bit number, 0.0.0.0, the host name).
+    for (const host of ['127.1', '2130706433', '0.0.0.0', hostname()]) {
+      const alias = db.url.replace('127.0.0.1', host);
+      const r = await runGodwit(['--project', project.dir, '--url', alias, 'down', '--yes']);
+      expect([r.code, r.stderr], host).toEqual([2, expect.stringMatching(/prod is protected/)]);
+    }
+    // A second, unprotected name for prod in godwit.json is protected as well.
+    await writeFile(join(project.dir, 'godwit.json'), JSON.stringify({ environments: { prod: { url: db.url, protected: true }, copy: { url: db.url.replace('127.0.0.1', '127.1') } } }));
+    const viaCopy = await runGodwit(['--project', project.dir, 'down', '--env', 'copy', '--yes']);
+    expect([viaCopy.code, viaCopy.stderr]).toEqual([2, expect.stringMatching(/copy is protected/)]);
     // Another database on the same server is not prod.
     const other = await createTestDatabase();
     try {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { GodwitError } from '../util/errors.ts';
 import { displayUrl, redactUrl } from '../util/redact.ts';
@@ -100,22 +101,66 @@ function resolveTarget(project: Project, cfg: EnvironmentConfig): Environment {
   }
   const url = resolveUrl(cfg.url, `Environment "${cfg.name}"`);
   checkUrl(url, `Environment "${cfg.name}"`); // now, with the environment's name in view
+  // An unprotected environment that reaches a protected one's database is protected too: a second name for prod
+  // (another spelling of the host, the same env: variable) must not run on it without the typed name.
+  if (!cfg.protected && protectedTwin(project, url, cfg.name)) cfg = { ...cfg, protected: true };
   const shadow = cfg.shadowDatabaseUrl ? resolveUrl(cfg.shadowDatabaseUrl, `Environment "${cfg.name}" shadowDatabaseUrl`) : undefined;
   if (shadow) checkUrl(shadow, `Environment "${cfg.name}" shadowDatabaseUrl`);
   return { name: cfg.name, protected: cfg.protected, display: displayUrl(url), target: { kind: 'postgres', url, shadowDatabaseUrl: shadow, ...(cfg.ssh ? { ssh: cfg.ssh } : {}), ...(cfg.passwordCommand ? { passwordCommand: cfg.passwordCommand } : {}) }, ...(limits ? { limits } : {}) };
 }
 
-/** Where an environment's database is, as pg would connect: loopback names count as one host. */
+/**
+ * This machine under any name: localhost, all of 127.0.0.0/8 in any IPv4 spelling (`127.1`, `2130706433`, which the
+ * URL parser normalises), 0.0.0.0 (connects locally), ::1, a Unix socket, and the machine's own host name.
+ */
+function isThisMachine(host: string): boolean {
+  if (host.startsWith('/')) return true;
+  let name = host;
+  try {
+    name = new URL(`http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}/`).hostname;
+  } catch {
+    // not a host name the URL parser takes: compared as written
+  }
+  return name === 'localhost' || name.endsWith('.localhost') || /^127\./.test(name) || name === '0.0.0.0' || name === '[::1]' || name === '[::]' || name === hostname().toLowerCase();
+}
+
+/** Where an environment's database is, as pg would connect: this machine's names count as one host. */
 function databaseIdentity(url: string): string | null {
   try {
     const c = clientConfigFromUrl(url);
     const host = (c.host ?? 'localhost').toLowerCase();
-    const loopback = ['localhost', '127.0.0.1', '::1', '[::1]'].includes(host) || host.startsWith('/');
     const user = c.user ?? process.env.PGUSER ?? process.env.USER ?? '';
-    return `${loopback ? 'loopback' : host}:${c.port ?? 5432}/${c.database ?? user}`;
+    return `${isThisMachine(host) ? 'loopback' : host}:${c.port ?? 5432}/${c.database ?? user}`;
   } catch {
     return null;
   }
+}
+
+/** The database and the role a URL logs in as: a stored password goes only where it was saved for. */
+export function sameLogin(a: string, b: string): boolean {
+  const user = (url: string) => {
+    try {
+      return clientConfigFromUrl(url).user ?? process.env.PGUSER ?? process.env.USER ?? '';
+    } catch {
+      return null;
+    }
+  };
+  const [ia, ib] = [databaseIdentity(a), databaseIdentity(b)];
+  return ia !== null && ia === ib && user(a) !== null && user(a) === user(b);
+}
+
+/** The protected environment of the project whose database `url` reaches, under whatever name; undefined if none. */
+function protectedTwin(project: Project, url: string, except?: string): EnvironmentConfig | undefined {
+  const target = databaseIdentity(url);
+  if (target === null) return undefined;
+  return project.environments.find((cfg) => {
+    if (!cfg.protected || cfg.name === except || cfg.url.startsWith('embedded:')) return false;
+    try {
+      return databaseIdentity(resolveUrl(cfg.url, cfg.name)) === target;
+    } catch {
+      return false; // an unset variable: nothing to compare with
+    }
+  });
 }
 
 /**
@@ -129,23 +174,14 @@ export function adhocEnvironmentConfig(project: Project, url: string): Environme
     const same = project.environments.find((e) => e.protected && e.url === url);
     return same ? { ...adhoc, name: same.name, protected: true } : adhoc;
   }
-  let target: string | null;
+  let resolved: string;
   try {
-    target = databaseIdentity(resolveUrl(url, '--url'));
+    resolved = resolveUrl(url, '--url');
   } catch {
     return adhoc; // resolveEnvironment reports the problem
   }
-  for (const cfg of project.environments) {
-    if (!cfg.protected || cfg.url.startsWith('embedded:')) continue;
-    let theirs: string | null = null;
-    try {
-      theirs = databaseIdentity(resolveUrl(cfg.url, cfg.name));
-    } catch {
-      continue; // an unset variable: nothing to compare with
-    }
-    if (target !== null && theirs === target) return { ...adhoc, name: cfg.name, protected: true };
-  }
-  return adhoc;
+  const twin = protectedTwin(project, resolved);
+  return twin ? { ...adhoc, name: twin.name, protected: true } : adhoc;
 }
 
 /** One selected environment: resolved, or the reason it could not be (its URL), so the others still show. */

@@ -16,7 +16,7 @@ import { prepareScript } from '../sql/prepare-script.ts';
 import { findMigration } from '../migrations/read-folder.ts';
 import { loadSqlParser } from '../sql/split-statements.ts';
 import { analyzePlan } from '../analysis/analyze-plan.ts';
-import { adhocEnvironmentConfig, resolveEnvironment, settleEnvironments, usesShadowCache } from '../project/environments.ts';
+import { adhocEnvironmentConfig, resolveEnvironment, sameLogin, settleEnvironments, usesShadowCache } from '../project/environments.ts';
 import { readGodwitJson } from '../project/environment-config.ts';
 import { redactSecrets } from '../util/redact.ts';
 import { auditEnvironmentChange, protectedChanges, requireTypedName } from './environment-guard.ts';
@@ -286,10 +286,21 @@ export class GodwitService {
     'environments/test': async ({ url, name, password }) => {
       const env = selectEnvironments(this.project().project, { url })[0]!;
       if (env.target.kind !== 'postgres') return { ok: true, message: 'Embedded databases need no connection.' };
-      const stored = name ? await this.secrets.get(secretKey(this.project().project.dir, name)) : undefined;
+      // The saved password goes only to the database and role it was saved for: a test of another URL under the
+      // environment's name must not send it to whatever server that URL names.
+      const saved = name ? this.project().project.environments.find((e) => e.name === name) : undefined;
+      const savedUrl = saved && !saved.url.startsWith('embedded:') ? (() => {
+        try {
+          return resolveEnvironment(this.project().project, saved).target;
+        } catch {
+          return undefined;
+        }
+      })() : undefined;
+      const sameTarget = savedUrl?.kind === 'postgres' && sameLogin(savedUrl.url, env.target.url);
+      const stored = name && sameTarget ? await this.secrets.get(secretKey(this.project().project.dir, name)) : undefined;
       try {
         const db = await connectPostgres({ url: withPassword(env.target.url, password || stored) });
-        const [row] = await db.query<{ v: string }>('SHOW server_version');
+        const [row] = await db.query<{ v: string }>("SELECT current_setting('server_version') AS v");
         await db.close();
         return { ok: true, message: redactSecrets(`Connected to PostgreSQL ${row?.v ?? ''} at ${env.display}.`) };
       } catch (err) {
