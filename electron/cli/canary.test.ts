@@ -13,11 +13,13 @@ import { runGodwit } from './testing/run-cli.ts';
 // output, no file written and no audit row may hold it.
 let db: TestDatabase;
 let shadow: TestDatabase;
+/** prod's own database: an environment on a protected one's database is protected too. */
+let prodDb: TestDatabase;
 let project: TempProject;
 let dataDir: string;
 
 beforeAll(async () => {
-  [db, shadow] = await Promise.all([createTestDatabase(), createTestDatabase()]);
+  [db, shadow, prodDb] = await Promise.all([createTestDatabase(), createTestDatabase(), createTestDatabase()]);
   project = await copyDemoProject();
   dataDir = await mkdtemp(join(tmpdir(), 'godwit-cli-canary-'));
   await writeFile(join(project.dir, 'godwit.json'), JSON.stringify({ environments: {
@@ -29,14 +31,14 @@ beforeAll(async () => {
   } }));
 });
 afterAll(async () => {
-  await Promise.all([db.drop(), shadow.drop()]);
+  await Promise.all([db.drop(), shadow.drop(), prodDb.drop()]);
   await project.remove();
   await rm(dataDir, { recursive: true, force: true });
 });
 
 describe('no password in any output of the command line', () => {
   it('keeps a canary password out of stdout, stderr, files and audit rows for every command and error path', { timeout: 300_000 }, async () => {
-    const env = { GODWIT_DATA_DIR: dataDir, CANARY_PROD_URL: withCanary(db.url), CANARY_URL: withCanary(db.url) };
+    const env = { GODWIT_DATA_DIR: dataDir, CANARY_PROD_URL: withCanary(prodDb.url), CANARY_URL: withCanary(db.url) };
     const p = ['--project', project.dir];
     const runs: string[][] = [];
     const every = (target: string[]) => [

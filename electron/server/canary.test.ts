@@ -18,6 +18,8 @@ import { startBrowserServer, type BrowserServer } from './browser-server.ts';
 // audit row may hold it, raw or URL-encoded.
 let dbA: TestDatabase;
 let dbB: TestDatabase;
+/** fromenv's (protected) own database: an environment on a protected one's database is protected too. */
+let dbC: TestDatabase;
 let shadow: TestDatabase;
 let project: TempProject;
 let dataDir: string;
@@ -27,11 +29,11 @@ const seen: string[] = [];
 const previous = process.env.GODWIT_DATA_DIR;
 
 beforeAll(async () => {
-  [dbA, dbB, shadow] = await Promise.all([createTestDatabase(), createTestDatabase(), createTestDatabase()]);
+  [dbA, dbB, dbC, shadow] = await Promise.all([createTestDatabase(), createTestDatabase(), createTestDatabase(), createTestDatabase()]);
   project = await copyDemoProject();
   dataDir = await mkdtemp(join(tmpdir(), 'godwit-canary-'));
   process.env.GODWIT_DATA_DIR = dataDir;
-  process.env.GODWIT_CANARY_URL = withCanary(dbB.url);
+  process.env.GODWIT_CANARY_URL = withCanary(dbC.url);
   await writeFile(join(project.dir, 'godwit.json'), JSON.stringify({ environments: {
     lit: { url: withCanary(dbA.url), shadowDatabaseUrl: withCanary(shadow.url) },
     fromenv: { url: 'env:GODWIT_CANARY_URL', protected: true },
@@ -48,7 +50,7 @@ afterAll(async () => {
   await service.close();
   process.env.GODWIT_DATA_DIR = previous;
   delete process.env.GODWIT_CANARY_URL;
-  await Promise.all([dbA.drop(), dbB.drop(), shadow.drop()]);
+  await Promise.all([dbA.drop(), dbB.drop(), dbC.drop(), shadow.drop()]);
   await project.remove();
   await rm(dataDir, { recursive: true, force: true });
 });
@@ -170,7 +172,7 @@ describe('no password on the page, ever', () => {
       // godwit.json is the user's own file, and they wrote the canary into it themselves.
       if (f.path !== join(project.dir, 'godwit.json')) leaks.push(...canaryLeaks(f.text, f.path));
     }
-    for (const db of [dbA, dbB]) {
+    for (const db of [dbA, dbB, dbC]) {
       const rows = await sqlOn(db.url, "SELECT row_to_json(a)::text AS r FROM godwit.audit_log a").catch(() => [] as { r: string }[]);
       for (const { r } of rows as { r: string }[]) leaks.push(...canaryLeaks(r, `audit ${db.name}`));
     }

@@ -9,12 +9,14 @@ import { createGitProject, type GitProject } from './testing/git-project.ts';
 
 let repo: GitProject;
 let db: TestDatabase;
+let prodDb: TestDatabase;
 let dataDir: string;
 let service: GodwitService;
 beforeEach(async () => {
-  db = await createTestDatabase();
+  [db, prodDb] = await Promise.all([createTestDatabase(), createTestDatabase()]);
   repo = await createGitProject();
-  await writeFile(join(repo.dir, 'godwit.json'), JSON.stringify({ environments: { ci: { url: db.url }, prod: { url: db.url, protected: true } } }));
+  // prod on its own database: one on a protected environment's database is protected too.
+  await writeFile(join(repo.dir, 'godwit.json'), JSON.stringify({ environments: { ci: { url: db.url }, prod: { url: prodDb.url, protected: true } } }));
   await repo.migration('20250101000000_create_users', 'CREATE TABLE "users" ("id" integer PRIMARY KEY);\n', 'DROP TABLE "users";\n');
   await repo.migration('20250201000000_create_orders', 'CREATE TABLE "orders" ("id" integer PRIMARY KEY);\n', 'DROP TABLE "orders";\n');
   await repo.commit('base');
@@ -24,7 +26,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await service.close();
   await repo.remove();
-  await db.drop();
+  await Promise.all([db.drop(), prodDb.drop()]);
   await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -55,7 +57,7 @@ describe('project/check (the service operation the app\'s Check view calls)', ()
   it('environments/adoptDrift: gated by the typed name on a protected environment, then written and marked applied there', async () => {
     await service.call('project/open', { dir: repo.dir });
     await service.call('migrations/apply', { env: 'prod', confirm: 'prod', runId: 'up' });
-    await sqlOn(db.url, 'CREATE INDEX "users_hotfix" ON "users" ("id" DESC)');
+    await sqlOn(prodDb.url, 'CREATE INDEX "users_hotfix" ON "users" ("id" DESC)');
     await expect(service.call('environments/adoptDrift', { env: 'prod', name: 'hotfix' })).rejects.toMatchObject({ code: 'confirmation-required' });
     const adopted = await service.call('environments/adoptDrift', { env: 'prod', name: 'hotfix', confirm: 'prod' });
     expect(adopted!.upSql).toContain('CREATE INDEX "users_hotfix"');

@@ -156,7 +156,9 @@ describe('tables/compare and tables/generateMigration', () => {
     expect(m.upSql).toContain('ALTER TABLE public.account ADD COLUMN nickname character varying(40);');
     expect(m.upSql).toContain('DROP INDEX IF EXISTS public.account_email_live;');
     // The review shows the analyser's destructive-statement findings before anything is saved.
-    expect(m.warnings.some((w) => w.includes('DROP INDEX IF EXISTS public.account_email_live'))).toBe(true);
+    expect(m.warnings.some((w) => w.includes('ALTER COLUMN TYPE') && w.includes('ALTER COLUMN balance TYPE numeric(14,2)'))).toBe(true);
+    // Dropping an index loses no row: not among them.
+    expect(m.warnings.some((w) => w.includes('DROP INDEX'))).toBe(false);
     expect(m.downSql).toContain('ALTER TABLE public.account DROP COLUMN nickname;');
 
     // Up makes dev's table like prod's; down takes it back.

@@ -22,7 +22,8 @@ beforeEach(async () => {
   process.env.GODWIT_DATA_DIR = dataDir;
   service = new GodwitService({ settings: new SettingsStore(join(dataDir, 'settings.json')) });
   await service.call('project/open', { dir: project.dir });
-  await service.call('migrations/apply', { env: 'dev', to: DEMO_HEAD, runId: 'setup' });
+  // dev and prod are one database here, so dev is protected as prod is (environments.ts): its name confirms.
+  await service.call('migrations/apply', { env: 'dev', to: DEMO_HEAD, runId: 'setup', confirm: 'dev' });
   await sqlOn(db.url, `INSERT INTO patients (email, first_name, last_name, date_of_birth, phone_number) VALUES
     ('a@x', 'A', 'L', DATE '2000-01-01', '1'), ('b@x', 'B', 'L', DATE '2000-01-01', '2'), ('c@x', 'C', 'L', DATE '2000-01-01', '3')`);
 });

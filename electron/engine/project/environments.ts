@@ -231,7 +231,7 @@ export function settleEnvironments(project: Project, sel: EnvironmentSelection, 
     const base = { name: cfg.name, protected: cfg.protected };
     try {
       const env = resolveEnvironment(project, cfg);
-      return { ...base, location: env.display, env };
+      return { ...base, protected: env.protected, location: env.display, env };
     } catch (err) {
       const error = err instanceof GodwitError ? err : new GodwitError('bad-url', `Environment "${cfg.name}": ${(err as Error).message}`);
       return { ...base, location: redactUrl(cfg.url), error };

@@ -11,19 +11,21 @@ import { GodwitService } from './godwit-service.ts';
 import { SettingsStore } from './settings-store.ts';
 
 let db: TestDatabase;
+let prodDb: TestDatabase;
 let project: { dir: string; remove(): Promise<void> };
 let dataDir: string;
 let service: GodwitService;
 beforeEach(async () => {
-  db = await createTestDatabase();
+  [db, prodDb] = await Promise.all([createTestDatabase(), createTestDatabase()]);
   project = await copyDemoProject();
-  await writeFile(join(project.dir, 'godwit.json'), JSON.stringify({ environments: { dev: { url: db.url }, prod: { url: db.url, protected: true } } }));
+  // prod on a database of its own: an environment on a protected one's database is protected too.
+  await writeFile(join(project.dir, 'godwit.json'), JSON.stringify({ environments: { dev: { url: db.url }, prod: { url: prodDb.url, protected: true } } }));
   dataDir = await mkdtemp(join(tmpdir(), 'godwit-service-'));
   service = new GodwitService({ settings: new SettingsStore(join(dataDir, 'settings.json')) });
 });
 afterEach(async () => {
   await service.close();
-  await db.drop();
+  await Promise.all([db.drop(), prodDb.drop()]);
   await project.remove();
   await rm(dataDir, { recursive: true, force: true });
 });

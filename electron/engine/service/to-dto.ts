@@ -21,15 +21,17 @@ export function projectDto(open: OpenProject, isDemo: boolean, secretStorage: st
     let location = cfg.url;
     let error: string | undefined;
     let reach: EnvironmentDto['reach'];
+    let isProtected = cfg.protected;
     try {
       const env = resolveEnvironment(open.project, cfg);
+      isProtected = env.protected; // also when it reaches a protected environment's database under another name
       location = env.display;
       reach = reachOf(cfg, env.target.kind === 'postgres' ? env.target.url : undefined, stored.has(cfg.name));
     } catch (err) {
       error = describeError(err); // an unset variable or an unparsable URL: this environment shows it, the others work
     }
     return {
-      name: cfg.name, protected: cfg.protected, url: redactSecrets(cfg.url), location: redactSecrets(location),
+      name: cfg.name, protected: isProtected, url: redactSecrets(cfg.url), location: redactSecrets(location),
       embedded: cfg.url.startsWith('embedded:'), passwordStored: stored.has(cfg.name), ...(error ? { error: redactSecrets(error) } : {}),
       ...(reach ? { reach } : {}),
     };
