@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readGodwitJson } from './environment-config.ts';
+import { readGodwitJson, removeEnvironment, saveEnvironment } from './environment-config.ts';
 
 let dir: string;
 beforeEach(async () => {
@@ -41,5 +41,39 @@ describe('godwit.json validation messages', () => {
       { name: 'dev', url: 'env:DATABASE_URL', protected: false },
       { name: 'prod', url: 'env:P', protected: true, lockTimeout: '5s', lockAttempts: 3, shadowCache: true },
     ]);
+  });
+});
+
+describe('saving godwit.json from the app', () => {
+  const before = { environments: { dev: { url: 'env:DEV_URL' }, prod: { url: 'env:PROD_URL', protected: true } } };
+  const unchanged = async () => {
+    expect(JSON.parse(await readFile(join(dir, 'godwit.json'), 'utf8'))).toEqual(before);
+    expect((await readdir(dir)).filter((f) => f !== 'godwit.json')).toEqual([]); // no temporary file left
+  };
+
+  it('writes nothing that would not read back: a bad entry leaves the file as it was', async () => {
+    await writeFile(join(dir, 'godwit.json'), JSON.stringify(before));
+    const ssh = { host: 'bastion.example', user: 'x' } as never;
+    await expect(saveEnvironment(dir, { name: 'prod', url: 'env:PROD_URL', protected: true, ssh }, 'prod')).rejects.toMatchObject({ code: 'godwit-json-invalid' });
+    await unchanged();
+    await saveEnvironment(dir, { name: 'stage', url: 'postgresql://app@db.example:5432/stage', protected: false });
+    expect((await readGodwitJson(dir))!.map((e) => e.name)).toEqual(['dev', 'prod', 'stage']);
+  });
+
+  it('never writes a password, however the URL carries it, nor a URL pg would misread', async () => {
+    await writeFile(join(dir, 'godwit.json'), JSON.stringify(before));
+    for (const url of ['postgresql://127.0.0.1/db?user=u&password=S3cret', 'postgresql://u@127.0.0.1/db?PASSWORD=S3cret', 'postgresql://u@h/db?sslpassword=S3cret', 'u:S3cret@127.0.0.1/db', 'postgresql://u:S3cret@h/db']) {
+      await expect(saveEnvironment(dir, { name: 'x', url, protected: false }), url).rejects.toMatchObject({ code: 'password-in-url' });
+    }
+    for (const url of ['postgresql:/db', 'postgresql:db', 'db.example:5432/x']) {
+      await expect(saveEnvironment(dir, { name: 'x', url, protected: false }), url).rejects.toMatchObject({ code: 'bad-url' });
+    }
+    await unchanged();
+  });
+
+  it('removes godwit.json with its last environment, rather than leave one every command refuses', async () => {
+    await writeFile(join(dir, 'godwit.json'), JSON.stringify({ environments: { dev: { url: 'env:DEV_URL' } } }));
+    await removeEnvironment(dir, 'dev');
+    expect(await readGodwitJson(dir)).toBeNull();
   });
 });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { GodwitError } from '../util/errors.ts';
+import { redactSecrets } from '../util/redact.ts';
 import type { SshSettings } from '../db/ssh-tunnel.ts';
 
 z.config(en());
@@ -99,6 +100,11 @@ export async function readGodwitJson(projectDir: string): Promise<EnvironmentCon
   } catch (err) {
     throw new GodwitError('godwit-json-invalid', `${GODWIT_JSON} is not valid JSON: ${(err as Error).message}`);
   }
+  return validGodwitJson(json);
+}
+
+/** godwit.json's environments, or the first problem with the file as one sentence. */
+function validGodwitJson(json: unknown): EnvironmentConfig[] {
   const parsed = (godwitJsonSchema ??= buildGodwitJsonSchema()).safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -106,6 +112,23 @@ export async function readGodwitJson(projectDir: string): Promise<EnvironmentCon
     throw new GodwitError('godwit-json-invalid', `${GODWIT_JSON}: ${where}: ${issue.message}.`);
   }
   return Object.entries(parsed.data.environments).map(([name, env]) => ({ name, ...env }));
+}
+
+/**
+ * Writes godwit.json only if what it would hold reads back as valid (one bad edit from the app must not leave a file
+ * every later command refuses), under a temporary name renamed over it: never half-written.
+ */
+async function writeGodwitJson(projectDir: string, json: unknown): Promise<void> {
+  validGodwitJson(json);
+  const path = join(projectDir, GODWIT_JSON);
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    await fsp.writeFile(tmp, `${JSON.stringify(json, null, 2)}\n`);
+    await fsp.rename(tmp, path);
+  } catch (err) {
+    await fsp.rm(tmp, { force: true });
+    throw err;
+  }
 }
 
 type RawEnvironment = { url: string; protected?: boolean; shadowDatabaseUrl?: string; lockTimeout?: number | string; statementTimeout?: number | string; lockAttempts?: number; ssh?: SshSettings; passwordCommand?: string; backupLimit?: number | string; backupRetentionDays?: number; backupBeforeRun?: boolean; shadowCache?: boolean };
@@ -133,11 +156,19 @@ async function readRaw(projectDir: string): Promise<{ environments: Record<strin
 /** True when a literal URL carries a password; those stay out of godwit.json (use env:VAR). */
 export function urlHasPassword(url: string): boolean {
   if (url.startsWith('env:') || url.startsWith('embedded:')) return false;
+  // A password in the user info, in password= or sslpassword= (any case), or before an @ without a scheme.
+  if (redactSecrets(url) !== url || /^[^\s:/@]+:(?!\/\/)[^\s@]*@/.test(url)) return true;
   try {
     return new URL(url).password !== '';
   } catch {
     return false;
   }
+}
+
+/** What godwit.json takes as a URL: env:VARIABLE, embedded:NAME or postgres(ql)://… (pg reads `postgresql:/x` too, wrongly). */
+function checkUrlForm(url: string, what: string): void {
+  if (url.startsWith('env:') || url.startsWith('embedded:') || /^postgres(ql)?:\/\/./i.test(url)) return;
+  throw new GodwitError('bad-url', `${what} must be env:VARIABLE, embedded:NAME or postgresql://user@host:port/database, not ${redactSecrets(url).slice(0, 80)}.`);
 }
 
 /** Adds or replaces (and possibly renames) one environment in godwit.json, keeping the others and their order. */
@@ -149,6 +180,8 @@ export async function saveEnvironment(projectDir: string, env: EnvironmentConfig
       'Put the URL in an environment variable (for example in the project\'s .env) and use env:VARIABLE here.',
     );
   }
+  checkUrlForm(env.url, 'The URL');
+  if (env.shadowDatabaseUrl) checkUrlForm(env.shadowDatabaseUrl, 'The shadow database URL');
   const raw = await readRaw(projectDir);
   const entries = Object.entries(raw.environments ?? {});
   const value: RawEnvironment = { url: env.url, ...(env.protected ? { protected: true } : {}), ...(env.shadowDatabaseUrl ? { shadowDatabaseUrl: env.shadowDatabaseUrl } : {}), ...(env.ssh ? { ssh: env.ssh } : {}), ...(env.passwordCommand ? { passwordCommand: env.passwordCommand } : {}) };
@@ -158,12 +191,14 @@ export async function saveEnvironment(projectDir: string, env: EnvironmentConfig
   }
   if (at === -1) entries.push([env.name, value]);
   else entries[at] = [env.name, { ...value, ...keptSettings(entries[at]![1], env) }];
-  await fsp.writeFile(join(projectDir, GODWIT_JSON), `${JSON.stringify({ ...raw, environments: Object.fromEntries(entries) }, null, 2)}\n`);
+  await writeGodwitJson(projectDir, { ...raw, environments: Object.fromEntries(entries) });
 }
 
 export async function removeEnvironment(projectDir: string, name: string): Promise<void> {
   const raw = await readRaw(projectDir);
   if (!raw.environments?.[name]) throw new GodwitError('unknown-environment', `Unknown environment "${name}".`);
   delete raw.environments[name];
-  await fsp.writeFile(join(projectDir, GODWIT_JSON), `${JSON.stringify(raw, null, 2)}\n`);
+  // The last one gone: no godwit.json (one without environments is invalid), and the project's own datasource rules.
+  if (Object.keys(raw.environments).length === 0 && Object.keys(raw).length === 1) await fsp.rm(join(projectDir, GODWIT_JSON), { force: true });
+  else await writeGodwitJson(projectDir, raw);
 }

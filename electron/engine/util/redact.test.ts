@@ -49,6 +49,9 @@ describe('redaction as pg reads a URL', () => {
     expect(redactUrl('postgresql://app:9f3a/Q7-canary@db/app')).toBe('postgresql://app:****@db/app');
     // An `@` before the slash and another after it: the password is up to the last one.
     expect(redactUrl('postgresql://gf_u:p@ss:w/rd@127.0.0.1:5432/gf_dev')).toBe('postgresql://gf_u:****@127.0.0.1:5432/gf_dev');
+    // No scheme at all: still a user, a password and a host.
+    expect(redactUrl('hostile_u:S3cret@Pw!@127.0.0.1/hostile_a')).toBe('hostile_u:****@127.0.0.1/hostile_a');
+    expect(redactUrl('db.example:5432/app')).toBe('db.example:5432/app');
     expect(redactSecrets('url postgresql://gf_u:p@ss:w/rd@127.0.0.1:5432/gf_dev failed')).toBe('url postgresql://gf_u:****@127.0.0.1:5432/gf_dev failed');
     expect(displayUrl('postgresql://gf_u:p@ss:w/rd@127.0.0.1:5432/gf_dev')).not.toMatch(/ss:w|rd@/);
     expect(displayUrl('postgresql://app:9f3aQ7-canary@db:99999/app?x=1')).toBe('postgresql://app:****@db:99999/app');

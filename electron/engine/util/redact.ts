@@ -13,7 +13,8 @@ const KEY_VALUE_PASSWORD = /(password\s*=\s*)('[^']*'|"[^"]*"|[^\s&;]+)/gi;
 /** One URL (the whole string, spaces included, as pg takes it) with its password masked. */
 export function redactUrl(value: string): string {
   const m = /^([a-z][a-z0-9+.-]*:\/\/)([\s\S]*)$/i.exec(value);
-  if (!m) return value.replace(KEY_VALUE_PASSWORD, `$1${MASK}`);
+  // Without a scheme (`user:pw@host/db`, which pg cannot read but a user may type): up to the last @ before a /.
+  if (!m) return value.replace(/^([^\s:/@]+):(?!\/\/)[^\s/]*@/, `$1:${MASK}@`).replace(KEY_VALUE_PASSWORD, `$1${MASK}`);
   const [, scheme, rest] = m as unknown as [string, string, string];
   const authorityEnd = rest.search(/[/?#]/);
   const authority = authorityEnd === -1 ? rest : rest.slice(0, authorityEnd);
