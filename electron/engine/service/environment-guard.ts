@@ -9,6 +9,9 @@ export interface EnvironmentEdit {
   url: string;
   protected: boolean;
   shadowDatabaseUrl?: string | undefined;
+  /** Present (even undefined: removal) when the edit sets them; absent keeps godwit.json's. */
+  ssh?: unknown;
+  passwordCommand?: string | undefined;
 }
 
 /**
@@ -22,6 +25,9 @@ export function protectedChanges(before: EnvironmentConfig | undefined, after: E
   if (after.url !== before.url) changes.push('change-url');
   if ((after.shadowDatabaseUrl || undefined) !== before.shadowDatabaseUrl) changes.push('change-shadow-url');
   if (after.name !== before.name) changes.push('rename');
+  // Where the connection goes and what runs on every connect (a shell command, for each user of the project).
+  if ('ssh' in after && JSON.stringify(after.ssh ?? null) !== JSON.stringify(before.ssh ?? null)) changes.push('change-ssh');
+  if ('passwordCommand' in after && (after.passwordCommand || undefined) !== (before.passwordCommand || undefined)) changes.push('change-password-command');
   return changes;
 }
 

@@ -52,6 +52,11 @@ describe('protection enforced by the service', () => {
     await expect(service.call('environments/save', { name: 'prod', previousName: 'prod', url: other, protected: true })).rejects.toThrow(/confirm/);
     await expect(service.call('environments/save', { name: 'prod', previousName: 'prod', url: db.url, protected: true, shadowDatabaseUrl: db.url })).rejects.toThrow(/confirm/);
     await expect(service.call('environments/save', { name: 'live', previousName: 'prod', url: db.url, protected: true })).rejects.toThrow(/confirm/);
+    // What runs on every connection, and where it goes: a password command (a shell command for every user of the
+    // project) and an SSH hop.
+    await expect(service.call('environments/save', { name: 'prod', previousName: 'prod', url: db.url, protected: true, passwordCommand: 'touch /tmp/godwit-pwned; echo x' })).rejects.toThrow(/confirm/);
+    await expect(service.call('environments/save', { name: 'prod', previousName: 'prod', url: db.url, protected: true, ssh: { host: 'bastion.example', user: 'x', agent: true } })).rejects.toThrow(/confirm/);
+    expect((await godwitJson()).environments.prod).toEqual({ url: db.url, protected: true });
     await expect(service.call('environments/remove', { name: 'prod' })).rejects.toThrow(/confirm/);
     await expect(service.call('environments/remove', { name: 'prod', confirm: 'Prod' })).rejects.toThrow(/confirm/);
     expect(Object.keys((await godwitJson()).environments)).toEqual(['dev', 'prod']);
