@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateDownSql, openProject, rollback, upgrade } from '../index.ts';
 import { schemaDump } from '../testing/pg-dump.ts';
 import { addMigration, onEnv, projectOn, useDatabaseAndProject } from '../testing/fixtures.ts';
+import { sqlOn } from '../testing/test-database.ts';
 import { addEveryKind } from '../catalog/testing/every-kind.ts';
 
 const fresh = useDatabaseAndProject({ beforeEach, afterEach });
@@ -61,5 +62,24 @@ ALTER INDEX "MarketData.symbol_index" RENAME TO "MarketData_symbol_idx";\n`);
     await onEnv(env, (conn) => upgrade({ db: conn, env, folder: reopened.folder }, {}));
     await onEnv(env, (conn) => rollback({ db: conn, env, folder: reopened.folder }, { steps: 1 }));
     expect(await schemaDump(db.url), sql).toEqual(before);
+  });
+
+  it('reverses an enum rename with a rename, keeping the rows of its columns (Prisma drops and re-adds them)', async () => {
+    const { db, project } = fresh();
+    await addMigration(project.dir, '20260401000000_roles', `CREATE TYPE "MemberRole" AS ENUM ('OWNER', 'VIEWER');
+CREATE TABLE "Member" ("id" TEXT PRIMARY KEY, "role" "MemberRole" NOT NULL);
+CREATE TABLE "Invite" ("id" TEXT PRIMARY KEY, "role" "MemberRole");\n`);
+    await addMigration(project.dir, '20260401000100_rename_role', 'ALTER TYPE "MemberRole" RENAME TO "AccessRole";\n');
+    const { open, env } = await projectOn(project.dir, db.url);
+    await onEnv(env, (conn) => upgrade({ db: conn, env, folder: open.folder }, { to: '20260401000000_roles' }));
+    const before = await schemaDump(db.url);
+    const { sql } = await onEnv(env, (conn) => generateDownSql(conn, open.project, open.folder, '20260401000100_rename_role', { write: true }));
+    expect(sql.replace(/^--.*$/gm, '').trim()).toBe('ALTER TYPE "public"."AccessRole" RENAME TO "MemberRole";');
+    const reopened = await openProject(project.dir);
+    await onEnv(env, (conn) => upgrade({ db: conn, env, folder: reopened.folder }, {}));
+    await sqlOn(db.url, `INSERT INTO "Member" VALUES ('m1', 'OWNER'); INSERT INTO "Invite" VALUES ('i1', 'VIEWER')`);
+    await onEnv(env, (conn) => rollback({ db: conn, env, folder: reopened.folder }, { steps: 1 }));
+    expect(await schemaDump(db.url)).toEqual(before);
+    expect(await sqlOn(db.url, `SELECT (SELECT role::text FROM "Member") AS m, (SELECT role::text FROM "Invite") AS i`)).toEqual([{ m: 'OWNER', i: 'VIEWER' }]);
   });
 });

@@ -1,0 +1,81 @@
+import type { CatalogObject, CatalogSnapshot } from '../catalog/types.ts';
+import { nameParts } from '../catalog/qualified-name.ts';
+import { splitStatements, type SqlStatement } from '../sql/split-statements.ts';
+import { sqlIdentifier } from '../history/history-table.ts';
+
+type Names = { String?: { sval?: string } }[];
+const namesOf = (list: Names | undefined) => (list ?? []).map((n) => n.String?.sval ?? '');
+const sameName = (written: string[], catalog: string[]) => written.join('.') === catalog.join('.') || (written.length === 1 && written[0] === catalog.at(-1));
+
+/**
+ * Enums renamed between `from` and `to` (gone from one, present in the other, same schema, same values in the same
+ * order, one candidate each way): Prisma's differ cannot see a rename.
+ */
+function renamedEnums(from: CatalogSnapshot, to: CatalogSnapshot): { from: string[]; to: string[] }[] {
+  const enums = (snap: CatalogSnapshot) => [...snap.objects.values()].filter((o) => o.kind === 'enum');
+  const gone = enums(from).filter((o) => !to.objects.has(`enum:${o.name}`));
+  const added = enums(to).filter((o) => !from.objects.has(`enum:${o.name}`));
+  const schemaOf = (o: CatalogObject) => nameParts(o.name)[0];
+  const pairs: { from: string[]; to: string[] }[] = [];
+  for (const g of gone) {
+    const candidates = added.filter((a) => a.definition === g.definition && schemaOf(a) === schemaOf(g));
+    const rivals = gone.filter((o) => o.definition === g.definition && schemaOf(o) === schemaOf(g));
+    if (candidates.length === 1 && rivals.length === 1) pairs.push({ from: nameParts(g.name), to: nameParts(candidates[0]!.name) });
+  }
+  return pairs;
+}
+
+/**
+ * Prisma's differ reverses an enum rename (`ALTER TYPE "A" RENAME TO "B"`) by creating B, dropping and re-adding every
+ * column of type A as B — their data gone, or the rollback failing on a NOT NULL column with rows — and dropping A.
+ * When its script does exactly that (CREATE TYPE B, ALTER TABLEs made only of such DROP/ADD pairs, DROP TYPE A), those
+ * statements become one ALTER TYPE … RENAME, which keeps every value. Anything else is left as Prisma wrote it.
+ */
+export function withEnumRenames(prismaSql: string, from: CatalogSnapshot, to: CatalogSnapshot): string {
+  const pairs = renamedEnums(from, to);
+  if (!pairs.length || !prismaSql) return prismaSql;
+  const { statements, parseError } = splitStatements(prismaSql);
+  if (parseError) return prismaSql;
+  let sql = prismaSql;
+  const edits: { at: number; len: number; text: string }[] = [];
+  for (const pair of pairs) {
+    const body = (s: SqlStatement) => (s.node ? Object.entries(s.node)[0]! : ['', {}]) as [string, Record<string, unknown>];
+    const create = statements.find((s) => body(s)[0] === 'CreateEnumStmt' && sameName(namesOf(body(s)[1].typeName as Names), pair.to));
+    const drop = statements.find((s) => {
+      const [kind, b] = body(s);
+      const objects = (b.objects as { TypeName?: { names?: Names } }[] | undefined) ?? [];
+      return kind === 'DropStmt' && b.removeType === 'OBJECT_TYPE' && objects.length === 1 && sameName(namesOf(objects[0]!.TypeName?.names), pair.from);
+    });
+    if (!create || !drop) continue;
+    const columnPairs: SqlStatement[] = [];
+    let mixed = false;
+    for (const s of statements) {
+      const [kind, b] = body(s);
+      if (kind !== 'AlterTableStmt') continue;
+      const cmds = ((b.cmds as { AlterTableCmd?: { subtype?: string; name?: string; def?: { ColumnDef?: { colname?: string; typeName?: { names?: Names } } } } }[] | undefined) ?? []).map((c) => c.AlterTableCmd ?? {});
+      const added = cmds.filter((c) => c.subtype === 'AT_AddColumn' && sameName(namesOf(c.def?.ColumnDef?.typeName?.names), pair.to));
+      if (!added.length) continue;
+      const dropped = new Set(cmds.filter((c) => c.subtype === 'AT_DropColumn').map((c) => c.name));
+      const onlyPairs = cmds.length === added.length * 2 && added.every((c) => dropped.has(c.def?.ColumnDef?.colname));
+      if (onlyPairs) columnPairs.push(s);
+      else mixed = true;
+    }
+    if (mixed) continue;
+    const rename = `ALTER TYPE ${pair.from.map(sqlIdentifier).join('.')} RENAME TO ${sqlIdentifier(pair.to.at(-1)!)}`;
+    // The columns are named (quoted, as Prisma names them) so the catalog's check sees them covered (catalog-changes.ts).
+    const columns = columnPairs.flatMap((s) => {
+      const b = Object.values(s.node!)[0] as { relation?: { relname?: string }; cmds?: { AlterTableCmd?: { subtype?: string; name?: string } }[] };
+      return (b.cmds ?? []).filter((c) => c.AlterTableCmd?.subtype === 'AT_DropColumn').map((c) => `"${b.relation?.relname ?? ''}"."${c.AlterTableCmd?.name ?? ''}"`);
+    });
+    edits.push({ at: create.offset, len: create.text.length, text: `-- godwit: Prisma's differ re-creates the type and drops and re-adds its columns (${columns.join(', ') || 'none'}); a rename keeps their values.\n${rename}` });
+    for (const s of [...columnPairs, drop]) {
+      // With its `-- AlterTable` / `-- DropEnum` heading and the blank line after it.
+      const heading = /-- \w+\n$/.exec(sql.slice(0, s.offset))?.[0].length ?? 0;
+      const end = s.offset + s.text.length;
+      const tail = /^;?\n*/.exec(sql.slice(end))![0].length;
+      edits.push({ at: s.offset - heading, len: heading + s.text.length + tail, text: '' });
+    }
+  }
+  for (const e of edits.sort((a, b) => b.at - a.at)) sql = sql.slice(0, e.at) + e.text + sql.slice(e.at + e.len);
+  return sql;
+}
