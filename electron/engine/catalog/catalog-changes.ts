@@ -69,10 +69,16 @@ export function catalogChanges(from: CatalogSnapshot, to: CatalogSnapshot, rawPr
     const own = (stepsOf.get(key) ?? []).map((s) => s.sql).join('\n');
     return { ...d, sql: own || null, by: 'godwit' };
   });
-  const before = steps.filter((s) => s.action === 'drop');
-  const after = steps.filter((s) => s.action !== 'drop');
+  // Godwit's drops go first (a view before the column it reads), but an extension or a schema only once Prisma's
+  // script has dropped what lives in or uses it (pg_trgm before its GIN index: "other objects depend on it").
+  // Likewise one is created before Prisma's script uses it (an index with gin_trgm_ops, a table in a new schema).
+  const container = (s: ReconcileStep) => s.kind === 'extension' || s.kind === 'schema';
+  const dropsLast = (s: ReconcileStep) => s.action === 'drop' && container(s);
+  const createsFirst = (s: ReconcileStep) => s.action !== 'drop' && container(s);
+  const before = [...steps.filter(createsFirst), ...steps.filter((s) => s.action === 'drop' && !dropsLast(s))];
+  const after = [...steps.filter((s) => s.action !== 'drop' && !createsFirst(s)), ...steps.filter(dropsLast)];
   const ctx = { labels, sides: new Map(changes.map((c) => [objectKey(c.kind, c.name), { a: c.a, b: c.b }])) };
-  const sqlBefore = renderSteps(before, `${heading} (drops, before Prisma's statements)`, ctx);
+  const sqlBefore = renderSteps(before, `${heading} (before Prisma's statements)`, ctx);
   const sqlAfter = renderSteps(after, heading, ctx);
   return { changes, sqlBefore, sqlAfter, sql: sqlBefore + sqlAfter, prismaSql };
 }

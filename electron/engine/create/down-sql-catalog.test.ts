@@ -82,4 +82,22 @@ CREATE TABLE "Invite" ("id" TEXT PRIMARY KEY, "role" "MemberRole");\n`);
     expect(await schemaDump(db.url)).toEqual(before);
     expect(await sqlOn(db.url, `SELECT (SELECT role::text FROM "Member") AS m, (SELECT role::text FROM "Invite") AS i`)).toEqual([{ m: 'OWNER', i: 'VIEWER' }]);
   });
+
+  it('drops an extension after the index that uses it, and creates it before the index that needs it', async () => {
+    const { db, project } = fresh();
+    await addMigration(project.dir, '20260501000000_docs', 'CREATE TABLE "Doc" ("id" TEXT PRIMARY KEY, "title" TEXT);\n');
+    await addMigration(project.dir, '20260501000100_trgm', 'CREATE EXTENSION IF NOT EXISTS pg_trgm;\nCREATE INDEX "Doc_title_trgm" ON "Doc" USING GIN ("title" gin_trgm_ops);\n');
+    await addMigration(project.dir, '20260501000200_no_trgm', 'DROP INDEX "Doc_title_trgm";\nDROP EXTENSION pg_trgm;\n');
+    const { open, env } = await projectOn(project.dir, db.url);
+    for (const [from, name] of [['20260501000000_docs', '20260501000100_trgm'], ['20260501000100_trgm', '20260501000200_no_trgm']] as const) {
+      const reopened = await openProject(project.dir);
+      await onEnv(env, (conn) => upgrade({ db: conn, env, folder: reopened.folder }, { to: from }));
+      const before = await schemaDump(db.url);
+      const { sql } = await onEnv(env, (conn) => generateDownSql(conn, open.project, reopened.folder, name, { write: true }));
+      const again = await openProject(project.dir);
+      await onEnv(env, (conn) => upgrade({ db: conn, env, folder: again.folder }, { to: name }));
+      await onEnv(env, (conn) => rollback({ db: conn, env, folder: again.folder }, { steps: 1 }));
+      expect(await schemaDump(db.url), `${name}\n${sql}`).toEqual(before);
+    }
+  });
 });
