@@ -1,5 +1,5 @@
 import { diffCatalogs } from './diff-catalogs.ts';
-import { ownPart } from './qualified-name.ts';
+import { nameParts, ownPart } from './qualified-name.ts';
 import { reconcileSteps, renderSteps, type ReconcileStep } from './reconcile-sql.ts';
 import { objectKey, PRISMA_MODELLED, type CatalogDifference, type CatalogObject, type CatalogSnapshot } from './types.ts';
 
@@ -29,10 +29,23 @@ function lastName(o: { name: string; table?: string | undefined }): string {
  */
 export function prismaCovers(o: CatalogObject, prismaSql: string): boolean {
   const modelled = PRISMA_MODELLED.has(o.kind) || (o.kind === 'constraint' && ['p', 'u', 'f'].includes(String(o.detail.type)));
-  return modelled && prismaSql.includes(`"${lastName(o)}"`);
+  return modelled && (prismaSql.includes(`"${lastName(o)}"`) || serialOfPrisma(o, prismaSql));
 }
 
 const escapeRe = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * A column's own sequence that Prisma's script makes with `SERIAL` (`"id" SERIAL NOT NULL` in a CREATE TABLE or ADD
+ * COLUMN): PostgreSQL creates `<table>_<column>_seq` with it, so Godwit must not create it too ("already exists").
+ */
+function serialOfPrisma(o: CatalogObject, prismaSql: string): boolean {
+  if (o.kind !== 'sequence') return false;
+  const owner = /OWNED BY (\S+)$/.exec(o.definition ?? '')?.[1];
+  if (!owner) return false;
+  const [table, column] = nameParts(owner).slice(-2);
+  if (!table || !column || lastName(o) !== `${table}_${column}_seq`) return false;
+  return prismaSql.includes(`"${table}"`) && new RegExp(`"${escapeRe(column)}"\\s+(SMALL|BIG)?SERIAL\\b`, 'i').test(prismaSql);
+}
 
 /**
  * Prisma models a UNIQUE constraint as a unique index: it drops one with `DROP INDEX`, which PostgreSQL refuses

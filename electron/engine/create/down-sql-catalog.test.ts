@@ -100,4 +100,19 @@ CREATE TABLE "Invite" ("id" TEXT PRIMARY KEY, "role" "MemberRole");\n`);
       expect(await schemaDump(db.url), `${name}\n${sql}`).toEqual(before);
     }
   });
+
+  it('re-creates a dropped SERIAL table without creating its sequence a second time', async () => {
+    const { db, project } = fresh();
+    await addMigration(project.dir, '20260601000000_watchers', 'CREATE TABLE "watchers" ("id" SERIAL NOT NULL, "doc" TEXT, CONSTRAINT "watchers_pkey" PRIMARY KEY ("id"));\n');
+    await addMigration(project.dir, '20260601000100_drop_watchers', 'DROP TABLE "watchers";\n');
+    const { open, env } = await projectOn(project.dir, db.url);
+    await onEnv(env, (conn) => upgrade({ db: conn, env, folder: open.folder }, { to: '20260601000000_watchers' }));
+    const before = await schemaDump(db.url);
+    const { sql } = await onEnv(env, (conn) => generateDownSql(conn, open.project, open.folder, '20260601000100_drop_watchers', { write: true }));
+    expect(sql).not.toMatch(/CREATE SEQUENCE/);
+    const reopened = await openProject(project.dir);
+    await onEnv(env, (conn) => upgrade({ db: conn, env, folder: reopened.folder }, {}));
+    await onEnv(env, (conn) => rollback({ db: conn, env, folder: reopened.folder }, { steps: 1 }));
+    expect(await schemaDump(db.url), sql).toEqual(before);
+  });
 });
