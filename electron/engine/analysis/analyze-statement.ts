@@ -2,7 +2,7 @@ import type { SqlStatement } from '../sql/split-statements.ts';
 import type { AnalysisContext } from './findings.ts';
 import { Findings } from './findings.ts';
 import { blocksReads } from './lock-modes.ts';
-import { findAll, kindOf, list, rangeVarName, str, strings, unwrap, type Json } from './parse-tree.ts';
+import { findAll, kindOf, list, rangeVarName, str, strings, tableRangeVars, unwrap, type Json } from './parse-tree.ts';
 import { analyzeAlterTable } from './alter-table.ts';
 import { alterEnum, comment, createIndex, createTable, dataChange, drop, lockStatement, readsOf, rename } from './other-statements.ts';
 import type { RelationLock, StatementAnalysis } from './types.ts';
@@ -127,7 +127,7 @@ export function analyzeStatement(stmt: Pick<SqlStatement, 'line' | 'text' | 'nod
 /** Relation and function names a statement mentions: what to ask the environment about before analysing it. */
 export function namesIn(stmt: Pick<SqlStatement, 'node'>): { relations: string[]; functions: string[] } {
   const relations = new Set<string>();
-  for (const rv of findAll(stmt.node, 'RangeVar')) {
+  for (const rv of tableRangeVars(stmt.node)) {
     const name = rangeVarName(rv);
     if (name) relations.add(name);
   }

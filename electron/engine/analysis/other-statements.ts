@@ -1,6 +1,6 @@
 import type { AnalysisContext, Findings } from './findings.ts';
 import { lockModeFromNumber } from './lock-modes.ts';
-import { findAll, isObject, kindOf, list, qualifiedName, rangeVarName, str, strings, type Json } from './parse-tree.ts';
+import { isObject, kindOf, list, qualifiedName, rangeVarName, str, strings, tableRangeVars, type Json } from './parse-tree.ts';
 import { analyzeColumnDef } from './column-def.ts';
 import { addConstraint } from './add-constraint.ts';
 
@@ -155,7 +155,7 @@ export function rename(body: Json, f: Findings, ctx: AnalysisContext): void {
 
 /** Relations a query reads (views, CREATE TABLE AS, INSERT … SELECT): AccessShare on each. */
 export function readsOf(query: unknown, f: Findings): void {
-  for (const rv of findAll(query, 'RangeVar')) f.lock(rangeVarName(rv), 'AccessShareLock');
+  for (const rv of tableRangeVars(query)) f.lock(rangeVarName(rv), 'AccessShareLock');
 }
 
 export function dataChange(kind: string, body: Json, f: Findings): void {

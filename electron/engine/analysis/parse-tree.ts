@@ -116,3 +116,12 @@ export const isSerial = (typeName: unknown): boolean => {
   const last = strings(t?.names).at(-1) ?? '';
   return /^(small|big)?serial[248]?$/.test(last);
 };
+
+/**
+ * The relations a statement reads or writes: its RangeVars, less the references to its own WITH queries (an
+ * unqualified name a CommonTableExpr defines is no table, and takes no lock).
+ */
+export function tableRangeVars(v: unknown): Json[] {
+  const ctes = new Set(findAll(v, 'CommonTableExpr').map((c) => str(c.ctename)).filter((n): n is string => !!n));
+  return findAll(v, 'RangeVar').filter((rv) => str(rv.schemaname) || !ctes.has(str(rv.relname) ?? ''));
+}

@@ -9,6 +9,16 @@ beforeAll(() => loadSqlParser());
 const one = async (sql: string, serverVersion?: number) => (await analyzeSql(sql, { serverVersion }))[0]!;
 
 describe('static analysis (no environment)', () => {
+  it('takes no lock on a WITH query\'s name, only on the tables it reads and writes', async () => {
+    const a = await one(`WITH entries_to_keep AS (SELECT DISTINCT ON ("accountId") id FROM "AccountBalance"),
+      entries_to_delete AS (SELECT id FROM "AccountBalance" WHERE id NOT IN (SELECT id FROM entries_to_keep))
+      DELETE FROM "AccountBalance" WHERE id IN (SELECT id FROM entries_to_delete)`);
+    expect(a.locks.map((l) => `${l.relation} ${l.mode}`)).toEqual(['AccountBalance RowExclusiveLock']);
+    // A schema-qualified name is a table even when a WITH query has its name.
+    const b = await one('WITH t AS (SELECT 1) SELECT * FROM public.t, t');
+    expect(b.locks.map((l) => l.relation)).toEqual(['public.t']);
+  });
+
   it('ADD COLUMN with a constant default rewrites before PostgreSQL 11 only; a volatile one always', async () => {
     expect((await one('ALTER TABLE t ADD COLUMN c int NOT NULL DEFAULT 0', 10)).rewrite).toBe(true);
     expect((await one('ALTER TABLE t ADD COLUMN c int NOT NULL DEFAULT 0', 11)).rewrite).toBe(false);
