@@ -15,7 +15,8 @@ let dataDir: string;
 beforeAll(async () => {
   project = await copyDemoProject();
   db = await createTestDatabase();
-  await writeFile(join(project.dir, 'godwit.json'), JSON.stringify({ environments: { staging: { url: db.url } } }));
+  // Two environments and no dev: serve shows them all, it does not pick one (it used to refuse: "Choose an environment").
+  await writeFile(join(project.dir, 'godwit.json'), JSON.stringify({ environments: { staging: { url: db.url }, prod: { url: 'env:GODWIT_SERVE_TEST_PROD_URL', protected: true } } }));
   dataDir = await mkdtemp(join(tmpdir(), 'godwit-serve-data-'));
 });
 afterAll(async () => {
@@ -76,7 +77,7 @@ describe('godwit serve opens the project it is given (browser mode)', () => {
   ])('godwit %j', async (args) => {
     const opened = await served(args.map((a) => (a === '<dir>' ? project.dir : a)));
     expect(opened?.dir).toBe(project.dir);
-    expect(opened?.environments.map((e) => e.name)).toEqual(['staging']);
+    expect(opened?.environments.map((e) => e.name)).toEqual(['staging', 'prod']);
   }, 120_000);
 
   it('serve --url shows that database as the project\'s one environment, "url" (project: the current folder)', async () => {

@@ -21,8 +21,10 @@ async function openAtStart(service: GodwitService, opts: ServeOptions): Promise<
   }
   if (opts.project === undefined && opts.url === undefined) return;
   const dir = opts.project ?? process.cwd();
-  // Refuse a bad project or URL now, in one line, rather than in the browser later.
-  environmentsFromOptions(await projectFromOptions({ ...opts, project: dir }), opts);
+  // Refuse a bad project or URL now, in one line, rather than in the browser later. Without --url the app shows
+  // every environment: none is chosen here (a project with staging and prod and no dev is fine).
+  const project = await projectFromOptions({ ...opts, project: dir });
+  if (opts.url !== undefined) environmentsFromOptions(project, opts);
   await service.call('project/open', { dir });
 }
 
