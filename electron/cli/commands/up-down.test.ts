@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { DEMO_PROJECT_DIR } from '../../engine/demo/open-demo.ts';
@@ -62,6 +63,35 @@ describe('godwit up/down options', () => {
   it('documents the lock and timeout options in --help', async () => {
     const help = await runGodwit(['up', '--help']);
     for (const flag of ['--ddl-lock-timeout', '--lock-attempts', '--statement-timeout', '--lock-timeout', 'exits 130']) expect(help.stdout).toContain(flag);
+  });
+});
+
+describe('godwit up killed outright (SIGKILL)', () => {
+  it('leaves its audit row, "started", with the migrations it set out to run; a finished run leaves one row with its outcome', async () => {
+    await addMigration(project.dir, '20990101000000_slow', 'SELECT pg_sleep(30);\n');
+    const child = spawn(process.execPath, [join(DEMO_PROJECT_DIR, 'bin', 'godwit.cjs'), '--project', project.dir, '--url', db.url, 'up', '--yes'], {
+      cwd: DEMO_PROJECT_DIR, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'ignore', 'ignore'],
+    });
+    const exited = new Promise((resolve) => child.on('close', resolve));
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline && !(await sqlOn(db.url, "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'PgSleep'")).length) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    child.kill('SIGKILL');
+    await exited;
+    await sqlOn(db.url, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND wait_event = 'PgSleep'");
+    const rows = await sqlOn<{ result: string; migrations: string[]; note: string }>(db.url, 'SELECT result, migrations, note FROM godwit.audit_log');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ result: 'started', note: expect.stringMatching(/^no outcome recorded/) });
+    expect(rows[0]!.migrations.at(-1)).toBe('20990101000000_slow');
+    const log = await runGodwit(['--project', project.dir, '--url', db.url, 'log']);
+    expect(log.stdout).toMatch(/started/);
+
+    await rm(join(project.dir, 'migrations', '20990101000000_slow'), { recursive: true });
+    await addMigration(project.dir, '20990102000000_quick', 'SELECT 1;\n');
+    await sqlOn(db.url, 'TRUNCATE godwit.audit_log');
+    expect((await runGodwit(['--project', project.dir, '--url', db.url, 'up', '--yes'])).code).toBe(0);
+    expect(await sqlOn(db.url, 'SELECT result FROM godwit.audit_log')).toEqual([{ result: 'ok' }]);
   });
 });
 

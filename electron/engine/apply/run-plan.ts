@@ -9,7 +9,7 @@ import { openCompanion, type Companion } from '../lock/companion.ts';
 import { restoreSessionSql, sessionLimits, sessionLimitsSql, type SessionLimits } from '../lock/session-limits.ts';
 import { loadSqlParser } from '../sql/split-statements.ts';
 import { requireNameForUnanalysed } from '../sql/unanalysed-gate.ts';
-import { recordAudit } from '../audit/audit-log.ts';
+import { beginAudit, recordAudit } from '../audit/audit-log.ts';
 import { readEnvironmentStatus, type EnvironmentStatus } from '../status/environment-status.ts';
 import { IN_DATABASE } from '../status/migration-state.ts';
 import { flushDurably } from './run-migration.ts';
@@ -116,6 +116,8 @@ async function runPlan(
   let cancelling: Promise<void> | undefined;
   let lost: LostConnection | null = null;
   let dumped: DumpOutcome | undefined;
+  /** The run's `started` audit row (audit-log.ts), replaced by its outcome at the end. */
+  let auditId: string | null = null;
   const { signal } = opts;
   const onAbort = () => {
     if (running && companion) cancelling = companion.cancel().catch(() => undefined);
@@ -148,6 +150,8 @@ async function runPlan(
         dumped = outcome;
         opts.onBackupEvent?.({ type: 'dump', outcome });
       }
+      // Before the first migration runs: a run killed from here on still leaves its row (result `started`).
+      auditId = await beginAudit(ctx.db, { environment: ctx.env.name, action: direction, migrations: plan.steps.map((st) => st.name) });
       companion = await openCompanion(ctx.env, ctx.db);
       const watch = new BlockerWatch(companion?.observer ?? null, companion?.pid ?? null, Math.max(25, Math.min(250, limits.lockTimeoutMs / 5 || 250)));
       const p = plan;
@@ -222,7 +226,7 @@ async function runPlan(
     error: error ? describeError(error) : null,
     durationMs,
     note: [stopped ? `stopped as asked after ${completed.length} of ${plan!.steps.length} migration(s)` : null, backupAuditNote(plan, completed.map((c) => c.name), dumped)].filter(Boolean).join('; ') || null,
-  }).catch(() => undefined);
+  }, auditId).catch(() => undefined);
   if (auditDb !== ctx.db) await auditDb.close().catch(() => undefined);
   if (error) throw error;
   if (stopped) return { environment: ctx.env.name, direction, completed, failure, headAfter: headAfterRun(status, direction, completed.map((c) => c.name)), durationMs, stopped };

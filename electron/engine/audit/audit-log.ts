@@ -13,7 +13,8 @@ export interface AuditEntry {
   environment: string;
   action: 'up' | 'down' | 'resolve-applied' | 'resolve-rolled-back';
   migrations: string[];
-  result: 'ok' | 'failed' | 'nothing-to-do';
+  /** `started`: written before a run's first migration and replaced by its outcome; one left means the run never reported. */
+  result: 'ok' | 'failed' | 'nothing-to-do' | 'started';
   error: string | null;
   durationMs: number;
   /** What else the run decided that the trail must show (a backup skipped with --no-backup, …). */
@@ -53,10 +54,40 @@ export function auditFilePath(location: string): string {
   return join(godwitDataDir(), 'audit', `${safe}.jsonl`);
 }
 
-/** Appends an entry to `godwit.audit_log`, creating it on first write; falls back to a local file. */
-export async function recordAudit(db: Db, entry: Omit<AuditEntry, 'at' | 'osUser' | 'host' | 'store'>): Promise<AuditEntry> {
+/** What a started row says until its run reports: true while it runs, and of a run killed before it could. */
+export const STARTED_NOTE = 'no outcome recorded: still running, or the process ended before it could report (killed?)';
+
+/**
+ * Writes a `started` row for a run about to change the database, so a run killed mid-way (SIGKILL, power loss) still
+ * leaves its trace; recordAudit replaces it with the outcome. Null when it could not be written (the outcome is then
+ * written as usual, in the table or the fallback file).
+ */
+export async function beginAudit(db: Db, entry: Pick<AuditEntry, 'environment' | 'action' | 'migrations'>): Promise<string | null> {
+  try {
+    await db.exec(CREATE_AUDIT);
+    const { osUser, host } = currentActor();
+    const [row] = await db.query<{ id: string }>(
+      `INSERT INTO godwit.audit_log (at, os_user, host, environment, action, migrations, result, error, duration_ms, note)
+       VALUES ($1, $2, $3, $4, $5, $6, 'started', NULL, 0, $7) RETURNING id::text`,
+      [new Date().toISOString(), osUser, host, entry.environment, entry.action, entry.migrations, STARTED_NOTE],
+    );
+    return row?.id ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Appends an entry to `godwit.audit_log` (or replaces the run's `started` row), creating it on first write; falls back to a local file. */
+export async function recordAudit(db: Db, entry: Omit<AuditEntry, 'at' | 'osUser' | 'host' | 'store'>, startedId?: string | null): Promise<AuditEntry> {
   const full: AuditEntry = { at: new Date().toISOString(), ...currentActor(), ...entry, error: entry.error === null ? null : redactSecrets(entry.error) };
   try {
+    if (startedId) {
+      const updated = await db.query<{ id: string }>(
+        `UPDATE godwit.audit_log SET result = $2, error = $3, duration_ms = $4, note = $5, migrations = $6 WHERE id = $1::bigint RETURNING id::text`,
+        [startedId, full.result, full.error, Math.round(full.durationMs), full.note ?? null, full.migrations],
+      );
+      if (updated.length) return { ...full, store: 'database' };
+    }
     await db.exec(CREATE_AUDIT);
     await db.query(
       `INSERT INTO godwit.audit_log (at, os_user, host, environment, action, migrations, result, error, duration_ms, note)
