@@ -108,3 +108,17 @@ describe('reading with lazyDown (status)', () => {
     expect(() => lazy.migrations[0]!.downSql).toThrow(/^migrations\/20240101000000_ok\/down\.sql is not valid UTF-8: byte 3 \(0xff\)/);
   });
 });
+
+describe('a migration file that is not a file', () => {
+  it('is refused at once when it is a FIFO (reading one waited forever: browser mode froze whole), an empty file still reads', async () => {
+    const { execFileSync } = await import('node:child_process');
+    await migration('20240101000000_empty', '');
+    await mkdir(join(dir, 'migrations', '20240102000000_fifo'), { recursive: true });
+    execFileSync('mkfifo', [join(dir, 'migrations', '20240102000000_fifo', 'migration.sql')]);
+    const err = await refusal(readMigrationsFolder(join(dir, 'migrations'), dir));
+    expect(err).toBeInstanceOf(GodwitError);
+    expect(err!.message).toBe('Cannot read migrations/20240102000000_fifo/migration.sql: not a regular file.');
+    await rm(join(dir, 'migrations', '20240102000000_fifo'), { recursive: true });
+    expect((await readMigrationsFolder(join(dir, 'migrations'), dir)).migrations.map((m) => [m.name, m.upSql])).toEqual([['20240101000000_empty', '']]);
+  });
+});

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { GodwitError } from '../util/errors.ts';
@@ -141,7 +141,8 @@ let scratch = Buffer.allocUnsafeSlow(64 * 1024);
 function readScratch(path: string): Buffer | null {
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    // O_NONBLOCK: a FIFO named migration.sql must not hang the process (browser mode froze whole); files ignore it.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw err;
@@ -155,14 +156,27 @@ function readScratch(path: string): Buffer | null {
         scratch = bigger;
       }
       const wanted = scratch.length - length;
-      const got = readSync(fd, scratch, length, wanted, null);
+      let got: number;
+      try {
+        got = readSync(fd, scratch, length, wanted, null);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EAGAIN') notAFile(fd);
+        throw err;
+      }
       length += got;
+      // An empty read is an empty file, or a FIFO or device with nothing (yet): only then is it worth an fstat.
+      if (length === 0) notAFile(fd);
       // A regular file reads short only at its end: no extra read to see 0 bytes.
       if (got < wanted) return scratch.subarray(0, length);
     }
   } finally {
     closeSync(fd);
   }
+}
+
+/** Throws when `fd` is not a regular file (a FIFO, a socket, a device). */
+function notAFile(fd: number): void {
+  if (!fstatSync(fd).isFile()) throw Object.assign(new Error('not a regular file'), { code: 'not a regular file' });
 }
 
 function readMigration(path: string, name: string, shown: string, lazyDown: boolean): LocalMigration {

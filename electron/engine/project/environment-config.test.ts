@@ -77,3 +77,11 @@ describe('saving godwit.json from the app', () => {
     expect(await readGodwitJson(dir)).toBeNull();
   });
 });
+
+describe('a godwit.json that is not a file', () => {
+  it('is refused in one sentence, not read forever (a link to /dev/zero)', async () => {
+    const { symlink } = await import('node:fs/promises');
+    await symlink('/dev/zero', join(dir, 'godwit.json'));
+    await expect(readGodwitJson(dir)).rejects.toThrow('Cannot read godwit.json: it is not a regular file.');
+  });
+});

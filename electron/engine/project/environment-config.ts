@@ -1,6 +1,6 @@
 // godwit.json is read synchronously (small, read on every command); writes, from the app, go through fs.promises,
 // which loads only when used.
-import { promises as fsp, readFileSync } from 'node:fs';
+import { promises as fsp, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 // zod's mini build: the classic one costs ~30 ms of start-up on every command that reads godwit.json. Same checks, and
 // with the English locale the same messages (environment-config.test.ts).
@@ -89,9 +89,14 @@ export interface EnvironmentConfig {
 export async function readGodwitJson(projectDir: string): Promise<EnvironmentConfig[] | null> {
   let text: string;
   try {
+    // A FIFO or a device (a link to /dev/zero) would be read forever: a file of sensible size only.
+    const info = statSync(join(projectDir, GODWIT_JSON));
+    if (!info.isFile()) throw new GodwitError('godwit-json-unreadable', `Cannot read ${GODWIT_JSON}: it is not a regular file.`);
+    if (info.size > 1 << 20) throw new GodwitError('godwit-json-unreadable', `Cannot read ${GODWIT_JSON}: ${info.size} bytes is not a configuration file.`);
     text = readFileSync(join(projectDir, GODWIT_JSON), 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if (err instanceof GodwitError) throw err;
     throw new GodwitError('godwit-json-unreadable', `Cannot read ${GODWIT_JSON}: ${(err as Error).message}`);
   }
   let json: unknown;

@@ -79,7 +79,8 @@ export async function loadProject(dirArg: string): Promise<Project> {
   const dir = resolve(dirArg);
   const info = statIfAny(dir);
   if (!info?.isDirectory()) throw new GodwitError('no-project-dir', `The project folder ${dir} does not exist.`);
-  loadDotenv({ path: join(dir, '.env'), quiet: true });
+  // A .env that is a FIFO or a device would be read forever.
+  if (statIfAny(join(dir, '.env'))?.isFile()) loadDotenv({ path: join(dir, '.env'), quiet: true });
 
   let configPath: string | null = null;
   // One listing of the folder instead of ~60 stats: only candidates whose first part is there are looked at.
