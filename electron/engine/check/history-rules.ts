@@ -27,13 +27,31 @@ function badTimestamp(ts: string): string | null {
 
 const timestampOf = (name: string): string | null => /^(\d+)_/.exec(name)?.[1] ?? null;
 
-/** Folder names not in Prisma's form, and timestamps used twice. Needs no base. */
+/** Why a name is not in Prisma's form (or the folder's own numbering), or null when it is. */
+function badName(name: string, numberedWidth: number | null): string | null {
+  const m = PRISMA_NAME.exec(name);
+  if (m) return badTimestamp(m[1]!);
+  if (BASELINE_NAME.test(name)) return null;
+  const lead = /^(\d+)_(.*)$/.exec(name);
+  if (lead && lead[1]!.length === numberedWidth && /^[A-Za-z0-9_-]+$/.test(lead[2]!)) return null;
+  if (lead && (lead[1]!.length === 14 || lead[1]!.length === numberedWidth)) {
+    const odd = [...new Set(lead[2]!.replace(/[A-Za-z0-9_-]/g, ''))].map((c) => JSON.stringify(c)).join(', ');
+    return `after its number it has characters other than letters, digits, _ and - (${odd})`;
+  }
+  return 'it does not start with a 14-digit timestamp and an underscore';
+}
+
+/**
+ * Folder names not in Prisma's form, and timestamps used twice. Needs no base. Prisma runs any folder name in sort
+ * order: a history numbered its own way throughout (umami's 01_init, 02_…, all as wide) is consistent and fine.
+ */
 export function namingFindings(folder: MigrationsFolder): CheckFinding[] {
   const out: CheckFinding[] = [];
   const seen = new Map<string, string>();
+  const widths = new Set(folder.migrations.map(({ name }) => /^(\d+)_/.exec(name)?.[1]?.length ?? -1));
+  const numberedWidth = widths.size === 1 && !widths.has(-1) && !widths.has(14) ? [...widths][0]! : null;
   for (const { name } of folder.migrations) {
-    const m = PRISMA_NAME.exec(name);
-    const why = m ? badTimestamp(m[1]!) : BASELINE_NAME.test(name) ? null : 'it does not start with a 14-digit timestamp and an underscore';
+    const why = badName(name, numberedWidth);
     if (why) out.push({ rule: 'ordering/bad-name', migration: name, file: null, line: null, message: `"${name}" is not a Prisma migration name (YYYYMMDDHHMMSS_name): ${why}.` });
     const ts = timestampOf(name);
     if (ts === null || BASELINE_NAME.test(name)) continue;
