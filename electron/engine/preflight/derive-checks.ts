@@ -27,6 +27,9 @@ export interface ScriptToCheck {
 /** Unqualified and `public.` names meet, as in the analysis' schema model. */
 const keyOf = (name: string) => (name.startsWith('public.') ? name.slice(7) : name);
 
+/** A type's own name, unquoted, from its SQL text (`"public"."Type_new"[]` → `Type_new`). */
+const typeKey = (type: string) => (/(?:"((?:[^"]|"")+)"|([A-Za-z_][\w$]*))(?:\(\d+(?:,\d+)*\))?(?:\[\])*$/.exec(type)?.slice(1).find(Boolean) ?? type).replace(/""/g, '"');
+
 /** A type name as the parse tree gives it → SQL text (`pg_catalog.varchar(10)[]`). */
 function typeText(typeName: unknown): string | undefined {
   const t = unwrap(typeName, 'TypeName') ?? (isObject(typeName) ? typeName : undefined);
@@ -49,6 +52,10 @@ class BatchState {
   readonly columns = new Set<string>();
   /** New names a RENAME gives: the database does not know them until the batch runs. */
   readonly renamed = new Set<string>();
+  /** Tables whose rows the batch changes (INSERT, UPDATE, DELETE, TRUNCATE), with where: a later check reads rows the run will not see. */
+  readonly rowsChanged = new Map<string, string>();
+  /** Types the batch creates or renames to: the database does not know them yet. */
+  readonly types = new Set<string>();
   /** Constraints the batch adds NOT VALID, by table and name, for a later VALIDATE. */
   readonly constraints = new Map<string, { con: Json; text: string; offset: number }>();
 
@@ -72,6 +79,8 @@ class Deriver {
     else if (this.state.renamed.has(keyOf(table))) skip = `${table} is the new name a RENAME earlier in this batch gives; the database does not know it yet`;
     else if (columns.some((c) => this.state.renamed.has(`${keyOf(table)}.${c}`))) skip = `column ${columns.find((c) => this.state.renamed.has(`${keyOf(table)}.${c}`))} is the new name a RENAME earlier in this batch gives`;
     else if (columns.some((c) => this.state.newColumn(table, c))) skip = `column ${columns.find((c) => this.state.newColumn(table, c))} is added by this batch`;
+    else if (this.state.rowsChanged.has(keyOf(table))) skip = `${this.state.rowsChanged.get(keyOf(table))} changes the rows of ${table} first: today's rows are not the ones this statement will meet`;
+    else if (query.shape === 'cast' && this.state.types.has(typeKey(query.type))) skip = `type ${query.type} is created by this batch; the database does not know it yet`;
     this.specs.push(skip ? { base, skip } : { base, query });
   }
 
@@ -162,6 +171,27 @@ class Deriver {
       const t = rangeVarName(body.relation);
       if (newName && t && body.renameType === 'OBJECT_TABLE') this.state.renamed.add(keyOf(t.includes('.') ? `${t.slice(0, t.lastIndexOf('.'))}.${newName}` : newName));
       else if (newName && t && body.renameType === 'OBJECT_COLUMN') this.state.renamed.add(`${keyOf(t)}.${newName}`);
+      return;
+    }
+    if (kind === 'InsertStmt' || kind === 'UpdateStmt' || kind === 'DeleteStmt') {
+      const t = rangeVarName(body.relation);
+      if (t && !this.state.rowsChanged.has(keyOf(t))) this.state.rowsChanged.set(keyOf(t), `${kind.replace('Stmt', '').toUpperCase()} at line ${stmt.line} of ${m}`);
+      return;
+    }
+    if (kind === 'TruncateStmt') {
+      for (const rel of list(body.relations)) {
+        const t = rangeVarName(rel);
+        if (t && !this.state.rowsChanged.has(keyOf(t))) this.state.rowsChanged.set(keyOf(t), `TRUNCATE at line ${stmt.line} of ${m}`);
+      }
+      return;
+    }
+    if (kind === 'CreateEnumStmt' || kind === 'CompositeTypeStmt' || kind === 'CreateDomainStmt') {
+      const names = strings(kind === 'CompositeTypeStmt' ? [(body.typevar as Json | undefined)?.relname] : kind === 'CreateDomainStmt' ? body.domainname : body.typeName);
+      if (names.length) this.state.types.add(names.at(-1)!);
+      return;
+    }
+    if (kind === 'RenameStmt' && body.renameType === 'OBJECT_TYPE' && str(body.newname)) {
+      this.state.types.add(str(body.newname)!);
       return;
     }
     if (kind === 'IndexStmt' && body.unique === true) return this.uniqueIndex(m, stmt, body);

@@ -153,6 +153,20 @@ ALTER TABLE orders ADD COLUMN qty int NOT NULL;`,
     ]);
   });
 
+  it('skips checks on rows the batch changes first, and casts to a type the batch creates, and says why', async () => {
+    const checks = await checksOf({
+      '1_dedupe': `WITH keep AS (SELECT min(id) AS id FROM users GROUP BY email)
+DELETE FROM users WHERE id NOT IN (SELECT id FROM keep);
+ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);`,
+      '2_enum': `CREATE TYPE "Size_new" AS ENUM ('s', 'm');
+ALTER TABLE orders ALTER COLUMN note TYPE "Size_new" USING (note::text::"Size_new");`,
+    });
+    expect(checks.map((c) => [c.kind, c.status, c.detail])).toEqual([
+      ['unique', 'skipped', "Skipped: DELETE at line 1 of 1_dedupe changes the rows of users first: today's rows are not the ones this statement will meet."],
+      ['type-cast', 'skipped', 'Skipped: type "Size_new" is created by this batch; the database does not know it yet.'],
+    ]);
+  });
+
   it('reports clean data as ok, and skips tables and columns the batch creates', async () => {
     const checks = await checksOf({
       '1_clean': `
