@@ -1,5 +1,5 @@
 import { beforeEach, afterEach, describe, expect, it } from 'vitest';
-import { readAudit, listBackups, planFor, rollback, upgrade, type Environment, type OpenProject } from '../index.ts';
+import { describeStepBackup, readAudit, listBackups, planFor, rollback, upgrade, type Environment, type OpenProject } from '../index.ts';
 import { addMigration, onEnv, projectOn, useDatabaseAndProject } from '../testing/fixtures.ts';
 import { sqlOn, type TestDatabase } from '../testing/test-database.ts';
 import type { TempProject } from '../testing/temp-project.ts';
@@ -63,6 +63,24 @@ describe('backup size and bookkeeping', () => {
     for (const [k, c] of copies.entries()) {
       expect(Math.abs(c.rows! - Number(made[k]!.rows)) / Number(made[k]!.rows), `${c.target.table}: shown ${c.rows}, copied ${made[k]!.rows}`).toBeLessThanOrEqual(0.1);
     }
+  });
+
+  it('a dropped backup is not restored, and the rollback says so instead of restoring the rest in silence', async () => {
+    const ctx = await setUp('ALTER TABLE people DROP COLUMN phone;\nDELETE FROM visits WHERE kind < 20;', 'ALTER TABLE people ADD COLUMN phone text;');
+    await onEnv(ctx.env, (c) => upgrade({ db: c, env: ctx.env, folder: ctx.open.folder }, {}));
+    const history = '"public"."_prisma_migrations"';
+    const before = (await onEnv(ctx.env, (c) => listBackups(c, history))).filter((b) => b.migration === DESTROY);
+    expect(before.map((b) => b.kind)).toEqual(['drop-column', 'delete']);
+    const phone = before[0]!.id;
+    expect(await onEnv(ctx.env, (c) => dropBackups(c, { ids: [phone] }))).toEqual([phone]);
+    expect((await onEnv(ctx.env, (c) => listBackups(c, history))).map((b) => b.id)).not.toContain(phone);
+    await expect(onEnv(ctx.env, (c) => dropBackups(c, { ids: [phone] }))).rejects.toMatchObject({ code: 'unknown-backup' });
+    const plan = await onEnv(ctx.env, (c) => planFor(ctx.open, ctx.env, c, { direction: 'down', steps: 1 }));
+    const lines = describeStepBackup(plan.steps[0]!);
+    expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^NOT RESTORED: backup ${phone} was dropped on \\d{4}-\\d\\d-\\d\\d with godwit backups drop \\(drop-column of public\\.people\\.phone\\): not restored on rollback\\.$`)));
+    expect(lines.filter((l) => l.startsWith('RESTORE after down.sql'))).toHaveLength(1);
+    await onEnv(ctx.env, (c) => rollback({ db: c, env: ctx.env, folder: ctx.open.folder }, { steps: 1 }));
+    expect(await sqlOn(db.url, 'SELECT count(*)::int AS n FROM visits')).toEqual([{ n: 30000 }]);
   });
 
   it('refuses above backupLimit unless accepted; --no-backup skips it and the audit trail and catalog say so', async () => {

@@ -46,7 +46,8 @@ export async function listBackups(db: Db, historyTable: string): Promise<BackupL
   const rows = await db.query<Row>(
     `SELECT b.id, b.migration_name, b.kind, b.table_schema, b.table_name, b.column_name, b.rows::text, b.bytes::text, b.created_at,
             (extract(epoch FROM clock_timestamp() - b.created_at) / 86400)::float8 AS age_days, b.restorable, b.note, ${attached} AS attached
-       FROM godwit.backups b ORDER BY min(b.created_at) OVER (PARTITION BY b.history_id) DESC, b.history_id, b.seq`,
+       FROM godwit.backups b WHERE NOT (b.kind = 'skipped' AND b.note LIKE '${DROPPED_PREFIX}%')
+      ORDER BY min(b.created_at) OVER (PARTITION BY b.history_id) DESC, b.history_id, b.seq`,
   );
   return rows.map((r) => ({
     id: r.id, migration: r.migration_name, kind: r.kind, table: r.table_name ? `${r.table_schema}.${r.table_name}` : null, column: r.column_name,
@@ -55,14 +56,19 @@ export async function listBackups(db: Db, historyTable: string): Promise<BackupL
   }));
 }
 
-/** Drops backups (their tables and catalog rows) in one transaction; returns the ids dropped. */
+/** How a dropped backup's tombstone note starts (see dropBackups). */
+export const DROPPED_PREFIX = 'dropped on ';
+
+/** Drops backups (their tables; their catalog rows become tombstones) in one transaction; returns the ids dropped. */
 export async function dropBackups(db: Db, which: { ids: string[] } | { all: true } | { olderThanDays: number }): Promise<string[]> {
   if (!(await backupsTableExists(db))) {
     if ('ids' in which && which.ids.length) throw new GodwitError('unknown-backup', `No backup named ${which.ids[0]}: this database has no backups.`);
     return [];
   }
-  const where = 'all' in which ? 'true' : 'ids' in which ? 'id = ANY($1)' : `created_at < clock_timestamp() - make_interval(secs => $1::float8 * 86400)`;
+  const live = `NOT (kind = 'skipped' AND note LIKE '${DROPPED_PREFIX}%')`;
+  const where = 'all' in which ? live : 'ids' in which ? `id = ANY($1) AND ${live}` : `created_at < clock_timestamp() - make_interval(secs => $1::float8 * 86400) AND ${live}`;
   const params = 'all' in which ? [] : 'ids' in which ? [which.ids] : [which.olderThanDays];
+  const how = 'olderThanDays' in which ? `on expiry (older than ${which.olderThanDays} days)` : 'with godwit backups drop';
   await db.exec('BEGIN');
   try {
     const rows = await db.query<{ id: string; kind: string }>(`SELECT id, kind FROM godwit.backups WHERE ${where} FOR UPDATE`, params);
@@ -71,7 +77,15 @@ export async function dropBackups(db: Db, which: { ids: string[] } | { all: true
       if (missing.length) throw new GodwitError('unknown-backup', `No backup named ${missing.join(', ')} (see godwit backups).`);
     }
     for (const r of rows) if (r.kind !== 'skipped') await db.exec(`DROP TABLE IF EXISTS godwit."${r.id.replace(/"/g, '""')}"`);
-    await db.query('DELETE FROM godwit.backups WHERE id = ANY($1)', [rows.map((r) => r.id)]);
+    // A copy's row stays as a tombstone (kind skipped: nothing to restore), so a rollback of its migration says what
+    // does not come back instead of restoring the rest in silence; a --no-backup record goes.
+    await db.query(
+      `UPDATE godwit.backups SET note = format('${DROPPED_PREFIX}%s %s (%s of %s%s): not restored on rollback', to_char(clock_timestamp(), 'YYYY-MM-DD'), $2::text, kind, table_schema || '.' || table_name, coalesce('.' || column_name, '')),
+              kind = 'skipped', rows = 0, bytes = 0
+        WHERE id = ANY($1) AND kind <> 'skipped'`,
+      [rows.map((r) => r.id), how],
+    );
+    await db.query(`DELETE FROM godwit.backups WHERE id = ANY($1) AND kind = 'skipped' AND NOT (note LIKE '${DROPPED_PREFIX}%')`, [rows.filter((r) => r.kind === 'skipped').map((r) => r.id)]);
     await db.exec('COMMIT');
     return rows.map((r) => r.id);
   } catch (err) {

@@ -1,3 +1,4 @@
+import { DROPPED_PREFIX } from './catalog.ts';
 import type { PlannedStep } from '../apply/plan.ts';
 import type { PlannedCopy } from './plan-backups.ts';
 import { formatBytes, formatCount } from './settings.ts';
@@ -55,6 +56,7 @@ export function describeStepBackup(step: PlannedStep): string[] {
       lines.push(`RESTORE: down.sql adds ${r.table}.${r.column} back NOT NULL; it is sent without NOT NULL (blanked), refilled from the backup, then SET NOT NULL.`);
     }
   }
+  for (const r of b.restores) if (r.kind === 'skipped' && r.note?.startsWith(DROPPED_PREFIX)) lines.push(`NOT RESTORED: backup ${r.id} was ${r.note}.`);
   for (const p of b.problems) lines.push(`CANNOT RESTORE: ${p}.`);
   return lines;
 }
