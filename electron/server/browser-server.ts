@@ -148,7 +148,11 @@ export async function startBrowserServer(opts: { service: GodwitService; staticD
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') reject(new GodwitError('port-in-use', `Port ${opts.port} on 127.0.0.1 is in use (another godwit serve?).`, 'Choose another with --port, or leave --port out for a free one.'));
+      else if (err.code === 'EACCES') reject(new GodwitError('port-refused', `Port ${opts.port} needs privileges this user lacks.`, 'Choose a port above 1023 with --port.'));
+      else reject(err);
+    });
     server.listen(opts.port ?? 0, '127.0.0.1', resolve);
   });
   port = (server.address() as AddressInfo).port;

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { relative } from 'node:path';
 import { createMigration, generateDownSql, withEnvironment } from '../../engine/index.ts';
+import { GodwitError } from '../../engine/util/errors.ts';
 import { usesShadowCache } from '../../engine/project/environments.ts';
 import { environmentsFromOptions, optionsOf, projectFromOptions, withCommonOptions } from '../context.ts';
 import { bold, dim, note, printJson, say, yellow } from '../output.ts';
@@ -50,6 +51,7 @@ Examples:
   $ godwit down-sql 20250412090000_create_booking_requests --write`)
     .action(async (migration: string, _o, cmd: Command) => {
       const opts = optionsOf<{ write?: boolean; force?: boolean }>(cmd);
+      if (opts.force && !opts.write) throw new GodwitError('bad-options', '--force only applies with --write (it replaces an existing down.sql); without --write nothing is written.');
       const open = await projectFromOptions(opts);
       const [env] = environmentsFromOptions(open, opts);
       const result = await withEnvironment(env!, (db) => generateDownSql(db, open.project, open.folder, migration, { write: opts.write, overwrite: opts.force, shadowCache: usesShadowCache(env!) }));

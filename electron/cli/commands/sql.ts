@@ -14,7 +14,7 @@ export function registerSql(program: Command): void {
     .option('--to <migration>', 'up: stop after this migration; down: keep this migration applied')
     .option('--steps <n>', 'down: the newest n migrations (default 1)')
     .option('--base', 'down: every applied migration')
-    .option('--json', 'print { plan, sql } as JSON, with warnings and the lock analysis per statement')
+    .option('--json', 'print { environment, direction, headAfter, serverVersion, migrations, sql } as JSON: per migration its warnings and each statement\'s lock analysis')
     .addHelpText('after', `
 Each migration is headed by a comment with its name, whether it runs in a transaction, and a WARNING line for each
 destructive statement (DROP TABLE/COLUMN/SCHEMA/TYPE, TRUNCATE, DELETE or UPDATE without WHERE, ALTER COLUMN TYPE,

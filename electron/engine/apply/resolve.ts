@@ -30,6 +30,7 @@ export async function resolveMigration(
       const table = await resolveHistoryTable(ctx.db);
       const status = await readEnvironmentStatus(ctx.db, ctx.env, ctx.folder);
       const m = status.migrations.find((x) => x.name === name);
+      if (!m) throw new GodwitError('unknown-migration', `No migration named ${name} in the migrations folder or in ${ctx.env.name}'s history.`, 'See godwit status for the names.');
       if (as === 'rolled-back') {
         if (m?.state !== 'failed') {
           throw new GodwitError('not-failed', `Migration ${name} is not failed in ${ctx.env.name} (${m ? m.state : 'unknown'}); only a failed migration can be marked rolled back.`);

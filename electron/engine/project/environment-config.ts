@@ -201,7 +201,7 @@ export async function saveEnvironment(projectDir: string, env: EnvironmentConfig
 
 export async function removeEnvironment(projectDir: string, name: string): Promise<void> {
   const raw = await readRaw(projectDir);
-  if (!raw.environments?.[name]) throw new GodwitError('unknown-environment', `Unknown environment "${name}".`);
+  if (!raw.environments || !Object.prototype.hasOwnProperty.call(raw.environments, name)) throw new GodwitError('unknown-environment', `Unknown environment "${name}".`);
   delete raw.environments[name];
   // The last one gone: no godwit.json (one without environments is invalid), and the project's own datasource rules.
   if (Object.keys(raw.environments).length === 0 && Object.keys(raw).length === 1) await fsp.rm(join(projectDir, GODWIT_JSON), { force: true });

@@ -47,8 +47,9 @@ export function embeddedDataDir(projectDir: string, name: string): string {
 function resolveUrl(value: string, what: string): string {
   if (!value.startsWith('env:')) return value;
   const variable = value.slice(4);
-  const resolved = process.env[variable];
-  if (!resolved) {
+  // Own variables only: env:__proto__ or env:constructor must not reach Object.prototype.
+  const resolved = Object.prototype.hasOwnProperty.call(process.env, variable) ? process.env[variable] : undefined;
+  if (typeof resolved !== 'string' || !resolved) {
     throw new GodwitError('unset-variable', `${what} uses env:${variable}, but ${variable} is not set.`, 'Set it in the shell or in the project\'s .env.');
   }
   return resolved;
@@ -208,7 +209,7 @@ function selectedConfigs(project: Project, sel: EnvironmentSelection, manyByDefa
     );
   }
   if (sel.env?.length) {
-    return sel.env.map((name) => {
+    return [...new Set(sel.env)].map((name) => {
       const cfg = known.find((e) => e.name === name);
       if (!cfg) throw new GodwitError('unknown-environment', `Unknown environment "${name}". Known: ${names.join(', ')}.`);
       return cfg;

@@ -1,0 +1,38 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:net';
+import { createTestDatabase, type TestDatabase } from '../engine/testing/test-database.ts';
+import { copyDemoProject, type TempProject } from '../engine/testing/temp-project.ts';
+import { runGodwit, type CliResult } from './testing/run-cli.ts';
+
+// What a hostile tester found answered badly: each is now one sentence on stderr and exit 2 (or the right output).
+let db: TestDatabase;
+let project: TempProject;
+let busy: Server;
+beforeAll(async () => {
+  [db, project] = await Promise.all([createTestDatabase(), copyDemoProject()]);
+  busy = createServer();
+  await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+});
+afterAll(async () => {
+  busy.close();
+  await Promise.all([db.drop(), project.remove()]);
+});
+
+const oneLine = (r: CliResult, text: string | RegExp) => {
+  expect([r.code, r.stderr.trim().split('\n').length], r.stderr).toEqual([2, 1]);
+  expect(r.stderr).toMatch(text);
+};
+
+it('answers malformed requests in one sentence', async () => {
+  const at = ['--project', project.dir];
+  oneLine(await runGodwit([...at, '--url', 'env:__proto__', 'status']), 'uses env:__proto__, but __proto__ is not set');
+  oneLine(await runGodwit([...at, '--url', db.url, 'resolve', '--rolled-back', 'no_such_migration', '--yes']), "No migration named no_such_migration in the migrations folder or in url's history.");
+  oneLine(await runGodwit([...at, '--url', db.url, 'down-sql', '20250301090000_create_users', '--force']), '--force only applies with --write');
+  const port = (busy.address() as { port: number }).port;
+  oneLine(await runGodwit([...at, 'serve', '--port', String(port)]), `Port ${port} on 127.0.0.1 is in use`);
+});
+
+it('names an environment once however often it is given', async () => {
+  const r = await runGodwit(['--project', project.dir, 'status', '--env', 'dev', '--env', 'dev', '--json']);
+  expect((JSON.parse(r.stdout) as unknown[]).length).toBe(1);
+});
