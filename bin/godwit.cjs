@@ -29,7 +29,7 @@ if (process.env.GODWIT_EXTRA_CA_CERTS !== undefined) {
   process.env.NODE_EXTRA_CA_CERTS = process.env.GODWIT_EXTRA_CA_CERTS;
   delete process.env.GODWIT_EXTRA_CA_CERTS;
 }
-const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rm, statSync, writeFileSync } = require('node:fs');
+const { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rm, rmSync, statSync, writeFileSync } = require('node:fs');
 const Module = require('node:module');
 const { createRequire } = Module;
 const { dirname, join } = require('node:path');
@@ -83,7 +83,7 @@ const fingerprint = (rel, builtFrom = Infinity) => {
  * change what this command does, and the first command that reaches the edited file rebuilds. `tables` checks ~50
  * files instead of ~190.
  */
-function freshBundle() {
+function freshBundle(racyIfOlder = false) {
   let manifest;
   try {
     manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
@@ -94,9 +94,15 @@ function freshBundle() {
   const dir = join(cacheDir, manifest.dir);
   if (!existsSync(join(dir, 'cli.cjs'))) return null;
   try {
+    // racyIfOlder (a process that waited for another's build): an input written within the second before that build
+    // started is taken as built when it has not changed since the build's start (its folder name holds that time).
+    const builtAt = racyIfOlder ? Number.parseInt(String(manifest.dir).split('-')[1], 36) : NaN;
     for (const i of inputsToCheck(manifest, dir)) {
       const [rel, print] = manifest.inputs[i];
-      if (fingerprint(rel) !== print) return null;
+      const now = fingerprint(rel);
+      if (now === print) continue;
+      if (print === 'changed-during-build' && Number(now.split(':')[1]) < builtAt) continue;
+      return null;
     }
   } catch {
     return null; // a damaged manifest: build afresh
@@ -253,17 +259,48 @@ async function buildBundle() {
   // Older bundles go once nobody can still be loading their chunks (a running command imports them lazily), in the
   // background: deleting hundreds of files must not delay this command.
   for (const old of readdirSync(cacheDir)) {
-    if (old === dir || old === 'manifest.json' || old.startsWith('manifest.json.')) continue;
+    if (old === dir || old === 'manifest.json' || old === '.building' || old.startsWith('manifest.json.')) continue;
     const p = join(cacheDir, old);
     if (Date.now() - (statSync(p, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 10 * 60_000) rm(p, { recursive: true, force: true }, () => undefined);
   }
   return join(cacheDir, dir);
 }
 
+/**
+ * One build at a time: commands started together after a source change (a CI matrix, a test run's parallel workers,
+ * scripts) each built the same bundle — ~40 builds in a minute were seen. The first takes a lock folder; the others
+ * wait for its bundle (up to 60 s; a lock older than that is a builder that died, and is taken over).
+ */
+async function buildOnce() {
+  const lock = join(cacheDir, '.building');
+  mkdirSync(cacheDir, { recursive: true });
+  for (const deadline = Date.now() + 60_000; ;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? 0);
+      if (age > 60_000 || Date.now() > deadline) {
+        rmSync(lock, { recursive: true, force: true });
+        continue;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+      const built = freshBundle(true);
+      if (built) return built;
+    }
+  }
+  try {
+    return freshBundle(true) ?? (await buildBundle());
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 async function bundled() {
   if (process.env.GODWIT_NO_BUNDLE) return null;
   try {
-    return freshBundle() ?? (await buildBundle());
+    return freshBundle() ?? (await buildOnce());
   } catch (err) {
     // Running from source works but is several times slower and larger: say so rather than degrade silently.
     const reason = String(err?.message ?? err).split('\n')[0];

@@ -60,6 +60,22 @@ describe('the bundled CLI is rebuilt when a source its command runs changes', ()
     expect(bundleDir()).not.toBe(afterListing);
   }, 120_000);
 
+  it('commands started together after an edit build the bundle once; the others wait for it', async () => {
+    const { spawn } = await import('node:child_process');
+    const { readdirSync } = await import('node:fs');
+    const builds = () => readdirSync(join(root, 'cache')).filter((d) => d.startsWith('build-'));
+    expect(godwit('--version').status).toBe(0);
+    const before = new Set(builds());
+    touch('electron/cli/main.ts');
+    const runs = Array.from({ length: 4 }, () => new Promise<number | null>((resolve) => {
+      const child = spawn(join(root, 'bin', 'godwit.cjs'), ['--version'], { env: { ...process.env, GODWIT_REQUIRE_BUNDLE: '1', GODWIT_BUNDLE_CACHE: join(root, 'cache') }, stdio: 'ignore' });
+      child.on('close', resolve);
+    }));
+    expect(await Promise.all(runs)).toEqual([0, 0, 0, 0]);
+    expect(builds().filter((d) => !before.has(d))).toHaveLength(1);
+    expect(existsSync(join(root, 'cache', '.building'))).toBe(false);
+  }, 120_000);
+
   it('a damaged manifest or bundle folder rebuilds, a damaged list of built-ins to load ahead is ignored', async () => {
     expect(godwit('--version').status).toBe(0);
     const manifestPath = join(root, 'cache', 'manifest.json');
