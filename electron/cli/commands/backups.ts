@@ -29,7 +29,12 @@ export function backupSummary(plan: Plan, env: Environment, noBackup: boolean): 
   const { bytes, rows, limitBytes } = backupTotals(plan, env);
   if (!plan.steps.some((s) => s.backup?.copies.some((c) => !c.skipped) && !s.backup.skipped)) return { text: '', overLimit: false };
   const overLimit = bytes > limitBytes;
-  const size = `backing up ~${formatCount(rows)} row(s), ~${formatBytes(bytes)}`;
+  // Tables an earlier migration of the run creates have no size yet: "~0 B" would contradict their "size unknown".
+  const copies = plan.steps.flatMap((s) => (s.backup && !s.backup.skipped ? s.backup.copies.filter((c) => !c.skipped) : []));
+  const unknown = copies.filter((c) => c.bytes === null).length;
+  const size = unknown === copies.length
+    ? `backing up what ${copies.length} statement(s) destroy (size unknown: their tables do not exist yet)`
+    : `backing up ~${formatCount(rows)} row(s), ~${formatBytes(bytes)}${unknown ? ` (+ ${unknown} of unknown size)` : ''}`;
   return { text: overLimit ? `, ${size} — above ${env.name}'s backupLimit of ${formatBytes(limitBytes)}` : `, ${size}`, overLimit };
 }
 

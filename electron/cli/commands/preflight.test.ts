@@ -64,7 +64,8 @@ describe('godwit preflight and the run gate', () => {
     // --ignore-blockers does not replace the typed name.
     const unnamed = await runGodwit(['--project', dir, 'up', '--env', 'prod', '--yes', '--ignore-blockers']);
     expect(unnamed.code).toBe(2);
-    expect(unnamed.stderr).toContain('needs --yes --confirm prod');
+    // Refused before any plan is printed: one line, not the plan's BACKUP lines first.
+    expect(unnamed.stderr.trim().split('\n')).toEqual(['Error: prod is protected: to upgrade it, pass --yes --confirm prod.']);
 
     await blocker!.query('ROLLBACK');
     const clear = await runGodwit(['--project', dir, 'preflight', '--env', 'prod', '--json']);

@@ -7,6 +7,7 @@ import type { Plan } from '../../engine/apply/plan.ts';
 import { withEnvironment } from '../../engine/project/with-environment.ts';
 import { environmentsFromOptions, lockTimeoutMs, moveRequest, optionsOf, projectFromOptions, withCommonOptions, type CommonOptions } from '../context.ts';
 import { confirmChange } from '../confirm.ts';
+import { GodwitError } from '../../engine/util/errors.ts';
 import { describeFailure, printLockRetry, printProgress, reportJson } from '../progress.ts';
 import { bold, cyan, note, printJson, say, yellow } from '../output.ts';
 import { RunInterruptedError } from '../../engine/apply/interrupt.ts';
@@ -79,6 +80,10 @@ async function move(direction: 'up' | 'down', cmd: Command): Promise<void> {
     // Asking first needs the plan (what will run, its warnings); with --yes on an unprotected environment the plan
     // made under the migration lock is the only one needed.
     if (!opts.yes || env!.protected) {
+      // --yes on a protected environment without its name: refused before planning, not after a page of plan.
+      if (opts.yes && env!.protected && opts.confirm !== env!.name) {
+        throw new GodwitError('confirmation-required', `${env!.name} is protected: to ${direction === 'up' ? 'upgrade' : 'roll back'} it, pass --yes --confirm ${env!.name}.`);
+      }
       const plan = await planFor(open, env!, db, req);
       if (plan.steps.length === 0) {
         if (opts.json) printJson({ environment: env!.name, direction, completed: [], failure: null, headAfter: plan.headAfter });
