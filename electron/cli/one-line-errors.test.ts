@@ -36,3 +36,18 @@ it('names an environment once however often it is given', async () => {
   const r = await runGodwit(['--project', project.dir, 'status', '--env', 'dev', '--env', 'dev', '--json']);
   expect((JSON.parse(r.stdout) as unknown[]).length).toBe(1);
 });
+
+it('says a database with tables but no applied migration needs a baseline, not up', async () => {
+  const { sqlOn } = await import('../engine/testing/test-database.ts');
+  const { createTestDatabase: fresh } = await import('../engine/testing/test-database.ts');
+  const built = await fresh();
+  try {
+    await sqlOn(built.url, 'CREATE TABLE "users" ("id" int PRIMARY KEY)');
+    const r = await runGodwit(['--project', project.dir, '--url', built.url, 'status']);
+    expect(r.stderr).toContain("Note: url has 1 table(s) but no applied migration. If these migrations built its schema (by hand, or prisma db push), baseline it: godwit resolve --applied NAME --url … for each migration it already has;");
+    // An empty database is no such case.
+    expect((await runGodwit(['--project', project.dir, '--url', db.url, 'status'])).stderr).not.toContain('baseline');
+  } finally {
+    await built.drop();
+  }
+});
