@@ -115,4 +115,27 @@ CREATE TABLE "Invite" ("id" TEXT PRIMARY KEY, "role" "MemberRole");\n`);
     await onEnv(env, (conn) => rollback({ db: conn, env, folder: reopened.folder }, { steps: 1 }));
     expect(await schemaDump(db.url), sql).toEqual(before);
   });
+
+  it('puts a removed enum value back in its place, not at the end (ORDER BY follows it)', async () => {
+    const { db, project } = fresh();
+    await addMigration(project.dir, '20260701000000_sources', `CREATE TYPE "DataSource" AS ENUM ('ALPHA', 'RAKUTEN', 'YAHOO', 'ZEBRA');
+CREATE TABLE "Quote" ("id" TEXT PRIMARY KEY, "source" "DataSource" NOT NULL);\n`);
+    await addMigration(project.dir, '20260701000100_drop_rakuten', `BEGIN;
+CREATE TYPE "DataSource_new" AS ENUM ('ALPHA', 'YAHOO', 'ZEBRA');
+ALTER TABLE "Quote" ALTER COLUMN "source" TYPE "DataSource_new" USING ("source"::text::"DataSource_new");
+ALTER TYPE "DataSource" RENAME TO "DataSource_old";
+ALTER TYPE "DataSource_new" RENAME TO "DataSource";
+DROP TYPE "DataSource_old";
+COMMIT;\n`);
+    const { open, env } = await projectOn(project.dir, db.url);
+    await onEnv(env, (conn) => upgrade({ db: conn, env, folder: open.folder }, { to: '20260701000000_sources' }));
+    const before = await schemaDump(db.url);
+    const { sql } = await onEnv(env, (conn) => generateDownSql(conn, open.project, open.folder, '20260701000100_drop_rakuten', { write: true }));
+    expect(sql).toMatch(/ADD VALUE 'RAKUTEN' BEFORE 'YAHOO';/);
+    const reopened = await openProject(project.dir);
+    await onEnv(env, (conn) => upgrade({ db: conn, env, folder: reopened.folder }, {}));
+    await onEnv(env, (conn) => rollback({ db: conn, env, folder: reopened.folder }, { steps: 1 }));
+    expect(await schemaDump(db.url), sql).toEqual(before);
+    expect(await sqlOn(db.url, `SELECT enum_range(NULL::"DataSource")::text AS r`)).toEqual([{ r: '{ALPHA,RAKUTEN,YAHOO,ZEBRA}' }]);
+  });
 });

@@ -79,3 +79,33 @@ export function withEnumRenames(prismaSql: string, from: CatalogSnapshot, to: Ca
   for (const e of edits.sort((a, b) => b.at - a.at)) sql = sql.slice(0, e.at) + e.text + sql.slice(e.at + e.len);
   return sql;
 }
+
+/** An enum definition's values in order, from the catalog's `ENUM ('a', 'b''s')`. */
+function enumValues(definition: string | undefined): string[] | null {
+  const m = /^ENUM \((.*)\)$/s.exec(definition ?? '');
+  if (!m) return null;
+  return [...m[1]!.matchAll(/'((?:[^']|'')*)'/g)].map((v) => v[1]!.replace(/''/g, "'"));
+}
+
+const literal = (v: string) => `'${v.replace(/'/g, "''")}'`;
+
+/**
+ * Prisma's differ adds an enum value back at the end (`ALTER TYPE "E" ADD VALUE 'X';`); PostgreSQL orders enum values
+ * by where they were added, and ORDER BY, < and > follow that order. Each such statement gets the place the value had
+ * in `to`: BEFORE the value that followed it there (one `to` already has, or one added back before it).
+ */
+export function withEnumValueOrder(prismaSql: string, from: CatalogSnapshot, to: CatalogSnapshot): string {
+  const enumOf = (snap: CatalogSnapshot, type: string) => enumValues([...snap.objects.values()].find((o) => o.kind === 'enum' && sameName(nameParts(type), nameParts(o.name)))?.definition);
+  const present = new Map<string, Set<string>>();
+  return prismaSql.replace(/^ALTER TYPE ((?:"(?:[^"]|"")+"\.)?"(?:[^"]|"")+") ADD VALUE '((?:[^']|'')*)';$/gm, (line, type: string, raw: string) => {
+    const value = raw.replace(/''/g, "'");
+    const target = enumOf(to, type);
+    if (!target) return line;
+    let have = present.get(type);
+    if (!have) present.set(type, (have = new Set(enumOf(from, type) ?? [])));
+    const at = target.indexOf(value);
+    const next = at === -1 ? undefined : target.slice(at + 1).find((v) => have.has(v));
+    have.add(value);
+    return next === undefined ? line : `ALTER TYPE ${type} ADD VALUE ${literal(value)} BEFORE ${literal(next)};`;
+  });
+}
