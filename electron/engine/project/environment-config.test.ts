@@ -85,3 +85,14 @@ describe('a godwit.json that is not a file', () => {
     await expect(readGodwitJson(dir)).rejects.toThrow('Cannot read godwit.json: it is not a regular file.');
   });
 });
+
+it('says where godwit.json is not JSON, never what it holds (it may link to a file of secrets)', async () => {
+  await writeFile(join(dir, 'godwit.json'), 'root:$6$secrethash:19000:0:99999:7:::\n');
+  const err = await readGodwitJson(dir).catch((e: Error) => e);
+  expect((err as Error).message).toBe('godwit.json is not valid JSON.');
+  expect((err as Error).message).not.toMatch(/root|secret/);
+  await writeFile(join(dir, 'godwit.json'), '{\n  "environments": {\n    "dev": { "url": "env:X" },\n  }\n}\n');
+  expect(((await readGodwitJson(dir).catch((e: Error) => e)) as Error).message).toBe('godwit.json is not valid JSON at line 4, column 3.');
+  await writeFile(join(dir, 'godwit.json'), '');
+  expect(((await readGodwitJson(dir).catch((e: Error) => e)) as Error).message).toBe('godwit.json is not valid JSON: it ends too early.');
+});

@@ -103,9 +103,19 @@ export async function readGodwitJson(projectDir: string): Promise<EnvironmentCon
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new GodwitError('godwit-json-invalid', `${GODWIT_JSON} is not valid JSON: ${(err as Error).message}`);
+    // Where, not what: V8's message quotes the text around the error, and the file may hold (or link to) a secret.
+    throw new GodwitError('godwit-json-invalid', `${GODWIT_JSON} is not valid JSON${jsonErrorPlace(text, err)}.`);
   }
   return validGodwitJson(json);
+}
+
+/** " at line L, column C" of a JSON.parse error, from the position V8 gives; empty when it gives none. */
+function jsonErrorPlace(text: string, err: unknown): string {
+  const position = /position (\d+)/.exec((err as Error).message)?.[1];
+  if (position === undefined) return /end of JSON input/.test((err as Error).message) ? ': it ends too early' : '';
+  const before = text.slice(0, Number(position));
+  const line = before.split('\n').length;
+  return ` at line ${line}, column ${Number(position) - before.lastIndexOf('\n')}`;
 }
 
 /** godwit.json's environments, or the first problem with the file as one sentence. */
