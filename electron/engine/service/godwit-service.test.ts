@@ -46,6 +46,16 @@ describe('GodwitService (the back end of the app and browser mode)', () => {
     expect((await service.call('settings/get', {})).recentProjects).toEqual([project.dir]);
   });
 
+  it('opens a project when its data folder cannot be written (the recent list is only a convenience)', async () => {
+    const readOnly = new GodwitService({ settings: new SettingsStore('/dev/null/godwit-cannot-write-here/settings.json') });
+    try {
+      const opened = await readOnly.call('project/open', { dir: project.dir });
+      expect(opened.dir).toBe(project.dir);
+    } finally {
+      await readOnly.close();
+    }
+  });
+
   it('answers the project read again with every status against it, packed, saying what environments/status says', async () => {
     expect(await service.call('project/overview', {})).toBeNull();
     await service.call('project/open', { dir: project.dir });

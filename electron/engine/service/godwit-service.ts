@@ -185,7 +185,9 @@ export class GodwitService {
   private async switchTo(open: OpenProject, isDemo: boolean): Promise<ProjectDto> {
     await this.pool.closeAll();
     this.current = this.numbered(this.withAdhoc(open), isDemo);
-    if (!isDemo) await this.settings.addRecent(open.project.dir);
+    // The recent list is a convenience: a data folder that cannot be written (read-only home, full disk) must not
+    // keep the project from opening.
+    if (!isDemo) await this.settings.addRecent(open.project.dir).catch(() => undefined);
     return this.dto();
   }
 
