@@ -109,3 +109,61 @@ export function withEnumValueOrder(prismaSql: string, from: CatalogSnapshot, to:
     return next === undefined ? line : `ALTER TYPE ${type} ADD VALUE ${literal(value)} BEFORE ${literal(next)};`;
   });
 }
+
+/**
+ * Prisma's enum re-creation (`CREATE TYPE "E_new" … ALTER … TYPE "E_new" … RENAME … DROP TYPE "E_old"`) re-types the
+ * columns it knows about; a column of E that its script drops and re-adds later (a type change of that column) still
+ * uses E_old when the DROP TYPE runs: "other objects depend on it" (rallly). Such ALTER TABLEs move before the block.
+ * Its BEGIN and COMMIT go: Godwit runs down.sql in its own transaction, and a transaction in the middle of the script
+ * made the whole file run statement by statement, without its backups restored.
+ */
+export function withEnumBlocksInOrder(prismaSql: string, from: CatalogSnapshot): string {
+  if (!prismaSql) return prismaSql;
+  const { statements, parseError } = splitStatements(prismaSql);
+  if (parseError) return prismaSql;
+  const kindOf = (s: SqlStatement) => (s.node ? Object.entries(s.node)[0]! : ['', {}]) as [string, Record<string, unknown>];
+  const removals: { at: number; len: number }[] = [];
+  const inserts: { at: number; text: string }[] = [];
+  const span = (s: SqlStatement) => {
+    const heading = /-- \w+\n$/.exec(prismaSql.slice(0, s.offset))?.[0].length ?? 0;
+    const tail = /^;?\n*/.exec(prismaSql.slice(s.offset + s.text.length))![0].length;
+    return { at: s.offset - heading, len: heading + s.text.length + tail };
+  };
+  const moved = new Set<SqlStatement>();
+  statements.forEach((create, i) => {
+    const [kind, body] = kindOf(create);
+    if (kind !== 'CreateEnumStmt') return;
+    const name = namesOf(body.typeName as Names).at(-1) ?? '';
+    if (!name.endsWith('_new')) return;
+    const base = name.slice(0, -4);
+    const dropAt = statements.findIndex((s, j) => j > i && kindOf(s)[0] === 'DropStmt' && namesOf(((kindOf(s)[1].objects as { TypeName?: { names?: Names } }[] | undefined) ?? [])[0]?.TypeName?.names).at(-1) === `${base}_old`);
+    if (dropAt === -1) return;
+    const ofBase = (table: string, column: string) => [...from.objects.values()].some((o) => o.kind === 'column' && o.table !== undefined && nameParts(o.table).at(-1) === table
+      && o.detail.column === column && nameParts(String(o.detail.type ?? '').replace(/\[\]$/, '')).at(-1) === base);
+    const start = i > 0 && kindOf(statements[i - 1]!)[0] === 'TransactionStmt' ? statements[i - 1]! : create;
+    for (const s of statements.slice(dropAt + 1)) {
+      const [k, b] = kindOf(s);
+      if (k !== 'AlterTableStmt' || moved.has(s)) continue;
+      const table = (b.relation as { relname?: string } | undefined)?.relname ?? '';
+      const drops = ((b.cmds as { AlterTableCmd?: { subtype?: string; name?: string } }[] | undefined) ?? []).filter((c) => c.AlterTableCmd?.subtype === 'AT_DropColumn');
+      if (!drops.some((c) => ofBase(table, c.AlterTableCmd?.name ?? ''))) continue;
+      moved.add(s);
+      const r = span(s);
+      removals.push(r);
+      inserts.push({ at: span(start).at, text: `${prismaSql.slice(r.at, r.at + r.len).replace(/\n*$/, '\n\n')}` });
+    }
+  });
+  // The plain BEGIN and COMMIT around Prisma's blocks.
+  for (const s of statements) {
+    const [k, b] = kindOf(s);
+    if (k === 'TransactionStmt' && (b.kind === 'TRANS_STMT_BEGIN' || b.kind === 'TRANS_STMT_COMMIT') && !(b.options as unknown[] | undefined)?.length && !b.chain) {
+      const tail = /^;\n?/.exec(prismaSql.slice(s.offset + s.text.length))?.[0].length ?? 0;
+      removals.push({ at: s.offset, len: s.text.length + tail });
+    }
+  }
+  if (!removals.length) return prismaSql;
+  const edits = [...removals.map((r) => ({ at: r.at, len: r.len, text: '' })), ...inserts.map((i) => ({ at: i.at, len: 0, text: i.text }))];
+  let sql = prismaSql;
+  for (const e of edits.sort((a, b) => b.at - a.at || a.len - b.len)) sql = sql.slice(0, e.at) + e.text + sql.slice(e.at + e.len);
+  return sql;
+}
