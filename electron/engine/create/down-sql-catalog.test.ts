@@ -163,4 +163,23 @@ ALTER TABLE "subscriptions" RENAME COLUMN "status_enum" TO "status";\n`);
     await onEnv(env, (conn) => rollback({ db: conn, env, folder: reopened.folder }, { steps: 1 }));
     expect(await schemaDump(db.url), sql).toEqual(before);
   });
+
+  it('reverses an enum-to-text change with a type change that keeps the values, not DROP and ADD COLUMN (ghostfolio)', async () => {
+    const { db, project } = fresh();
+    await addMigration(project.dir, '20260901000000_settings', `CREATE TYPE "Currency" AS ENUM ('CHF', 'EUR', 'GBP', 'USD');
+CREATE TABLE "Settings" ("id" TEXT PRIMARY KEY, "currency" "Currency", "base" "Currency" NOT NULL DEFAULT 'USD');\n`);
+    await addMigration(project.dir, '20260901000100_currency_as_text', `ALTER TABLE "Settings" ALTER COLUMN "currency" SET DATA TYPE TEXT;
+ALTER TABLE "Settings" ALTER COLUMN "base" DROP DEFAULT, ALTER COLUMN "base" SET DATA TYPE TEXT, ALTER COLUMN "base" SET DEFAULT 'USD';\n`);
+    const { open, env } = await projectOn(project.dir, db.url);
+    await onEnv(env, (conn) => upgrade({ db: conn, env, folder: open.folder }, { to: '20260901000000_settings' }));
+    const before = await schemaDump(db.url);
+    const { sql } = await onEnv(env, (conn) => generateDownSql(conn, open.project, open.folder, '20260901000100_currency_as_text', { write: true }));
+    expect(sql).not.toMatch(/DROP COLUMN/);
+    const reopened = await openProject(project.dir);
+    await onEnv(env, (conn) => upgrade({ db: conn, env, folder: reopened.folder }, {}));
+    await sqlOn(db.url, `INSERT INTO "Settings" VALUES ('a', 'EUR', 'GBP'), ('b', NULL, 'USD')`);
+    await onEnv(env, (conn) => rollback({ db: conn, env, folder: reopened.folder }, { steps: 1 }));
+    expect(await schemaDump(db.url), sql).toEqual(before);
+    expect(await sqlOn(db.url, `SELECT id, currency::text AS c, base::text AS b FROM "Settings" ORDER BY id`)).toEqual([{ id: 'a', c: 'EUR', b: 'GBP' }, { id: 'b', c: null, b: 'USD' }]);
+  });
 });

@@ -167,3 +167,52 @@ export function withEnumBlocksInOrder(prismaSql: string, from: CatalogSnapshot):
   for (const e of edits.sort((a, b) => b.at - a.at || a.len - b.len)) sql = sql.slice(0, e.at) + e.text + sql.slice(e.at + e.len);
   return sql;
 }
+
+const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * Prisma's differ changes a column's type it cannot cast by dropping the column and adding it again (`DROP COLUMN
+ * "c", ADD COLUMN "c" "Currency"`): every value is lost, and a rollback of a migration that turned an enum into text
+ * nulls them (ghostfolio). An ALTER TABLE made only of such pairs, on columns both schemas have, becomes a type change
+ * with USING, its default and NOT NULL set as `to` has them; a value the new type refuses then stops the rollback,
+ * rolled back, instead of vanishing.
+ */
+export function withTypeChangesKept(prismaSql: string, from: CatalogSnapshot, to: CatalogSnapshot): string {
+  if (!prismaSql) return prismaSql;
+  const { statements, parseError } = splitStatements(prismaSql);
+  if (parseError) return prismaSql;
+  const column = (snap: CatalogSnapshot, table: string, name: string) => [...snap.objects.values()].find((o) => o.kind === 'column' && o.table !== undefined && nameParts(o.table).at(-1) === table && o.detail.column === name);
+  const edits: { at: number; len: number; text: string }[] = [];
+  for (const s of statements) {
+    const [kind, body] = s.node ? (Object.entries(s.node)[0] as [string, Record<string, unknown>]) : ['', {}];
+    if (kind !== 'AlterTableStmt') continue;
+    const relation = body.relation as { schemaname?: string; relname?: string } | undefined;
+    const table = relation?.relname;
+    if (!table) continue;
+    const cmds = ((body.cmds as { AlterTableCmd?: { subtype?: string; name?: string; def?: { ColumnDef?: { colname?: string } } } }[] | undefined) ?? []).map((c) => c.AlterTableCmd ?? {});
+    const dropped = cmds.filter((c) => c.subtype === 'AT_DropColumn').map((c) => c.name ?? '');
+    const added = cmds.filter((c) => c.subtype === 'AT_AddColumn').map((c) => c.def?.ColumnDef?.colname ?? '');
+    if (!dropped.length || dropped.length * 2 !== cmds.length || dropped.some((c) => !added.includes(c))) continue;
+    const pairs = dropped.map((c) => ({ c, was: column(from, table, c), will: column(to, table, c) }));
+    if (pairs.some((p) => !p.was || !p.will || typeof p.will.detail.type !== 'string' || p.will.detail.generated || p.will.detail.identity)) continue;
+    const clauses = pairs.flatMap(({ c, was, will }) => {
+      const col = `ALTER COLUMN ${quoted(c)}`;
+      // format_type leaves out a schema on the search path; the catalog's own name of a user type has it.
+      const written = String(will!.detail.type);
+      const own = [...to.objects.values()].find((o) => ['enum', 'domain', 'composite type'].includes(o.kind) && !written.includes('.') && nameParts(o.name).at(-1) === nameParts(written.replace(/\[\]$/, '')).at(-1));
+      const type = own ? `${own.name}${written.endsWith('[]') ? '[]' : ''}` : written;
+      return [
+        ...(was!.detail.default ? [`${col} DROP DEFAULT`] : []),
+        `${col} TYPE ${type} USING (${quoted(c)}::text::${type})`,
+        ...(will!.detail.default ? [`${col} SET DEFAULT ${String(will!.detail.default)}`] : []),
+        ...(will!.detail.notnull !== was!.detail.notnull ? [`${col} ${will!.detail.notnull ? 'SET' : 'DROP'} NOT NULL`] : []),
+      ];
+    });
+    const target = `${relation?.schemaname ? `${quoted(relation.schemaname)}.` : ''}${quoted(table)}`;
+    const note = `-- godwit: Prisma's differ drops and re-adds ${dropped.map((c) => `${quoted(table)}.${quoted(c)}`).join(', ')} (their values lost); a type change with USING keeps them.`;
+    edits.push({ at: s.offset, len: s.text.length, text: `${note}\nALTER TABLE ${target} ${clauses.join(',\n')}` });
+  }
+  let sql = prismaSql;
+  for (const e of edits.sort((a, b) => b.at - a.at)) sql = sql.slice(0, e.at) + e.text + sql.slice(e.at + e.len);
+  return sql;
+}
