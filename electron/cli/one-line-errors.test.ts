@@ -51,3 +51,21 @@ it('says a database with tables but no applied migration needs a baseline, not u
     await built.drop();
   }
 });
+
+it('status says when a migration run holds the lock (states may change when it ends), and not otherwise', async () => {
+  const pg = (await import('pg')).default;
+  const holder = new pg.Client({ connectionString: db.url, application_name: 'prisma-migrate' });
+  await holder.connect();
+  try {
+    await holder.query('SELECT pg_advisory_lock(72707369)');
+    const pid = (await holder.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    const held = await runGodwit(['--project', project.dir, '--url', db.url, 'status']);
+    expect(held.stdout).toContain(`a migration run holds the lock: pid ${pid} (prisma-migrate)`);
+    const json = JSON.parse((await runGodwit(['--project', project.dir, '--url', db.url, 'status', '--json'])).stdout) as { runInProgress?: { pid: number } }[];
+    expect(json[0]!.runInProgress?.pid).toBe(pid);
+    await holder.query('SELECT pg_advisory_unlock(72707369)');
+    expect((await runGodwit(['--project', project.dir, '--url', db.url, 'status'])).stdout).not.toContain('holds the lock');
+  } finally {
+    await holder.end();
+  }
+});

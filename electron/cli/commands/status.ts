@@ -21,6 +21,10 @@ function render(s: EnvironmentStatus): string {
   if (edited) counts.push(red(`${edited} edited`));
   if (missingLocally) counts.push(red(`${missingLocally} missing locally`));
   parts.push(`  ${counts.join(', ')}`);
+  if (s.runInProgress) {
+    const r = s.runInProgress;
+    parts.push(yellow(`  a migration run holds the lock: pid ${r.pid}${r.application ? ` (${r.application})` : ''}${r.since ? `, connected ${formatTime(r.since)}` : ''}; states change when it ends (a killed run's last migration may still commit)`));
+  }
   if (s.migrations.length) {
     const rows = s.migrations.map((m) => [
       (STATE_COLOR[m.state] ?? String)(m.state),

@@ -5,7 +5,7 @@ import { GodwitError } from '../util/errors.ts';
 export const PRISMA_LOCK_KEY = 72707369;
 export const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
 
-interface LockHolder {
+export interface LockHolder {
   pid: number;
   application_name: string | null;
   usename: string | null;
@@ -14,7 +14,7 @@ interface LockHolder {
   state: string | null;
 }
 
-async function lockHolder(db: Db): Promise<LockHolder | undefined> {
+export async function lockHolder(db: Db): Promise<LockHolder | undefined> {
   const rows = await db.query<LockHolder>(
     `SELECT a.pid, a.application_name, a.usename, a.client_addr::text AS client_addr, a.backend_start, a.state
        FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid

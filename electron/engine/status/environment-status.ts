@@ -1,4 +1,5 @@
 import type { Db } from '../db/db.ts';
+import { lockHolder } from '../lock/advisory-lock.ts';
 import { usesShadowCache, type Environment } from '../project/environments.ts';
 import type { MigrationsFolder } from '../migrations/read-folder.ts';
 import type { OpenProject } from '../project/open-project.ts';
@@ -35,6 +36,11 @@ export interface EnvironmentStatus {
   /** Null when drift was not checked (`--no-drift`). */
   drift: DriftReport | null;
   hasHistoryTable: boolean;
+  /**
+   * A session holding the migration lock as this status was read (a run of Godwit or Prisma, or a killed run's
+   * statement the server is still finishing): the states may change when it ends. Set by environmentStatus only.
+   */
+  runInProgress?: { pid: number; application: string | null; since: string | null } | undefined;
 }
 
 export function summarize(migrations: MigrationStatus[]): StatusSummary {
@@ -88,7 +94,11 @@ export type OpenProjectReading = Pick<OpenProject, 'project'> & { folder: Migrat
  * and with it the schema engine, is imported only when asked for: plain status must start fast.
  */
 export async function environmentStatus(open: OpenProject | OpenProjectReading, env: Environment, db: Db, opts: { drift?: boolean } = {}): Promise<EnvironmentStatus> {
+  // Read beside the history (one more round trip on a server; an embedded database serves one process).
+  const holder = db.kind === 'postgres' ? lockHolder(db).catch(() => undefined) : Promise.resolve(undefined);
   const status = await readEnvironmentStatus(db, env, open.folder);
+  const h = await holder;
+  if (h) status.runInProgress = { pid: h.pid, application: h.application_name || null, since: h.backend_start ? new Date(h.backend_start).toISOString() : null };
   if (opts.drift) {
     const { detectDrift } = await import('./detect-drift.ts');
     // A protected environment's server keeps no shadow cache databases.
