@@ -2,10 +2,26 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateDownSql, openProject, rollback, upgrade } from '../index.ts';
 import { schemaDump } from '../testing/pg-dump.ts';
 import { addMigration, onEnv, projectOn, useDatabaseAndProject } from '../testing/fixtures.ts';
-import { sqlOn } from '../testing/test-database.ts';
+import { sqlOn, type TestDatabase } from '../testing/test-database.ts';
 import { addEveryKind } from '../catalog/testing/every-kind.ts';
 
 const fresh = useDatabaseAndProject({ beforeEach, afterEach });
+
+/**
+ * The round trip the tests below make: the database up to `at`, its schema dump, the generated down.sql of `name`
+ * written, up to `name` (then `seed` runs, rows for the rollback to keep), and one step back; the dump after it.
+ */
+async function roundTrip(db: TestDatabase, dir: string, at: string, name: string, seed?: string): Promise<{ sql: string; before: string; after: string }> {
+  const { open, env } = await projectOn(dir, db.url);
+  await onEnv(env, (conn) => upgrade({ db: conn, env, folder: open.folder }, { to: at }));
+  const before = await schemaDump(db.url);
+  const { sql } = await onEnv(env, (conn) => generateDownSql(conn, open.project, open.folder, name, { write: true }));
+  const reopened = await openProject(dir);
+  await onEnv(env, (conn) => upgrade({ db: conn, env, folder: reopened.folder }, { to: name }));
+  if (seed) await sqlOn(db.url, seed);
+  await onEnv(env, (conn) => rollback({ db: conn, env, folder: reopened.folder }, { steps: 1 }));
+  return { sql, before, after: await schemaDump(db.url) };
+}
 
 describe('down-sql over every catalog kind', () => {
   it('reverses a migration adding each kind: up, then the generated down, gives the schema dump from before', async () => {
@@ -53,15 +69,9 @@ CREATE UNIQUE INDEX "MarketData.date_symbol_unique" ON "MarketData"("date", "sym
 CREATE INDEX "MarketData.symbol_index" ON "MarketData"("symbol");\n`);
     await addMigration(project.dir, '20260301000100_prisma_3_names', `ALTER INDEX "MarketData.date_symbol_unique" RENAME TO "MarketData_date_symbol_key";
 ALTER INDEX "MarketData.symbol_index" RENAME TO "MarketData_symbol_idx";\n`);
-    const { open, env } = await projectOn(project.dir, db.url);
-    await onEnv(env, (conn) => upgrade({ db: conn, env, folder: open.folder }, { to: '20260301000000_market' }));
-    const before = await schemaDump(db.url);
-    const { sql } = await onEnv(env, (conn) => generateDownSql(conn, open.project, open.folder, '20260301000100_prisma_3_names', { write: true }));
+    const { sql, before, after } = await roundTrip(db, project.dir, '20260301000000_market', '20260301000100_prisma_3_names');
     expect(sql.replace(/^--.*$/gm, '').match(/MarketData\.date_symbol_unique/g), sql).toHaveLength(1); // the rename back, no CREATE beside it
-    const reopened = await openProject(project.dir);
-    await onEnv(env, (conn) => upgrade({ db: conn, env, folder: reopened.folder }, {}));
-    await onEnv(env, (conn) => rollback({ db: conn, env, folder: reopened.folder }, { steps: 1 }));
-    expect(await schemaDump(db.url), sql).toEqual(before);
+    expect(after, sql).toEqual(before);
   });
 
   it('reverses an enum rename with a rename, keeping the rows of its columns (Prisma drops and re-adds them)', async () => {
@@ -70,16 +80,10 @@ ALTER INDEX "MarketData.symbol_index" RENAME TO "MarketData_symbol_idx";\n`);
 CREATE TABLE "Member" ("id" TEXT PRIMARY KEY, "role" "MemberRole" NOT NULL);
 CREATE TABLE "Invite" ("id" TEXT PRIMARY KEY, "role" "MemberRole");\n`);
     await addMigration(project.dir, '20260401000100_rename_role', 'ALTER TYPE "MemberRole" RENAME TO "AccessRole";\n');
-    const { open, env } = await projectOn(project.dir, db.url);
-    await onEnv(env, (conn) => upgrade({ db: conn, env, folder: open.folder }, { to: '20260401000000_roles' }));
-    const before = await schemaDump(db.url);
-    const { sql } = await onEnv(env, (conn) => generateDownSql(conn, open.project, open.folder, '20260401000100_rename_role', { write: true }));
+    const { sql, before, after } = await roundTrip(db, project.dir, '20260401000000_roles', '20260401000100_rename_role',
+      `INSERT INTO "Member" VALUES ('m1', 'OWNER'); INSERT INTO "Invite" VALUES ('i1', 'VIEWER')`);
     expect(sql.replace(/^--.*$/gm, '').trim()).toBe('ALTER TYPE "public"."AccessRole" RENAME TO "MemberRole";');
-    const reopened = await openProject(project.dir);
-    await onEnv(env, (conn) => upgrade({ db: conn, env, folder: reopened.folder }, {}));
-    await sqlOn(db.url, `INSERT INTO "Member" VALUES ('m1', 'OWNER'); INSERT INTO "Invite" VALUES ('i1', 'VIEWER')`);
-    await onEnv(env, (conn) => rollback({ db: conn, env, folder: reopened.folder }, { steps: 1 }));
-    expect(await schemaDump(db.url)).toEqual(before);
+    expect(after).toEqual(before);
     expect(await sqlOn(db.url, `SELECT (SELECT role::text FROM "Member") AS m, (SELECT role::text FROM "Invite") AS i`)).toEqual([{ m: 'OWNER', i: 'VIEWER' }]);
   });
 
@@ -88,16 +92,9 @@ CREATE TABLE "Invite" ("id" TEXT PRIMARY KEY, "role" "MemberRole");\n`);
     await addMigration(project.dir, '20260501000000_docs', 'CREATE TABLE "Doc" ("id" TEXT PRIMARY KEY, "title" TEXT);\n');
     await addMigration(project.dir, '20260501000100_trgm', 'CREATE EXTENSION IF NOT EXISTS pg_trgm;\nCREATE INDEX "Doc_title_trgm" ON "Doc" USING GIN ("title" gin_trgm_ops);\n');
     await addMigration(project.dir, '20260501000200_no_trgm', 'DROP INDEX "Doc_title_trgm";\nDROP EXTENSION pg_trgm;\n');
-    const { open, env } = await projectOn(project.dir, db.url);
     for (const [from, name] of [['20260501000000_docs', '20260501000100_trgm'], ['20260501000100_trgm', '20260501000200_no_trgm']] as const) {
-      const reopened = await openProject(project.dir);
-      await onEnv(env, (conn) => upgrade({ db: conn, env, folder: reopened.folder }, { to: from }));
-      const before = await schemaDump(db.url);
-      const { sql } = await onEnv(env, (conn) => generateDownSql(conn, open.project, reopened.folder, name, { write: true }));
-      const again = await openProject(project.dir);
-      await onEnv(env, (conn) => upgrade({ db: conn, env, folder: again.folder }, { to: name }));
-      await onEnv(env, (conn) => rollback({ db: conn, env, folder: again.folder }, { steps: 1 }));
-      expect(await schemaDump(db.url), `${name}\n${sql}`).toEqual(before);
+      const { sql, before, after } = await roundTrip(db, project.dir, from, name);
+      expect(after, `${name}\n${sql}`).toEqual(before);
     }
   });
 
@@ -105,15 +102,9 @@ CREATE TABLE "Invite" ("id" TEXT PRIMARY KEY, "role" "MemberRole");\n`);
     const { db, project } = fresh();
     await addMigration(project.dir, '20260601000000_watchers', 'CREATE TABLE "watchers" ("id" SERIAL NOT NULL, "doc" TEXT, CONSTRAINT "watchers_pkey" PRIMARY KEY ("id"));\n');
     await addMigration(project.dir, '20260601000100_drop_watchers', 'DROP TABLE "watchers";\n');
-    const { open, env } = await projectOn(project.dir, db.url);
-    await onEnv(env, (conn) => upgrade({ db: conn, env, folder: open.folder }, { to: '20260601000000_watchers' }));
-    const before = await schemaDump(db.url);
-    const { sql } = await onEnv(env, (conn) => generateDownSql(conn, open.project, open.folder, '20260601000100_drop_watchers', { write: true }));
+    const { sql, before, after } = await roundTrip(db, project.dir, '20260601000000_watchers', '20260601000100_drop_watchers');
     expect(sql).not.toMatch(/CREATE SEQUENCE/);
-    const reopened = await openProject(project.dir);
-    await onEnv(env, (conn) => upgrade({ db: conn, env, folder: reopened.folder }, {}));
-    await onEnv(env, (conn) => rollback({ db: conn, env, folder: reopened.folder }, { steps: 1 }));
-    expect(await schemaDump(db.url), sql).toEqual(before);
+    expect(after, sql).toEqual(before);
   });
 
   it('puts a removed enum value back in its place, not at the end (ORDER BY follows it)', async () => {
@@ -127,15 +118,9 @@ ALTER TYPE "DataSource" RENAME TO "DataSource_old";
 ALTER TYPE "DataSource_new" RENAME TO "DataSource";
 DROP TYPE "DataSource_old";
 COMMIT;\n`);
-    const { open, env } = await projectOn(project.dir, db.url);
-    await onEnv(env, (conn) => upgrade({ db: conn, env, folder: open.folder }, { to: '20260701000000_sources' }));
-    const before = await schemaDump(db.url);
-    const { sql } = await onEnv(env, (conn) => generateDownSql(conn, open.project, open.folder, '20260701000100_drop_rakuten', { write: true }));
+    const { sql, before, after } = await roundTrip(db, project.dir, '20260701000000_sources', '20260701000100_drop_rakuten');
     expect(sql).toMatch(/ADD VALUE 'RAKUTEN' BEFORE 'YAHOO';/);
-    const reopened = await openProject(project.dir);
-    await onEnv(env, (conn) => upgrade({ db: conn, env, folder: reopened.folder }, {}));
-    await onEnv(env, (conn) => rollback({ db: conn, env, folder: reopened.folder }, { steps: 1 }));
-    expect(await schemaDump(db.url), sql).toEqual(before);
+    expect(after, sql).toEqual(before);
     expect(await sqlOn(db.url, `SELECT enum_range(NULL::"DataSource")::text AS r`)).toEqual([{ r: '{ALPHA,RAKUTEN,YAHOO,ZEBRA}' }]);
   });
 
@@ -152,16 +137,10 @@ UPDATE "subscriptions" SET "status_enum" = "status"::"subscription_status";
 ALTER TABLE "subscriptions" ALTER COLUMN "status_enum" SET NOT NULL;
 ALTER TABLE "subscriptions" DROP COLUMN "status";
 ALTER TABLE "subscriptions" RENAME COLUMN "status_enum" TO "status";\n`);
-    const { open, env } = await projectOn(project.dir, db.url);
-    await onEnv(env, (conn) => upgrade({ db: conn, env, folder: open.folder }, { to: '20260801000000_billing' }));
-    const before = await schemaDump(db.url);
-    const { sql } = await onEnv(env, (conn) => generateDownSql(conn, open.project, open.folder, '20260801000100_status_enum', { write: true }));
+    const { sql, before, after } = await roundTrip(db, project.dir, '20260801000000_billing', '20260801000100_status_enum');
     expect(sql).not.toMatch(/^(BEGIN|COMMIT);$/m);
     expect(sql.indexOf('ALTER TABLE "public"."subscriptions"'), sql).toBeLessThan(sql.indexOf('DROP TYPE'));
-    const reopened = await openProject(project.dir);
-    await onEnv(env, (conn) => upgrade({ db: conn, env, folder: reopened.folder }, {}));
-    await onEnv(env, (conn) => rollback({ db: conn, env, folder: reopened.folder }, { steps: 1 }));
-    expect(await schemaDump(db.url), sql).toEqual(before);
+    expect(after, sql).toEqual(before);
   });
 
   it('reverses an enum-to-text change with a type change that keeps the values, not DROP and ADD COLUMN (ghostfolio)', async () => {
@@ -170,16 +149,10 @@ ALTER TABLE "subscriptions" RENAME COLUMN "status_enum" TO "status";\n`);
 CREATE TABLE "Settings" ("id" TEXT PRIMARY KEY, "currency" "Currency", "base" "Currency" NOT NULL DEFAULT 'USD');\n`);
     await addMigration(project.dir, '20260901000100_currency_as_text', `ALTER TABLE "Settings" ALTER COLUMN "currency" SET DATA TYPE TEXT;
 ALTER TABLE "Settings" ALTER COLUMN "base" DROP DEFAULT, ALTER COLUMN "base" SET DATA TYPE TEXT, ALTER COLUMN "base" SET DEFAULT 'USD';\n`);
-    const { open, env } = await projectOn(project.dir, db.url);
-    await onEnv(env, (conn) => upgrade({ db: conn, env, folder: open.folder }, { to: '20260901000000_settings' }));
-    const before = await schemaDump(db.url);
-    const { sql } = await onEnv(env, (conn) => generateDownSql(conn, open.project, open.folder, '20260901000100_currency_as_text', { write: true }));
+    const { sql, before, after } = await roundTrip(db, project.dir, '20260901000000_settings', '20260901000100_currency_as_text',
+      `INSERT INTO "Settings" VALUES ('a', 'EUR', 'GBP'), ('b', NULL, 'USD')`);
     expect(sql).not.toMatch(/DROP COLUMN/);
-    const reopened = await openProject(project.dir);
-    await onEnv(env, (conn) => upgrade({ db: conn, env, folder: reopened.folder }, {}));
-    await sqlOn(db.url, `INSERT INTO "Settings" VALUES ('a', 'EUR', 'GBP'), ('b', NULL, 'USD')`);
-    await onEnv(env, (conn) => rollback({ db: conn, env, folder: reopened.folder }, { steps: 1 }));
-    expect(await schemaDump(db.url), sql).toEqual(before);
+    expect(after, sql).toEqual(before);
     expect(await sqlOn(db.url, `SELECT id, currency::text AS c, base::text AS b FROM "Settings" ORDER BY id`)).toEqual([{ id: 'a', c: 'EUR', b: 'GBP' }, { id: 'b', c: null, b: 'USD' }]);
   });
 });

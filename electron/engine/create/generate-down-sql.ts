@@ -8,7 +8,7 @@ import { isEmptyScript, migrationList, projectFilter, withSchemaEngine } from '.
 import { snapshottingShadows } from '../catalog/shadow-snapshots.ts';
 import { catalogChanges, combineScripts } from '../catalog/catalog-changes.ts';
 import { mendPrismaSql } from './prisma-sql-fixes.ts';
-import { withEnumBlocksInOrder, withEnumRenames, withEnumValueOrder, withTypeChangesKept } from './enum-renames.ts';
+import { mendDownSql } from './down-sql-fixes.ts';
 import { loadSqlParser, splitStatements } from '../sql/split-statements.ts';
 import { withShadowCache, type ShadowCacheUse } from '../shadow-cache/with-shadow-cache.ts';
 
@@ -103,7 +103,7 @@ export async function generateDownSql(db: Db, project: Project, folder: Migratio
   }, opts.shadowCache ?? true);
   const { result, afterSnap, beforeSnap } = replayed;
   await loadSqlParser();
-  const prismaSql = isEmptyScript(result.stdout) ? '' : withTypeChangesKept(withEnumBlocksInOrder(withEnumValueOrder(withEnumRenames(mendPrismaSql((result.stdout ?? '').trim()), afterSnap, beforeSnap), afterSnap, beforeSnap), afterSnap), afterSnap, beforeSnap) + '\n';
+  const prismaSql = isEmptyScript(result.stdout) ? '' : mendDownSql(mendPrismaSql((result.stdout ?? '').trim()), afterSnap, beforeSnap) + '\n';
   const changes = catalogChanges(afterSnap, beforeSnap, prismaSql, 'Written by Godwit from the catalog: what Prisma\'s differ does not reverse.', ['after', 'before']);
   const script = await dropConcurrentlyAsBuilt(migration.upSql, combineScripts(changes.prismaSql, changes));
   const body = script ? script : '-- The schema is the same before and after this migration: nothing to reverse.\n';
