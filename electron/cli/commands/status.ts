@@ -68,19 +68,8 @@ Examples:
       const open = { project, folder };
       // Environments are read side by side; one that cannot be resolved or read does not hide the others.
       const outcomes = settledEnvironmentsFromOptions(open, opts, true);
-      // A database with a schema but no applied migration (built by hand or by db push) needs a baseline, not `up`,
-      // whose first CREATE would fail with "already exists": said below, as Prisma's P3005 does.
-      const unbaselined = new Map<string, number>();
       const results = await Promise.all(
-        outcomes.map((o) => (o.error ? Promise.reject(o.error) : withEnvironment(o.env, async (db) => {
-          const status = await environmentStatus(open, o.env, db, { drift: opts.drift === true });
-          if (status.summary.pending && !status.migrations.some((m) => m.state !== 'pending')) {
-            const [row] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-              WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'godwit') AND n.nspname NOT LIKE 'pg\\_%' AND c.relname <> '_prisma_migrations'`);
-            if (row && row.n > 0) unbaselined.set(status.environment, row.n);
-          }
-          return status;
-        }, LAST_USE)).then(
+        outcomes.map((o) => (o.error ? Promise.reject(o.error) : withEnvironment(o.env, (db) => environmentStatus(open, o.env, db, { drift: opts.drift === true }), LAST_USE)).then(
           (status) => ({ status }),
           (err: unknown) => ({ env: o.name, location: o.location, err, error: describeError(err) }),
         )),
@@ -98,8 +87,9 @@ Examples:
       const failed = results.flatMap((r) => ('err' in r ? [r] : []));
       if (opts.json) printJson(results.map((r) => ('status' in r ? r.status : { environment: r.env, location: r.location, error: r.error })));
       else say(results.map((r) => ('status' in r ? render(r.status) : `${bold(r.env)}  ${dim(r.location)}\n  ${red(`cannot read: ${r.error}`)}`)).join('\n\n'));
-      for (const [name, tables] of unbaselined) {
-        note(yellow(`Note: ${name} has ${tables} table(s) but no applied migration. If these migrations built its schema (by hand, or prisma db push), baseline it: godwit resolve --applied NAME${name === 'url' ? ' --url …' : ` --env ${name}`} for each migration it already has; \`up\` would fail on the first CREATE.`));
+      // A database with a schema but no applied migration needs a baseline, not `up`: said as Prisma's P3005 does.
+      for (const { environment: name, tablesWithoutHistory: tables } of statuses) {
+        if (tables) note(yellow(`Note: ${name} has ${tables} table(s) but no applied migration. If these migrations built its schema (by hand, or prisma db push), baseline it: godwit resolve --applied NAME${name === 'url' ? ' --url …' : ` --env ${name}`} for each migration it already has; \`up\` would fail on the first CREATE.`));
       }
       for (const f of failed) note(`${red('Error:')} ${f.env}: ${f.error}`);
       if (failed.length) process.exitCode = 2;

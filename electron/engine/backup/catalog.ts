@@ -46,7 +46,7 @@ export async function listBackups(db: Db, historyTable: string): Promise<BackupL
   const rows = await db.query<Row>(
     `SELECT b.id, b.migration_name, b.kind, b.table_schema, b.table_name, b.column_name, b.rows::text, b.bytes::text, b.created_at,
             (extract(epoch FROM clock_timestamp() - b.created_at) / 86400)::float8 AS age_days, b.restorable, b.note, ${attached} AS attached
-       FROM godwit.backups b WHERE NOT (b.kind = 'skipped' AND b.note LIKE '${DROPPED_PREFIX}%')
+       FROM godwit.backups b WHERE ${live('b.')}
       ORDER BY min(b.created_at) OVER (PARTITION BY b.history_id) DESC, b.history_id, b.seq`,
   );
   return rows.map((r) => ({
@@ -58,6 +58,8 @@ export async function listBackups(db: Db, historyTable: string): Promise<BackupL
 
 /** How a dropped backup's tombstone note starts (see dropBackups). */
 export const DROPPED_PREFIX = 'dropped on ';
+/** The catalog rows that are backups, not tombstones (SQL, on godwit.backups as `b` or unaliased). */
+const live = (b = '') => `NOT (${b}kind = 'skipped' AND ${b}note LIKE '${DROPPED_PREFIX}%')`;
 
 /** Drops backups (their tables; their catalog rows become tombstones) in one transaction; returns the ids dropped. */
 export async function dropBackups(db: Db, which: { ids: string[] } | { all: true } | { olderThanDays: number }): Promise<string[]> {
@@ -65,8 +67,7 @@ export async function dropBackups(db: Db, which: { ids: string[] } | { all: true
     if ('ids' in which && which.ids.length) throw new GodwitError('unknown-backup', `No backup named ${which.ids[0]}: this database has no backups.`);
     return [];
   }
-  const live = `NOT (kind = 'skipped' AND note LIKE '${DROPPED_PREFIX}%')`;
-  const where = 'all' in which ? live : 'ids' in which ? `id = ANY($1) AND ${live}` : `created_at < clock_timestamp() - make_interval(secs => $1::float8 * 86400) AND ${live}`;
+  const where = `${'all' in which ? 'true' : 'ids' in which ? 'id = ANY($1)' : 'created_at < clock_timestamp() - make_interval(secs => $1::float8 * 86400)'} AND ${live()}`;
   const params = 'all' in which ? [] : 'ids' in which ? [which.ids] : [which.olderThanDays];
   const how = 'olderThanDays' in which ? `on expiry (older than ${which.olderThanDays} days)` : 'with godwit backups drop';
   await db.exec('BEGIN');
@@ -85,7 +86,7 @@ export async function dropBackups(db: Db, which: { ids: string[] } | { all: true
         WHERE id = ANY($1) AND kind <> 'skipped'`,
       [rows.map((r) => r.id), how],
     );
-    await db.query(`DELETE FROM godwit.backups WHERE id = ANY($1) AND kind = 'skipped' AND NOT (note LIKE '${DROPPED_PREFIX}%')`, [rows.filter((r) => r.kind === 'skipped').map((r) => r.id)]);
+    await db.query('DELETE FROM godwit.backups WHERE id = ANY($1)', [rows.filter((r) => r.kind === 'skipped').map((r) => r.id)]);
     await db.exec('COMMIT');
     return rows.map((r) => r.id);
   } catch (err) {

@@ -4,6 +4,7 @@ import { splitStatements } from '../sql/split-statements.ts';
 import { isObject, kindOf, list, rangeVarName, str, strings, unwrap, type Json } from '../analysis/parse-tree.ts';
 import { findKeyword, parenthesized, quoteIdent, splitTopLevel, truncate } from './sql-text.ts';
 import type { DataCheck, DataCheckKind } from './types.ts';
+import { ownPart } from '../catalog/qualified-name.ts';
 
 /** What a check needs to run: the shape of the query, and what it is about. */
 export type CheckQuery =
@@ -27,8 +28,8 @@ export interface ScriptToCheck {
 /** Unqualified and `public.` names meet, as in the analysis' schema model. */
 const keyOf = (name: string) => (name.startsWith('public.') ? name.slice(7) : name);
 
-/** A type's own name, unquoted, from its SQL text (`"public"."Type_new"[]` → `Type_new`). */
-const typeKey = (type: string) => (/(?:"((?:[^"]|"")+)"|([A-Za-z_][\w$]*))(?:\(\d+(?:,\d+)*\))?(?:\[\])*$/.exec(type)?.slice(1).find(Boolean) ?? type).replace(/""/g, '"');
+/** A type's own name, unquoted, from its SQL text (`"public"."Type_new"[]` → `Type_new`): modifiers and array marks off. */
+const typeKey = (type: string) => ownPart(type.replace(/(\(\d+(?:,\d+)*\))?(\[\])*$/, ''));
 
 /** A type name as the parse tree gives it → SQL text (`pg_catalog.varchar(10)[]`). */
 function typeText(typeName: unknown): string | undefined {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { GodwitError } from '../util/errors.ts';
-import { redactSecrets } from '../util/redact.ts';
+import { redactUrl } from '../util/redact.ts';
 import type { SshSettings } from '../db/ssh-tunnel.ts';
 
 z.config(en());
@@ -171,8 +171,8 @@ async function readRaw(projectDir: string): Promise<{ environments: Record<strin
 /** True when a literal URL carries a password; those stay out of godwit.json (use env:VAR). */
 export function urlHasPassword(url: string): boolean {
   if (url.startsWith('env:') || url.startsWith('embedded:')) return false;
-  // A password in the user info, in password= or sslpassword= (any case), or before an @ without a scheme.
-  if (redactSecrets(url) !== url || /^[^\s:/@]+:(?!\/\/)[^\s@]*@/.test(url)) return true;
+  // A password in the user info (with a scheme or without), in password= or sslpassword= (any case): what redactUrl masks.
+  if (redactUrl(url) !== url) return true;
   try {
     return new URL(url).password !== '';
   } catch {
@@ -183,7 +183,7 @@ export function urlHasPassword(url: string): boolean {
 /** What godwit.json takes as a URL: env:VARIABLE, embedded:NAME or postgres(ql)://… (pg reads `postgresql:/x` too, wrongly). */
 function checkUrlForm(url: string, what: string): void {
   if (url.startsWith('env:') || url.startsWith('embedded:') || /^postgres(ql)?:\/\/./i.test(url)) return;
-  throw new GodwitError('bad-url', `${what} must be env:VARIABLE, embedded:NAME or postgresql://user@host:port/database, not ${redactSecrets(url).slice(0, 80)}.`);
+  throw new GodwitError('bad-url', `${what} must be env:VARIABLE, embedded:NAME or postgresql://user@host:port/database, not ${redactUrl(url).slice(0, 80)}.`);
 }
 
 /** Adds or replaces (and possibly renames) one environment in godwit.json, keeping the others and their order. */

@@ -125,29 +125,24 @@ function isThisMachine(host: string): boolean {
   return name === 'localhost' || name.endsWith('.localhost') || /^127\./.test(name) || name === '0.0.0.0' || name === '[::1]' || name === '[::]' || name === hostname().toLowerCase();
 }
 
-/** Where an environment's database is, as pg would connect: this machine's names count as one host. */
-function databaseIdentity(url: string): string | null {
+/** Where a URL's database is, as pg would connect (this machine's names count as one host), and the role it logs in as. */
+function loginOf(url: string): { database: string; user: string } | null {
   try {
     const c = clientConfigFromUrl(url);
     const host = (c.host ?? 'localhost').toLowerCase();
     const user = c.user ?? process.env.PGUSER ?? process.env.USER ?? '';
-    return `${isThisMachine(host) ? 'loopback' : host}:${c.port ?? 5432}/${c.database ?? user}`;
+    return { database: `${isThisMachine(host) ? 'loopback' : host}:${c.port ?? 5432}/${c.database ?? user}`, user };
   } catch {
     return null;
   }
 }
 
+const databaseIdentity = (url: string) => loginOf(url)?.database ?? null;
+
 /** The database and the role a URL logs in as: a stored password goes only where it was saved for. */
 export function sameLogin(a: string, b: string): boolean {
-  const user = (url: string) => {
-    try {
-      return clientConfigFromUrl(url).user ?? process.env.PGUSER ?? process.env.USER ?? '';
-    } catch {
-      return null;
-    }
-  };
-  const [ia, ib] = [databaseIdentity(a), databaseIdentity(b)];
-  return ia !== null && ia === ib && user(a) !== null && user(a) === user(b);
+  const [la, lb] = [loginOf(a), loginOf(b)];
+  return la !== null && lb !== null && la.database === lb.database && la.user === lb.user;
 }
 
 /** The protected environment of the project whose database `url` reaches, under whatever name; undefined if none. */

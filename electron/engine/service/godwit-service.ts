@@ -290,15 +290,10 @@ export class GodwitService {
       if (env.target.kind !== 'postgres') return { ok: true, message: 'Embedded databases need no connection.' };
       // The saved password goes only to the database and role it was saved for: a test of another URL under the
       // environment's name must not send it to whatever server that URL names.
-      const saved = name ? this.project().project.environments.find((e) => e.name === name) : undefined;
-      const savedUrl = saved && !saved.url.startsWith('embedded:') ? (() => {
-        try {
-          return resolveEnvironment(this.project().project, saved).target;
-        } catch {
-          return undefined;
-        }
-      })() : undefined;
-      const sameTarget = savedUrl?.kind === 'postgres' && sameLogin(savedUrl.url, env.target.url);
+      const saved = name && this.project().project.environments.some((e) => e.name === name)
+        ? settleEnvironments(this.project().project, { env: [name] })[0]?.env?.target
+        : undefined;
+      const sameTarget = saved?.kind === 'postgres' && sameLogin(saved.url, env.target.url);
       const stored = name && sameTarget ? await this.secrets.get(secretKey(this.project().project.dir, name)) : undefined;
       try {
         const db = await connectPostgres({ url: withPassword(env.target.url, password || stored) });

@@ -41,6 +41,11 @@ export interface EnvironmentStatus {
    * statement the server is still finishing): the states may change when it ends. Set by environmentStatus only.
    */
   runInProgress?: { pid: number; application: string | null; since: string | null } | undefined;
+  /**
+   * Tables the database has although no migration is applied (built by hand or by db push): it needs a baseline
+   * (resolve --applied), not `up`, whose first CREATE would fail. Set by environmentStatus only, and only then.
+   */
+  tablesWithoutHistory?: number | undefined;
 }
 
 export function summarize(migrations: MigrationStatus[]): StatusSummary {
@@ -99,6 +104,12 @@ export async function environmentStatus(open: OpenProject | OpenProjectReading, 
   const status = await readEnvironmentStatus(db, env, open.folder);
   const h = await holder;
   if (h) status.runInProgress = { pid: h.pid, application: h.application_name || null, since: h.backend_start ? new Date(h.backend_start).toISOString() : null };
+  // Only when nothing is applied: a status at head sends no such query.
+  if (status.summary.pending && !status.migrations.some((m) => m.state !== 'pending')) {
+    const [row] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'godwit') AND n.nspname NOT LIKE 'pg\\_%' AND c.relname <> '_prisma_migrations'`);
+    if (row && row.n > 0) status.tablesWithoutHistory = row.n;
+  }
   if (opts.drift) {
     const { detectDrift } = await import('./detect-drift.ts');
     // A protected environment's server keeps no shadow cache databases.
