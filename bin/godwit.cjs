@@ -56,7 +56,7 @@ const root = join(__dirname, '..');
 const cacheDir = process.env.GODWIT_BUNDLE_CACHE || join(root, 'node_modules', '.cache', 'godwit');
 const manifestPath = join(cacheDir, 'manifest.json');
 /** Bump when the build options below change, so old bundles are not reused. */
-const BUILD_FORMAT = 5;
+const BUILD_FORMAT = 6;
 /** Besides the bundle's own inputs: what decides how packages resolve, and this loader. */
 const EXTRA_INPUTS = ['package.json', 'package-lock.json', 'node_modules/.package-lock.json', 'bin/godwit.cjs'];
 /**
@@ -68,6 +68,13 @@ const EXTERNAL = [
   '@electric-sql/pglite', 'esbuild', 'tsx', 'vite', 'electron', 'playwright-core', 'pg-native',
   'ws', 'bufferutil', 'utf-8-validate', 'ssh2', 'cpu-features',
 ];
+
+/**
+ * The bundles built, by entry point: the whole CLI, and one holding only `tables` and `describe` (run-read.ts), whose
+ * start-up is measured against psql's: ~45 ms, of which reading the whole CLI and its code cache would be ~3.
+ */
+const BUNDLE_ENTRIES = { cli: 'electron/cli/run.ts', 'cli-read': 'electron/cli/run-read.ts' };
+const BUNDLES = Object.keys(BUNDLE_ENTRIES);
 
 /** Size and mtime; a file written while the bundle was being built gets a print that never matches (rebuild next time). */
 const fingerprint = (rel, builtFrom = Infinity) => {
@@ -92,7 +99,7 @@ function freshBundle(racyIfOlder = false) {
   }
   if (manifest.format !== BUILD_FORMAT || manifest.node !== process.versions.node) return null;
   const dir = join(cacheDir, manifest.dir);
-  if (!existsSync(join(dir, 'cli.cjs'))) return null;
+  if (!BUNDLES.every((b) => existsSync(join(dir, `${b}.cjs`)))) return null;
   try {
     // racyIfOlder (a process that waited for another's build): an input written within the second before that build
     // started is taken as built when it has not changed since the build's start (its folder name holds that time).
@@ -143,7 +150,7 @@ function inputsNeeded(metafile, inputs, moduleNames) {
     }
     return [...seen].flatMap((p) => (index.has(p) ? [index.get(p)] : []));
   };
-  const always = [...reach(['electron/cli/run.ts', 'electron/cli/command-modules.ts'], false), ...EXTRA_INPUTS.map((rel) => index.get(rel))];
+  const always = [...reach([...Object.values(BUNDLE_ENTRIES), 'electron/cli/command-modules.ts'], false), ...EXTRA_INPUTS.map((rel) => index.get(rel))];
   return Object.fromEntries([['always', always], ...moduleNames.map((m) => [m, reach([fileOf(m)], true)])]);
 }
 
@@ -233,8 +240,9 @@ async function buildBundle() {
   const dir = `build-${Date.now().toString(36)}-${process.pid}`;
   const result = await build({
     absWorkingDir: root, outdir: join(cacheDir, dir), outExtension: { '.js': '.cjs' },
-    // The CLI, and apart the table of its commands, which the launcher reads to pick the code cache (runBundle).
-    entryPoints: { cli: 'electron/cli/run.ts', 'command-modules': 'electron/cli/command-modules.ts' },
+    // The CLI (whole, and the smaller one for `tables`), and apart the table of its commands, which the launcher reads
+    // to pick the bundle and its code cache (runBundle).
+    entryPoints: { ...BUNDLE_ENTRIES, 'command-modules': 'electron/cli/command-modules.ts' },
     // CommonJS: V8 can take a code cache for a script (vm.Script) but Node 20 has none for ES modules.
     bundle: true, platform: 'node', format: 'cjs', target: 'node20', external: EXTERNAL,
     metafile: true, logLevel: 'silent', sourcemap: 'linked', legalComments: 'none',
@@ -248,8 +256,10 @@ async function buildBundle() {
   // What is left of import() after bundling loads a package or file outside the bundle: routed to the launcher, as
   // a script compiled with a code cache loses Node's import() (vm.Script with cachedData, Node 20). Same length:
   // the source map stays exact.
-  const cli = join(cacheDir, dir, 'cli.cjs');
-  writeFileSync(cli, readFileSync(cli, 'utf8').replace(/(?<![\w$.])import\(/g, () => `${IMPORT_HOOK}(`));
+  for (const b of BUNDLES) {
+    const cli = join(cacheDir, dir, `${b}.cjs`);
+    writeFileSync(cli, readFileSync(cli, 'utf8').replace(/(?<![\w$.])import\(/g, () => `${IMPORT_HOOK}(`));
+  }
   const sources = Object.keys(result.metafile.inputs).filter((p) => !p.startsWith('node_modules/') && !p.includes(':'));
   const inputs = [...sources, ...EXTRA_INPUTS].map((rel) => [rel, fingerprint(rel, started)]);
   const needs = inputsNeeded(result.metafile, inputs, commandModulesIn(join(cacheDir, dir)).COMMAND_MODULE_NAMES);
@@ -377,12 +387,13 @@ function commandModulesIn(dir) {
  * replaces, so a cache never meets other source than its own.
  */
 function runBundle(dir) {
-  const file = join(dir, 'cli.cjs');
+  const { bundleFor, commandModulesFor, COMMAND_MODULE_NAMES, expectsWebAssembly } = commandModulesIn(dir);
+  const bundle = bundleFor(process.argv);
+  const file = join(dir, `${bundle}.cjs`);
   const requireHere = createRequire(file);
   globalThis[IMPORT_HOOK] = (specifier) => import(specifier);
   // Where the engine keeps what parsing scripts told it (engine/sql/analysis-cache.ts): replaced with the bundle.
   globalThis[Symbol.for('godwit.buildDir')] = dir;
-  const { commandModulesFor, COMMAND_MODULE_NAMES, expectsWebAssembly } = commandModulesIn(dir);
   const wasmFromStart = expectsWebAssembly(process.argv);
   if (process.env.GODWIT_NO_CODE_CACHE) {
     if (wasmFromStart) compileWebAssemblyWithLiftoffOnly();
@@ -392,7 +403,7 @@ function runBundle(dir) {
   const modules = commandModulesFor(process.argv);
   // A cache holds the flag hash it was made under: one per flag state, or `status` and `status --drift` would void
   // each other's.
-  const key = `${modules.length === COMMAND_MODULE_NAMES.length ? 'all' : modules.join('+') || 'none'}${wasmFromStart && wasmTiersChosen ? '-liftoff' : ''}`;
+  const key = `${bundle === 'cli' ? '' : `${bundle}-`}${modules.length === COMMAND_MODULE_NAMES.length ? 'all' : modules.join('+') || 'none'}${wasmFromStart && wasmTiersChosen ? '-liftoff' : ''}`;
   const builtinsPath = join(dir, `builtins-${key}.json`);
   if (wasmFromStart) {
     loadBuiltinsFrom(builtinsPath);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,6 +37,10 @@ describe('the bundled CLI is rebuilt when a source its command runs changes', ()
     expect(first.stderr).toBe('');
     expect(first.stdout).toContain('Thing');
     const built = bundleDir();
+    // From the smaller read bundle (run-read.ts), whose code cache is its own.
+    const caches = readdirSync(join(root, 'cache', built)).filter((f) => f.startsWith('code-cache-'));
+    expect(caches).toEqual(['code-cache-cli-read-tables.bin']);
+    expect(godwit('--url', db.url, 'describe', '"Thing"').stdout).toContain('Table "public.Thing"');
 
     // new's engine: tables never runs it, so its bundle stands; `new` itself rebuilds.
     touch('electron/engine/create/new-migration.ts');
@@ -62,7 +66,6 @@ describe('the bundled CLI is rebuilt when a source its command runs changes', ()
 
   it('commands started together after an edit build the bundle once; the others wait for it', async () => {
     const { spawn } = await import('node:child_process');
-    const { readdirSync } = await import('node:fs');
     const builds = () => readdirSync(join(root, 'cache')).filter((d) => d.startsWith('build-'));
     expect(godwit('--version').status).toBe(0);
     const before = new Set(builds());

@@ -45,3 +45,16 @@ export function expectsWebAssembly(argv: string[]): boolean {
   if (argv.slice(2).includes('--drift')) return true;
   return modules.some((m) => !WITHOUT_WEBASSEMBLY.has(m));
 }
+
+/**
+ * The command modules bundled apart in the smaller cli-read.cjs (run-read.ts): `tables` and `describe`, measured
+ * against psql's `\dt` and `\d`, pay for no other command's code there.
+ */
+export const READ_BUNDLE_MODULES = ['tables'] as const satisfies readonly CommandModule[];
+
+/** The bundle the launcher runs for `argv`: the read one when it holds every module `argv` needs. */
+export function bundleFor(argv: string[]): 'cli' | 'cli-read' {
+  const modules = commandModulesFor(argv);
+  const read: readonly CommandModule[] = READ_BUNDLE_MODULES;
+  return modules.length > 0 && modules.every((m) => read.includes(m)) ? 'cli-read' : 'cli';
+}

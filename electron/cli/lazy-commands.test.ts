@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildProgram, commandModulesFor, COMMAND_MODULE_OF } from './main.ts';
-import { expectsWebAssembly } from './command-modules.ts';
+import { bundleFor, expectsWebAssembly } from './command-modules.ts';
 
 const argv = (...args: string[]) => ['node', 'godwit', ...args];
 
@@ -30,6 +30,16 @@ describe('commands are loaded lazily, one module per command run', () => {
   it('an option value that is also a command name loads one more module, never one less', () => {
     expect(commandModulesFor(argv('--env', 'log', 'status'))).toEqual(['status', 'resolveLog']);
     expect(commandModulesFor(argv('help', 'tables'))).toEqual(['tables']);
+  });
+
+  it('tables and describe run from the smaller read bundle; any other command, help or --version from the whole CLI', () => {
+    for (const args of [['tables'], ['describe', 't'], ['tables', '--plus', 'users*'], ['tables', '--help'], ['help', 'describe']]) {
+      expect(bundleFor(argv('--url', 'postgresql://x@h/db', ...args)), args.join(' ')).toBe('cli-read');
+    }
+    // An option value naming another command (--env status) loads that module too: the whole CLI then.
+    for (const args of [['status'], ['tables', '--env', 'status'], ['--version'], ['--help'], [], ['help'], ['tabels']]) {
+      expect(bundleFor(argv(...args)), args.join(' ')).toBe('cli');
+    }
   });
 
   it('expects WebAssembly for commands that parse SQL or run an engine, not for reads from a server (wasm-tiers.test.ts)', () => {

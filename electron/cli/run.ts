@@ -1,24 +1,5 @@
 import { main } from './main.ts';
+import { start } from './start.ts';
 
-// `godwit sql | head` closes stdout early: stop quietly, as Unix tools do, instead of crashing on EPIPE.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw err;
-  });
-}
-
-// No top-level await: the launcher runs this as a CommonJS bundle (bin/godwit.cjs), which has none.
-let settled = false;
-void main(process.argv).then((code) => {
-  settled = true;
-  process.exitCode = code;
-});
-
-// Node ends a process whose event loop ran dry with exit code 0, even with the command still awaiting something
-// (a prisma.config.ts that awaits a promise nothing resolves): a CI gate would pass having checked nothing.
-process.once('beforeExit', () => {
-  if (settled) return;
-  process.stderr.write('Error: the command stopped before it finished: it was waiting for something that can never happen (a prisma.config.ts awaiting a promise nothing resolves?).\n');
-  process.exitCode = 2;
-});
+// The CLI with every command (bin/godwit.cjs bundles it as cli.cjs; run-read.ts is the smaller one for `tables`).
+start(main);

@@ -24,7 +24,7 @@ v8.setFlagsFromString = (flag) => {
 vm.Script = class extends vm.Script {
   constructor(source, options) {
     super(source, options);
-    if (String(options && options.filename).endsWith('cli.cjs')) {
+    if (/[\\/]cli(-read)?\.cjs$/.test(String(options && options.filename))) { // either bundle (bin/godwit.cjs, BUNDLE_ENTRIES)
       events.push('compile ' + (!options.cachedData ? 'none' : this.cachedDataRejected ? 'rejected' : 'accepted'));
     }
   }
@@ -92,7 +92,7 @@ describe('the launcher sets --liftoff-only only for commands that compile WebAss
     const data = { GODWIT_DATA_DIR: join(dataDir, 'data') };
     // No cache yet for tables: this run writes the one taken before the flag changed.
     for (const build of existsSync(bundleCache) ? readdirSync(bundleCache).filter((f) => f.startsWith('build-')) : []) {
-      rmSync(join(bundleCache, build, 'code-cache-tables.bin'), { force: true });
+      rmSync(join(bundleCache, build, 'code-cache-cli-read-tables.bin'), { force: true });
     }
     const first = await recorded(['--env', 'dev', 'tables'], data);
     expect(first.stderr).toBe('');
