@@ -155,4 +155,41 @@ ALTER TABLE "Settings" ALTER COLUMN "base" DROP DEFAULT, ALTER COLUMN "base" SET
     expect(after, sql).toEqual(before);
     expect(await sqlOn(db.url, `SELECT id, currency::text AS c, base::text AS b FROM "Settings" ORDER BY id`)).toEqual([{ id: 'a', c: 'EUR', b: 'GBP' }, { id: 'b', c: null, b: 'USD' }]);
   });
+
+  it('re-creates an enum whose values the migration put in another order, keeping rows, defaults and array columns', async () => {
+    const { db, project } = fresh();
+    await addMigration(project.dir, '20261001000000_roles', `CREATE TYPE "Role" AS ENUM ('OWNER', 'ADMIN', 'MEMBER', 'GUEST');
+CREATE TABLE "Member" ("id" TEXT PRIMARY KEY, "role" "Role" NOT NULL DEFAULT 'MEMBER', "past" "Role"[]);
+CREATE INDEX "Member_role_idx" ON "Member"("role");\n`);
+    // Prisma re-creates the type to drop GUEST, with the values in the order schema.prisma now lists them.
+    await addMigration(project.dir, '20261001000100_drop_guest', `BEGIN;
+CREATE TYPE "Role_new" AS ENUM ('MEMBER', 'ADMIN', 'OWNER');
+ALTER TABLE "Member" ALTER COLUMN "role" DROP DEFAULT;
+ALTER TABLE "Member" ALTER COLUMN "role" TYPE "Role_new" USING ("role"::text::"Role_new");
+ALTER TABLE "Member" ALTER COLUMN "past" TYPE "Role_new"[] USING ("past"::text::"Role_new"[]);
+ALTER TYPE "Role" RENAME TO "Role_old";
+ALTER TYPE "Role_new" RENAME TO "Role";
+DROP TYPE "Role_old";
+ALTER TABLE "Member" ALTER COLUMN "role" SET DEFAULT 'MEMBER';
+COMMIT;\n`);
+    const { sql, before, after } = await roundTrip(db, project.dir, '20261001000000_roles', '20261001000100_drop_guest',
+      `INSERT INTO "Member" VALUES ('a', 'OWNER', '{ADMIN,MEMBER}'), ('b', 'MEMBER', NULL)`);
+    expect(sql).toMatch(/-- godwit: .*cannot reorder/);
+    expect(after, sql).toEqual(before);
+    expect(await sqlOn(db.url, `SELECT enum_range(NULL::"Role")::text AS r`)).toEqual([{ r: '{OWNER,ADMIN,MEMBER,GUEST}' }]);
+    expect(await sqlOn(db.url, `SELECT id, role::text AS r, past::text AS p FROM "Member" ORDER BY role`)).toEqual([{ id: 'a', r: 'OWNER', p: '{ADMIN,MEMBER}' }, { id: 'b', r: 'MEMBER', p: null }]);
+  });
+
+  it('re-creates an enum whose values a migration only reordered (Prisma\'s differ sees no change)', async () => {
+    const { db, project } = fresh();
+    await addMigration(project.dir, '20261101000000_levels', `CREATE TYPE "Level" AS ENUM ('LOW', 'MID', 'HIGH');
+CREATE TABLE "Alert" ("id" INT PRIMARY KEY, "level" "Level");\n`);
+    await addMigration(project.dir, '20261101000100_reorder', `CREATE TYPE "Level_new" AS ENUM ('HIGH', 'MID', 'LOW');
+ALTER TABLE "Alert" ALTER COLUMN "level" TYPE "Level_new" USING ("level"::text::"Level_new");
+DROP TYPE "Level";
+ALTER TYPE "Level_new" RENAME TO "Level";\n`);
+    const { sql, before, after } = await roundTrip(db, project.dir, '20261101000000_levels', '20261101000100_reorder', `INSERT INTO "Alert" VALUES (1, 'HIGH'), (2, 'LOW')`);
+    expect(after, sql).toEqual(before);
+    expect(await sqlOn(db.url, `SELECT id FROM "Alert" ORDER BY level`)).toEqual([{ id: 2 }, { id: 1 }]);
+  });
 });

@@ -10,7 +10,8 @@ import { kindOf, list, str, strings, unwrap, type Json } from '../analysis/parse
  * DROP/ADD COLUMN. Each mend rewrites only statements in exactly the shape it knows; anything else stays as written.
  */
 export function mendDownSql(prismaSql: string, from: CatalogSnapshot, to: CatalogSnapshot): string {
-  return withTypeChangesKept(withEnumBlocksInOrder(withEnumValueOrder(withEnumRenames(prismaSql, from, to), from, to), from), from, to);
+  const mended = withTypeChangesKept(withEnumBlocksInOrder(withEnumValueOrder(withEnumRenames(prismaSql, from, to), from, to), from), from, to);
+  return withEnumOrderRestored(mended, from, to);
 }
 
 /** A written name (`"E"`, `"public"."E"`) is the catalog's when equal, or when it is the catalog name's own part. */
@@ -225,4 +226,61 @@ function withTypeChangesKept(prismaSql: string, from: CatalogSnapshot, to: Catal
     edits.push({ at: s.offset, len: s.text.length, text: `${note}\nALTER TABLE ${target} ${clauses.join(',\n')}` });
   }
   return applyEdits(prismaSql, edits);
+}
+
+/** The catalog's enums of `snap`, by name. */
+const enumsOf = (snap: CatalogSnapshot) => new Map([...snap.objects.values()].filter((o) => o.kind === 'enum').map((o) => [o.name, o]));
+
+/**
+ * PostgreSQL cannot reorder an enum's values, and Prisma's differ compares only which values an enum has: a migration
+ * that re-created an enum in another order (Prisma does so to drop a value, in schema.prisma's order) or only
+ * reordered it is reversed with its values in the new order, or the one removed put back at the end, and ORDER BY, <
+ * and > then sort rows otherwise than before. When `to` keeps every value `from` has (else Prisma's own re-creation
+ * writes `to`'s order) but the values they share are in another order, the type is re-created at the end of the
+ * script in `to`'s order: each of its columns in `to` re-typed through text (arrays too), its default dropped first and
+ * set again after the rename, as Prisma's own block does.
+ */
+function withEnumOrderRestored(prismaSql: string, from: CatalogSnapshot, to: CatalogSnapshot): string {
+  const before = enumsOf(from);
+  const blocks: string[] = [];
+  for (const [name, target] of enumsOf(to)) {
+    const want = enumValues(target.definition);
+    const have = enumValues(before.get(name)?.definition);
+    if (!want || !have || have.some((v) => !want.includes(v))) continue;
+    const shared = want.filter((v) => have.includes(v));
+    if (shared.every((v, i) => v === have[i])) continue; // ADD VALUE … BEFORE puts the rest in place
+    blocks.push(enumRecreation(name, want, have, to));
+  }
+  if (!blocks.length) return prismaSql;
+  return [prismaSql.replace(/\n*$/, ''), ...blocks].filter(Boolean).join('\n\n');
+}
+
+/** The statements that re-create enum `name` with `values`, re-typing its columns in `snap` (see withEnumOrderRestored). */
+function enumRecreation(name: string, values: string[], had: string[], snap: CatalogSnapshot): string {
+  const parts = nameParts(name);
+  const own = parts.at(-1)!;
+  const qualified = (n: string) => [...parts.slice(0, -1), n].map(sqlIdentifier).join('.');
+  const temp = qualified(`${own}_godwit_new`);
+  const columns = [...snap.objects.values()].filter((o) => {
+    if (o.kind !== 'column' || !o.table || typeof o.detail.type !== 'string') return false;
+    const typeParts = nameParts(o.detail.type.replace(/\[\]$/, ''));
+    // format_type leaves the schema out when the type is on the search path.
+    return typeParts.at(-1) === own && (typeParts.length === 1 || typeParts[0] === parts[0]);
+  });
+  const alter = (o: CatalogObject, clauses: string[]) => `ALTER TABLE ${o.table} ${clauses.map((c) => `ALTER COLUMN ${sqlIdentifier(String(o.detail.column))} ${c}`).join(', ')};`;
+  const retype = columns.map((o) => {
+    const array = String(o.detail.type).endsWith('[]') ? '[]' : '';
+    const col = sqlIdentifier(String(o.detail.column));
+    return alter(o, [...(o.detail.default ? ['DROP DEFAULT'] : []), `TYPE ${temp}${array} USING (${col}::text${array}::${temp}${array})`]);
+  });
+  const defaults = columns.filter((o) => o.detail.default).map((o) => alter(o, [`SET DEFAULT ${String(o.detail.default)}`]));
+  return [
+    `-- godwit: PostgreSQL cannot reorder an enum's values: ${name} is re-created in the order it had (${had.map(literal).join(', ')} → ${values.map(literal).join(', ')}), its columns re-typed.`,
+    `CREATE TYPE ${temp} AS ENUM (${values.map(literal).join(', ')});`,
+    ...retype,
+    `ALTER TYPE ${name} RENAME TO ${sqlIdentifier(`${own}_godwit_old`)};`,
+    `ALTER TYPE ${temp} RENAME TO ${sqlIdentifier(own)};`,
+    `DROP TYPE ${qualified(`${own}_godwit_old`)};`,
+    ...defaults,
+  ].join('\n');
 }

@@ -103,7 +103,9 @@ export async function generateDownSql(db: Db, project: Project, folder: Migratio
   }, opts.shadowCache ?? true);
   const { result, afterSnap, beforeSnap } = replayed;
   await loadSqlParser();
-  const prismaSql = isEmptyScript(result.stdout) ? '' : mendDownSql(mendPrismaSql((result.stdout ?? '').trim()), afterSnap, beforeSnap) + '\n';
+  // Mended even when empty: an enum only reordered is no change to Prisma's differ (down-sql-fixes.ts).
+  const mended = mendDownSql(isEmptyScript(result.stdout) ? '' : mendPrismaSql((result.stdout ?? '').trim()), afterSnap, beforeSnap);
+  const prismaSql = mended ? `${mended}\n` : '';
   const changes = catalogChanges(afterSnap, beforeSnap, prismaSql, 'Written by Godwit from the catalog: what Prisma\'s differ does not reverse.', ['after', 'before']);
   const script = await dropConcurrentlyAsBuilt(migration.upSql, combineScripts(changes.prismaSql, changes));
   const body = script ? script : '-- The schema is the same before and after this migration: nothing to reverse.\n';
