@@ -1,5 +1,11 @@
-/** Runs a CLI entry point's `main` as this process's command: exit code, EPIPE, a command that never finished. */
+import { hidePasswordsFromProcessList } from './hide-passwords.ts';
+
+/**
+ * Runs a CLI entry point's `main` as this process's command: passwords out of `ps`, exit code, EPIPE, a command that
+ * never finished.
+ */
 export function start(main: (argv: string[]) => Promise<number>): void {
+  hidePasswordsFromProcessList(process.argv);
   // `godwit sql | head` closes stdout early: stop quietly, as Unix tools do, instead of crashing on EPIPE.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
