@@ -8,14 +8,30 @@ import { sqlOn } from '../testing/test-database.ts';
 import { migrationList, projectFilter, withConfigOnlySchema, withSchemaEngine } from '../schema-engine/engine-session.ts';
 import { mendPrismaSql } from './prisma-sql-fixes.ts';
 import { dataLossCheck, upScriptFromCheckedHistory } from './data-loss-check.ts';
+import { downFromCatalog } from './new-migration.ts';
 
 const fresh = useDatabaseAndProject({ beforeEach, afterEach });
 
+/** The name the reference's down script is generated under; each answer's own name is replaced with it to compare. */
+const REFERENCE_NAME = '20000101000000_reference';
+
 /**
  * The answer as `new` computed it before its fast paths: one engine, no shadow cache, the two diffs, then Prisma's
- * diagnoseMigrationHistory in full and evaluateDataLoss (which fails when the database is not at the head).
+ * diagnoseMigrationHistory in full and evaluateDataLoss (which fails when the database is not at the head); the down
+ * script as down-sql writes it for that up script, without the cache.
  */
 async function reference(db: Db, open: OpenProject): Promise<{ up: string; down: string; warnings: string[] | 'skipped'; unexecutable: string[] }> {
+  const answer = await engineAnswer(db, open);
+  const down = await downFromCatalog(db, open.project, open.folder, { name: REFERENCE_NAME, dir: join(open.folder.dir, REFERENCE_NAME), upSql: answer.up }, false);
+  if (down === null) throw new Error('the reference down script could not be generated');
+  return { ...answer, down };
+}
+
+/** Each answer with its own migration name replaced by the reference's, as the down script's header names it. */
+const comparable = (r: { name: string; upSql: string; downSql: string; warnings: string[]; unexecutable: string[] } | null) =>
+  ({ up: r?.upSql, down: r?.downSql.replaceAll(r.name, REFERENCE_NAME), warnings: r?.warnings, unexecutable: r?.unexecutable });
+
+async function engineAnswer(db: Db, open: OpenProject): Promise<{ up: string; down: string; warnings: string[] | 'skipped'; unexecutable: string[] }> {
   const { project, folder } = open;
   const list = migrationList(project, folder);
   const filters = projectFilter(project);
@@ -96,7 +112,7 @@ describe('godwit new, fast paths', () => {
     const warm = await make(true);
     expect([off?.cache, cold?.cache, warm?.cache]).toEqual(['off', 'miss', 'hit']);
     for (const r of [off, cold, warm]) {
-      expect({ up: r?.upSql, down: r?.downSql, warnings: r?.warnings, unexecutable: r?.unexecutable }).toEqual({ up: expected.up, down: expected.down, warnings: expected.warnings, unexecutable: expected.unexecutable });
+      expect(comparable(r)).toEqual({ up: expected.up, down: expected.down, warnings: expected.warnings, unexecutable: expected.unexecutable });
     }
 
     // Behind the head: Prisma has nothing to weigh, and `new` says the check was skipped, cached or not.
@@ -106,7 +122,7 @@ describe('godwit new, fast paths', () => {
     expect(behindExpected.warnings).toBe('skipped');
     const makeBehind = (shadowCache: boolean) => onEnv(env, (conn) => createMigration(conn, behind.project, behind.folder, 'destructive', { write: false, shadowCache }));
     for (const r of [await makeBehind(false), await makeBehind(true), await makeBehind(true)]) {
-      expect({ up: r?.upSql, down: r?.downSql, unexecutable: r?.unexecutable }).toEqual({ up: behindExpected.up, down: behindExpected.down, unexecutable: [] });
+      expect({ ...comparable(r), warnings: undefined }).toEqual({ up: behindExpected.up, down: behindExpected.down, unexecutable: [], warnings: undefined });
       expect(r?.warnings).toHaveLength(1);
       expect(r?.warnings[0]).toMatch(/data-loss check was skipped/);
     }
@@ -135,7 +151,7 @@ describe('godwit new, fast paths', () => {
     const runs = [await make(false), await make(true), await make(true), await make(true)];
     expect(runs.map((r) => r?.cache)).toEqual(['off', 'miss', 'hit', 'hit']);
     for (const r of runs) {
-      expect({ up: r?.upSql, down: r?.downSql, warnings: r?.warnings, unexecutable: r?.unexecutable }).toEqual({ up: expected.up, down: expected.down, warnings: expected.warnings, unexecutable: expected.unexecutable });
+      expect(comparable(r)).toEqual({ up: expected.up, down: expected.down, warnings: expected.warnings, unexecutable: expected.unexecutable });
     }
 
     // Destructive (a table dropped): createMigration heads its script with warnings, so it is not `diff`'s script.

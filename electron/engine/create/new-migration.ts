@@ -10,6 +10,8 @@ import { withShadowCache, type ShadowCacheUse } from '../shadow-cache/with-shado
 import { readHistory } from '../history/history-table.ts';
 import { mendPrismaSql } from './prisma-sql-fixes.ts';
 import { dataLossCheck, upScriptFromCheckedHistory } from './data-loss-check.ts';
+import { generateDownSql } from './generate-down-sql.ts';
+import { migrationChecksum } from '../migrations/checksum.ts';
 
 export interface NewMigration {
   name: string;
@@ -115,7 +117,7 @@ export async function createMigration(db: Db, project: Project, folder: Migratio
   }, opts.shadowCache ?? true);
   if (!result) return null;
   const upSql = mendPrismaSql(result.up.trimEnd()) + '\n';
-  const downSql = mendPrismaSql(result.down.trimEnd()) + '\n';
+  const downSql = (await downFromCatalog(db, project, folder, { name: dirName, dir, upSql }, opts.shadowCache)) ?? mendPrismaSql(result.down.trimEnd()) + '\n';
   if (write) await writePair(folder, dirName, upSql, downSql);
   return {
     name: dirName,
@@ -127,4 +129,21 @@ export async function createMigration(db: Db, project: Project, folder: Migratio
     written: write,
     cache,
   };
+}
+
+/**
+ * The new migration's down script as `godwit down-sql` writes it, from the history replayed with and without the new
+ * migration (the shadow cache has the history; the new state is one migration on top of it): Prisma's own down
+ * script put an enum value it adds back at the end of the type, and Godwit's mends of it (enum renames and order,
+ * type changes by DROP/ADD) and the catalog's objects Prisma does not model were left out of every new migration.
+ * Null when that fails: Prisma's down script is used then, as before.
+ */
+export async function downFromCatalog(db: Db, project: Project, folder: MigrationsFolder, added: { name: string; dir: string; upSql: string }, shadowCache: boolean | undefined): Promise<string | null> {
+  const migration = { ...added, checksum: migrationChecksum(added.upSql), downSql: null, hasDownSql: false };
+  const withNew: MigrationsFolder = { ...folder, migrations: [...folder.migrations, migration] };
+  try {
+    return (await generateDownSql(db, project, withNew, added.name, { shadowCache })).sql;
+  } catch {
+    return null;
+  }
 }
