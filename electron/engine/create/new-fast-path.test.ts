@@ -23,7 +23,7 @@ const REFERENCE_NAME = '20000101000000_reference';
 async function reference(db: Db, open: OpenProject): Promise<{ up: string; down: string; warnings: string[] | 'skipped'; unexecutable: string[] }> {
   const answer = await engineAnswer(db, open);
   const down = await downFromCatalog(db, open.project, open.folder, { name: REFERENCE_NAME, dir: join(open.folder.dir, REFERENCE_NAME), upSql: answer.up }, false);
-  if (down === null) throw new Error('the reference down script could not be generated');
+  if (typeof down !== 'string') throw new Error(`the reference down script could not be generated: ${down.error}`);
   return { ...answer, down };
 }
 

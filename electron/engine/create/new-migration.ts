@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Db } from '../db/db.ts';
 import type { Project } from '../project/load-project.ts';
 import { LOCKFILE, type MigrationsFolder } from '../migrations/read-folder.ts';
-import { GodwitError } from '../util/errors.ts';
+import { describeError, GodwitError } from '../util/errors.ts';
 import { isEmptyScript, migrationList, projectFilter, withConfigOnlySchema, withSchemaEngine, type SchemaEngine } from '../schema-engine/engine-session.ts';
 import { loadSchemaEngineWasm } from '../schema-engine/load-wasm.ts';
 import { withShadowCache, type ShadowCacheUse } from '../shadow-cache/with-shadow-cache.ts';
@@ -117,14 +117,16 @@ export async function createMigration(db: Db, project: Project, folder: Migratio
   }, opts.shadowCache ?? true);
   if (!result) return null;
   const upSql = mendPrismaSql(result.up.trimEnd()) + '\n';
-  const downSql = (await downFromCatalog(db, project, folder, { name: dirName, dir, upSql }, opts.shadowCache)) ?? mendPrismaSql(result.down.trimEnd()) + '\n';
+  const generated = await downFromCatalog(db, project, folder, { name: dirName, dir, upSql }, opts.shadowCache);
+  const downSql = typeof generated === 'string' ? generated : mendPrismaSql(result.down.trimEnd()) + '\n';
+  const downNote = typeof generated === 'string' ? [] : [`down.sql is Prisma's own reverse script, unmended: Godwit's could not be generated (${generated.error}). Review it before relying on it.`];
   if (write) await writePair(folder, dirName, upSql, downSql);
   return {
     name: dirName,
     dir,
     upSql,
     downSql,
-    warnings: result.loss.warnings.map((w) => w.message),
+    warnings: [...result.loss.warnings.map((w) => w.message), ...downNote],
     unexecutable: result.loss.unexecutableSteps.map((w) => w.message),
     written: write,
     cache,
@@ -136,14 +138,14 @@ export async function createMigration(db: Db, project: Project, folder: Migratio
  * migration (the shadow cache has the history; the new state is one migration on top of it): Prisma's own down
  * script put an enum value it adds back at the end of the type, and Godwit's mends of it (enum renames and order,
  * type changes by DROP/ADD) and the catalog's objects Prisma does not model were left out of every new migration.
- * Null when that fails: Prisma's down script is used then, as before.
+ * When that fails, Prisma's down script is used, as before, and a warning says so.
  */
-export async function downFromCatalog(db: Db, project: Project, folder: MigrationsFolder, added: { name: string; dir: string; upSql: string }, shadowCache: boolean | undefined): Promise<string | null> {
+export async function downFromCatalog(db: Db, project: Project, folder: MigrationsFolder, added: { name: string; dir: string; upSql: string }, shadowCache: boolean | undefined): Promise<string | { error: string }> {
   const migration = { ...added, checksum: migrationChecksum(added.upSql), downSql: null, hasDownSql: false };
   const withNew: MigrationsFolder = { ...folder, migrations: [...folder.migrations, migration] };
   try {
     return (await generateDownSql(db, project, withNew, added.name, { shadowCache })).sql;
-  } catch {
-    return null;
+  } catch (err) {
+    return { error: describeError(err) };
   }
 }
