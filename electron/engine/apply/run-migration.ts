@@ -4,6 +4,7 @@ import { sqlErrorInfo } from '../db/db.ts';
 import { sqlLiteral } from '../history/history-table.ts';
 import type { LocalMigration } from '../migrations/read-folder.ts';
 import type { PreparedScript } from '../sql/prepare-script.ts';
+import { leadingTransactionSettings, transactionSettingsSql } from '../sql/transaction-settings.ts';
 import { blankOut } from '../backup/not-null-readd.ts';
 import { errorLine, MigrationFailedError, type StatementFailure } from './migration-failure.ts';
 
@@ -72,6 +73,8 @@ async function locateFailure(db: Db, tx: MigrationTransaction, err: unknown): Pr
   if (script.statements.length > 1 || extras) {
     await db.exec('BEGIN');
     try {
+      const settings = transactionSettingsSql(script, sql);
+      if (settings) await db.exec(settings);
       if (extras) await db.exec(extras.setup);
       for (const [i, stmt] of script.statements.entries()) {
         for (const call of extras?.before.filter((b) => b.index === i) ?? []) {
@@ -84,7 +87,7 @@ async function locateFailure(db: Db, tx: MigrationTransaction, err: unknown): Pr
         try {
           // As it was sent: with the characters Godwit blanked (its own BEGIN/COMMIT, a NOT NULL set after the
           // restore) blanked again. A script's COMMIT replayed here would commit what this replay must roll back.
-          const blanks = blanksOf(script, extras);
+          const blanks = blanksOf(script, extras, sql);
           await db.exec(blanks.length ? blankOut(sql, blanks).slice(stmt.offset, stmt.offset + stmt.text.length) : stmt.text);
         } catch (replayErr) {
           return new MigrationFailedError(statementFailure(name, file, script, i, replayErr, true));
@@ -128,11 +131,16 @@ interface Insert {
 }
 
 /** The script with the calls of `extras.before` put just before their statements (and `extras.blank` blanked). */
-/** What of the script is sent as spaces: its own BEGIN and COMMIT (prepare-script.ts), and `extras.blank`. */
-const blanksOf = (script: PreparedScript, extras: TxExtras | undefined) => [...script.ownTransaction, ...(extras?.blank ?? [])];
+/**
+ * What of the script is sent as spaces: its own BEGIN and COMMIT (prepare-script.ts), its leading SET TRANSACTION
+ * (sent right after Godwit's BEGIN instead: transaction-settings.ts), and `extras.blank`.
+ */
+const blanksOf = (script: PreparedScript, extras: TxExtras | undefined, sql: string) => [
+  ...script.ownTransaction, ...leadingTransactionSettings(script, sql), ...(extras?.blank ?? []),
+];
 
 function weave(source: string, script: PreparedScript, extras: TxExtras | undefined): { body: string; inserts: Insert[] } {
-  const blanks = blanksOf(script, extras);
+  const blanks = blanksOf(script, extras, source);
   const sql = blanks.length ? blankOut(source, blanks) : source;
   if (!extras?.before.length) return { body: sql, inserts: [] };
   const indexes = [...new Set(extras.before.map((b) => b.index))].sort((a, b) => a - b);
@@ -179,7 +187,7 @@ function transaction(name: string, file: File, sql: string, script: PreparedScri
   const after = extras?.after ? `${extras.after};\n` : '';
   return {
     name, file, sql: body, source: sql, script, inserts, extras,
-    head: `BEGIN;\nSET LOCAL synchronous_commit = off;\n${setup}${start};\n`,
+    head: `BEGIN;\n${transactionSettingsSql(script, sql)}SET LOCAL synchronous_commit = off;\n${setup}${start};\n`,
     tail: `\n;\n${after}${finish};\nCOMMIT;\n${opts.restoreSql}`,
   };
 }

@@ -192,6 +192,46 @@ COMMIT;\n`;
     }
   });
 
+  it('runs a script that opens with its own BEGIN and SET TRANSACTION ISOLATION LEVEL (langfuse) at that level, and locates a failure in it', async () => {
+    const project = await copyDemoProject();
+    try {
+      const backfill = (body: string) => `BEGIN;
+SET TRANSACTION ISOLATION LEVEL REPEATABLE READ;
+-- a backfill that wants a stable snapshot
+CREATE TABLE "levels" ("level" TEXT NOT NULL);
+INSERT INTO "levels" SELECT current_setting('transaction_isolation');
+${body}
+COMMIT;\n`;
+      await addMigration(project.dir, '20990101000000_backfill', backfill('SELECT 1;'));
+      const { open, env } = await projectOn(project.dir, db.url);
+      await onEnv(env, (conn) => upgrade({ db: conn, env, folder: open.folder }, {}));
+      expect(await sqlOn(db.url, 'SELECT level FROM levels')).toEqual([{ level: 'repeatable read' }]);
+      expect((await rowsOf(db.url)).find((r) => r.migration_name === '20990101000000_backfill')?.finished_at).not.toBeNull();
+
+      // Its preview, piped into psql, runs as well.
+      const other = await createTestDatabase();
+      try {
+        const { env: otherEnv } = await projectOn(project.dir, other.url);
+        const { sql } = await onEnv(otherEnv, (conn) => previewSql(open, otherEnv, conn, { direction: 'up' }));
+        await psqlStdin(other.url, sql);
+        expect(await sqlOn(other.url, 'SELECT level FROM levels')).toEqual([{ level: 'repeatable read' }]);
+      } finally {
+        await other.drop();
+      }
+
+      // A failing statement in such a script is named, not COMMIT.
+      await addMigration(project.dir, '20990102000000_backfill_again', backfill('INSERT INTO "levels" VALUES (NULL);').replace(/"levels"/, '"levels2"').replace('INSERT INTO "levels" SELECT', 'INSERT INTO "levels2" SELECT'));
+      const { open: again } = await projectOn(project.dir, db.url);
+      const err = await onEnv(env, (conn) => upgrade({ db: conn, env, folder: again.folder }, {})).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(MigrationFailedError);
+      const f = (err as MigrationFailedError).failure;
+      expect([f.statementIndex, f.line, f.phase]).toEqual([5, 6, 'script']);
+      expect(f.error.message).toMatch(/null value in column "level"/);
+    } finally {
+      await project.remove();
+    }
+  });
+
   it('up then down returns the schema dump to identical', async () => {
     const { open, env } = await projectOn(DEMO_PROJECT_DIR, db.url);
     const first = open.folder.migrations[0]!.name;

@@ -46,6 +46,17 @@ CREATE INDEX "patients_last_name_idx" ON "patients"("last_name");`);
     expect(await sqlOn(current().db.url, "SELECT column_name FROM information_schema.columns WHERE table_name = 'patients' AND column_name = 'token'")).toEqual([]);
   });
 
+  it('rehearses a script that opens with its own BEGIN and SET TRANSACTION ISOLATION LEVEL, as up runs it', async () => {
+    const { open, env } = await withPending(`BEGIN;
+SET TRANSACTION ISOLATION LEVEL REPEATABLE READ;
+ALTER TABLE "patients" ADD COLUMN "level" TEXT;
+UPDATE "patients" SET "level" = current_setting('transaction_isolation');
+COMMIT;`);
+    const report = await onEnv(env, (db) => rehearse({ db, env, folder: open.folder }, { sample: 5 }));
+    expect(report.migrations[0]!.statements.map((s) => s.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+    expect(report.ok).toBe(true);
+  });
+
   it('reports the failing statement, skips the rest, and still drops the clone', async () => {
     const { open, env } = await withPending(`ALTER TABLE "patients" ADD COLUMN "x" INTEGER;
 ALTER TABLE "patient_symptoms" ADD CONSTRAINT "severity_high" CHECK ("severity" > 3);

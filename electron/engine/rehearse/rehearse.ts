@@ -12,6 +12,7 @@ import { redactSecrets } from '../util/redact.ts';
 import { cloneEnvironment, type Clone } from './clone-database.ts';
 import { heldLocks, locksTaken, normalName, relations, rewritten, sampleLocksDuring } from './observe-statement.ts';
 import type { ObservedLock, RehearsalReport, RehearsedMigration, RehearsedStatement } from './types.ts';
+import { leadingTransactionSettings, transactionSettingsSql } from '../sql/transaction-settings.ts';
 
 export interface RehearseOptions {
   /** Copy up to this many rows per table into the clone (default 0: schema only). */
@@ -37,9 +38,14 @@ async function runStep(runner: Db, observer: Db | null, pid: number, step: Plann
   const statements: RehearsedStatement[] = [];
   let failed = false;
   const started = performance.now();
-  if (transactional) await runner.exec('BEGIN');
+  // Its leading SET TRANSACTION goes right after BEGIN, before the rehearsal's own queries (as up sends it).
+  const settings = leadingTransactionSettings(step.script, step.sql);
+  if (transactional) {
+    await runner.exec('BEGIN');
+    if (settings.length) await runner.exec(transactionSettingsSql(step.script, step.sql));
+  }
   // The script's own BEGIN and COMMIT, when they are its only transaction control, are not sent (as up does not).
-  const ownControl = new Set(step.script.ownTransaction.map((r) => r.at));
+  const ownControl = new Set([...step.script.ownTransaction, ...(transactional ? settings : [])].map((r) => r.at));
   for (const [j, stmt] of step.script.statements.entries()) {
     const predicted = predictedOf(analysis[j]);
     const base = { line: stmt.line, text: truncate(stmt.text, 200), predicted: predicted.view };
