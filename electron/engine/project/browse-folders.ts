@@ -25,7 +25,7 @@ const inside = (root: string, p: string) => {
 };
 
 async function looksLikeProject(dir: string): Promise<boolean> {
-  for (const probe of ['godwit.json', 'migrations', join('prisma', 'schema.prisma'), join('prisma', 'migrations')]) {
+  for (const probe of ['godwit.json', 'prisma.config.ts', 'schema.prisma', 'migrations', join('prisma', 'schema.prisma'), join('prisma', 'schema'), join('prisma', 'migrations')]) {
     if (await stat(join(dir, probe)).then(() => true, () => false)) return true;
   }
   return false;

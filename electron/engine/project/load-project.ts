@@ -71,6 +71,34 @@ export function schemaProvider(files: SchemaFile[]): string | null {
 }
 
 /**
+ * Where Prisma finds the schema of a project without a config, in its order: package.json's `prisma.schema` (Prisma
+ * 6 and before), `prisma/schema.prisma`, the `prisma/schema/` folder of a multi-file schema (Prisma 6's
+ * prismaSchemaFolder; papermark: its migrations beside it, in prisma/migrations), `schema.prisma` at the top
+ * (documenso's packages/prisma). Null when there is none.
+ */
+function defaultSchemaLocation(dir: string, top: Set<string>): { schemaPath: string; migrationsDir: string | null } | null {
+  if (top.has('package.json') && statIfAny(join(dir, 'package.json'))?.isFile()) {
+    let declared: unknown;
+    try {
+      declared = (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { prisma?: { schema?: unknown } }).prisma?.schema;
+    } catch {
+      declared = undefined; // not JSON: Prisma would fail on it too; the other places are still looked at
+    }
+    if (typeof declared === 'string' && declared && exists(resolve(dir, declared))) return { schemaPath: resolve(dir, declared), migrationsDir: null };
+  }
+  if (top.has('prisma')) {
+    if (statIfAny(join(dir, 'prisma', 'schema.prisma'))?.isFile()) return { schemaPath: join(dir, 'prisma', 'schema.prisma'), migrationsDir: null };
+    const folder = join(dir, 'prisma', 'schema');
+    if (statIfAny(folder)?.isDirectory() && readdirSync(folder).some((f) => f.endsWith('.prisma'))) {
+      const inside = join(folder, 'migrations');
+      return { schemaPath: folder, migrationsDir: statIfAny(inside)?.isDirectory() ? inside : join(dir, 'prisma', 'migrations') };
+    }
+  }
+  if (top.has('schema.prisma') && statIfAny(join(dir, 'schema.prisma'))?.isFile()) return { schemaPath: join(dir, 'schema.prisma'), migrationsDir: null };
+  return null;
+}
+
+/**
  * Opens the Prisma project in `dir`: `prisma.config.ts` loaded through Prisma's own loader, else the classic
  * `prisma/schema.prisma` layout. `.env` in the folder is loaded first (never overriding variables already set),
  * which is what `import 'dotenv/config'` in a Prisma config does.
@@ -104,12 +132,17 @@ export async function loadProject(dirArg: string): Promise<Project> {
     externalTables = cfg.tables?.external ?? [];
     externalEnums = cfg.enums?.external ?? [];
     configUrls = { url: cfg.datasource?.url, shadowDatabaseUrl: cfg.datasource?.shadowDatabaseUrl };
-  } else if (!exists(schemaPath)) {
-    throw new GodwitError(
-      'not-a-project',
-      `${dir} is not a Prisma project: it has neither prisma.config.ts nor prisma/schema.prisma.`,
-      'Choose the folder that holds them (--project on the command line).',
-    );
+  } else {
+    const found = defaultSchemaLocation(dir, top);
+    if (!found) {
+      throw new GodwitError(
+        'not-a-project',
+        `${dir} is not a Prisma project: it has no prisma.config.ts, and no schema where Prisma looks without one (package.json's prisma.schema, prisma/schema.prisma, prisma/schema/, schema.prisma).`,
+        'Choose the folder that holds them (--project on the command line).',
+      );
+    }
+    schemaPath = found.schemaPath;
+    migrationsDir = found.migrationsDir;
   }
   const schemaFiles = await readSchemaFiles(schemaPath);
   const fromSchema = schemaUrls(schemaFiles.map((f) => f.content));
