@@ -133,6 +133,9 @@ export async function createMigration(db: Db, project: Project, folder: Migratio
   };
 }
 
+/** The name the new migration is replayed under to write its down script (downFromCatalog). */
+const IN_MEMORY_NAME = '99999999999999_godwit_new_migration';
+
 /**
  * The new migration's down script as `godwit down-sql` writes it, from the history replayed with and without the new
  * migration (the shadow cache has the history; the new state is one migration on top of it): Prisma's own down
@@ -141,10 +144,12 @@ export async function createMigration(db: Db, project: Project, folder: Migratio
  * When that fails, Prisma's down script is used, as before, and a warning says so.
  */
 export async function downFromCatalog(db: Db, project: Project, folder: MigrationsFolder, added: { name: string; dir: string; upSql: string }, shadowCache: boolean | undefined): Promise<string | { error: string }> {
-  const migration = { ...added, checksum: migrationChecksum(added.upSql), downSql: null, hasDownSql: false };
+  // Replayed under one name whatever the time: the shadow cache keys a state by the names and scripts that built it,
+  // so `new` run again on the same schema.prisma (a dry run, then the real one) finds the new state cached.
+  const migration = { ...added, name: IN_MEMORY_NAME, checksum: migrationChecksum(added.upSql), downSql: null, hasDownSql: false };
   const withNew: MigrationsFolder = { ...folder, migrations: [...folder.migrations, migration] };
   try {
-    return (await generateDownSql(db, project, withNew, added.name, { shadowCache })).sql;
+    return (await generateDownSql(db, project, withNew, IN_MEMORY_NAME, { shadowCache, label: added.name })).sql;
   } catch (err) {
     return { error: describeError(err) };
   }
