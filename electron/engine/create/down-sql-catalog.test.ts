@@ -87,6 +87,20 @@ CREATE TABLE "Invite" ("id" TEXT PRIMARY KEY, "role" "MemberRole");\n`);
     expect(await sqlOn(db.url, `SELECT (SELECT role::text FROM "Member") AS m, (SELECT role::text FROM "Invite") AS i`)).toEqual([{ m: 'OWNER', i: 'VIEWER' }]);
   });
 
+  it("reverses an enum rename whose column has an index and a unique pair with the rename alone: Prisma's re-created index goes too (langfuse)", async () => {
+    const { db, project } = fresh();
+    await addMigration(project.dir, '20260402000000_scores', `CREATE TYPE "ScoreDataType" AS ENUM ('NUMERIC', 'CATEGORICAL');
+CREATE TABLE "score_configs" ("id" TEXT PRIMARY KEY, "name" TEXT NOT NULL, "data_type" "ScoreDataType" NOT NULL);
+CREATE INDEX "score_configs_data_type_idx" ON "score_configs"("data_type");
+CREATE UNIQUE INDEX "score_configs_name_data_type_key" ON "score_configs"("name", "data_type");\n`);
+    await addMigration(project.dir, '20260402000100_rename_type', 'ALTER TYPE "ScoreDataType" RENAME TO "ScoreConfigDataType";\n');
+    const { sql, before, after } = await roundTrip(db, project.dir, '20260402000000_scores', '20260402000100_rename_type',
+      `INSERT INTO "score_configs" VALUES ('s1', 'a', 'CATEGORICAL')`);
+    expect(sql.replace(/^--.*$/gm, '').trim()).toBe('ALTER TYPE "public"."ScoreConfigDataType" RENAME TO "ScoreDataType";');
+    expect(after, sql).toEqual(before);
+    expect(await sqlOn(db.url, `SELECT data_type::text AS t FROM "score_configs"`)).toEqual([{ t: 'CATEGORICAL' }]);
+  });
+
   it('drops an extension after the index that uses it, and creates it before the index that needs it', async () => {
     const { db, project } = fresh();
     await addMigration(project.dir, '20260501000000_docs', 'CREATE TABLE "Doc" ("id" TEXT PRIMARY KEY, "title" TEXT);\n');

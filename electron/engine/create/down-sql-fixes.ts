@@ -106,9 +106,29 @@ function withEnumRenames(prismaSql: string, from: CatalogSnapshot, to: CatalogSn
       return alterCommands(body).filter((c) => c.subtype === 'AT_DropColumn').map((c) => `${sqlIdentifier(table)}.${sqlIdentifier(str(c.name) ?? '')}`);
     });
     edits.push({ at: create.offset, len: create.text.length, text: `-- godwit: Prisma's differ re-creates the type and drops and re-adds its columns (${columns.join(', ') || 'none'}); a rename keeps their values.\n${rename}` });
-    for (const s of [...columnPairs, drop]) edits.push({ ...statementSpan(prismaSql, s), text: '' });
+    for (const s of [...columnPairs, drop, ...indexesOfKeptColumns(statements, columnPairs, from)]) edits.push({ ...statementSpan(prismaSql, s), text: '' });
   }
   return applyEdits(prismaSql, edits);
+}
+
+/**
+ * Prisma's CREATE INDEX statements that re-create, after its DROP/ADD of `pairs`' columns, an index the schema
+ * already has (in `from`) on one of them: with the columns kept, the index was never dropped ("already exists",
+ * langfuse's score_configs_data_type_idx).
+ */
+function indexesOfKeptColumns(statements: SqlStatement[], pairs: SqlStatement[], from: CatalogSnapshot): SqlStatement[] {
+  const kept = new Set(pairs.flatMap((s) => {
+    const body = kindOf(s.node)[1];
+    const table = str((body.relation as Json | undefined)?.relname) ?? '';
+    return alterCommands(body).filter((c) => c.subtype === 'AT_DropColumn').map((c) => `${table}\0${str(c.name) ?? ''}`);
+  }));
+  const existing = new Set([...from.objects.values()].filter((o) => o.kind === 'index').map((o) => nameParts(o.name).at(-1)));
+  return statements.filter((s) => {
+    const [kind, body] = kindOf(s.node);
+    if (kind !== 'IndexStmt' || !existing.has(str(body.idxname) ?? '')) return false;
+    const table = str((body.relation as Json | undefined)?.relname) ?? '';
+    return list(body.indexParams).some((p) => kept.has(`${table}\0${str(unwrap(p, 'IndexElem')?.name) ?? ''}`));
+  });
 }
 
 /** An enum definition's values in order, from the catalog's `ENUM ('a', 'b''s')`. */
