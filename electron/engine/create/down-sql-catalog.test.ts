@@ -157,6 +157,19 @@ ALTER TABLE "subscriptions" RENAME COLUMN "status_enum" TO "status";\n`);
     expect(after, sql).toEqual(before);
   });
 
+  it("drops a table the migration created with a column of an enum before Prisma's DROP TYPE of the enum's old copy (documenso)", async () => {
+    const { db, project } = fresh();
+    await addMigration(project.dir, '20260802000000_documents', `CREATE TYPE "DocumentStatus" AS ENUM ('DRAFT', 'COMPLETED');
+CREATE TABLE "Document" ("id" INT PRIMARY KEY, "status" "DocumentStatus" NOT NULL DEFAULT 'DRAFT');\n`);
+    await addMigration(project.dir, '20260802000100_archive', `ALTER TYPE "DocumentStatus" ADD VALUE 'ARCHIVED';
+CREATE TABLE "SweepNote" ("id" INT PRIMARY KEY, "status" "DocumentStatus" NOT NULL);\n`);
+    const { sql, before, after } = await roundTrip(db, project.dir, '20260802000000_documents', '20260802000100_archive',
+      `INSERT INTO "Document" VALUES (1, 'COMPLETED'); INSERT INTO "SweepNote" VALUES (1, 'DRAFT')`);
+    expect(sql.indexOf('DROP TABLE'), sql).toBeLessThan(sql.indexOf('DROP TYPE'));
+    expect(after, sql).toEqual(before);
+    expect(await sqlOn(db.url, `SELECT status::text AS s FROM "Document"`)).toEqual([{ s: 'COMPLETED' }]);
+  });
+
   it('reverses an enum-to-text change with a type change that keeps the values, not DROP and ADD COLUMN (ghostfolio)', async () => {
     const { db, project } = fresh();
     await addMigration(project.dir, '20260901000000_settings', `CREATE TYPE "Currency" AS ENUM ('CHF', 'EUR', 'GBP', 'USD');

@@ -164,7 +164,8 @@ function withEnumValueOrder(prismaSql: string, from: CatalogSnapshot, to: Catalo
 /**
  * Prisma's enum re-creation (`CREATE TYPE "E_new" … ALTER … TYPE "E_new" … RENAME … DROP TYPE "E_old"`) re-types the
  * columns it knows about; a column of E that its script drops and re-adds later (a type change of that column) still
- * uses E_old when the DROP TYPE runs: "other objects depend on it" (rallly). Such ALTER TABLEs move before the block.
+ * uses E_old when the DROP TYPE runs: "other objects depend on it" (rallly), as does a table of the migration's with a
+ * column of E, which Prisma drops after the block (documenso). Such ALTER TABLEs and DROP TABLEs move before the block.
  * Its BEGIN and COMMIT go: Godwit runs down.sql in its own transaction, and a transaction in the middle of the script
  * made the whole file run statement by statement, without its backups restored.
  */
@@ -183,11 +184,18 @@ function withEnumBlocksInOrder(prismaSql: string, from: CatalogSnapshot): string
     if (dropAt === -1) return;
     const ofBase = (table: string, column: string) => nameParts(String(columnOf(from, table, column)?.detail.type ?? '').replace(/\[\]$/, '')).at(-1) === base;
     const start = i > 0 && kindOf(statements[i - 1]!.node)[0] === 'TransactionStmt' ? statements[i - 1]! : create;
+    const tableOfBase = (table: string) => [...from.objects.values()].some((o) => o.kind === 'column' && o.table !== undefined && nameParts(o.table).at(-1) === table && ofBase(table, String(o.detail.column)));
     for (const s of statements.slice(dropAt + 1)) {
       const [k, b] = kindOf(s.node);
-      if (k !== 'AlterTableStmt' || moved.has(s)) continue;
-      const table = str((b.relation as Json | undefined)?.relname) ?? '';
-      if (!alterCommands(b).some((c) => c.subtype === 'AT_DropColumn' && ofBase(table, str(c.name) ?? ''))) continue;
+      if (moved.has(s)) continue;
+      if (k === 'DropStmt' && b.removeType === 'OBJECT_TABLE') {
+        // A table the migration created with a column of the type (documenso's SweepNote): dropped before the block.
+        if (!list(b.objects).some((o) => tableOfBase(strings(unwrap(o, 'List')?.items ?? o).at(-1) ?? ''))) continue;
+      } else {
+        if (k !== 'AlterTableStmt') continue;
+        const table = str((b.relation as Json | undefined)?.relname) ?? '';
+        if (!alterCommands(b).some((c) => c.subtype === 'AT_DropColumn' && ofBase(table, str(c.name) ?? ''))) continue;
+      }
       moved.add(s);
       const r = statementSpan(prismaSql, s);
       edits.push({ ...r, text: '' }, { at: statementSpan(prismaSql, start).at, len: 0, text: prismaSql.slice(r.at, r.at + r.len).replace(/\n*$/, '\n\n') });
