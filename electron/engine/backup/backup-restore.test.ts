@@ -100,6 +100,23 @@ INSERT INTO notes (body) SELECT 'note ' || g FROM generate_series(1, 500) g;`;
     expect(await snapshot(db.url)).toEqual(before);
   });
 
+  it("restores an enum column copied while its type was renamed aside (E_old), into the re-created E (langfuse)", async () => {
+    const seed = `CREATE TYPE "Severity" AS ENUM ('LOW', 'HIGH');
+CREATE TABLE monitors (id int PRIMARY KEY, severity "Severity" NOT NULL);
+INSERT INTO monitors VALUES (1, 'HIGH'), (2, 'LOW');`;
+    const recreate = (values: string) => `ALTER TYPE "Severity" RENAME TO "Severity_old";
+CREATE TYPE "Severity" AS ENUM (${values});
+ALTER TABLE monitors ALTER COLUMN severity TYPE "Severity" USING (severity::text::"Severity");
+DROP TYPE "Severity_old";`;
+    // Up narrows the values (HIGH becomes LOW through the USING): the copy is what restores HIGH.
+    const ctx = await setUp('20990102000000_pause', recreate(`'LOW', 'PAUSED'`).replace(`severity::text::"Severity"`, `CASE severity::text WHEN 'HIGH' THEN 'LOW' ELSE severity::text END::"Severity"`), recreate(`'LOW', 'HIGH'`), seed);
+    await run(ctx, 'up');
+    expect(await sqlOn(db.url, 'SELECT id, severity::text AS s FROM monitors ORDER BY id')).toEqual([{ id: 1, s: 'LOW' }, { id: 2, s: 'LOW' }]);
+    expect((await catalogOf(db.url, '20990102000000_pause')).map((r) => (r as { column_type: string }).column_type)).toEqual(['"Severity_old"']);
+    await run(ctx, 'down');
+    expect(await sqlOn(db.url, 'SELECT id, severity::text AS s FROM monitors ORDER BY id')).toEqual([{ id: 1, s: 'HIGH' }, { id: 2, s: 'LOW' }]);
+  });
+
   it('copies nothing for a widening type change, and restores an UPDATE … FROM by primary key', async () => {
     await addMigration(project.dir, SEED, `${PEOPLE}\nCREATE TABLE bonus (person int PRIMARY KEY, points int);\nINSERT INTO bonus SELECT g, g FROM generate_series(1, 50) g;`, 'DROP TABLE bonus; DROP TABLE people;');
     await addMigration(project.dir, '20990102000000_widen_and_merge', `ALTER TABLE people ALTER COLUMN score TYPE bigint, ALTER COLUMN code TYPE varchar(80);

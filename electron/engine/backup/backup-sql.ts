@@ -182,8 +182,17 @@ $gw$;
    WHERE a.attrelid = p_rel AND a.attname = p_col AND NOT a.attisdropped
 $gw$;
   END IF;
-  IF to_regprocedure('godwit.restore_one_v2(godwit.backups)') IS NULL THEN
-    CREATE FUNCTION godwit.restore_one_v2(r godwit.backups) RETURNS void LANGUAGE plpgsql AS $gw$
+  IF to_regprocedure('godwit.enum_from_text_v1(regclass,text,text)') IS NULL THEN
+    -- Whether column p_col of p_rel is an enum now and its copy in godwit.<p_copy> holds text (enums are copied so).
+    CREATE FUNCTION godwit.enum_from_text_v1(p_rel regclass, p_copy text, p_col text) RETURNS boolean LANGUAGE sql STABLE AS $gw$
+  SELECT coalesce((SELECT t.typtype = 'e' AND b.atttypid = 'text'::regtype
+    FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+    JOIN pg_attribute b ON b.attrelid = format('godwit.%I', p_copy)::regclass AND b.attname = a.attname AND NOT b.attisdropped
+   WHERE a.attrelid = p_rel AND a.attname = p_col AND NOT a.attisdropped), false)
+$gw$;
+  END IF;
+  IF to_regprocedure('godwit.restore_one_v3(godwit.backups)') IS NULL THEN
+    CREATE FUNCTION godwit.restore_one_v3(r godwit.backups) RETURNS void LANGUAGE plpgsql AS $gw$
 DECLARE
   v_rel regclass; v_cols text; v_vals text; v_type text; v_match text; v_missing text; v_seq record;
 BEGIN
@@ -218,7 +227,9 @@ BEGIN
     END LOOP;
   ELSIF r.kind IN ('drop-column', 'alter-type') THEN
     SELECT format_type(a.atttypid, a.atttypmod) INTO v_type FROM pg_attribute a WHERE a.attrelid = v_rel AND a.attname = r.column_name AND NOT a.attisdropped;
-    IF v_type IS DISTINCT FROM r.column_type THEN
+    -- An enum's values were copied as text: they go back into an enum of another name (a migration that renamed the
+    -- type to E_old while it re-created E) through their text, and a value the enum lacks stops the rollback.
+    IF v_type IS DISTINCT FROM r.column_type AND NOT godwit.enum_from_text_v1(v_rel, r.id, r.column_name) THEN
       RAISE EXCEPTION 'Godwit cannot restore column %.% from backup %: it is % now, it was % when copied', v_rel, r.column_name, r.id, v_type, r.column_type
         USING HINT = 'Make down.sql give the column its former type, or roll back with --no-restore.';
     END IF;
@@ -231,11 +242,11 @@ BEGIN
 END
 $gw$;
   END IF;
-  IF to_regprocedure('godwit.restore_v2(text)') IS NULL THEN
+  IF to_regprocedure('godwit.restore_v3(text)') IS NULL THEN
     -- Newest copy first (a later statement's copy holds values an earlier one changed), except that rows go back into
     -- a referenced table before anything that references it is put back (Prisma drops tables in name order, children
     -- included; a SET NULL's foreign keys are set again once their rows exist).
-    CREATE FUNCTION godwit.restore_v2(p_history text) RETURNS void LANGUAGE plpgsql AS $gw$
+    CREATE FUNCTION godwit.restore_v3(p_history text) RETURNS void LANGUAGE plpgsql AS $gw$
 DECLARE
   v_pending text[]; v_next text; v_id text; r godwit.backups;
 BEGIN
@@ -256,7 +267,7 @@ BEGIN
     END LOOP;
     v_next := coalesce(v_next, v_pending[1]); -- a cycle of foreign keys: in order, and the constraint decides
     SELECT * INTO r FROM godwit.backups WHERE id = v_next;
-    PERFORM godwit.restore_one_v2(r);
+    PERFORM godwit.restore_one_v3(r);
     v_pending := array_remove(v_pending, v_next);
   END LOOP;
   DELETE FROM godwit.backups WHERE history_id = p_history;
@@ -287,5 +298,5 @@ export function skippedRecordSql(historyIdSql: string, migration: string, reason
 
 /** Restores every backup of the applied row of `migration`, newest first, then forgets them. */
 export function restoreCallSql(historyTable: string, migration: string): string {
-  return `SELECT godwit.restore_v2("id") AS godwit_restore FROM ${historyTable} WHERE "migration_name" = ${sqlLiteral(migration)} AND "finished_at" IS NOT NULL AND "rolled_back_at" IS NULL`;
+  return `SELECT godwit.restore_v3("id") AS godwit_restore FROM ${historyTable} WHERE "migration_name" = ${sqlLiteral(migration)} AND "finished_at" IS NOT NULL AND "rolled_back_at" IS NULL`;
 }
