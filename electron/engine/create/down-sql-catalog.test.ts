@@ -101,6 +101,18 @@ CREATE UNIQUE INDEX "score_configs_name_data_type_key" ON "score_configs"("name"
     expect(await sqlOn(db.url, `SELECT data_type::text AS t FROM "score_configs"`)).toEqual([{ t: 'CATEGORICAL' }]);
   });
 
+  it('reverses a column rename with a rename, keeping its values and place (Prisma drops one column and adds the other; langfuse)', async () => {
+    const { db, project } = fresh();
+    await addMigration(project.dir, '20260403000000_monitors', `CREATE TABLE "monitors" ("id" TEXT PRIMARY KEY, "last_published_run_at" TIMESTAMP(3), "name" TEXT NOT NULL, "runs" INTEGER NOT NULL DEFAULT 0);\n`);
+    await addMigration(project.dir, '20260403000100_rename', `ALTER TABLE "monitors" RENAME COLUMN "last_published_run_at" TO "last_published_at";
+ALTER TABLE "monitors" RENAME COLUMN "runs" TO "run_count";\n`);
+    const { sql, before, after } = await roundTrip(db, project.dir, '20260403000000_monitors', '20260403000100_rename',
+      `INSERT INTO "monitors" VALUES ('m1', '2026-01-02 03:04:05', 'a', 7)`);
+    expect(sql).not.toMatch(/DROP COLUMN/);
+    expect(after, sql).toEqual(before);
+    expect(await sqlOn(db.url, `SELECT last_published_run_at::text AS t, runs FROM "monitors"`)).toEqual([{ t: '2026-01-02 03:04:05', runs: 7 }]);
+  });
+
   it('drops an extension after the index that uses it, and creates it before the index that needs it', async () => {
     const { db, project } = fresh();
     await addMigration(project.dir, '20260501000000_docs', 'CREATE TABLE "Doc" ("id" TEXT PRIMARY KEY, "title" TEXT);\n');

@@ -6,11 +6,12 @@ import { kindOf, list, str, strings, unwrap, type Json } from '../analysis/parse
 
 /**
  * What Prisma's differ writes for a down.sql (`from` the schema after the migration, `to` the one before), mended
- * where it loses data or cannot run: enum renames, enum value order, enum re-creation blocks, type changes by
- * DROP/ADD COLUMN. Each mend rewrites only statements in exactly the shape it knows; anything else stays as written.
+ * where it loses data or cannot run: column renames (read from the migration's own `upSql`), enum renames, enum value
+ * order, enum re-creation blocks, type changes by DROP/ADD COLUMN. Each mend rewrites only statements in exactly the shape it knows; anything else stays as written.
  */
-export function mendDownSql(prismaSql: string, from: CatalogSnapshot, to: CatalogSnapshot): string {
-  const mended = withTypeChangesKept(withEnumBlocksInOrder(withEnumValueOrder(withEnumRenames(prismaSql, from, to), from, to), from), from, to);
+export function mendDownSql(prismaSql: string, from: CatalogSnapshot, to: CatalogSnapshot, upSql = ''): string {
+  const renamed = withColumnRenamesReversed(prismaSql, from, to, upSql);
+  const mended = withTypeChangesKept(withEnumBlocksInOrder(withEnumValueOrder(withEnumRenames(renamed, from, to), from, to), from), from, to);
   return withEnumOrderRestored(mended, from, to);
 }
 
@@ -311,4 +312,47 @@ function enumRecreation(name: string, values: string[], had: string[], snap: Cat
     `DROP TYPE ${qualified(`${own}_godwit_old`)};`,
     ...defaults,
   ].join('\n');
+}
+
+/**
+ * Prisma's differ cannot see a rename: a migration's `RENAME COLUMN a TO b` is reversed by dropping b and adding a
+ * (every value gone, or the rollback failing on a NOT NULL column with rows; langfuse's monitors). An ALTER TABLE made
+ * only of such pairs, each the reverse of a RENAME COLUMN of the migration with the column's type, NOT NULL and
+ * default unchanged between the schemas, becomes the renames back, which keep the values.
+ */
+function withColumnRenamesReversed(prismaSql: string, from: CatalogSnapshot, to: CatalogSnapshot, upSql: string): string {
+  const renames = upSql && /\bRENAME\b/i.test(upSql) ? parsed(upSql) : null;
+  const wanted = new Map<string, string>(); // `${table}\0${name after}` → name before
+  for (const s of renames ?? []) {
+    const [kind, body] = kindOf(s.node);
+    if (kind !== 'RenameStmt' || body.renameType !== 'OBJECT_COLUMN') continue;
+    const table = str((body.relation as Json | undefined)?.relname);
+    const before = str(body.subname);
+    const after = str(body.newname);
+    if (table && before && after) wanted.set(`${table}\0${after}`, before);
+  }
+  const statements = wanted.size ? parsed(prismaSql) : null;
+  if (!statements) return prismaSql;
+  const same = (a: CatalogObject | undefined, b: CatalogObject | undefined) =>
+    !!a && !!b && a.detail.type === b.detail.type && a.detail.notnull === b.detail.notnull && (a.detail.default ?? null) === (b.detail.default ?? null);
+  const edits: Edit[] = [];
+  for (const s of statements) {
+    const [kind, body] = kindOf(s.node);
+    if (kind !== 'AlterTableStmt') continue;
+    const relation = body.relation as Json | undefined;
+    const table = str(relation?.relname);
+    if (!table) continue;
+    const cmds = alterCommands(body);
+    const dropped = cmds.filter((c) => c.subtype === 'AT_DropColumn').map((c) => str(c.name) ?? '');
+    const added = new Set(cmds.filter((c) => c.subtype === 'AT_AddColumn').map((c) => str(addedColumn(c).colname) ?? ''));
+    if (!dropped.length || dropped.length * 2 !== cmds.length) continue;
+    const pairs = dropped.map((d) => ({ d, a: wanted.get(`${table}\0${d}`) }));
+    if (pairs.some(({ d, a }) => !a || !added.has(a) || !same(columnOf(from, table, d), columnOf(to, table, a)))) continue;
+    const schema = str(relation?.schemaname);
+    const target = `${schema ? `${sqlIdentifier(schema)}.` : ''}${sqlIdentifier(table)}`;
+    const note = `-- godwit: Prisma's differ drops ${pairs.map(({ d }) => `${sqlIdentifier(table)}.${sqlIdentifier(d)}`).join(', ')} and adds the column${pairs.length > 1 ? 's' : ''} the migration renamed (their values lost); renaming back keeps them.`;
+    const text = [note, ...pairs.map(({ d, a }) => `ALTER TABLE ${target} RENAME COLUMN ${sqlIdentifier(d)} TO ${sqlIdentifier(a!)}`)].join(';\n').replace(/^(-- [^\n]*);\n/, '$1\n');
+    edits.push({ at: s.offset, len: s.text.length, text });
+  }
+  return applyEdits(prismaSql, edits);
 }

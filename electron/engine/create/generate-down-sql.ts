@@ -104,7 +104,7 @@ export async function generateDownSql(db: Db, project: Project, folder: Migratio
   const { result, afterSnap, beforeSnap } = replayed;
   await loadSqlParser();
   // Mended even when empty: an enum only reordered is no change to Prisma's differ (down-sql-fixes.ts).
-  const mended = mendDownSql(isEmptyScript(result.stdout) ? '' : mendPrismaSql((result.stdout ?? '').trim()), afterSnap, beforeSnap);
+  const mended = mendDownSql(isEmptyScript(result.stdout) ? '' : mendPrismaSql((result.stdout ?? '').trim()), afterSnap, beforeSnap, migration.upSql);
   const prismaSql = mended ? `${mended}\n` : '';
   const changes = catalogChanges(afterSnap, beforeSnap, prismaSql, 'Written by Godwit from the catalog: what Prisma\'s differ does not reverse.', ['after', 'before']);
   const script = await dropConcurrentlyAsBuilt(migration.upSql, combineScripts(changes.prismaSql, changes));
