@@ -105,13 +105,30 @@ CREATE UNIQUE INDEX "score_configs_name_data_type_key" ON "score_configs"("name"
     const { db, project } = fresh();
     await addMigration(project.dir, '20260403000000_monitors', `CREATE TABLE "monitors" ("id" TEXT PRIMARY KEY, "last_published_run_at" TIMESTAMP(3), "name" TEXT NOT NULL, "runs" INTEGER NOT NULL DEFAULT 0);\n`);
     await addMigration(project.dir, '20260403000100_rename', `ALTER TABLE "monitors" RENAME COLUMN "last_published_run_at" TO "last_published_at";
-ALTER TABLE "monitors" RENAME COLUMN "runs" TO "run_count";\n`);
+ALTER TABLE "monitors" RENAME COLUMN "runs" TO "runCount";\n`);
     const { sql, before, after } = await roundTrip(db, project.dir, '20260403000000_monitors', '20260403000100_rename',
       `INSERT INTO "monitors" VALUES ('m1', '2026-01-02 03:04:05', 'a', 7)`);
     expect(sql).not.toMatch(/DROP COLUMN/);
     expect(after, sql).toEqual(before);
     expect(await sqlOn(db.url, `SELECT last_published_run_at::text AS t, runs FROM "monitors"`)).toEqual([{ t: '2026-01-02 03:04:05', runs: 7 }]);
   });
+
+  for (const names of ['kept', 'renamed too'] as const) {
+    it(`reverses a table rename with a rename, keeping its rows and the rows that reference it (papermark; index and key names ${names})`, async () => {
+      const { db, project } = fresh();
+      await addMigration(project.dir, '20260404000000_conversations', `CREATE TABLE "Conversation" ("id" TEXT NOT NULL, "userId" TEXT NOT NULL, "title" TEXT, CONSTRAINT "Conversation_pkey" PRIMARY KEY ("id"));
+CREATE INDEX "Conversation_userId_idx" ON "Conversation"("userId");
+CREATE TABLE "Message" ("id" TEXT NOT NULL, "conversationId" TEXT NOT NULL, CONSTRAINT "Message_pkey" PRIMARY KEY ("id"));
+ALTER TABLE "Message" ADD CONSTRAINT "Message_conversationId_fkey" FOREIGN KEY ("conversationId") REFERENCES "Conversation"("id") ON DELETE CASCADE ON UPDATE CASCADE;\n`);
+      await addMigration(project.dir, '20260404000100_rename_conversation', `ALTER TABLE "Conversation" RENAME TO "Chat";\n${names === 'renamed too' ? `ALTER TABLE "Chat" RENAME CONSTRAINT "Conversation_pkey" TO "Chat_pkey";
+ALTER INDEX "Conversation_userId_idx" RENAME TO "Chat_userId_idx";\n` : ''}`);
+      const { sql, before, after } = await roundTrip(db, project.dir, '20260404000000_conversations', '20260404000100_rename_conversation',
+        `INSERT INTO "Chat" VALUES ('c1', 'u1', 'hello'); INSERT INTO "Message" VALUES ('m1', 'c1')`);
+      expect(sql).not.toMatch(/DROP TABLE/);
+      expect(after, sql).toEqual(before);
+      expect(await sqlOn(db.url, `SELECT c.title, m.id FROM "Conversation" c JOIN "Message" m ON m."conversationId" = c.id`)).toEqual([{ title: 'hello', id: 'm1' }]);
+    });
+  }
 
   it('drops an extension after the index that uses it, and creates it before the index that needs it', async () => {
     const { db, project } = fresh();
@@ -185,14 +202,14 @@ CREATE TABLE "SweepNote" ("id" INT PRIMARY KEY, "status" "DocumentStatus" NOT NU
   it('reverses an enum-to-text change with a type change that keeps the values, not DROP and ADD COLUMN (ghostfolio)', async () => {
     const { db, project } = fresh();
     await addMigration(project.dir, '20260901000000_settings', `CREATE TYPE "Currency" AS ENUM ('CHF', 'EUR', 'GBP', 'USD');
-CREATE TABLE "Settings" ("id" TEXT PRIMARY KEY, "currency" "Currency", "base" "Currency" NOT NULL DEFAULT 'USD');\n`);
+CREATE TABLE "Settings" ("id" TEXT PRIMARY KEY, "currency" "Currency", "baseCurrency" "Currency" NOT NULL DEFAULT 'USD');\n`);
     await addMigration(project.dir, '20260901000100_currency_as_text', `ALTER TABLE "Settings" ALTER COLUMN "currency" SET DATA TYPE TEXT;
-ALTER TABLE "Settings" ALTER COLUMN "base" DROP DEFAULT, ALTER COLUMN "base" SET DATA TYPE TEXT, ALTER COLUMN "base" SET DEFAULT 'USD';\n`);
+ALTER TABLE "Settings" ALTER COLUMN "baseCurrency" DROP DEFAULT, ALTER COLUMN "baseCurrency" SET DATA TYPE TEXT, ALTER COLUMN "baseCurrency" SET DEFAULT 'USD';\n`);
     const { sql, before, after } = await roundTrip(db, project.dir, '20260901000000_settings', '20260901000100_currency_as_text',
       `INSERT INTO "Settings" VALUES ('a', 'EUR', 'GBP'), ('b', NULL, 'USD')`);
     expect(sql).not.toMatch(/DROP COLUMN/);
     expect(after, sql).toEqual(before);
-    expect(await sqlOn(db.url, `SELECT id, currency::text AS c, base::text AS b FROM "Settings" ORDER BY id`)).toEqual([{ id: 'a', c: 'EUR', b: 'GBP' }, { id: 'b', c: null, b: 'USD' }]);
+    expect(await sqlOn(db.url, `SELECT id, currency::text AS c, "baseCurrency"::text AS b FROM "Settings" ORDER BY id`)).toEqual([{ id: 'a', c: 'EUR', b: 'GBP' }, { id: 'b', c: null, b: 'USD' }]);
   });
 
   it('re-creates an enum whose values the migration put in another order, keeping rows, defaults and array columns', async () => {

@@ -1,16 +1,16 @@
 import type { CatalogObject, CatalogSnapshot } from '../catalog/types.ts';
-import { nameParts } from '../catalog/qualified-name.ts';
+import { nameParts, ownPart } from '../catalog/qualified-name.ts';
 import { splitStatements, type SqlStatement } from '../sql/split-statements.ts';
 import { sqlIdentifier } from '../history/history-table.ts';
 import { kindOf, list, str, strings, unwrap, type Json } from '../analysis/parse-tree.ts';
 
 /**
  * What Prisma's differ writes for a down.sql (`from` the schema after the migration, `to` the one before), mended
- * where it loses data or cannot run: column renames (read from the migration's own `upSql`), enum renames, enum value
+ * where it loses data or cannot run: table and column renames (read from the migration's own `upSql`), enum renames, enum value
  * order, enum re-creation blocks, type changes by DROP/ADD COLUMN. Each mend rewrites only statements in exactly the shape it knows; anything else stays as written.
  */
 export function mendDownSql(prismaSql: string, from: CatalogSnapshot, to: CatalogSnapshot, upSql = ''): string {
-  const renamed = withColumnRenamesReversed(prismaSql, from, to, upSql);
+  const renamed = withColumnRenamesReversed(withTableRenamesReversed(prismaSql, from, to, upSql), from, to, upSql);
   const mended = withTypeChangesKept(withEnumBlocksInOrder(withEnumValueOrder(withEnumRenames(renamed, from, to), from, to), from), from, to);
   return withEnumOrderRestored(mended, from, to);
 }
@@ -27,7 +27,7 @@ const droppedType = (body: Json): string[] => (body.removeType === 'OBJECT_TYPE'
 
 /** A column of `snap` by its table's own name and its name. */
 const columnOf = (snap: CatalogSnapshot, table: string, column: string): CatalogObject | undefined =>
-  [...snap.objects.values()].find((o) => o.kind === 'column' && o.table !== undefined && nameParts(o.table).at(-1) === table && o.detail.column === column);
+  [...snap.objects.values()].find((o) => o.kind === 'column' && o.table !== undefined && nameParts(o.table).at(-1) === table && ownPart(String(o.detail.column)) === column);
 
 /** Where a statement stands in the script, with Prisma's `-- AlterTable`-style heading above it and the blank lines after it. */
 function statementSpan(sql: string, s: SqlStatement): { at: number; len: number } {
@@ -185,7 +185,7 @@ function withEnumBlocksInOrder(prismaSql: string, from: CatalogSnapshot): string
     if (dropAt === -1) return;
     const ofBase = (table: string, column: string) => nameParts(String(columnOf(from, table, column)?.detail.type ?? '').replace(/\[\]$/, '')).at(-1) === base;
     const start = i > 0 && kindOf(statements[i - 1]!.node)[0] === 'TransactionStmt' ? statements[i - 1]! : create;
-    const tableOfBase = (table: string) => [...from.objects.values()].some((o) => o.kind === 'column' && o.table !== undefined && nameParts(o.table).at(-1) === table && ofBase(table, String(o.detail.column)));
+    const tableOfBase = (table: string) => [...from.objects.values()].some((o) => o.kind === 'column' && o.table !== undefined && nameParts(o.table).at(-1) === table && ofBase(table, ownPart(String(o.detail.column))));
     for (const s of statements.slice(dropAt + 1)) {
       const [k, b] = kindOf(s.node);
       if (moved.has(s)) continue;
@@ -296,10 +296,10 @@ function enumRecreation(name: string, values: string[], had: string[], snap: Cat
     // format_type leaves the schema out when the type is on the search path.
     return typeParts.at(-1) === own && (typeParts.length === 1 || typeParts[0] === parts[0]);
   });
-  const alter = (o: CatalogObject, clauses: string[]) => `ALTER TABLE ${o.table} ${clauses.map((c) => `ALTER COLUMN ${sqlIdentifier(String(o.detail.column))} ${c}`).join(', ')};`;
+  const alter = (o: CatalogObject, clauses: string[]) => `ALTER TABLE ${o.table} ${clauses.map((c) => `ALTER COLUMN ${sqlIdentifier(ownPart(String(o.detail.column)))} ${c}`).join(', ')};`;
   const retype = columns.map((o) => {
     const array = String(o.detail.type).endsWith('[]') ? '[]' : '';
-    const col = sqlIdentifier(String(o.detail.column));
+    const col = sqlIdentifier(ownPart(String(o.detail.column)));
     return alter(o, [...(o.detail.default ? ['DROP DEFAULT'] : []), `TYPE ${temp}${array} USING (${col}::text${array}::${temp}${array})`]);
   });
   const defaults = columns.filter((o) => o.detail.default).map((o) => alter(o, [`SET DEFAULT ${String(o.detail.default)}`]));
@@ -353,6 +353,83 @@ function withColumnRenamesReversed(prismaSql: string, from: CatalogSnapshot, to:
     const note = `-- godwit: Prisma's differ drops ${pairs.map(({ d }) => `${sqlIdentifier(table)}.${sqlIdentifier(d)}`).join(', ')} and adds the column${pairs.length > 1 ? 's' : ''} the migration renamed (their values lost); renaming back keeps them.`;
     const text = [note, ...pairs.map(({ d, a }) => `ALTER TABLE ${target} RENAME COLUMN ${sqlIdentifier(d)} TO ${sqlIdentifier(a!)}`)].join(';\n').replace(/^(-- [^\n]*);\n/, '$1\n');
     edits.push({ at: s.offset, len: s.text.length, text });
+  }
+  return applyEdits(prismaSql, edits);
+}
+
+/** The columns of table `table` (own name) in `snap`, as comparable lines: name, type, NOT NULL, default. */
+const columnsOf = (snap: CatalogSnapshot, table: string) => [...snap.objects.values()]
+  .filter((o) => o.kind === 'column' && o.table !== undefined && nameParts(o.table).at(-1) === table)
+  .map((o) => JSON.stringify([ownPart(String(o.detail.column)), o.detail.type, o.detail.notnull, o.detail.default ?? null])).sort();
+
+/** A rename in migration.sql: of a table, of a table's constraint (on `table`), or of an index. */
+type UpRename = { kind: 'table' | 'constraint' | 'index'; table: string; old: string; new: string };
+
+/**
+ * A migration's `ALTER TABLE a RENAME TO b` is reversed by Prisma's differ with `DROP TABLE b` and `CREATE TABLE a`:
+ * every row gone, and rows of other tables referencing it refused by their foreign keys (papermark's Conversation).
+ * When migration.sql renames a to b and the two tables have the same columns, the CREATE TABLE becomes the rename
+ * back, followed by the reverse of the migration's renames of the table's indexes and constraints, and the DROP TABLE
+ * goes, as do Prisma's CREATE INDEX and ADD CONSTRAINT of what the table then has (unless the script drops it
+ * itself). Its columns, indexes and constraints are named in the note, so the catalog's check sees them covered.
+ */
+function withTableRenamesReversed(prismaSql: string, from: CatalogSnapshot, to: CatalogSnapshot, upSql: string): string {
+  const up = upSql && /\bRENAME\s+TO\b/i.test(upSql) ? parsed(upSql) : null;
+  const upRenames = (up ?? []).flatMap((s): UpRename[] => {
+    const [kind, body] = kindOf(s.node);
+    const relation = str((body.relation as Json | undefined)?.relname);
+    const newName = str(body.newname);
+    if (kind !== 'RenameStmt' || !relation || !newName) return [];
+    if (body.renameType === 'OBJECT_TABLE') return [{ kind: 'table', table: relation, old: relation, new: newName }];
+    if (body.renameType === 'OBJECT_TABCONSTRAINT' && str(body.subname)) return [{ kind: 'constraint', table: relation, old: str(body.subname)!, new: newName }];
+    if (body.renameType === 'OBJECT_INDEX') return [{ kind: 'index', table: '', old: relation, new: newName }];
+    return [];
+  });
+  const statements = upRenames.some((r) => r.kind === 'table') ? parsed(prismaSql) : null;
+  if (!statements) return prismaSql;
+  const ownNameOf = (items: unknown) => strings(unwrap(items, 'List')?.items ?? items).at(-1);
+  const edits: Edit[] = [];
+  const gone = new Set<SqlStatement>();
+  for (const { old: before, new: after } of upRenames.filter((r) => r.kind === 'table')) {
+    const drop = statements.find((s) => {
+      const [k, b] = kindOf(s.node);
+      return k === 'DropStmt' && b.removeType === 'OBJECT_TABLE' && list(b.objects).length === 1 && ownNameOf(list(b.objects)[0]) === after;
+    });
+    const create = statements.find((s) => kindOf(s.node)[0] === 'CreateStmt' && str((kindOf(s.node)[1].relation as Json | undefined)?.relname) === before);
+    if (!drop || !create || gone.has(drop) || gone.has(create)) continue;
+    const columns = columnsOf(from, after);
+    if (!columns.length || columns.join('\n') !== columnsOf(to, before).join('\n')) continue;
+    const schema = str((kindOf(create.node)[1].relation as Json | undefined)?.schemaname);
+    const qualified = (name: string) => `${schema ? `${sqlIdentifier(schema)}.` : ''}${sqlIdentifier(name)}`;
+    // The table's indexes and constraints in `from`, and the names they take back (the migration's renames reversed).
+    const onTable = (o: CatalogObject) => o.table !== undefined && nameParts(o.table).at(-1) === after;
+    const has = [...from.objects.values()].filter((o) => (o.kind === 'index' || o.kind === 'constraint') && onTable(o))
+      .map((o) => ({ kind: o.kind as 'index' | 'constraint', name: ownPart(o.kind === 'index' ? o.name : String(o.detail.constraint)) }));
+    const back = upRenames.filter((r) => r.kind !== 'table' && has.some((h) => h.kind === r.kind && h.name === r.new) && (r.kind === 'index' || r.table === before || r.table === after));
+    const willHave = new Set(has.map((h) => back.find((r) => r.kind === h.kind && r.new === h.name)?.old ?? h.name));
+    const reverses = back.map((r) => (r.kind === 'constraint'
+      ? `ALTER TABLE ${qualified(before)} RENAME CONSTRAINT ${sqlIdentifier(r.new)} TO ${sqlIdentifier(r.old)}`
+      : `ALTER INDEX ${qualified(r.new)} RENAME TO ${sqlIdentifier(r.old)}`));
+    const named = [...columns.map((c) => JSON.parse(c)[0] as string), ...willHave].map((n) => sqlIdentifier(n)).join(', ');
+    const note = `-- godwit: Prisma's differ drops ${sqlIdentifier(after)} and creates ${sqlIdentifier(before)} empty (every row lost); the migration renamed it, and renaming back keeps its rows and ${named}.`;
+    edits.push({ at: create.offset, len: create.text.length, text: [`${note}\nALTER TABLE ${qualified(after)} RENAME TO ${sqlIdentifier(before)}`, ...reverses].join(';\n') });
+    edits.push({ ...statementSpan(prismaSql, drop), text: '' });
+    gone.add(drop).add(create);
+    const dropsItself = (name: string) => statements.some((s) => {
+      const [k, b] = kindOf(s.node);
+      if (k === 'DropStmt' && b.removeType === 'OBJECT_INDEX') return list(b.objects).some((o) => ownNameOf(o) === name);
+      return k === 'AlterTableStmt' && alterCommands(b).some((c) => c.subtype === 'AT_DropConstraint' && str(c.name) === name);
+    });
+    const kept = (name: string | undefined) => name !== undefined && willHave.has(name) && !dropsItself(name);
+    for (const s of statements) {
+      const [k, b] = kindOf(s.node);
+      if (gone.has(s) || str((b.relation as Json | undefined)?.relname) !== before) continue;
+      const constraints = k === 'AlterTableStmt' ? alterCommands(b).map((c) => (c.subtype === 'AT_AddConstraint' ? str(unwrap(c.def, 'Constraint')?.conname) : undefined)) : [];
+      const redundant = k === 'IndexStmt' ? kept(str(b.idxname)) : constraints.length > 0 && constraints.every(kept);
+      if (!redundant) continue;
+      gone.add(s);
+      edits.push({ ...statementSpan(prismaSql, s), text: '' });
+    }
   }
   return applyEdits(prismaSql, edits);
 }
