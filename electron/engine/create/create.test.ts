@@ -90,6 +90,25 @@ CREATE TABLE "tickets" ("id" INTEGER NOT NULL, "priority" "Priority" NOT NULL DE
     expect(await sqlOn(db.url, 'SELECT id FROM tickets ORDER BY priority')).toEqual([{ id: 2 }, { id: 1 }]);
   });
 
+  it('says when the migration Prisma wrote cannot apply as written (an enum value added and used in one migration)', async () => {
+    await addMigration(project.dir, migrationFolderName('priority', new Date(Date.now() - 86_400_000)), `CREATE TYPE "Priority" AS ENUM ('LOW', 'HIGH');
+CREATE TABLE "tickets" ("id" INTEGER NOT NULL, "priority" "Priority" NOT NULL DEFAULT 'LOW', CONSTRAINT "tickets_pkey" PRIMARY KEY ("id"));\n`);
+    const schemaFile = join(project.dir, 'prisma', 'schema.prisma');
+    const base = await readFile(schemaFile, 'utf8');
+    const model = (values: string, fallback: string) => `${base}\nenum Priority {\n${values}}\n\nmodel Ticket {\n  id       Int      @id\n  priority Priority @default(${fallback})\n\n  @@map("tickets")\n}\n`;
+    await writeFile(schemaFile, model('  LOW\n  HIGH\n', 'LOW'));
+    const { open, env } = await projectOn(project.dir, db.url);
+    await onEnv(env, (conn) => upgrade({ db: conn, env, folder: open.folder }, {}));
+    await writeFile(schemaFile, model('  LOW\n  HIGH\n  URGENT\n', 'URGENT'));
+    const reopened = await openProject(project.dir);
+    const created = await onEnv(env, (conn) => createMigration(conn, reopened.project, reopened.folder, 'urgent by default', { write: false }));
+    expect(created!.upSql).toMatch(/ADD VALUE 'URGENT'/);
+    const note = created!.warnings.find((w) => w.startsWith('migration.sql does not apply as written'));
+    expect(note, created!.warnings.join('\n')).toMatch(/unsafe use of new value/);
+    expect(note).toContain(created!.name);
+    expect(note).not.toContain('godwit_new_migration');
+  });
+
   it('writes an empty pair with --empty, and reports Prisma\'s data-loss warnings', async () => {
     const { open, env } = await projectOn(project.dir, db.url);
     const empty = await onEnv(env, (conn) => createMigration(conn, open.project, open.folder, 'by_hand', { empty: true }));
