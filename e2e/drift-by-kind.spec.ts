@@ -42,6 +42,19 @@ describe('drift and compare grouped by catalog kind (issue 15), adopted from the
     expect(row!.n).toBe(1);
   });
 
+  it('says which drift comes from a migration the folder lacks, beside the SQL that would drop what it made', async () => {
+    const app = await session.start({ bypassCSP: true });
+    const { page } = app;
+    // dev ran a migration this folder does not have (a teammate's branch): its table is there, its file is not.
+    await sqlOn(app.dbs.dev.url, `CREATE TABLE ghost_notes (id int PRIMARY KEY);
+      INSERT INTO _prisma_migrations (id, checksum, migration_name, started_at, finished_at, applied_steps_count)
+      VALUES (gen_random_uuid()::text, repeat('0', 64), '20990101000000_ghost_notes', now(), now(), 1)`);
+    await page.getByTestId('check-drift').click();
+    await page.getByTestId('drift-result').getByText('Drift: the live schema differs').waitFor({ timeout: DRIFT_CHECK });
+    expect(await page.getByTestId('drift-caveat').textContent()).toContain('1 migration this database ran is missing from the folder, so what it made shows as drift. Restore those files before running any of this SQL.');
+    expect(await screenEveryWay(page, 'drift-caveat')).toEqual([]);
+  });
+
   it('asks for the name of a protected environment before adopting its drift', async () => {
     const app = await session.start({ bypassCSP: true });
     const { page } = app;

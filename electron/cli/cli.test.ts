@@ -112,6 +112,22 @@ describe('godwit CLI on a real database', () => {
     }
   });
 
+  it("status --drift says which drift comes from a migration the folder lacks before offering SQL that would drop what it made", async () => {
+    const project = await copyDemoProject();
+    try {
+      await addMigration(project.dir, '20990101000000_audit', 'CREATE TABLE "audit_notes" ("id" INTEGER PRIMARY KEY);\n');
+      expect((await runGodwit(['--project', project.dir, '--url', db.url, 'up', '--yes'])).code).toBe(0);
+      await rm(join(project.dir, 'migrations', '20990101000000_audit'), { recursive: true });
+      const res = await runGodwit(['--project', project.dir, '--url', db.url, 'status', '--drift']);
+      expect(res.code).toBe(1);
+      expect(res.stdout).toMatch(/missing-locally\s+20990101000000_audit/);
+      expect(res.stdout).toContain('Not all of this is drift: 1 migration this database ran is missing from the folder, so what it made shows as drift. Restore those files before running any of this SQL.');
+      expect(res.stdout.indexOf('Not all of this is drift')).toBeLessThan(res.stdout.indexOf('DROP TABLE'));
+    } finally {
+      await project.remove();
+    }
+  });
+
   it('down refuses when a down.sql is missing and points to down-sql', async () => {
     const project = await copyDemoProject();
     try {

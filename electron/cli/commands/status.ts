@@ -6,6 +6,7 @@ import { environmentStatus, needsAttention, type EnvironmentStatus } from '../..
 import { readMigrationsFolder } from '../../engine/migrations/read-folder.ts';
 import { LAST_USE, optionsOf, projectSettingsFromOptions, settledEnvironmentsFromOptions, withCommonOptions } from '../context.ts';
 import { bold, cyan, dim, formatMs, formatTime, green, note, printJson, red, say, table, yellow } from '../output.ts';
+import { driftCaveat } from '../../shared/drift-caveat.ts';
 
 const STATE_COLOR: Record<string, (s: string) => string> = {
   applied: green, pending: yellow, 'rolled-back': yellow, failed: red, edited: red, 'missing-locally': red,
@@ -40,7 +41,12 @@ function render(s: EnvironmentStatus): string {
   if (s.summary.diverged) parts.push(red('  histories diverge: the database has migrations the folder lacks, and the reverse'));
   if (s.drift === null) parts.push(dim('  drift: not checked (add --drift)'));
   else if (!s.drift.drifted) parts.push(green('  drift: none — the live schema matches the applied migrations'));
-  else parts.push(red('  drift: the live schema differs from the applied migrations. SQL that would reconcile it:'), s.drift.reconcileSql!.replace(/^/gm, '    '));
+  else {
+    parts.push(red('  drift: the live schema differs from the applied migrations.'));
+    const caveat = driftCaveat(s.summary);
+    if (caveat) parts.push(yellow(`  ${caveat}`));
+    parts.push(red('  SQL that would reconcile it:'), s.drift.reconcileSql!.replace(/^/gm, '    '));
+  }
   return parts.join('\n');
 }
 

@@ -5,6 +5,7 @@ import { GatedButton } from '../common/GatedButton.tsx';
 import { groupByKind, KindGroups } from '../drift/KindGroups.tsx';
 import { AdoptDriftDialog } from '../drift/AdoptDrift.tsx';
 import type { Gate } from './run-gates.ts';
+import { driftCaveat } from '../../../../electron/shared/drift-caveat.ts';
 
 type Drift = NonNullable<EnvironmentStatusDto['drift']>;
 
@@ -13,7 +14,7 @@ type Drift = NonNullable<EnvironmentStatusDto['drift']>;
  * (live beside expected, with the SQL that reconciles it), the whole reconcile script, and "Adopt drift" — which
  * writes the change as a migration — gated like a run.
  */
-export function DriftBanner({ env, drift, at, adoptGate }: { env: string; drift: Drift; at?: number | undefined; adoptGate: Gate }) {
+export function DriftBanner({ env, drift, summary, at, adoptGate }: { env: string; drift: Drift; summary?: EnvironmentStatusDto['summary'] | undefined; at?: number | undefined; adoptGate: Gate }) {
   const [open, setOpen] = useState(false);
   const [showSql, setShowSql] = useState(false);
   const [adopting, setAdopting] = useState(false);
@@ -23,6 +24,7 @@ export function DriftBanner({ env, drift, at, adoptGate }: { env: string; drift:
   const groups = drift.byKind ?? groupByKind(drift.differences ?? []);
   const count = groups.reduce((n, g) => n + g.items.length, 0);
   const kinds = groups.map((g) => `${g.items.length} ${g.kind}`).join(', ');
+  const caveat = summary ? driftCaveat(summary) : null;
   return (
     <>
       <span className="drift" role="status" data-testid="drift-result" data-count={count}>
@@ -30,6 +32,7 @@ export function DriftBanner({ env, drift, at, adoptGate }: { env: string; drift:
         {count > 0 && <><button type="button" className="link" aria-expanded={open} onClick={() => setOpen(!open)} data-testid="drift-toggle">{open ? 'Hide' : 'Show'} the differences</button>{' '}</>}
         {drift.reconcileSql && <><button type="button" className="link" aria-expanded={showSql} onClick={() => setShowSql(!showSql)}>{showSql ? 'Hide' : 'Show'} the SQL that would reconcile it</button>{' '}</>}
         <GatedButton gate={adoptGate} onClick={() => setAdopting(true)} testId="adopt-drift">Adopt drift…</GatedButton>
+        {caveat && <span className="warning" data-testid="drift-caveat"> {caveat}</span>}
       </span>
       {open && (
         <div className="drift-details" data-testid="drift-details">

@@ -27,7 +27,7 @@ export function RunToolbar() {
       <GatedButton gate={driftChecking !== null ? { ok: false, reason: `Checking drift on ${driftChecking}…` } : read} onClick={() => void checkDrift(selectedEnv)} testId="check-drift">
         {driftChecking === selectedEnv ? 'Checking drift…' : 'Check drift'}
       </GatedButton>
-      {s?.drift && <DriftBanner env={selectedEnv} drift={s.drift} at={driftAt[selectedEnv]} adoptGate={environmentGate(selectedEnv, s, env.error)} />}
+      {s?.drift && <DriftBanner env={selectedEnv} drift={s.drift} summary={s.summary} at={driftAt[selectedEnv]} adoptGate={environmentGate(selectedEnv, s, env.error)} />}
     </div>
   );
 }
