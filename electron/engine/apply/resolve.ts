@@ -40,7 +40,13 @@ export async function resolveMigration(
       }
       const local = findMigration(ctx.folder, name);
       if (m && m.state !== 'failed' && m.state !== 'pending' && m.state !== 'rolled-back') {
-        throw new GodwitError('already-applied', `Migration ${name} is already ${m.state} in ${ctx.env.name}.`);
+        const why: Record<string, string> = {
+          applied: 'it is already applied there',
+          edited: 'it is already applied there, and its migration.sql was edited since: --applied would not record the edit',
+          'missing-locally': 'it is applied there, and the folder does not have it',
+        };
+        const hint = m.state === 'edited' ? 'Restore the file as it was applied (git), or add the change as a new migration.' : undefined;
+        throw new GodwitError('already-applied', `Cannot mark ${name} applied in ${ctx.env.name}: ${why[m.state] ?? `it is ${m.state} there`}.`, hint);
       }
       await ensureHistoryTable(ctx.db, table);
       await ctx.db.exec(`BEGIN;

@@ -54,6 +54,11 @@ describe('status', () => {
     const s = await statusOf(project.dir);
     expect(s.migrations[0]).toMatchObject({ state: 'edited', checksumOk: false });
     await expect(upTo(project.dir)).rejects.toThrow(/edited after it was applied/);
+    // resolve --applied cannot record an edit: it says why, and what to do instead.
+    const { open, env } = await projectOn(project.dir, db.url);
+    const err = (await onEnv(env, (conn) => resolveMigration({ db: conn, env, folder: open.folder }, '20250301090000_create_users', 'applied', {})).catch((e: unknown) => e)) as GodwitError;
+    expect(err.message).toBe(`Cannot mark 20250301090000_create_users applied in ${env.name}: it is already applied there, and its migration.sql was edited since: --applied would not record the edit.`);
+    expect(err.hint).toMatch(/Restore the file as it was applied/);
   });
 
   it('reports a failed migration, blocks upgrades, and resolve --rolled-back unblocks', async () => {
