@@ -1,0 +1,50 @@
+import type { CatalogObject, CatalogSnapshot } from '../catalog/types.ts';
+import { nameParts, ownPart } from '../catalog/qualified-name.ts';
+import { splitStatements, type SqlStatement } from '../sql/split-statements.ts';
+import { list, strings, unwrap, type Json } from '../analysis/parse-tree.ts';
+
+// What the down-sql mends (down-sql-fixes.ts, down-sql-enum-fixes.ts, down-sql-rename-fixes.ts) share: reading
+// Prisma's script as statements and rewriting some of them in place.
+
+/** A written name (`"E"`, `"public"."E"`) is the catalog's when equal, or when it is the catalog name's own part. */
+export const sameName = (written: string[], catalog: string[]) => written.join('.') === catalog.join('.') || (written.length === 1 && written[0] === catalog.at(-1));
+
+/** An ALTER TABLE's subcommands (`AlterTableCmd` bodies). */
+export const alterCommands = (body: Json): Json[] => list(body.cmds).map((c) => unwrap(c, 'AlterTableCmd') ?? {});
+/** The column an ADD COLUMN subcommand adds. */
+export const addedColumn = (cmd: Json): Json => unwrap(cmd.def, 'ColumnDef') ?? {};
+/** The type a DROP TYPE drops (its only object), as written. */
+export const droppedType = (body: Json): string[] => (body.removeType === 'OBJECT_TYPE' && list(body.objects).length === 1 ? strings(unwrap(list(body.objects)[0], 'TypeName')?.names) : []);
+
+/** A column of `snap` by its table's own name and its name. */
+export const columnOf = (snap: CatalogSnapshot, table: string, column: string): CatalogObject | undefined =>
+  [...snap.objects.values()].find((o) => o.kind === 'column' && o.table !== undefined && nameParts(o.table).at(-1) === table && ownPart(String(o.detail.column)) === column);
+
+/** Where a statement stands in the script, with Prisma's `-- AlterTable`-style heading above it and the blank lines after it. */
+export function statementSpan(sql: string, s: SqlStatement): { at: number; len: number } {
+  const heading = /-- \w+\n$/.exec(sql.slice(0, s.offset))?.[0].length ?? 0;
+  const tail = /^;?\n*/.exec(sql.slice(s.offset + s.text.length))![0].length;
+  return { at: s.offset - heading, len: heading + s.text.length + tail };
+}
+
+export type Edit = { at: number; len: number; text: string };
+
+/** The edits applied from the end backwards, so each offset still holds (at one place, a removal before an insert). */
+export function applyEdits(sql: string, edits: Edit[]): string {
+  let out = sql;
+  for (const e of [...edits].sort((a, b) => b.at - a.at || a.len - b.len)) out = out.slice(0, e.at) + e.text + out.slice(e.at + e.len);
+  return out;
+}
+
+/** The script's statements, or null when it is empty or the parser refused it (then it is left alone). */
+export function parsed(sql: string): SqlStatement[] | null {
+  if (!sql) return null;
+  const { statements, parseError } = splitStatements(sql);
+  return parseError ? null : statements;
+}
+
+/** A string as an SQL literal. */
+export const literal = (v: string) => `'${v.replace(/'/g, "''")}'`;
+
+/** The own name of one object of a DROP statement (`"public"."T"` → T). */
+export const droppedName = (item: unknown): string | undefined => strings(unwrap(item, 'List')?.items ?? item).at(-1);

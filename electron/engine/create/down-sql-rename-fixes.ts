@@ -1,0 +1,127 @@
+import type { CatalogObject, CatalogSnapshot } from '../catalog/types.ts';
+import { nameParts, ownPart } from '../catalog/qualified-name.ts';
+import type { SqlStatement } from '../sql/split-statements.ts';
+import { sqlIdentifier } from '../history/history-table.ts';
+import { kindOf, list, str, unwrap, type Json } from '../analysis/parse-tree.ts';
+import { addedColumn, alterCommands, applyEdits, columnOf, droppedName, parsed, statementSpan, type Edit } from './down-sql-edits.ts';
+
+// The down-sql mends of renames Prisma's differ cannot see, read from the migration's own migration.sql.
+
+/** A rename in migration.sql: of a table, of a column or a constraint of `table`, or of an index. */
+type UpRename = { kind: 'table' | 'column' | 'constraint' | 'index'; table: string; old: string; new: string };
+
+/** The renames migration.sql makes, in order; none when it holds no RENAME or does not parse. */
+function upRenamesOf(upSql: string): UpRename[] {
+  const statements = /\bRENAME\b/i.test(upSql) ? parsed(upSql) : null;
+  return (statements ?? []).flatMap((s): UpRename[] => {
+    const [kind, body] = kindOf(s.node);
+    const relation = str((body.relation as Json | undefined)?.relname);
+    const newName = str(body.newname);
+    const sub = str(body.subname);
+    if (kind !== 'RenameStmt' || !relation || !newName) return [];
+    if (body.renameType === 'OBJECT_TABLE') return [{ kind: 'table', table: relation, old: relation, new: newName }];
+    if (body.renameType === 'OBJECT_COLUMN' && sub) return [{ kind: 'column', table: relation, old: sub, new: newName }];
+    if (body.renameType === 'OBJECT_TABCONSTRAINT' && sub) return [{ kind: 'constraint', table: relation, old: sub, new: newName }];
+    if (body.renameType === 'OBJECT_INDEX') return [{ kind: 'index', table: '', old: relation, new: newName }];
+    return [];
+  });
+}
+
+/**
+ * Prisma's differ cannot see a rename: a migration's `RENAME COLUMN a TO b` is reversed by dropping b and adding a
+ * (every value gone, or the rollback failing on a NOT NULL column with rows; langfuse's monitors). An ALTER TABLE made
+ * only of such pairs, each the reverse of a RENAME COLUMN of the migration with the column's type, NOT NULL and
+ * default unchanged between the schemas, becomes the renames back, which keep the values.
+ */
+export function withColumnRenamesReversed(prismaSql: string, from: CatalogSnapshot, to: CatalogSnapshot, upSql: string): string {
+  const wanted = new Map<string, string>(); // `${table}\0${name after}` → name before
+  for (const r of upRenamesOf(upSql)) if (r.kind === 'column') wanted.set(`${r.table}\0${r.new}`, r.old);
+  const statements = wanted.size ? parsed(prismaSql) : null;
+  if (!statements) return prismaSql;
+  const same = (a: CatalogObject | undefined, b: CatalogObject | undefined) =>
+    !!a && !!b && a.detail.type === b.detail.type && a.detail.notnull === b.detail.notnull && (a.detail.default ?? null) === (b.detail.default ?? null);
+  const edits: Edit[] = [];
+  for (const s of statements) {
+    const [kind, body] = kindOf(s.node);
+    if (kind !== 'AlterTableStmt') continue;
+    const relation = body.relation as Json | undefined;
+    const table = str(relation?.relname);
+    if (!table) continue;
+    const cmds = alterCommands(body);
+    const dropped = cmds.filter((c) => c.subtype === 'AT_DropColumn').map((c) => str(c.name) ?? '');
+    const added = new Set(cmds.filter((c) => c.subtype === 'AT_AddColumn').map((c) => str(addedColumn(c).colname) ?? ''));
+    if (!dropped.length || dropped.length * 2 !== cmds.length) continue;
+    const pairs = dropped.map((d) => ({ d, a: wanted.get(`${table}\0${d}`) }));
+    if (pairs.some(({ d, a }) => !a || !added.has(a) || !same(columnOf(from, table, d), columnOf(to, table, a)))) continue;
+    const schema = str(relation?.schemaname);
+    const target = `${schema ? `${sqlIdentifier(schema)}.` : ''}${sqlIdentifier(table)}`;
+    const note = `-- godwit: Prisma's differ drops ${pairs.map(({ d }) => `${sqlIdentifier(table)}.${sqlIdentifier(d)}`).join(', ')} and adds the column${pairs.length > 1 ? 's' : ''} the migration renamed (their values lost); renaming back keeps them.`;
+    const text = [note, ...pairs.map(({ d, a }) => `ALTER TABLE ${target} RENAME COLUMN ${sqlIdentifier(d)} TO ${sqlIdentifier(a!)}`)].join(';\n').replace(/^(-- [^\n]*);\n/, '$1\n');
+    edits.push({ at: s.offset, len: s.text.length, text });
+  }
+  return applyEdits(prismaSql, edits);
+}
+
+/** The columns of table `table` (own name) in `snap`, as comparable lines: name, type, NOT NULL, default. */
+const columnsOf = (snap: CatalogSnapshot, table: string) => [...snap.objects.values()]
+  .filter((o) => o.kind === 'column' && o.table !== undefined && nameParts(o.table).at(-1) === table)
+  .map((o) => JSON.stringify([ownPart(String(o.detail.column)), o.detail.type, o.detail.notnull, o.detail.default ?? null])).sort();
+
+
+/**
+ * A migration's `ALTER TABLE a RENAME TO b` is reversed by Prisma's differ with `DROP TABLE b` and `CREATE TABLE a`:
+ * every row gone, and rows of other tables referencing it refused by their foreign keys (papermark's Conversation).
+ * When migration.sql renames a to b and the two tables have the same columns, the CREATE TABLE becomes the rename
+ * back, followed by the reverse of the migration's renames of the table's indexes and constraints, and the DROP TABLE
+ * goes, as do Prisma's CREATE INDEX and ADD CONSTRAINT of what the table then has (unless the script drops it
+ * itself). Its columns, indexes and constraints are named in the note, so the catalog's check sees them covered.
+ */
+export function withTableRenamesReversed(prismaSql: string, from: CatalogSnapshot, to: CatalogSnapshot, upSql: string): string {
+  const upRenames = upRenamesOf(upSql);
+  const statements = upRenames.some((r) => r.kind === 'table') ? parsed(prismaSql) : null;
+  if (!statements) return prismaSql;
+  const edits: Edit[] = [];
+  const gone = new Set<SqlStatement>();
+  for (const { old: before, new: after } of upRenames.filter((r) => r.kind === 'table')) {
+    const drop = statements.find((s) => {
+      const [k, b] = kindOf(s.node);
+      return k === 'DropStmt' && b.removeType === 'OBJECT_TABLE' && list(b.objects).length === 1 && droppedName(list(b.objects)[0]) === after;
+    });
+    const create = statements.find((s) => kindOf(s.node)[0] === 'CreateStmt' && str((kindOf(s.node)[1].relation as Json | undefined)?.relname) === before);
+    if (!drop || !create || gone.has(drop) || gone.has(create)) continue;
+    const columns = columnsOf(from, after);
+    if (!columns.length || columns.join('\n') !== columnsOf(to, before).join('\n')) continue;
+    const schema = str((kindOf(create.node)[1].relation as Json | undefined)?.schemaname);
+    const qualified = (name: string) => `${schema ? `${sqlIdentifier(schema)}.` : ''}${sqlIdentifier(name)}`;
+    // The table's indexes and constraints in `from`, and the names they take back (the migration's renames reversed).
+    const onTable = (o: CatalogObject) => o.table !== undefined && nameParts(o.table).at(-1) === after;
+    const has = [...from.objects.values()].filter((o) => (o.kind === 'index' || o.kind === 'constraint') && onTable(o))
+      .map((o) => ({ kind: o.kind as 'index' | 'constraint', name: ownPart(o.kind === 'index' ? o.name : String(o.detail.constraint)) }));
+    const back = upRenames.filter((r) => (r.kind === 'constraint' || r.kind === 'index') && has.some((h) => h.kind === r.kind && h.name === r.new) && (r.kind === 'index' || r.table === before || r.table === after));
+    const willHave = new Set(has.map((h) => back.find((r) => r.kind === h.kind && r.new === h.name)?.old ?? h.name));
+    const reverses = back.map((r) => (r.kind === 'constraint'
+      ? `ALTER TABLE ${qualified(before)} RENAME CONSTRAINT ${sqlIdentifier(r.new)} TO ${sqlIdentifier(r.old)}`
+      : `ALTER INDEX ${qualified(r.new)} RENAME TO ${sqlIdentifier(r.old)}`));
+    const named = [...columns.map((c) => JSON.parse(c)[0] as string), ...willHave].map((n) => sqlIdentifier(n)).join(', ');
+    const note = `-- godwit: Prisma's differ drops ${sqlIdentifier(after)} and creates ${sqlIdentifier(before)} empty (every row lost); the migration renamed it, and renaming back keeps its rows and ${named}.`;
+    edits.push({ at: create.offset, len: create.text.length, text: [`${note}\nALTER TABLE ${qualified(after)} RENAME TO ${sqlIdentifier(before)}`, ...reverses].join(';\n') });
+    edits.push({ ...statementSpan(prismaSql, drop), text: '' });
+    gone.add(drop).add(create);
+    const dropsItself = (name: string) => statements.some((s) => {
+      const [k, b] = kindOf(s.node);
+      if (k === 'DropStmt' && b.removeType === 'OBJECT_INDEX') return list(b.objects).some((o) => droppedName(o) === name);
+      return k === 'AlterTableStmt' && alterCommands(b).some((c) => c.subtype === 'AT_DropConstraint' && str(c.name) === name);
+    });
+    const kept = (name: string | undefined) => name !== undefined && willHave.has(name) && !dropsItself(name);
+    for (const s of statements) {
+      const [k, b] = kindOf(s.node);
+      if (gone.has(s) || str((b.relation as Json | undefined)?.relname) !== before) continue;
+      const constraints = k === 'AlterTableStmt' ? alterCommands(b).map((c) => (c.subtype === 'AT_AddConstraint' ? str(unwrap(c.def, 'Constraint')?.conname) : undefined)) : [];
+      const redundant = k === 'IndexStmt' ? kept(str(b.idxname)) : constraints.length > 0 && constraints.every(kept);
+      if (!redundant) continue;
+      gone.add(s);
+      edits.push({ ...statementSpan(prismaSql, s), text: '' });
+    }
+  }
+  return applyEdits(prismaSql, edits);
+}
