@@ -1,7 +1,8 @@
 import type { CatalogObject, CatalogSnapshot } from '../catalog/types.ts';
 import { nameParts, ownPart } from '../catalog/qualified-name.ts';
 import { splitStatements, type SqlStatement } from '../sql/split-statements.ts';
-import { list, strings, unwrap, type Json } from '../analysis/parse-tree.ts';
+import { kindOf, list, str, strings, unwrap, type Json } from '../analysis/parse-tree.ts';
+import { sqlIdentifier } from '../history/history-table.ts';
 
 // What the down-sql mends (down-sql-fixes.ts, down-sql-enum-fixes.ts, down-sql-rename-fixes.ts) share: reading
 // Prisma's script as statements and rewriting some of them in place.
@@ -48,3 +49,29 @@ export const literal = (v: string) => `'${v.replace(/'/g, "''")}'`;
 
 /** The own name of one object of a DROP statement (`"public"."T"` → T). */
 export const droppedName = (item: unknown): string | undefined => strings(unwrap(item, 'List')?.items ?? item).at(-1);
+
+/** An ALTER TABLE of Prisma's made only of DROP COLUMN and ADD COLUMN subcommands, as many of each. */
+export interface DropAddAlter {
+  statement: SqlStatement;
+  /** The table's own name, and as written to address it (schema-qualified when Prisma qualified it). */
+  table: string;
+  target: string;
+  dropped: string[];
+  added: string[];
+}
+
+/** The ALTER TABLEs of `statements` that only drop and add columns, as many of each (how Prisma's differ writes a change it cannot express). */
+export function dropAddAlters(statements: SqlStatement[]): DropAddAlter[] {
+  return statements.flatMap((s) => {
+    const [kind, body] = kindOf(s.node);
+    const relation = body.relation as Json | undefined;
+    const table = str(relation?.relname);
+    if (kind !== 'AlterTableStmt' || !table) return [];
+    const cmds = alterCommands(body);
+    const dropped = cmds.filter((c) => c.subtype === 'AT_DropColumn').map((c) => str(c.name) ?? '');
+    const added = cmds.filter((c) => c.subtype === 'AT_AddColumn').map((c) => str(addedColumn(c).colname) ?? '');
+    if (!dropped.length || dropped.length * 2 !== cmds.length || added.length !== dropped.length) return [];
+    const schema = str(relation?.schemaname);
+    return [{ statement: s, table, target: `${schema ? `${sqlIdentifier(schema)}.` : ''}${sqlIdentifier(table)}`, dropped, added }];
+  });
+}

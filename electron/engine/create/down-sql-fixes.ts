@@ -1,8 +1,7 @@
 import type { CatalogSnapshot } from '../catalog/types.ts';
 import { nameParts } from '../catalog/qualified-name.ts';
 import { sqlIdentifier } from '../history/history-table.ts';
-import { kindOf, str, type Json } from '../analysis/parse-tree.ts';
-import { addedColumn, alterCommands, applyEdits, columnOf, parsed, type Edit } from './down-sql-edits.ts';
+import { applyEdits, columnOf, dropAddAlters, parsed, type Edit } from './down-sql-edits.ts';
 import { withEnumBlocksInOrder, withEnumOrderRestored, withEnumRenames, withEnumValueOrder } from './down-sql-enum-fixes.ts';
 import { withColumnRenamesReversed, withTableRenamesReversed } from './down-sql-rename-fixes.ts';
 
@@ -29,16 +28,8 @@ function withTypeChangesKept(prismaSql: string, from: CatalogSnapshot, to: Catal
   const statements = parsed(prismaSql);
   if (!statements) return prismaSql;
   const edits: Edit[] = [];
-  for (const s of statements) {
-    const [kind, body] = kindOf(s.node);
-    if (kind !== 'AlterTableStmt') continue;
-    const relation = body.relation as Json | undefined;
-    const table = str(relation?.relname);
-    if (!table) continue;
-    const cmds = alterCommands(body);
-    const dropped = cmds.filter((c) => c.subtype === 'AT_DropColumn').map((c) => str(c.name) ?? '');
-    const added = cmds.filter((c) => c.subtype === 'AT_AddColumn').map((c) => str(addedColumn(c).colname) ?? '');
-    if (!dropped.length || dropped.length * 2 !== cmds.length || dropped.some((c) => !added.includes(c))) continue;
+  for (const { statement: s, table, target, dropped, added } of dropAddAlters(statements)) {
+    if (dropped.some((c) => !added.includes(c))) continue;
     const pairs = dropped.map((c) => ({ c, was: columnOf(from, table, c), will: columnOf(to, table, c) }));
     if (pairs.some((p) => !p.was || !p.will || typeof p.will.detail.type !== 'string' || p.will.detail.generated || p.will.detail.identity)) continue;
     const clauses = pairs.flatMap(({ c, was, will }) => {
@@ -54,8 +45,6 @@ function withTypeChangesKept(prismaSql: string, from: CatalogSnapshot, to: Catal
         ...(will!.detail.notnull !== was!.detail.notnull ? [`${col} ${will!.detail.notnull ? 'SET' : 'DROP'} NOT NULL`] : []),
       ];
     });
-    const schema = str(relation?.schemaname);
-    const target = `${schema ? `${sqlIdentifier(schema)}.` : ''}${sqlIdentifier(table)}`;
     const note = `-- godwit: Prisma's differ drops and re-adds ${dropped.map((c) => `${sqlIdentifier(table)}.${sqlIdentifier(c)}`).join(', ')} (their values lost); a type change with USING keeps them.`;
     edits.push({ at: s.offset, len: s.text.length, text: `${note}\nALTER TABLE ${target} ${clauses.join(',\n')}` });
   }

@@ -3,7 +3,7 @@ import { nameParts, ownPart } from '../catalog/qualified-name.ts';
 import type { SqlStatement } from '../sql/split-statements.ts';
 import { sqlIdentifier } from '../history/history-table.ts';
 import { kindOf, list, str, unwrap, type Json } from '../analysis/parse-tree.ts';
-import { addedColumn, alterCommands, applyEdits, columnOf, droppedName, parsed, statementSpan, type Edit } from './down-sql-edits.ts';
+import { alterCommands, applyEdits, columnOf, droppedName, dropAddAlters, parsed, statementSpan, type Edit } from './down-sql-edits.ts';
 
 // The down-sql mends of renames Prisma's differ cannot see, read from the migration's own migration.sql.
 
@@ -41,20 +41,9 @@ export function withColumnRenamesReversed(prismaSql: string, from: CatalogSnapsh
   const same = (a: CatalogObject | undefined, b: CatalogObject | undefined) =>
     !!a && !!b && a.detail.type === b.detail.type && a.detail.notnull === b.detail.notnull && (a.detail.default ?? null) === (b.detail.default ?? null);
   const edits: Edit[] = [];
-  for (const s of statements) {
-    const [kind, body] = kindOf(s.node);
-    if (kind !== 'AlterTableStmt') continue;
-    const relation = body.relation as Json | undefined;
-    const table = str(relation?.relname);
-    if (!table) continue;
-    const cmds = alterCommands(body);
-    const dropped = cmds.filter((c) => c.subtype === 'AT_DropColumn').map((c) => str(c.name) ?? '');
-    const added = new Set(cmds.filter((c) => c.subtype === 'AT_AddColumn').map((c) => str(addedColumn(c).colname) ?? ''));
-    if (!dropped.length || dropped.length * 2 !== cmds.length) continue;
+  for (const { statement: s, table, target, dropped, added } of dropAddAlters(statements)) {
     const pairs = dropped.map((d) => ({ d, a: wanted.get(`${table}\0${d}`) }));
-    if (pairs.some(({ d, a }) => !a || !added.has(a) || !same(columnOf(from, table, d), columnOf(to, table, a)))) continue;
-    const schema = str(relation?.schemaname);
-    const target = `${schema ? `${sqlIdentifier(schema)}.` : ''}${sqlIdentifier(table)}`;
+    if (pairs.some(({ d, a }) => !a || !added.includes(a) || !same(columnOf(from, table, d), columnOf(to, table, a)))) continue;
     const note = `-- godwit: Prisma's differ drops ${pairs.map(({ d }) => `${sqlIdentifier(table)}.${sqlIdentifier(d)}`).join(', ')} and adds the column${pairs.length > 1 ? 's' : ''} the migration renamed (their values lost); renaming back keeps them.`;
     const text = [note, ...pairs.map(({ d, a }) => `ALTER TABLE ${target} RENAME COLUMN ${sqlIdentifier(d)} TO ${sqlIdentifier(a!)}`)].join(';\n').replace(/^(-- [^\n]*);\n/, '$1\n');
     edits.push({ at: s.offset, len: s.text.length, text });
