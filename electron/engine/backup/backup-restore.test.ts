@@ -117,6 +117,22 @@ DROP TYPE "Severity_old";`;
     expect(await sqlOn(db.url, 'SELECT id, severity::text AS s FROM monitors ORDER BY id')).toEqual([{ id: 1, s: 'HIGH' }, { id: 2, s: 'LOW' }]);
   });
 
+  it("says before the rollback that such an enum column will be restored, when down.sql leaves the column alone", async () => {
+    const seed = `CREATE TYPE "Severity" AS ENUM ('LOW', 'HIGH');
+CREATE TABLE monitors (id int PRIMARY KEY, severity "Severity" NOT NULL);
+INSERT INTO monitors VALUES (1, 'HIGH'), (2, 'LOW');`;
+    const up = `ALTER TYPE "Severity" RENAME TO "Severity_old";
+CREATE TYPE "Severity" AS ENUM ('LOW', 'HIGH', 'PAUSED');
+ALTER TABLE monitors ALTER COLUMN severity TYPE "Severity" USING (CASE severity::text WHEN 'HIGH' THEN 'PAUSED' ELSE severity::text END::"Severity");
+DROP TYPE "Severity_old";`;
+    const ctx = await setUp('20990102000000_pause_all', up, 'SELECT 1;', seed);
+    await run(ctx, 'up');
+    const plan = await onEnv(ctx.env, (c) => planFor(ctx.open, ctx.env, c, { direction: 'down', steps: 1 }));
+    expect(plan.steps[0]!.backup?.problems ?? []).toEqual([]);
+    await run(ctx, 'down');
+    expect(await sqlOn(db.url, 'SELECT id, severity::text AS s FROM monitors ORDER BY id')).toEqual([{ id: 1, s: 'HIGH' }, { id: 2, s: 'LOW' }]);
+  });
+
   it('copies nothing for a widening type change, and restores an UPDATE … FROM by primary key', async () => {
     await addMigration(project.dir, SEED, `${PEOPLE}\nCREATE TABLE bonus (person int PRIMARY KEY, points int);\nINSERT INTO bonus SELECT g, g FROM generate_series(1, 50) g;`, 'DROP TABLE bonus; DROP TABLE people;');
     await addMigration(project.dir, '20990102000000_widen_and_merge', `ALTER TABLE people ALTER COLUMN score TYPE bigint, ALTER COLUMN code TYPE varchar(80);

@@ -93,13 +93,21 @@ export async function currentColumnTypes(db: Db, items: RestoreItem[]): Promise<
   const wanted = items.filter((i) => i.restorable && (i.kind === 'drop-column' || i.kind === 'alter-type'));
   const types = new Map<string, string | null>();
   if (!wanted.length) return types;
-  const rows = await db.query<{ k: number; t: string | null }>(
-    `SELECT w.k, (SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
-                   WHERE a.attrelid = to_regclass(format('%I.%I', w.s, w.t)) AND a.attname = w.c AND a.attnum > 0 AND NOT a.attisdropped) AS t
-       FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS w(s, t, c, k)`,
-    [wanted.map((i) => i.schema), wanted.map((i) => i.table), wanted.map((i) => i.column)],
+  // An enum column whose copy holds text takes its values back through text whatever the enum is called now (the
+  // restore's godwit.enum_from_text_v1): its type then counts as the one copied.
+  const rows = await db.query<{ k: number; t: string | null; e: boolean | null }>(
+    `SELECT w.k, x.t, x.e FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS w(s, t, c, id, k)
+       LEFT JOIN LATERAL (SELECT format_type(a.atttypid, a.atttypmod) AS t,
+                                 ty.typtype = 'e' AND EXISTS (SELECT 1 FROM pg_attribute b WHERE b.attrelid = to_regclass(format('godwit.%I', w.id))
+                                                              AND b.attname = w.c AND b.atttypid = 'text'::regtype AND NOT b.attisdropped) AS e
+                            FROM pg_attribute a JOIN pg_type ty ON ty.oid = a.atttypid
+                           WHERE a.attrelid = to_regclass(format('%I.%I', w.s, w.t)) AND a.attname = w.c AND a.attnum > 0 AND NOT a.attisdropped) x ON true`,
+    [wanted.map((i) => i.schema), wanted.map((i) => i.table), wanted.map((i) => i.column), wanted.map((i) => i.id)],
   );
-  for (const r of rows) types.set(columnKey(wanted[Number(r.k) - 1]!), r.t);
+  for (const r of rows) {
+    const item = wanted[Number(r.k) - 1]!;
+    types.set(columnKey(item), r.e ? item.columnType : r.t);
+  }
   return types;
 }
 
