@@ -116,14 +116,20 @@ ALTER TABLE "monitors" RENAME COLUMN "runs" TO "runCount";\n`);
   for (const names of ['kept', 'renamed too'] as const) {
     it(`reverses a table rename with a rename, keeping its rows and the rows that reference it (papermark; index and key names ${names})`, async () => {
       const { db, project } = fresh();
-      await addMigration(project.dir, '20260404000000_conversations', `CREATE TABLE "Conversation" ("id" TEXT NOT NULL, "userId" TEXT NOT NULL, "title" TEXT, CONSTRAINT "Conversation_pkey" PRIMARY KEY ("id"));
+      await addMigration(project.dir, '20260404000000_conversations', `CREATE TABLE "Owner" ("id" TEXT NOT NULL, CONSTRAINT "Owner_pkey" PRIMARY KEY ("id"));
+CREATE TABLE "Conversation" ("id" TEXT NOT NULL, "userId" TEXT NOT NULL, "threadId" TEXT, "title" TEXT, CONSTRAINT "Conversation_pkey" PRIMARY KEY ("id"));
 CREATE INDEX "Conversation_userId_idx" ON "Conversation"("userId");
+CREATE UNIQUE INDEX "Conversation_threadId_key" ON "Conversation"("threadId");
+ALTER TABLE "Conversation" ADD CONSTRAINT "Conversation_userId_fkey" FOREIGN KEY ("userId") REFERENCES "Owner"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 CREATE TABLE "Message" ("id" TEXT NOT NULL, "conversationId" TEXT NOT NULL, CONSTRAINT "Message_pkey" PRIMARY KEY ("id"));
 ALTER TABLE "Message" ADD CONSTRAINT "Message_conversationId_fkey" FOREIGN KEY ("conversationId") REFERENCES "Conversation"("id") ON DELETE CASCADE ON UPDATE CASCADE;\n`);
-      await addMigration(project.dir, '20260404000100_rename_conversation', `ALTER TABLE "Conversation" RENAME TO "Chat";\n${names === 'renamed too' ? `ALTER TABLE "Chat" RENAME CONSTRAINT "Conversation_pkey" TO "Chat_pkey";
-ALTER INDEX "Conversation_userId_idx" RENAME TO "Chat_userId_idx";\n` : ''}`);
+      // papermark's own: the key and unique index renamed with ALTER INDEX, the foreign key with RENAME CONSTRAINT.
+      await addMigration(project.dir, '20260404000100_rename_conversation', `ALTER TABLE "Conversation" RENAME TO "Chat";\n${names === 'renamed too' ? `ALTER INDEX "Conversation_pkey" RENAME TO "Chat_pkey";
+ALTER INDEX "Conversation_userId_idx" RENAME TO "Chat_userId_idx";
+ALTER INDEX "Conversation_threadId_key" RENAME TO "Chat_threadId_key";
+ALTER TABLE "Chat" RENAME CONSTRAINT "Conversation_userId_fkey" TO "Chat_userId_fkey";\n` : ''}`);
       const { sql, before, after } = await roundTrip(db, project.dir, '20260404000000_conversations', '20260404000100_rename_conversation',
-        `INSERT INTO "Chat" VALUES ('c1', 'u1', 'hello'); INSERT INTO "Message" VALUES ('m1', 'c1')`);
+        `INSERT INTO "Owner" VALUES ('u1'); INSERT INTO "Chat" VALUES ('c1', 'u1', 't1', 'hello'); INSERT INTO "Message" VALUES ('m1', 'c1')`);
       expect(sql).not.toMatch(/DROP TABLE/);
       expect(after, sql).toEqual(before);
       expect(await sqlOn(db.url, `SELECT c.title, m.id FROM "Conversation" c JOIN "Message" m ON m."conversationId" = c.id`)).toEqual([{ title: 'hello', id: 'm1' }]);

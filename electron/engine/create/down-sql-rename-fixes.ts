@@ -84,10 +84,19 @@ export function withTableRenamesReversed(prismaSql: string, from: CatalogSnapsho
     const qualified = (name: string) => `${schema ? `${sqlIdentifier(schema)}.` : ''}${sqlIdentifier(name)}`;
     // The table's indexes and constraints in `from`, and the names they take back (the migration's renames reversed).
     const onTable = (o: CatalogObject) => o.table !== undefined && nameParts(o.table).at(-1) === after;
+    const dropsItself = (name: string) => statements.some((s) => {
+      const [k, b] = kindOf(s.node);
+      if (k === 'DropStmt' && b.removeType === 'OBJECT_INDEX') return list(b.objects).some((o) => droppedName(o) === name);
+      return k === 'AlterTableStmt' && alterCommands(b).some((c) => c.subtype === 'AT_DropConstraint' && str(c.name) === name);
+    });
+    // What the table has in `from` and Prisma's script leaves it (it drops the foreign keys of a table it drops, and
+    // re-adds them by their old names), and the names those take back: the migration's renames reversed. ALTER INDEX
+    // renames a key's or unique constraint's index and the constraint with it (papermark renamed its key so).
     const has = [...from.objects.values()].filter((o) => (o.kind === 'index' || o.kind === 'constraint') && onTable(o))
-      .map((o) => ({ kind: o.kind as 'index' | 'constraint', name: ownPart(o.kind === 'index' ? o.name : String(o.detail.constraint)) }));
-    const back = upRenames.filter((r) => (r.kind === 'constraint' || r.kind === 'index') && has.some((h) => h.kind === r.kind && h.name === r.new) && (r.kind === 'index' || r.table === before || r.table === after));
-    const willHave = new Set(has.map((h) => back.find((r) => r.kind === h.kind && r.new === h.name)?.old ?? h.name));
+      .map((o) => ownPart(o.kind === 'index' ? o.name : String(o.detail.constraint)))
+      .filter((name) => !dropsItself(name));
+    const back = upRenames.filter((r) => (r.kind === 'index' || (r.kind === 'constraint' && (r.table === before || r.table === after))) && has.includes(r.new));
+    const willHave = new Set(has.map((name) => back.find((r) => r.new === name)?.old ?? name));
     const reverses = back.map((r) => (r.kind === 'constraint'
       ? `ALTER TABLE ${qualified(before)} RENAME CONSTRAINT ${sqlIdentifier(r.new)} TO ${sqlIdentifier(r.old)}`
       : `ALTER INDEX ${qualified(r.new)} RENAME TO ${sqlIdentifier(r.old)}`));
@@ -96,12 +105,7 @@ export function withTableRenamesReversed(prismaSql: string, from: CatalogSnapsho
     edits.push({ at: create.offset, len: create.text.length, text: [`${note}\nALTER TABLE ${qualified(after)} RENAME TO ${sqlIdentifier(before)}`, ...reverses].join(';\n') });
     edits.push({ ...statementSpan(prismaSql, drop), text: '' });
     gone.add(drop).add(create);
-    const dropsItself = (name: string) => statements.some((s) => {
-      const [k, b] = kindOf(s.node);
-      if (k === 'DropStmt' && b.removeType === 'OBJECT_INDEX') return list(b.objects).some((o) => droppedName(o) === name);
-      return k === 'AlterTableStmt' && alterCommands(b).some((c) => c.subtype === 'AT_DropConstraint' && str(c.name) === name);
-    });
-    const kept = (name: string | undefined) => name !== undefined && willHave.has(name) && !dropsItself(name);
+    const kept = (name: string | undefined) => name !== undefined && willHave.has(name);
     for (const s of statements) {
       const [k, b] = kindOf(s.node);
       if (gone.has(s) || str((b.relation as Json | undefined)?.relname) !== before) continue;
