@@ -205,10 +205,11 @@ CREATE TABLE "SweepNote" ("id" INT PRIMARY KEY, "status" "DocumentStatus" NOT NU
     expect(await sqlOn(db.url, `SELECT status::text AS s FROM "Document"`)).toEqual([{ s: 'COMPLETED' }]);
   });
 
-  it('reverses an enum-to-text change with a type change that keeps the values, not DROP and ADD COLUMN (ghostfolio)', async () => {
+  it('reverses an enum-to-text change with a type change that keeps the values and the index on it, not DROP and ADD COLUMN (ghostfolio, documenso)', async () => {
     const { db, project } = fresh();
     await addMigration(project.dir, '20260901000000_settings', `CREATE TYPE "Currency" AS ENUM ('CHF', 'EUR', 'GBP', 'USD');
-CREATE TABLE "Settings" ("id" TEXT PRIMARY KEY, "currency" "Currency", "baseCurrency" "Currency" NOT NULL DEFAULT 'USD');\n`);
+CREATE TABLE "Settings" ("id" TEXT PRIMARY KEY, "currency" "Currency", "baseCurrency" "Currency" NOT NULL DEFAULT 'USD');
+CREATE INDEX "Settings_currency_idx" ON "Settings"("currency");\n`);
     await addMigration(project.dir, '20260901000100_currency_as_text', `ALTER TABLE "Settings" ALTER COLUMN "currency" SET DATA TYPE TEXT;
 ALTER TABLE "Settings" ALTER COLUMN "baseCurrency" DROP DEFAULT, ALTER COLUMN "baseCurrency" SET DATA TYPE TEXT, ALTER COLUMN "baseCurrency" SET DEFAULT 'USD';\n`);
     const { sql, before, after } = await roundTrip(db, project.dir, '20260901000000_settings', '20260901000100_currency_as_text',

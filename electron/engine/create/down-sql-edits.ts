@@ -75,3 +75,24 @@ export function dropAddAlters(statements: SqlStatement[]): DropAddAlter[] {
     return [{ statement: s, table, target: `${schema ? `${sqlIdentifier(schema)}.` : ''}${sqlIdentifier(table)}`, dropped, added }];
   });
 }
+
+/**
+ * Prisma's CREATE INDEX statements that re-create, after its DROP/ADD of `pairs`' columns, an index the schema
+ * already has (in `from`) on one of them: a mend that keeps the columns (a rename of their enum, a type change with
+ * USING) never drops the index ("already exists": langfuse's score_configs_data_type_idx, documenso's
+ * Document_folderId_idx).
+ */
+export function indexesOfKeptColumns(statements: SqlStatement[], pairs: SqlStatement[], from: CatalogSnapshot): SqlStatement[] {
+  const kept = new Set(pairs.flatMap((s) => {
+    const body = kindOf(s.node)[1];
+    const table = str((body.relation as Json | undefined)?.relname) ?? '';
+    return alterCommands(body).filter((c) => c.subtype === 'AT_DropColumn').map((c) => `${table}\0${str(c.name) ?? ''}`);
+  }));
+  const existing = new Set([...from.objects.values()].filter((o) => o.kind === 'index').map((o) => nameParts(o.name).at(-1)));
+  return statements.filter((s) => {
+    const [kind, body] = kindOf(s.node);
+    if (kind !== 'IndexStmt' || !existing.has(str(body.idxname) ?? '')) return false;
+    const table = str((body.relation as Json | undefined)?.relname) ?? '';
+    return list(body.indexParams).some((p) => kept.has(`${table}\0${str(unwrap(p, 'IndexElem')?.name) ?? ''}`));
+  });
+}

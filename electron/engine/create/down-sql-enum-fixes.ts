@@ -3,7 +3,7 @@ import { nameParts, ownPart } from '../catalog/qualified-name.ts';
 import type { SqlStatement } from '../sql/split-statements.ts';
 import { sqlIdentifier } from '../history/history-table.ts';
 import { kindOf, list, str, strings, unwrap, type Json } from '../analysis/parse-tree.ts';
-import { addedColumn, alterCommands, applyEdits, columnOf, droppedName, droppedType, literal, parsed, sameName, statementSpan, type Edit } from './down-sql-edits.ts';
+import { addedColumn, alterCommands, applyEdits, columnOf, droppedName, droppedType, indexesOfKeptColumns, literal, parsed, sameName, statementSpan, type Edit } from './down-sql-edits.ts';
 
 // The down-sql mends of enums: renames, value order, Prisma's re-creation blocks, an order only a re-creation restores.
 
@@ -65,26 +65,6 @@ export function withEnumRenames(prismaSql: string, from: CatalogSnapshot, to: Ca
     for (const s of [...columnPairs, drop, ...indexesOfKeptColumns(statements, columnPairs, from)]) edits.push({ ...statementSpan(prismaSql, s), text: '' });
   }
   return applyEdits(prismaSql, edits);
-}
-
-/**
- * Prisma's CREATE INDEX statements that re-create, after its DROP/ADD of `pairs`' columns, an index the schema
- * already has (in `from`) on one of them: with the columns kept, the index was never dropped ("already exists",
- * langfuse's score_configs_data_type_idx).
- */
-function indexesOfKeptColumns(statements: SqlStatement[], pairs: SqlStatement[], from: CatalogSnapshot): SqlStatement[] {
-  const kept = new Set(pairs.flatMap((s) => {
-    const body = kindOf(s.node)[1];
-    const table = str((body.relation as Json | undefined)?.relname) ?? '';
-    return alterCommands(body).filter((c) => c.subtype === 'AT_DropColumn').map((c) => `${table}\0${str(c.name) ?? ''}`);
-  }));
-  const existing = new Set([...from.objects.values()].filter((o) => o.kind === 'index').map((o) => nameParts(o.name).at(-1)));
-  return statements.filter((s) => {
-    const [kind, body] = kindOf(s.node);
-    if (kind !== 'IndexStmt' || !existing.has(str(body.idxname) ?? '')) return false;
-    const table = str((body.relation as Json | undefined)?.relname) ?? '';
-    return list(body.indexParams).some((p) => kept.has(`${table}\0${str(unwrap(p, 'IndexElem')?.name) ?? ''}`));
-  });
 }
 
 /** An enum definition's values in order, from the catalog's `ENUM ('a', 'b''s')`. */

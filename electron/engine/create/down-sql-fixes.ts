@@ -1,7 +1,8 @@
 import type { CatalogSnapshot } from '../catalog/types.ts';
 import { nameParts } from '../catalog/qualified-name.ts';
 import { sqlIdentifier } from '../history/history-table.ts';
-import { applyEdits, columnOf, dropAddAlters, parsed, type Edit } from './down-sql-edits.ts';
+import type { SqlStatement } from '../sql/split-statements.ts';
+import { applyEdits, columnOf, dropAddAlters, indexesOfKeptColumns, parsed, statementSpan, type Edit } from './down-sql-edits.ts';
 import { withEnumBlocksInOrder, withEnumOrderRestored, withEnumRenames, withEnumValueOrder } from './down-sql-enum-fixes.ts';
 import { withColumnRenamesReversed, withTableRenamesReversed } from './down-sql-rename-fixes.ts';
 
@@ -28,6 +29,7 @@ function withTypeChangesKept(prismaSql: string, from: CatalogSnapshot, to: Catal
   const statements = parsed(prismaSql);
   if (!statements) return prismaSql;
   const edits: Edit[] = [];
+  const kept: SqlStatement[] = [];
   for (const { statement: s, table, target, dropped, added } of dropAddAlters(statements)) {
     if (dropped.some((c) => !added.includes(c))) continue;
     const pairs = dropped.map((c) => ({ c, was: columnOf(from, table, c), will: columnOf(to, table, c) }));
@@ -47,7 +49,9 @@ function withTypeChangesKept(prismaSql: string, from: CatalogSnapshot, to: Catal
     });
     const note = `-- godwit: Prisma's differ drops and re-adds ${dropped.map((c) => `${sqlIdentifier(table)}.${sqlIdentifier(c)}`).join(', ')} (their values lost); a type change with USING keeps them.`;
     edits.push({ at: s.offset, len: s.text.length, text: `${note}\nALTER TABLE ${target} ${clauses.join(',\n')}` });
+    kept.push(s);
   }
+  for (const s of indexesOfKeptColumns(statements, kept, from)) edits.push({ ...statementSpan(prismaSql, s), text: '' });
   return applyEdits(prismaSql, edits);
 }
 
