@@ -205,6 +205,18 @@ CREATE TABLE "SweepNote" ("id" INT PRIMARY KEY, "status" "DocumentStatus" NOT NU
     expect(await sqlOn(db.url, `SELECT status::text AS s FROM "Document"`)).toEqual([{ s: 'COMPLETED' }]);
   });
 
+  it("drops such a table before the block even when its column has a default Prisma's block would drop first", async () => {
+    const { db, project } = fresh();
+    await addMigration(project.dir, '20260803000000_roles', `CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN');
+CREATE TABLE "Member" ("id" INT PRIMARY KEY, "role" "Role" NOT NULL DEFAULT 'USER');\n`);
+    await addMigration(project.dir, '20260803000100_auditor', `ALTER TYPE "Role" ADD VALUE 'AUDITOR';
+CREATE TABLE "RoleGrant" ("id" INT PRIMARY KEY, "role" "Role" NOT NULL DEFAULT 'USER');\n`);
+    const { sql, before, after } = await roundTrip(db, project.dir, '20260803000000_roles', '20260803000100_auditor',
+      `INSERT INTO "Member" VALUES (1, 'ADMIN'); INSERT INTO "RoleGrant" VALUES (1, 'USER')`);
+    expect(after, sql).toEqual(before);
+    expect(await sqlOn(db.url, `SELECT role::text AS r FROM "Member"`)).toEqual([{ r: 'ADMIN' }]);
+  });
+
   it('reverses an enum-to-text change with a type change that keeps the values and the index on it, not DROP and ADD COLUMN (ghostfolio, documenso)', async () => {
     const { db, project } = fresh();
     await addMigration(project.dir, '20260901000000_settings', `CREATE TYPE "Currency" AS ENUM ('CHF', 'EUR', 'GBP', 'USD');

@@ -124,8 +124,15 @@ export function withEnumBlocksInOrder(prismaSql: string, from: CatalogSnapshot):
       const [k, b] = kindOf(s.node);
       if (moved.has(s)) continue;
       if (k === 'DropStmt' && b.removeType === 'OBJECT_TABLE') {
-        // A table the migration created with a column of the type (documenso's SweepNote): dropped before the block.
-        if (!list(b.objects).some((o) => tableOfBase(droppedName(o) ?? ''))) continue;
+        // A table the migration created with a column of the type (documenso's SweepNote): dropped before the block,
+        // and what the block and the rest of the script would still do to it (the default Prisma drops first) goes.
+        const tables = list(b.objects).map((o) => droppedName(o) ?? '');
+        if (!tables.some(tableOfBase)) continue;
+        for (const t of statements.slice(i)) {
+          if (t === s || moved.has(t) || kindOf(t.node)[0] !== 'AlterTableStmt' || !tables.includes(str((kindOf(t.node)[1].relation as Json | undefined)?.relname) ?? '')) continue;
+          moved.add(t);
+          edits.push({ ...statementSpan(prismaSql, t), text: '' });
+        }
       } else {
         if (k !== 'AlterTableStmt') continue;
         const table = str((b.relation as Json | undefined)?.relname) ?? '';
