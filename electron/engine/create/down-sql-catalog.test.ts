@@ -113,6 +113,22 @@ ALTER TABLE "monitors" RENAME COLUMN "runs" TO "runCount";\n`);
     expect(await sqlOn(db.url, `SELECT last_published_run_at::text AS t, runs FROM "monitors"`)).toEqual([{ t: '2026-01-02 03:04:05', runs: 7 }]);
   });
 
+  it("reverses column renames among the migration's other changes to the table, keeping the values (langfuse's monitor_wallclock_lifecycle)", async () => {
+    const { db, project } = fresh();
+    await addMigration(project.dir, '20260405000000_monitors', `CREATE TABLE "monitors" ("id" TEXT PRIMARY KEY, "next_run_at" TIMESTAMP(3) NOT NULL, "last_published_run_at" TIMESTAMP(3), "last_completed_run_at" TIMESTAMP(3));\n`);
+    await addMigration(project.dir, '20260405000100_wallclock', `ALTER TABLE "monitors" ALTER COLUMN "next_run_at" DROP NOT NULL;
+ALTER TABLE "monitors" RENAME COLUMN "last_published_run_at" TO "last_published_at";
+ALTER TABLE "monitors" RENAME COLUMN "last_completed_run_at" TO "last_completed_at";
+ALTER TABLE "monitors" ADD COLUMN "last_claimed_at" TIMESTAMP(3);
+CREATE INDEX "monitors_scheduler_rescue_idx" ON "monitors"("last_published_at")
+  WHERE "last_completed_at" IS NULL OR "last_completed_at" < "last_published_at";\n`);
+    const { sql, before, after } = await roundTrip(db, project.dir, '20260405000000_monitors', '20260405000100_wallclock',
+      `INSERT INTO "monitors" VALUES ('m1', '2026-01-03', '2026-01-01', '2026-01-02', NULL)`);
+    expect(sql).toMatch(/RENAME COLUMN "last_published_at" TO "last_published_run_at"/);
+    expect(after, sql).toEqual(before);
+    expect(await sqlOn(db.url, `SELECT last_published_run_at::date::text AS p, last_completed_run_at::date::text AS c FROM "monitors"`)).toEqual([{ p: '2026-01-01', c: '2026-01-02' }]);
+  });
+
   for (const names of ['kept', 'renamed too'] as const) {
     it(`reverses a table rename with a rename, keeping its rows and the rows that reference it (papermark; index and key names ${names})`, async () => {
       const { db, project } = fresh();

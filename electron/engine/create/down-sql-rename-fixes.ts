@@ -3,7 +3,7 @@ import { nameParts, ownPart } from '../catalog/qualified-name.ts';
 import type { SqlStatement } from '../sql/split-statements.ts';
 import { sqlIdentifier } from '../history/history-table.ts';
 import { kindOf, list, str, unwrap, type Json } from '../analysis/parse-tree.ts';
-import { alterCommands, applyEdits, columnOf, droppedName, dropAddAlters, parsed, statementSpan, type Edit } from './down-sql-edits.ts';
+import { addedColumn, alterCommands, applyEdits, columnOf, droppedName, parsed, statementSpan, type Edit } from './down-sql-edits.ts';
 
 // The down-sql mends of renames Prisma's differ cannot see, read from the migration's own migration.sql.
 
@@ -29,9 +29,10 @@ function upRenamesOf(upSql: string): UpRename[] {
 
 /**
  * Prisma's differ cannot see a rename: a migration's `RENAME COLUMN a TO b` is reversed by dropping b and adding a
- * (every value gone, or the rollback failing on a NOT NULL column with rows; langfuse's monitors). An ALTER TABLE made
- * only of such pairs, each the reverse of a RENAME COLUMN of the migration with the column's type, NOT NULL and
- * default unchanged between the schemas, becomes the renames back, which keep the values.
+ * (every value gone, or the rollback failing on a NOT NULL column with rows; langfuse's monitors). In an ALTER TABLE of
+ * Prisma's, each such DROP/ADD pair that reverses a RENAME COLUMN of the migration, with the column's type, NOT NULL
+ * and default unchanged between the schemas, becomes a rename back, which keeps the values; the statement's other
+ * subcommands stay, after the renames (Prisma writes one subcommand a line; a statement written otherwise is left).
  */
 export function withColumnRenamesReversed(prismaSql: string, from: CatalogSnapshot, to: CatalogSnapshot, upSql: string): string {
   const wanted = new Map<string, string>(); // `${table}\0${name after}` → name before
@@ -41,14 +42,45 @@ export function withColumnRenamesReversed(prismaSql: string, from: CatalogSnapsh
   const same = (a: CatalogObject | undefined, b: CatalogObject | undefined) =>
     !!a && !!b && a.detail.type === b.detail.type && a.detail.notnull === b.detail.notnull && (a.detail.default ?? null) === (b.detail.default ?? null);
   const edits: Edit[] = [];
-  for (const { statement: s, table, target, dropped, added } of dropAddAlters(statements)) {
-    const pairs = dropped.map((d) => ({ d, a: wanted.get(`${table}\0${d}`) }));
-    if (pairs.some(({ d, a }) => !a || !added.includes(a) || !same(columnOf(from, table, d), columnOf(to, table, a)))) continue;
+  for (const s of statements) {
+    const [kind, body] = kindOf(s.node);
+    const relation = body.relation as Json | undefined;
+    const table = str(relation?.relname);
+    if (kind !== 'AlterTableStmt' || !table) continue;
+    const cmds = alterCommands(body);
+    const addedAt = new Map(cmds.flatMap((c, i) => (c.subtype === 'AT_AddColumn' ? [[str(addedColumn(c).colname) ?? '', i] as const] : [])));
+    const pairs = cmds.flatMap((c, i) => {
+      if (c.subtype !== 'AT_DropColumn') return [];
+      const d = str(c.name) ?? '';
+      const a = wanted.get(`${table}\0${d}`);
+      const at = a === undefined ? undefined : addedAt.get(a);
+      return a !== undefined && at !== undefined && same(columnOf(from, table, d), columnOf(to, table, a)) ? [{ d, a, drop: i, add: at }] : [];
+    });
+    if (!pairs.length) continue;
+    const pieces = subcommandTexts(s.text, cmds);
+    if (!pieces) continue;
+    const gone = new Set(pairs.flatMap((p) => [p.drop, p.add]));
+    const rest = pieces.filter((_, i) => !gone.has(i));
+    const schema = str(relation?.schemaname);
+    const target = `${schema ? `${sqlIdentifier(schema)}.` : ''}${sqlIdentifier(table)}`;
     const note = `-- godwit: Prisma's differ drops ${pairs.map(({ d }) => `${sqlIdentifier(table)}.${sqlIdentifier(d)}`).join(', ')} and adds the column${pairs.length > 1 ? 's' : ''} the migration renamed (their values lost); renaming back keeps them.`;
-    const text = [note, ...pairs.map(({ d, a }) => `ALTER TABLE ${target} RENAME COLUMN ${sqlIdentifier(d)} TO ${sqlIdentifier(a!)}`)].join(';\n').replace(/^(-- [^\n]*);\n/, '$1\n');
-    edits.push({ at: s.offset, len: s.text.length, text });
+    const renames = pairs.map(({ d, a }) => `ALTER TABLE ${target} RENAME COLUMN ${sqlIdentifier(d)} TO ${sqlIdentifier(a)}`);
+    edits.push({ at: s.offset, len: s.text.length, text: `${note}\n${[...renames, ...(rest.length ? [`ALTER TABLE ${target} ${rest.join(',\n')}`] : [])].join(';\n')}` });
   }
   return applyEdits(prismaSql, edits);
+}
+
+/**
+ * The text of each subcommand of an ALTER TABLE as Prisma writes it (`ALTER TABLE "t" DROP COLUMN "a",\nADD COLUMN …`),
+ * or null when the statement is not written one subcommand a line, or a line does not start as its subcommand does.
+ */
+function subcommandTexts(text: string, cmds: Json[]): string[] | null {
+  const head = /^ALTER\s+TABLE\s+(?:ONLY\s+)?(?:"(?:[^"]|"")+"|[\w$]+)(?:\.(?:"(?:[^"]|"")+"|[\w$]+))?\s+/i.exec(text);
+  if (!head) return null;
+  const pieces = text.slice(head[0].length).split(/,\n/).map((p) => p.trim());
+  if (pieces.length !== cmds.length) return null;
+  const starts: Record<string, RegExp> = { AT_DropColumn: /^DROP\s+COLUMN\b/i, AT_AddColumn: /^ADD\s+COLUMN\b/i };
+  return pieces.every((p, i) => starts[String(cmds[i]!.subtype)]?.test(p) ?? true) ? pieces : null;
 }
 
 /** The columns of table `table` (own name) in `snap`, as comparable lines: name, type, NOT NULL, default. */
