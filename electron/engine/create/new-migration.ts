@@ -119,8 +119,8 @@ export async function createMigration(db: Db, project: Project, folder: Migratio
   const upSql = mendPrismaSql(result.up.trimEnd()) + '\n';
   const generated = await downFromCatalog(db, project, folder, { name: dirName, dir, upSql }, opts.shadowCache);
   const downSql = typeof generated === 'string' ? generated : mendPrismaSql(result.down.trimEnd()) + '\n';
-  const downNote = typeof generated === 'string' ? [] : generated.upFails
-    ? [`migration.sql does not apply as written: ${generated.error} Fix it before applying it (Prisma wrote it; a value added to an enum cannot be used in the same transaction: move that use to a migration of its own). down.sql is Prisma's own reverse script, unmended.`]
+  const downNote = typeof generated === 'string' ? [] : generated.upFails !== null
+    ? [`migration.sql does not apply as written: replayed after the history on a shadow database, it fails: ${generated.upFails}${/unsafe use of new value/i.test(generated.upFails) ? ' (a value added to an enum cannot be used in the same transaction: move that use to a migration of its own)' : ''}. Fix it before applying it; down.sql is Prisma's own reverse script, unmended.`]
     : [`down.sql is Prisma's own reverse script, unmended: Godwit's could not be generated (${generated.error}). Review it before relying on it.`];
   if (write) await writePair(folder, dirName, upSql, downSql);
   return {
@@ -145,7 +145,7 @@ const IN_MEMORY_NAME = '99999999999999_godwit_new_migration';
  * type changes by DROP/ADD) and the catalog's objects Prisma does not model were left out of every new migration.
  * When that fails, Prisma's down script is used, as before, and a warning says so.
  */
-export async function downFromCatalog(db: Db, project: Project, folder: MigrationsFolder, added: { name: string; dir: string; upSql: string }, shadowCache: boolean | undefined): Promise<string | { error: string; upFails: boolean }> {
+export async function downFromCatalog(db: Db, project: Project, folder: MigrationsFolder, added: { name: string; dir: string; upSql: string }, shadowCache: boolean | undefined): Promise<string | { error: string; upFails: string | null }> {
   // Replayed under one name whatever the time: the shadow cache keys a state by the names and scripts that built it,
   // so `new` run again on the same schema.prisma (a dry run, then the real one) finds the new state cached.
   const migration = { ...added, name: IN_MEMORY_NAME, checksum: migrationChecksum(added.upSql), downSql: null, hasDownSql: false };
@@ -153,9 +153,11 @@ export async function downFromCatalog(db: Db, project: Project, folder: Migratio
   try {
     return (await generateDownSql(db, project, withNew, IN_MEMORY_NAME, { shadowCache, label: added.name })).sql;
   } catch (err) {
-    // The engine names the migration it replayed: the name it will have, not the one it was replayed under.
-    const error = describeError(err).replaceAll(IN_MEMORY_NAME, added.name);
-    // Replayed on a shadow database, the new migration itself failed: so will it on every database.
-    return { error, upFails: error.includes(added.name) && /failed to apply cleanly/i.test(error) };
+    const raw = describeError(err);
+    // Replayed on a shadow database, the new migration itself failed (the engine names it): so will it on any database.
+    // Its reason alone is kept: the name carries the time, and one schema.prisma gives one answer.
+    const upFails = raw.includes(IN_MEMORY_NAME) ? (/failed to apply cleanly to the shadow database:\s*([\s\S]*?)\.?\s*$/.exec(raw)?.[1] ?? null) : null;
+    // Elsewhere the engine names the migration as it will be, not as it was replayed.
+    return { error: raw.replaceAll(IN_MEMORY_NAME, added.name), upFails };
   }
 }
