@@ -71,8 +71,7 @@ export function dropAddAlters(statements: SqlStatement[]): DropAddAlter[] {
     const dropped = cmds.filter((c) => c.subtype === 'AT_DropColumn').map((c) => str(c.name) ?? '');
     const added = cmds.filter((c) => c.subtype === 'AT_AddColumn').map((c) => str(addedColumn(c).colname) ?? '');
     if (!dropped.length || dropped.length * 2 !== cmds.length || added.length !== dropped.length) return [];
-    const schema = str(relation?.schemaname);
-    return [{ statement: s, table, target: `${schema ? `${sqlIdentifier(schema)}.` : ''}${sqlIdentifier(table)}`, dropped, added }];
+    return [{ statement: s, table, target: qualifiedIn(relation, table), dropped, added }];
   });
 }
 
@@ -95,4 +94,10 @@ export function indexesOfKeptColumns(statements: SqlStatement[], pairs: SqlState
     const table = str((body.relation as Json | undefined)?.relname) ?? '';
     return list(body.indexParams).some((p) => kept.has(`${table}\0${str(unwrap(p, 'IndexElem')?.name) ?? ''}`));
   });
+}
+
+/** `name` quoted, in the schema a statement's relation names, if it names one (`"public"."T"`, or `"T"`). */
+export function qualifiedIn(relation: Json | undefined, name: string): string {
+  const schema = str(relation?.schemaname);
+  return `${schema ? `${sqlIdentifier(schema)}.` : ''}${sqlIdentifier(name)}`;
 }

@@ -3,7 +3,7 @@ import { nameParts, ownPart } from '../catalog/qualified-name.ts';
 import type { SqlStatement } from '../sql/split-statements.ts';
 import { sqlIdentifier } from '../history/history-table.ts';
 import { kindOf, list, str, unwrap, type Json } from '../analysis/parse-tree.ts';
-import { addedColumn, alterCommands, applyEdits, columnOf, droppedName, parsed, statementSpan, type Edit } from './down-sql-edits.ts';
+import { addedColumn, alterCommands, applyEdits, columnOf, droppedName, parsed, qualifiedIn, statementSpan, type Edit } from './down-sql-edits.ts';
 
 // The down-sql mends of renames Prisma's differ cannot see, read from the migration's own migration.sql.
 
@@ -61,8 +61,7 @@ export function withColumnRenamesReversed(prismaSql: string, from: CatalogSnapsh
     if (!pieces) continue;
     const gone = new Set(pairs.flatMap((p) => [p.drop, p.add]));
     const rest = pieces.filter((_, i) => !gone.has(i));
-    const schema = str(relation?.schemaname);
-    const target = `${schema ? `${sqlIdentifier(schema)}.` : ''}${sqlIdentifier(table)}`;
+    const target = qualifiedIn(relation, table);
     const note = `-- godwit: Prisma's differ drops ${pairs.map(({ d }) => `${sqlIdentifier(table)}.${sqlIdentifier(d)}`).join(', ')} and adds the column${pairs.length > 1 ? 's' : ''} the migration renamed (their values lost); renaming back keeps them.`;
     const renames = pairs.map(({ d, a }) => `ALTER TABLE ${target} RENAME COLUMN ${sqlIdentifier(d)} TO ${sqlIdentifier(a)}`);
     edits.push({ at: s.offset, len: s.text.length, text: `${note}\n${[...renames, ...(rest.length ? [`ALTER TABLE ${target} ${rest.join(',\n')}`] : [])].join(';\n')}` });
@@ -88,7 +87,6 @@ const columnsOf = (snap: CatalogSnapshot, table: string) => [...snap.objects.val
   .filter((o) => o.kind === 'column' && o.table !== undefined && nameParts(o.table).at(-1) === table)
   .map((o) => JSON.stringify([ownPart(String(o.detail.column)), o.detail.type, o.detail.notnull, o.detail.default ?? null])).sort();
 
-
 /**
  * A migration's `ALTER TABLE a RENAME TO b` is reversed by Prisma's differ with `DROP TABLE b` and `CREATE TABLE a`:
  * every row gone, and rows of other tables referencing it refused by their foreign keys (papermark's Conversation).
@@ -112,9 +110,7 @@ export function withTableRenamesReversed(prismaSql: string, from: CatalogSnapsho
     if (!drop || !create || gone.has(drop) || gone.has(create)) continue;
     const columns = columnsOf(from, after);
     if (!columns.length || columns.join('\n') !== columnsOf(to, before).join('\n')) continue;
-    const schema = str((kindOf(create.node)[1].relation as Json | undefined)?.schemaname);
-    const qualified = (name: string) => `${schema ? `${sqlIdentifier(schema)}.` : ''}${sqlIdentifier(name)}`;
-    // The table's indexes and constraints in `from`, and the names they take back (the migration's renames reversed).
+    const qualified = (name: string) => qualifiedIn(kindOf(create.node)[1].relation as Json | undefined, name);
     const onTable = (o: CatalogObject) => o.table !== undefined && nameParts(o.table).at(-1) === after;
     const dropsItself = (name: string) => statements.some((s) => {
       const [k, b] = kindOf(s.node);
