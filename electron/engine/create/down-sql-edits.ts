@@ -1,5 +1,5 @@
 import type { CatalogObject, CatalogSnapshot } from '../catalog/types.ts';
-import { nameParts, ownPart } from '../catalog/qualified-name.ts';
+import { ownPart } from '../catalog/qualified-name.ts';
 import { splitStatements, type SqlStatement } from '../sql/split-statements.ts';
 import { kindOf, list, str, strings, unwrap, type Json } from '../analysis/parse-tree.ts';
 import { sqlIdentifier } from '../history/history-table.ts';
@@ -17,9 +17,16 @@ export const addedColumn = (cmd: Json): Json => unwrap(cmd.def, 'ColumnDef') ?? 
 /** The type a DROP TYPE drops (its only object), as written. */
 export const droppedType = (body: Json): string[] => (body.removeType === 'OBJECT_TYPE' && list(body.objects).length === 1 ? strings(unwrap(list(body.objects)[0], 'TypeName')?.names) : []);
 
+/** Whether a column, constraint, index … of the catalog belongs to the table of own name `table`. */
+export const belongsTo = (o: CatalogObject, table: string): boolean => o.table !== undefined && ownPart(o.table) === table;
+
+/** The columns of `snap`'s table of own name `table`. */
+export const columnsOfTable = (snap: CatalogSnapshot, table: string): CatalogObject[] =>
+  [...snap.objects.values()].filter((o) => o.kind === 'column' && belongsTo(o, table));
+
 /** A column of `snap` by its table's own name and its name. */
 export const columnOf = (snap: CatalogSnapshot, table: string, column: string): CatalogObject | undefined =>
-  [...snap.objects.values()].find((o) => o.kind === 'column' && o.table !== undefined && nameParts(o.table).at(-1) === table && ownPart(String(o.detail.column)) === column);
+  columnsOfTable(snap, table).find((o) => ownPart(String(o.detail.column)) === column);
 
 /** Where a statement stands in the script, with Prisma's `-- AlterTable`-style heading above it and the blank lines after it. */
 export function statementSpan(sql: string, s: SqlStatement): { at: number; len: number } {
@@ -43,9 +50,6 @@ export function parsed(sql: string): SqlStatement[] | null {
   const { statements, parseError } = splitStatements(sql);
   return parseError ? null : statements;
 }
-
-/** A string as an SQL literal. */
-export const literal = (v: string) => `'${v.replace(/'/g, "''")}'`;
 
 /** The own name of one object of a DROP statement (`"public"."T"` → T). */
 export const droppedName = (item: unknown): string | undefined => strings(unwrap(item, 'List')?.items ?? item).at(-1);
@@ -87,7 +91,7 @@ export function indexesOfKeptColumns(statements: SqlStatement[], pairs: SqlState
     const table = str((body.relation as Json | undefined)?.relname) ?? '';
     return alterCommands(body).filter((c) => c.subtype === 'AT_DropColumn').map((c) => `${table}\0${str(c.name) ?? ''}`);
   }));
-  const existing = new Set([...from.objects.values()].filter((o) => o.kind === 'index').map((o) => nameParts(o.name).at(-1)));
+  const existing = new Set([...from.objects.values()].filter((o) => o.kind === 'index').map((o) => ownPart(o.name)));
   return statements.filter((s) => {
     const [kind, body] = kindOf(s.node);
     if (kind !== 'IndexStmt' || !existing.has(str(body.idxname) ?? '')) return false;

@@ -1,9 +1,9 @@
 import type { CatalogObject, CatalogSnapshot } from '../catalog/types.ts';
 import { nameParts, ownPart } from '../catalog/qualified-name.ts';
 import type { SqlStatement } from '../sql/split-statements.ts';
-import { sqlIdentifier } from '../history/history-table.ts';
+import { sqlIdentifier, sqlLiteral } from '../history/history-table.ts';
 import { kindOf, list, str, strings, unwrap, type Json } from '../analysis/parse-tree.ts';
-import { addedColumn, alterCommands, applyEdits, columnOf, droppedName, droppedType, indexesOfKeptColumns, literal, parsed, sameName, statementSpan, type Edit } from './down-sql-edits.ts';
+import { addedColumn, alterCommands, applyEdits, columnOf, columnsOfTable, droppedName, droppedType, indexesOfKeptColumns, parsed, sameName, statementSpan, type Edit } from './down-sql-edits.ts';
 
 // The down-sql mends of enums: renames, value order, Prisma's re-creation blocks, an order only a re-creation restores.
 
@@ -92,7 +92,7 @@ export function withEnumValueOrder(prismaSql: string, from: CatalogSnapshot, to:
     const at = target.indexOf(value);
     const next = at === -1 ? undefined : target.slice(at + 1).find((v) => have.has(v));
     have.add(value);
-    return next === undefined ? line : `ALTER TYPE ${type} ADD VALUE ${literal(value)} BEFORE ${literal(next)};`;
+    return next === undefined ? line : `ALTER TYPE ${type} ADD VALUE ${sqlLiteral(value)} BEFORE ${sqlLiteral(next)};`;
   });
 }
 
@@ -117,9 +117,9 @@ export function withEnumBlocksInOrder(prismaSql: string, from: CatalogSnapshot):
     const base = name.slice(0, -4);
     const dropAt = statements.findIndex((s, j) => j > i && kindOf(s.node)[0] === 'DropStmt' && droppedType(kindOf(s.node)[1]).at(-1) === `${base}_old`);
     if (dropAt === -1) return;
-    const ofBase = (table: string, column: string) => nameParts(String(columnOf(from, table, column)?.detail.type ?? '').replace(/\[\]$/, '')).at(-1) === base;
+    const ofBase = (table: string, column: string) => ownPart(String(columnOf(from, table, column)?.detail.type ?? '').replace(/\[\]$/, '')) === base;
     const start = i > 0 && kindOf(statements[i - 1]!.node)[0] === 'TransactionStmt' ? statements[i - 1]! : create;
-    const tableOfBase = (table: string) => [...from.objects.values()].some((o) => o.kind === 'column' && o.table !== undefined && nameParts(o.table).at(-1) === table && ofBase(table, ownPart(String(o.detail.column))));
+    const tableOfBase = (table: string) => columnsOfTable(from, table).some((o) => ofBase(table, ownPart(String(o.detail.column))));
     for (const s of statements.slice(dropAt + 1)) {
       const [k, b] = kindOf(s.node);
       if (moved.has(s)) continue;
@@ -201,8 +201,8 @@ function enumRecreation(name: string, values: string[], had: string[], snap: Cat
   });
   const defaults = columns.filter((o) => o.detail.default).map((o) => alter(o, [`SET DEFAULT ${String(o.detail.default)}`]));
   return [
-    `-- godwit: PostgreSQL cannot reorder an enum's values: ${name} is re-created in the order it had (${had.map(literal).join(', ')} → ${values.map(literal).join(', ')}), its columns re-typed.`,
-    `CREATE TYPE ${temp} AS ENUM (${values.map(literal).join(', ')});`,
+    `-- godwit: PostgreSQL cannot reorder an enum's values: ${name} is re-created in the order it had (${had.map(sqlLiteral).join(', ')} → ${values.map(sqlLiteral).join(', ')}), its columns re-typed.`,
+    `CREATE TYPE ${temp} AS ENUM (${values.map(sqlLiteral).join(', ')});`,
     ...retype,
     `ALTER TYPE ${name} RENAME TO ${sqlIdentifier(`${own}_godwit_old`)};`,
     `ALTER TYPE ${temp} RENAME TO ${sqlIdentifier(own)};`,

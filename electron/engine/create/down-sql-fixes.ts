@@ -1,5 +1,5 @@
 import type { CatalogSnapshot } from '../catalog/types.ts';
-import { nameParts } from '../catalog/qualified-name.ts';
+import { ownPart } from '../catalog/qualified-name.ts';
 import { sqlIdentifier } from '../history/history-table.ts';
 import type { SqlStatement } from '../sql/split-statements.ts';
 import { applyEdits, columnOf, dropAddAlters, indexesOfKeptColumns, parsed, statementSpan, type Edit } from './down-sql-edits.ts';
@@ -38,7 +38,7 @@ function withTypeChangesKept(prismaSql: string, from: CatalogSnapshot, to: Catal
       const col = `ALTER COLUMN ${sqlIdentifier(c)}`;
       // format_type leaves out a schema on the search path; the catalog's own name of a user type has it.
       const written = String(will!.detail.type);
-      const own = [...to.objects.values()].find((o) => ['enum', 'domain', 'composite type'].includes(o.kind) && !written.includes('.') && nameParts(o.name).at(-1) === nameParts(written.replace(/\[\]$/, '')).at(-1));
+      const own = [...to.objects.values()].find((o) => ['enum', 'domain', 'composite type'].includes(o.kind) && !written.includes('.') && ownPart(o.name) === ownPart(written.replace(/\[\]$/, '')));
       const type = own ? `${own.name}${written.endsWith('[]') ? '[]' : ''}` : written;
       return [
         ...(was!.detail.default ? [`${col} DROP DEFAULT`] : []),

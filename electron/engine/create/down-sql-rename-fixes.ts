@@ -1,9 +1,9 @@
 import type { CatalogObject, CatalogSnapshot } from '../catalog/types.ts';
-import { nameParts, ownPart } from '../catalog/qualified-name.ts';
+import { ownPart } from '../catalog/qualified-name.ts';
 import type { SqlStatement } from '../sql/split-statements.ts';
 import { sqlIdentifier } from '../history/history-table.ts';
 import { kindOf, list, str, unwrap, type Json } from '../analysis/parse-tree.ts';
-import { addedColumn, alterCommands, applyEdits, columnOf, droppedName, parsed, qualifiedIn, statementSpan, type Edit } from './down-sql-edits.ts';
+import { addedColumn, alterCommands, applyEdits, belongsTo, columnOf, columnsOfTable, droppedName, parsed, qualifiedIn, statementSpan, type Edit } from './down-sql-edits.ts';
 
 // The down-sql mends of renames Prisma's differ cannot see, read from the migration's own migration.sql.
 
@@ -83,8 +83,7 @@ function subcommandTexts(text: string, cmds: Json[]): string[] | null {
 }
 
 /** The columns of table `table` (own name) in `snap`, as comparable lines: name, type, NOT NULL, default. */
-const columnsOf = (snap: CatalogSnapshot, table: string) => [...snap.objects.values()]
-  .filter((o) => o.kind === 'column' && o.table !== undefined && nameParts(o.table).at(-1) === table)
+const columnsOf = (snap: CatalogSnapshot, table: string) => columnsOfTable(snap, table)
   .map((o) => JSON.stringify([ownPart(String(o.detail.column)), o.detail.type, o.detail.notnull, o.detail.default ?? null])).sort();
 
 /**
@@ -111,7 +110,6 @@ export function withTableRenamesReversed(prismaSql: string, from: CatalogSnapsho
     const columns = columnsOf(from, after);
     if (!columns.length || columns.join('\n') !== columnsOf(to, before).join('\n')) continue;
     const qualified = (name: string) => qualifiedIn(kindOf(create.node)[1].relation as Json | undefined, name);
-    const onTable = (o: CatalogObject) => o.table !== undefined && nameParts(o.table).at(-1) === after;
     const dropsItself = (name: string) => statements.some((s) => {
       const [k, b] = kindOf(s.node);
       if (k === 'DropStmt' && b.removeType === 'OBJECT_INDEX') return list(b.objects).some((o) => droppedName(o) === name);
@@ -120,7 +118,7 @@ export function withTableRenamesReversed(prismaSql: string, from: CatalogSnapsho
     // What the table has in `from` and Prisma's script leaves it (it drops the foreign keys of a table it drops, and
     // re-adds them by their old names), and the names those take back: the migration's renames reversed. ALTER INDEX
     // renames a key's or unique constraint's index and the constraint with it (papermark renamed its key so).
-    const has = [...from.objects.values()].filter((o) => (o.kind === 'index' || o.kind === 'constraint') && onTable(o))
+    const has = [...from.objects.values()].filter((o) => (o.kind === 'index' || o.kind === 'constraint') && belongsTo(o, after))
       .map((o) => ownPart(o.kind === 'index' ? o.name : String(o.detail.constraint)))
       .filter((name) => !dropsItself(name));
     const back = upRenames.filter((r) => (r.kind === 'index' || (r.kind === 'constraint' && (r.table === before || r.table === after))) && has.includes(r.new));
