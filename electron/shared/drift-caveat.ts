@@ -5,8 +5,9 @@
  * every applied migration is in the folder as it ran.
  */
 export function driftCaveat(summary: { missingLocally: number; edited: number }): string | null {
+  const say = (n: number, one: string, many: string) => (n === 1 ? one : `${n} ${many}`);
   const parts: string[] = [];
-  if (summary.missingLocally) parts.push(`${summary.missingLocally === 1 ? '1 migration this database ran is' : `${summary.missingLocally} migrations this database ran are`} missing from the folder, so what ${summary.missingLocally === 1 ? 'it' : 'they'} made shows as drift`);
-  if (summary.edited) parts.push(`${summary.edited === 1 ? '1 migration was' : `${summary.edited} migrations were`} edited after ${summary.edited === 1 ? 'it' : 'they'} ran and ${summary.edited === 1 ? 'is' : 'are'} compared as edited`);
+  if (summary.missingLocally) parts.push(say(summary.missingLocally, '1 migration this database ran is missing from the folder, so what it made shows as drift', 'migrations this database ran are missing from the folder, so what they made shows as drift'));
+  if (summary.edited) parts.push(say(summary.edited, '1 migration was edited after it ran and is compared as edited', 'migrations were edited after they ran and are compared as edited'));
   return parts.length ? `Not all of this is drift: ${parts.join('; ')}. Restore those files before running any of this SQL.` : null;
 }
