@@ -64,6 +64,20 @@ describe('the bundled CLI is rebuilt when a source its command runs changes', ()
     expect(bundleDir()).not.toBe(afterListing);
   }, 120_000);
 
+  it('a file edited just before a build is settled by the next command: later ones take the quick check again', () => {
+    const listing = 'electron/engine/introspect/render-listing.ts';
+    const printOf = (rel: string) => new Map((JSON.parse(readFileSync(join(root, 'cache', 'manifest.json'), 'utf8')) as { inputs: [string, string][] }).inputs).get(rel);
+    touch(listing);
+    expect(godwit('--url', db.url, 'tables').status).toBe(0);
+    const built = bundleDir();
+    // Written within the second before the build began: the build cannot tell whether it read the last version.
+    expect(printOf(listing)).toBe('changed-during-build');
+    // Unchanged since before that build: the bundle is kept, and its print written down for the commands after.
+    expect(godwit('--url', db.url, 'tables').stdout).toContain('Thing');
+    expect(bundleDir()).toBe(built);
+    expect(printOf(listing)).toMatch(/^\d+:[\d.]+$/);
+  }, 120_000);
+
   it('commands started together after an edit build the bundle once; the others wait for it', async () => {
     const { spawn } = await import('node:child_process');
     const builds = () => readdirSync(join(root, 'cache')).filter((d) => d.startsWith('build-'));
