@@ -1,4 +1,4 @@
-import { redactSecrets, redactUrl } from '../engine/util/redact.ts';
+import { mayHoldSecret, redactSecrets, redactUrl } from '../engine/util/redact.ts';
 
 /**
  * A password typed on the command line (`--url postgresql://app:pw@db/app`, `--url=…`, `password=` pairs) can be read
@@ -9,6 +9,7 @@ import { redactSecrets, redactUrl } from '../engine/util/redact.ts';
  */
 export function hidePasswordsFromProcessList(argv: string[]): boolean {
   const args = argv.slice(2);
+  if (!args.some(mayHoldSecret)) return false;
   const masked = args.map((a) => redactSecrets(redactUrl(a)));
   if (masked.every((a, i) => a === args[i])) return false;
   if (process.platform !== 'win32') process.title = ['godwit', ...masked].join(' ');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'pg-connection-string';
-import { displayUrl, redactSecrets, redactUrl } from './redact.ts';
+import { displayUrl, mayHoldSecret, redactSecrets, redactUrl } from './redact.ts';
 
 describe('redactSecrets', () => {
   it('masks the password of a URL inside a text', () => {
@@ -64,3 +64,26 @@ describe('redaction as pg reads a URL', () => {
   });
 });
 
+
+describe('mayHoldSecret (the quick test before masking a command line)', () => {
+  const masked = [
+    'postgresql://bob:s3cr%40t@db:5432/app', 'connect postgresql://bob:pw@db/app failed', "host=x password='a b' user=y",
+    'postgresql://app:9f3aQ7@canary2@db.example:5432/app', 'postgresql://app:p@ss:w@rd@db/app?sslmode=require',
+    'postgres://app:a%40b@[::1]:5432/app', 'postgresql://app:with space@db/app', 'postgresql://app:9f3a/Q7-canary@db/app',
+    'postgresql://gf_u:p@ss:w/rd@127.0.0.1:5432/gf_dev', 'hostile_u:S3cret@Pw!@127.0.0.1/hostile_a',
+    'postgresql://db:5432/app?password=9f3aQ7-canary', '--url=postgresql://u:pw@h/db', 'postgresql://u://x@host/db',
+    'mysql://root:pw@db/app', 'PASSWORD=x', 'postgresql://u:@host/db',
+  ];
+  it('is true of every text the masks change', () => {
+    for (const text of masked) {
+      expect(redactSecrets(redactUrl(text)), text).not.toBe(text);
+      expect(mayHoldSecret(text), text).toBe(true);
+    }
+  });
+  it('is false of command lines with no password in them, which then skip the masks', () => {
+    for (const text of ['tables', '--url', 'postgresql://postgres@127.0.0.1:5432/app', 'postgresql://db:5432/app', 'env:DATABASE_URL', '--env=prod', '/tmp/project']) {
+      expect(redactSecrets(redactUrl(text))).toBe(text);
+      expect(mayHoldSecret(text), text).toBe(false);
+    }
+  });
+});
