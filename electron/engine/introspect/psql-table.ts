@@ -16,7 +16,14 @@ export interface PsqlTable {
 
 export function renderPsqlTable(t: PsqlTable): string {
   const n = t.headers.length;
-  const widths = t.headers.map((h, i) => Math.max(width(h), ...t.rows.map((r) => Math.max(...(r[i] ?? '').split('\n').map(width)))));
+  // Each cell's lines, split once: a value's line breaks are lines of its row, continued ones marked with +.
+  const cells = t.rows.map((row) => t.headers.map((_, i) => (row[i] ?? '').split('\n')));
+  // Loops, not Math.max(...rows): a spread of every row overflows the stack on a listing of ~100,000 relations.
+  const widths = t.headers.map((h, i) => {
+    let w = width(h);
+    for (const row of cells) for (const text of row[i]!) w = Math.max(w, width(text));
+    return w;
+  });
   const total = widths.reduce((a, b) => a + b, 0) + (n - 1) * 3 + 2;
   const out: string[] = [];
   const tw = width(t.title);
@@ -32,19 +39,21 @@ export function renderPsqlTable(t: PsqlTable): string {
       ' ',
   );
   out.push(widths.map((w) => '-'.repeat(w + 2)).join('+'));
-  for (const row of t.rows) {
-    const lines = t.headers.map((_, i) => (row[i] ?? '').split('\n'));
-    const height = Math.max(...lines.map((l) => l.length));
+  for (const lines of cells) {
+    let height = 1;
+    for (const l of lines) height = Math.max(height, l.length);
     for (let k = 0; k < height; k++) {
       let line = ' ';
-      lines.forEach((l, i) => {
+      for (let i = 0; i < n; i++) {
+        const l = lines[i]!;
         const text = l[k] ?? '';
         const pad = ' '.repeat(widths[i]! - width(text));
         const continued = k < l.length - 1;
-        const aligned = t.rightAligned?.[i] ? pad + text : text + pad;
+        const right = t.rightAligned?.[i] === true;
+        const aligned = right ? pad + text : text + pad;
         if (i < n - 1) line += `${aligned}${continued ? '+' : ' '}| `;
-        else line += t.rightAligned?.[i] ? aligned : continued ? `${aligned}+` : text;
-      });
+        else line += right ? aligned : continued ? `${aligned}+` : text;
+      }
       out.push(line);
     }
   }
