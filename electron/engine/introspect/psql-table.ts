@@ -18,7 +18,7 @@ export function renderPsqlTable(t: PsqlTable): string {
   const n = t.headers.length;
   // Each cell's lines, split once: a value's line breaks are lines of its row, continued ones marked with +.
   const cells = t.rows.map((row) => t.headers.map((_, i) => (row[i] ?? '').split('\n')));
-  // Loops, not Math.max(...rows): a spread of every row overflows the stack on a listing of ~100,000 relations.
+  // Loops, not Math.max(...rows): a spread of every row overflows the stack past ~120,000 rows (the listing of a huge schema).
   const widths = t.headers.map((h, i) => {
     let w = width(h);
     for (const row of cells) for (const text of row[i]!) w = Math.max(w, width(text));
