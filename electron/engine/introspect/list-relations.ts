@@ -51,22 +51,24 @@ export async function listRelations(db: Db, opts: { pattern?: string | undefined
        pg_catalog.pg_table_size(c.oid)::float8 AS size_bytes,
        pg_catalog.obj_description(c.oid, 'pg_class') AS description`
     : '';
-  // relkind compared as "char", as psql does: a cast to text per row cost a fresh session ~0.4 ms.
-  const rows = await db.query<{
-    schema: string; name: string; relkind: string; owner: string; table_name: string | null;
-    persistence?: string; access_method?: string | null; size?: string; size_bytes?: number; description?: string | null;
-  }>(
-    `SELECT n.nspname AS schema, c.relname AS name, c.relkind::text AS relkind,
+  // relkind compared as "char", as psql does: a cast to text per row cost a fresh session ~0.4 ms. The rows come as one
+  // JSON array, built by the server: pg decodes a message per row in JavaScript (~10 µs each on a command's cold code).
+  const [listing] = await db.query<{ rows: string | null }>(
+    `SELECT pg_catalog.json_agg(q ORDER BY q.schema, q.name)::text AS rows FROM (
+     SELECT n.nspname AS schema, c.relname AS name, c.relkind::text AS relkind,
             pg_catalog.pg_get_userbyid(c.relowner) AS owner,
             ${withIndexes ? 'c2.relname' : 'NULL::name'} AS table_name ${verbose}
        FROM pg_catalog.pg_class c
        LEFT JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
        LEFT JOIN pg_catalog.pg_am am ON am.oid = c.relam
        ${withIndexes ? 'LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid LEFT JOIN pg_catalog.pg_class c2 ON i.indrelid = c2.oid' : ''}
-      WHERE c.relkind = ANY($1::"char"[]) AND ${where}
-      ORDER BY 1, 2`,
+      WHERE c.relkind = ANY($1::"char"[]) AND ${where}) q`,
     params,
   );
+  const rows = JSON.parse(listing?.rows ?? '[]') as {
+    schema: string; name: string; relkind: string; owner: string; table_name: string | null;
+    persistence?: string; access_method?: string | null; size?: string; size_bytes?: number; description?: string | null;
+  }[];
   return rows.map((r) => ({
     schema: r.schema,
     name: r.name,
