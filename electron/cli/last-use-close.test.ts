@@ -38,4 +38,18 @@ describe('read-only commands do not wait for the server to close the session', (
     }
     expect(left).toBe(0);
   }, 60_000);
+
+  // tables and describe exit once their output is flushed (start.ts, exitWhenDone): all of it, through a pipe.
+  it('a long listing and a wide table arrive whole through a pipe before the process exits', async () => {
+    await sqlOn(db.url, `DO $$ BEGIN FOR i IN 1..3000 LOOP EXECUTE format('CREATE TABLE %I (id int)', 'many_' || i); END LOOP; END $$`);
+    await sqlOn(db.url, `CREATE TABLE wide (${Array.from({ length: 1500 }, (_, i) => `column_${i} text`).join(', ')})`);
+    const tables = await runGodwit(['--url', db.url, 'tables']);
+    expect(tables.stderr).toBe('');
+    expect(tables.stdout.split('\n').filter((l) => l.startsWith(' public | many_'))).toHaveLength(3000);
+    expect(tables.stdout.endsWith('(3002 rows)\n\n')).toBe(true);
+    const describe = await runGodwit(['--url', db.url, 'describe', 'wide']);
+    expect(describe.stderr).toBe('');
+    expect(describe.stdout).toContain(' column_1499 | text |');
+    expect(describe.stdout.length).toBeGreaterThan(1500 * 40);
+  }, 60_000);
 });

@@ -11,4 +11,4 @@ const READ_COMMANDS: Record<(typeof READ_BUNDLE_MODULES)[number], () => Promise<
   tables: () => import('./commands/tables.ts').then((m) => m.registerTables),
 };
 
-start((argv) => runProgram(READ_COMMANDS, argv));
+start((argv) => runProgram(READ_COMMANDS, argv), { exitWhenDone: true });
