@@ -68,10 +68,12 @@ Examples:
   $ godwit describe 'billing.invoices' --plus --env prod
   $ godwit describe '"Customers"' --json`)
     .action(async (name: string, _o, cmd: Command) => {
-      const opts = optionsOf<{ plus?: boolean }>(cmd);
+      const opts = optionsOf<{ plus?: boolean; json?: boolean }>(cmd);
       const open = await projectSettingsFromOptions(opts);
       const [env] = environmentsFromOptions(open, opts);
-      const found = await withEnvironment(env!, (db) => describeRelations(db, name), LAST_USE);
+      // Comments show with --plus, and are among the facts --json gives.
+      const descriptions = opts.plus === true || opts.json === true;
+      const found = await withEnvironment(env!, (db) => describeRelations(db, name, { descriptions }), LAST_USE);
       if (opts.json) return printJson(found);
       process.stdout.write(renderDescriptions(found, opts.plus === true));
     });

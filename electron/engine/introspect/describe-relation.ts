@@ -119,13 +119,14 @@ function sectionsFor(found: FoundRelation[]): (section: DescribeSection) => bool
 
 /**
  * `\d PATTERN`: every relation the pattern matches, described. Two round trips whatever the number of columns,
- * indexes or relations. Throws psql's "Did not find any relation named …" when nothing matches.
+ * indexes or relations. Throws psql's "Did not find any relation named …" when nothing matches. `descriptions: false`
+ * leaves the comments on the relation and its columns out (null), for a caller that shows none.
  */
-export async function describeRelations(db: Db, pattern: string): Promise<RelationDescription[]> {
+export async function describeRelations(db: Db, pattern: string, options: { descriptions?: boolean } = {}): Promise<RelationDescription[]> {
   const found = await findRelations(db, pattern);
   if (found.length === 0) throw new GodwitError('no-relation', `Did not find any relation named "${pattern}".`);
   const wanted = sectionsFor(found);
-  const results = await db.queryBatch(describeBatchSql(found.map((f) => f.oid), found[0]!.version, wanted, found.some((f) => f.hasTablespaces)));
+  const results = await db.queryBatch(describeBatchSql(found.map((f) => f.oid), found[0]!.version, wanted, found.some((f) => f.hasTablespaces), options.descriptions !== false));
   // The result sets in section order; a section not asked for has no rows.
   let next = 0;
   const bySection = DESCRIBE_SECTIONS.map((section) => (wanted(section) ? results[next++] : []));

@@ -58,7 +58,8 @@ describe('describe (\\d) matches psql byte for byte', () => {
     for (const name of names) {
       for (const verbose of [false, true]) {
         const command = `\\d${verbose ? '+' : ''} ${name}`;
-        const ours = renderDescriptions(await describeRelations(conn, name), verbose);
+        // As the CLI asks: \d reads no comments, \d+ does.
+        const ours = renderDescriptions(await describeRelations(conn, name, { descriptions: verbose }), verbose);
         const theirs = await psql(db.url, command);
         if (ours !== theirs) differ.push(`${command}\n--- psql\n${theirs}--- godwit\n${ours}`);
       }
@@ -96,6 +97,9 @@ describe('describe (\\d) matches psql byte for byte', () => {
     expect(c!.columns.find((x) => x.name === 'name_length')!.generated).toBe('length("FullName")');
     expect(c!.triggers.map((t) => [t.name, t.enabled])).toEqual([['customers_audit', 'D'], ['customers_touch', 'O']]);
     expect(c!.referencedBy.map((r) => r.table)).toEqual(['billing.invoices', '"order lines"']);
+    expect([c!.description, c!.columns.find((x) => x.name === 'email')!.description]).toEqual(['People who pay us', 'Unique, lower-cased']);
+    const [plain] = await describeRelations(conn, '"Customers"', { descriptions: false });
+    expect([plain!.description, plain!.columns.find((x) => x.name === 'email')!.description]).toEqual([null, null]);
   });
 });
 
