@@ -87,7 +87,9 @@ export async function sampleLocksDuring<T>(observer: Db, pid: number, hold: stri
   try {
     await observer.exec('BEGIN ISOLATION LEVEL REPEATABLE READ');
     await observer.query('SELECT 1');
-    for (const rel of hold) await observer.exec(`LOCK TABLE ${quoteName(rel)} IN ACCESS SHARE MODE`);
+    // NOWAIT: a block the script opened itself (its own BEGIN) may hold a conflicting lock between statements, and
+    // waiting for it here, before the statement is sent, would wait forever. The watcher then only samples.
+    for (const rel of hold) await observer.exec(`LOCK TABLE ${quoteName(rel)} IN ACCESS SHARE MODE NOWAIT`);
     holding = true;
   } catch {
     await observer.exec('ROLLBACK').catch(() => undefined);

@@ -92,6 +92,33 @@ ALTER TABLE "patients" ADD COLUMN "y" INTEGER;`);
     expect(report.clone!.dropped).toBe(true);
   });
 
+  it('outside a transaction, a block the script opens itself does not deadlock the lock watcher on the locks it holds', async () => {
+    // CONCURRENTLY: statement by statement. The script's BEGIN leaves its session holding ACCESS EXCLUSIVE on patients
+    // between statements; a watcher that waited for ACCESS SHARE there waited forever (formbricks, a 10-minute hang).
+    const { open, env } = await withPending(`CREATE INDEX CONCURRENTLY "patients_phone_idx" ON "patients"("phone_number");
+BEGIN;
+ALTER TABLE "patients" ADD COLUMN "a" TEXT;
+ALTER TABLE "patients" ADD COLUMN "b" TEXT;
+COMMIT;`);
+    const report = await onEnv(env, (db) => rehearse({ db, env, folder: open.folder }));
+    expect(report.migrations[0]!.transactional).toBe(false);
+    expect(report.migrations[0]!.statements.map((s) => s.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+    expect(report.migrations[0]!.statements[3]!.observed!.locks).toEqual([{ relation: 'patients', mode: 'AccessExclusiveLock' }]);
+    expect(report.clone!.dropped).toBe(true);
+  }, 30_000);
+
+  it('an abort cancels the running statement at once and still drops the clone', async () => {
+    const { open, env } = await withPending('SELECT pg_sleep(60);\nALTER TABLE "patients" ADD COLUMN "late" TEXT;');
+    const controller = new AbortController();
+    const started = Date.now();
+    setTimeout(() => controller.abort(), 1500);
+    const report = await onEnv(env, (db) => rehearse({ db, env, folder: open.folder }, { signal: controller.signal }));
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(report.migrations[0]!.statements.map((s) => s.status)).toEqual(['failed', 'not-run']);
+    expect(report.clone!.dropped).toBe(true);
+    expect(await databasesLike(report.clone!.database)).toEqual([]);
+  }, 60_000);
+
   it('copies sequence positions with the sample, so a data migration does not collide with copied rows', async () => {
     const { open, env } = await withPending(`INSERT INTO "patients" ("email", "first_name", "last_name", "date_of_birth", "phone_number") VALUES ('new@x', 'N', 'N', DATE '2000-01-01', '1');`);
     const report = await onEnv(env, (db) => rehearse({ db, env, folder: open.folder }, { sample: 10 }));

@@ -109,12 +109,19 @@ export async function rehearse(ctx: { db: Db; env: Environment; folder: Migratio
   let runner: Db | undefined;
   let observer: Db | null = null;
   let dropped = false;
-  const onAbort = () => void observer?.query('SELECT pg_cancel_backend($1)', [pid]).catch(() => undefined);
   let pid = 0;
+  let observerPid = 0;
+  // Cancels what the clone's sessions are doing, through the environment's own session (idle meanwhile): the watcher
+  // cannot be asked, as it may be the one waiting.
+  const onAbort = () => {
+    if (runner?.kind !== 'postgres') return;
+    void ctx.db.query('SELECT pg_catalog.pg_cancel_backend(p) FROM pg_catalog.unnest($1::int[]) p', [[pid, observerPid].filter((p) => p > 0)]).catch(() => undefined);
+  };
   try {
     ({ runner, observer } = await clone.open());
     if (runner.kind === 'postgres') await runner.exec("SET application_name = 'godwit-rehearse'");
     pid = Number((await runner.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))[0]!.pid);
+    if (observer) observerPid = Number((await observer.query<{ pid: number }>('SELECT pg_backend_pid() AS pid'))[0]!.pid);
     opts.signal?.addEventListener('abort', onAbort);
     let stop = false;
     for (const [i, step] of plan.steps.entries()) {
