@@ -192,6 +192,42 @@ COMMIT;\n`;
     }
   });
 
+  it("runs Prisma's enum block in the middle of a script (formbricks) with the rest in one transaction: all or nothing, and backed up", async () => {
+    const project = await copyDemoProject();
+    try {
+      await addMigration(project.dir, '20990101000000_roles', `CREATE TYPE "Role" AS ENUM ('USER', 'ADMIN', 'GUEST');
+CREATE TABLE "members" ("id" int PRIMARY KEY, "role" "Role" NOT NULL, "nickname" TEXT);
+INSERT INTO "members" VALUES (1, 'USER', 'ann'), (2, 'GUEST', 'bob');\n`);
+      await addMigration(project.dir, '20990102000000_drop_guest', `ALTER TABLE "members" DROP COLUMN "nickname";
+
+-- AlterEnum
+BEGIN;
+CREATE TYPE "Role_new" AS ENUM ('USER', 'ADMIN');
+ALTER TABLE "members" ALTER COLUMN "role" TYPE "Role_new" USING ("role"::text::"Role_new");
+ALTER TYPE "Role" RENAME TO "Role_old";
+ALTER TYPE "Role_new" RENAME TO "Role";
+DROP TYPE "Role_old";
+COMMIT;
+`, `ALTER TYPE "Role" ADD VALUE 'GUEST';
+ALTER TABLE "members" ADD COLUMN "nickname" TEXT;\n`);
+      const { open, env } = await projectOn(project.dir, db.url);
+      const ctx = (conn: Parameters<typeof upgrade>[0]['db']) => ({ db: conn, env, folder: open.folder });
+      // GUEST is still used: the cast fails, and the column dropped before the block is there again.
+      const err = await onEnv(env, (conn) => upgrade(ctx(conn), {})).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(MigrationFailedError);
+      expect((err as MigrationFailedError).failure.rolledBack).toBe(true);
+      expect(await sqlOn(db.url, 'SELECT nickname FROM members ORDER BY id')).toEqual([{ nickname: 'ann' }, { nickname: 'bob' }]);
+      await sqlOn(db.url, `UPDATE "members" SET "role" = 'USER'`);
+      await onEnv(env, (conn) => upgrade(ctx(conn), {}));
+      expect(await sqlOn(db.url, `SELECT enum_range(NULL::"Role")::text AS r`)).toEqual([{ r: '{USER,ADMIN}' }]);
+      // The dropped column was copied first: a rollback brings its values back.
+      await onEnv(env, (conn) => rollback(ctx(conn), { steps: 1 }));
+      expect(await sqlOn(db.url, 'SELECT nickname FROM members ORDER BY id')).toEqual([{ nickname: 'ann' }, { nickname: 'bob' }]);
+    } finally {
+      await project.remove();
+    }
+  });
+
   it('runs a script that opens with its own BEGIN and SET TRANSACTION ISOLATION LEVEL (langfuse) at that level, and locates a failure in it', async () => {
     const project = await copyDemoProject();
     try {

@@ -98,16 +98,39 @@ ALTER COLUMN "balance" SET NOT NULL;`;
     expect(prepareScript('ALTER TABLE "t" DROP "x";').warnings.map((w) => `${w.line}:${w.statement}`)).toEqual(['1:ALTER TABLE "t" DROP "x"']);
   });
 
-  it('treats a script wrapped in its own plain BEGIN … COMMIT as transactional, and nothing else', () => {
+  it('treats a script whose only transaction control is plain BEGIN … COMMIT blocks as transactional, and nothing else', () => {
     const wrapped = prepareScript('BEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\n');
     expect(wrapped.nonTransactional).toEqual([]);
     expect(wrapped.ownTransaction).toEqual([{ at: 0, len: 5 }, { at: 32, len: 6 }]);
+    // Prisma's re-creation of an enum, mid-file, between other statements; and two blocks.
+    const prismaEnum = `ALTER TABLE "Survey" DROP COLUMN "closeOnDate";
+
+-- AlterEnum
+BEGIN;
+CREATE TYPE "SurveyType_new" AS ENUM ('link', 'app');
+ALTER TABLE "Survey" ALTER COLUMN "type" TYPE "SurveyType_new" USING ("type"::text::"SurveyType_new");
+ALTER TYPE "SurveyType" RENAME TO "SurveyType_old";
+ALTER TYPE "SurveyType_new" RENAME TO "SurveyType";
+DROP TYPE "SurveyType_old";
+COMMIT;
+
+DROP TABLE "Insight";
+`;
+    for (const sql of [prismaEnum, 'BEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\nBEGIN;\nCREATE TABLE b (id int);\nCOMMIT;']) {
+      const script = prepareScript(sql);
+      expect(script.nonTransactional, sql).toEqual([]);
+      expect(script.ownTransaction.map((r) => sql.slice(r.at, r.at + r.len)), sql).toEqual(sql === prismaEnum ? ['BEGIN', 'COMMIT'] : ['BEGIN', 'COMMIT', 'BEGIN', 'COMMIT']);
+    }
     for (const sql of [
       'BEGIN ISOLATION LEVEL SERIALIZABLE;\nCREATE TABLE a (id int);\nCOMMIT;',
-      'BEGIN;\nCREATE TABLE a (id int);\nCOMMIT;\nBEGIN;\nCREATE TABLE b (id int);\nCOMMIT;',
       'BEGIN;\nCREATE INDEX CONCURRENTLY i ON a (id);\nCOMMIT;',
       'CREATE TABLE a (id int);\nCOMMIT;',
       'BEGIN;\nCREATE TABLE a (id int);\nCOMMIT AND CHAIN;',
+      'BEGIN;\nCREATE TABLE a (id int);\nROLLBACK;',
+      'BEGIN;\nCREATE TABLE a (id int);\nBEGIN;\nCOMMIT;',
+      // A value added and committed before a block that may use it; a block that sets its isolation level.
+      "ALTER TYPE \"E\" ADD VALUE 'x';\nBEGIN;\nUPDATE t SET e = 'x';\nCOMMIT;",
+      'CREATE TABLE a (id int);\nBEGIN;\nSET TRANSACTION ISOLATION LEVEL SERIALIZABLE;\nCREATE TABLE b (id int);\nCOMMIT;',
     ]) {
       expect(prepareScript(sql).ownTransaction, sql).toEqual([]);
       expect(prepareScript(sql).nonTransactional.length, sql).toBeGreaterThan(0);

@@ -71,17 +71,36 @@ interface Summary {
 
 const OWN_TRANSACTION_REASON = nonTransactionalReason({ TransactionStmt: {} } as Node)!;
 
-/** The places of a plain leading BEGIN and trailing COMMIT when they are the script's only transaction control. */
+/**
+ * The places of the script's own transaction control, when that is plain BEGIN … COMMIT blocks and nothing else keeps
+ * the script from one transaction: a block around the whole file, or blocks inside it (Prisma writes one around an
+ * enum's re-creation, mid-file: formbricks). Godwit sends them as spaces and runs the file in its own transaction, so
+ * the statements PostgreSQL would have committed piece by piece around the blocks are kept with them, and backed up.
+ * Blocks inside the file stay when it adds an enum value (a later statement may use the value only after a COMMIT)
+ * or sets a transaction's characteristics (only its first statement may).
+ */
 function ownTransactionOf(statements: SqlStatement[], reasons: string[]): { at: number; len: number }[] {
   if (reasons.length !== 1 || reasons[0] !== OWN_TRANSACTION_REASON || statements.length < 3) return [];
   const tx = (st: SqlStatement) => (st.node as { TransactionStmt?: { kind?: string; options?: unknown[]; chain?: boolean } } | null)?.TransactionStmt;
-  const first = tx(statements[0]!);
-  const last = tx(statements[statements.length - 1]!);
-  const plainBegin = (first?.kind === 'TRANS_STMT_BEGIN' || first?.kind === 'TRANS_STMT_START') && !first.options?.length;
-  const plainCommit = last?.kind === 'TRANS_STMT_COMMIT' && !last.chain;
-  if (!plainBegin || !plainCommit || statements.slice(1, -1).some((st) => tx(st))) return [];
-  return [statements[0]!, statements[statements.length - 1]!].map((st) => ({ at: st.offset, len: st.text.length }));
+  const control = statements.filter((st) => tx(st));
+  let open = false;
+  for (const st of control) {
+    const t = tx(st)!;
+    if (!open && (t.kind === 'TRANS_STMT_BEGIN' || t.kind === 'TRANS_STMT_START') && !t.options?.length) open = true;
+    else if (open && t.kind === 'TRANS_STMT_COMMIT' && !t.chain) open = false;
+    else return [];
+  }
+  if (open) return [];
+  const wholeFile = control.length === 2 && control[0] === statements[0] && control[1] === statements[statements.length - 1];
+  if (!wholeFile && statements.some((st) => addsEnumValue(st) || setsTransaction(st))) return [];
+  return control.map((st) => ({ at: st.offset, len: st.text.length }));
 }
+
+const addsEnumValue = (st: SqlStatement) => {
+  const e = (st.node as { AlterEnumStmt?: { newVal?: string; oldVal?: string } } | null)?.AlterEnumStmt;
+  return !!e?.newVal && !e.oldVal;
+};
+const setsTransaction = (st: SqlStatement) => (st.node as { VariableSetStmt?: { name?: string } } | null)?.VariableSetStmt?.name === 'TRANSACTION';
 
 class LazyScript implements PreparedScript {
   private parsed: (Summary & { statements: SqlStatement[] }) | undefined;

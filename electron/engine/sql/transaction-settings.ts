@@ -12,9 +12,9 @@ const isRanges = (v: unknown): v is Range[] =>
  */
 export function leadingTransactionSettings(script: PreparedScript, sql: string): Range[] {
   if (!/\bSET\s+TRANSACTION\b/i.test(sql)) return [];
-  return derivedFromScript(script, 'leadingTransactionSettings.1', isRanges, () => {
+  return derivedFromScript(script, 'leadingTransactionSettings.2', isRanges, () => {
     const statements = script.statements;
-    const from = script.ownTransaction.length ? 1 : 0;
+    const from = script.ownTransaction[0] && script.ownTransaction[0].at === statements[0]?.offset ? 1 : 0;
     const found: Range[] = [];
     for (const s of statements.slice(from)) {
       const set = (s.node as { VariableSetStmt?: { name?: string } } | null)?.VariableSetStmt;
