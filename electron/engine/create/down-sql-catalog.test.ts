@@ -152,6 +152,35 @@ ALTER TABLE "Chat" RENAME CONSTRAINT "Conversation_userId_fkey" TO "Chat_userId_
     });
   }
 
+  it('reverses a table rename made with renames of its enums and columns, indexes renamed to names over 63 bytes or in a DO block (formbricks)', async () => {
+    const { db, project } = fresh();
+    await addMigration(project.dir, '20260404000000_connectors', `CREATE TYPE "ConnectorStatus" AS ENUM ('active', 'paused');
+CREATE TABLE "Connector" ("id" TEXT NOT NULL, "status" "ConnectorStatus" NOT NULL DEFAULT 'active', "workspaceId" TEXT NOT NULL, CONSTRAINT "Connector_pkey" PRIMARY KEY ("id"));
+CREATE UNIQUE INDEX "Connector_id_workspaceId_key" ON "Connector"("id", "workspaceId");
+CREATE INDEX "Connector_workspaceId_idx" ON "Connector"("workspaceId");
+CREATE TABLE "ConnectorFieldMapping" ("id" TEXT NOT NULL, "connectorId" TEXT NOT NULL, "workspaceId" TEXT NOT NULL, "sourceFieldId" TEXT NOT NULL, CONSTRAINT "ConnectorFieldMapping_pkey" PRIMARY KEY ("id"));
+CREATE UNIQUE INDEX "ConnectorFieldMapping_workspaceId_connectorId_sourceFieldId_key" ON "ConnectorFieldMapping"("workspaceId", "connectorId", "sourceFieldId");
+ALTER TABLE "ConnectorFieldMapping" ADD CONSTRAINT "ConnectorFieldMapping_connectorId_workspaceId_fkey" FOREIGN KEY ("connectorId", "workspaceId") REFERENCES "Connector"("id", "workspaceId") ON DELETE CASCADE ON UPDATE CASCADE;\n`);
+    await addMigration(project.dir, '20260404000100_rename_connector', `ALTER TYPE "ConnectorStatus" RENAME TO "FeedbackSourceStatus";
+ALTER TABLE "Connector" RENAME TO "FeedbackSource";
+ALTER TABLE "ConnectorFieldMapping" RENAME TO "FeedbackSourceFieldMapping";
+ALTER TABLE "FeedbackSourceFieldMapping" RENAME COLUMN "connectorId" TO "feedback_source_id";
+ALTER INDEX "Connector_pkey" RENAME TO "FeedbackSource_pkey";
+ALTER INDEX "ConnectorFieldMapping_pkey" RENAME TO "FeedbackSourceFieldMapping_pkey";
+ALTER INDEX "Connector_id_workspaceId_key" RENAME TO "FeedbackSource_id_workspaceId_key";
+ALTER INDEX "ConnectorFieldMapping_workspaceId_connectorId_sourceFieldId_key"
+  RENAME TO "FeedbackSourceFieldMapping_workspaceId_feedbackSourceId_sourceFieldId_key";
+ALTER TABLE "FeedbackSourceFieldMapping"
+  RENAME CONSTRAINT "ConnectorFieldMapping_connectorId_workspaceId_fkey" TO "FeedbackSourceFieldMapping_feedbackSourceId_workspaceId_fkey";
+DO $$ BEGIN EXECUTE 'ALTER INDEX "Connector_workspaceId_idx" RENAME TO "FeedbackSource_workspaceId_idx"'; END $$;\n`);
+    const { sql, before, after } = await roundTrip(db, project.dir, '20260404000000_connectors', '20260404000100_rename_connector',
+      `INSERT INTO "FeedbackSource" VALUES ('s1', 'paused', 'w1'), ('s2', 'active', 'w1'); INSERT INTO "FeedbackSourceFieldMapping" VALUES ('f1', 's1', 'w1', 'x')`);
+    expect(sql).not.toMatch(/DROP TABLE/);
+    expect(after, sql).toEqual(before);
+    expect(await sqlOn(db.url, `SELECT c.id, c.status::text, m.id AS mapping FROM "Connector" c LEFT JOIN "ConnectorFieldMapping" m ON m."connectorId" = c.id ORDER BY c.id`))
+      .toEqual([{ id: 's1', status: 'paused', mapping: 'f1' }, { id: 's2', status: 'active', mapping: null }]);
+  });
+
   it('drops an extension after the index that uses it, and creates it before the index that needs it', async () => {
     const { db, project } = fresh();
     await addMigration(project.dir, '20260501000000_docs', 'CREATE TABLE "Doc" ("id" TEXT PRIMARY KEY, "title" TEXT);\n');

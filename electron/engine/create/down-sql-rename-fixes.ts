@@ -2,15 +2,27 @@ import type { CatalogObject, CatalogSnapshot } from '../catalog/types.ts';
 import { ownPart } from '../catalog/qualified-name.ts';
 import type { SqlStatement } from '../sql/split-statements.ts';
 import { sqlIdentifier } from '../history/history-table.ts';
-import { kindOf, list, str, unwrap, type Json } from '../analysis/parse-tree.ts';
+import { kindOf, list, str, strings, unwrap, type Json } from '../analysis/parse-tree.ts';
 import { addedColumn, alterCommands, applyEdits, belongsTo, columnOf, columnsOfTable, droppedName, parsed, qualifiedIn, statementSpan, type Edit } from './down-sql-edits.ts';
 
 // The down-sql mends of renames Prisma's differ cannot see, read from the migration's own migration.sql.
 
-/** A rename in migration.sql: of a table, of a column or a constraint of `table`, or of an index. */
-type UpRename = { kind: 'table' | 'column' | 'constraint' | 'index'; table: string; old: string; new: string };
+/** A rename in migration.sql: of a table, of a column or a constraint of `table`, of an index, or of a type. */
+type UpRename = { kind: 'table' | 'column' | 'constraint' | 'index' | 'type'; table: string; old: string; new: string };
 
-/** The renames migration.sql makes, in order; none when it holds no RENAME or does not parse. */
+/**
+ * A name as PostgreSQL keeps it: cut to 63 bytes (NAMEDATALEN - 1), as it does, with a notice, to a longer one
+ * (formbricks renames indexes to names of 80 characters).
+ */
+function stored(name: string): string {
+  const bytes = Buffer.from(name);
+  if (bytes.length <= 63) return name;
+  let end = 63;
+  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--; // not inside a character
+  return bytes.subarray(0, end).toString();
+}
+
+/** The renames migration.sql makes, in order, names as stored; none when it holds no RENAME or does not parse. */
 function upRenamesOf(upSql: string): UpRename[] {
   const statements = /\bRENAME\b/i.test(upSql) ? parsed(upSql) : null;
   return (statements ?? []).flatMap((s): UpRename[] => {
@@ -18,11 +30,17 @@ function upRenamesOf(upSql: string): UpRename[] {
     const relation = str((body.relation as Json | undefined)?.relname);
     const newName = str(body.newname);
     const sub = str(body.subname);
-    if (kind !== 'RenameStmt' || !relation || !newName) return [];
-    if (body.renameType === 'OBJECT_TABLE') return [{ kind: 'table', table: relation, old: relation, new: newName }];
-    if (body.renameType === 'OBJECT_COLUMN' && sub) return [{ kind: 'column', table: relation, old: sub, new: newName }];
-    if (body.renameType === 'OBJECT_TABCONSTRAINT' && sub) return [{ kind: 'constraint', table: relation, old: sub, new: newName }];
-    if (body.renameType === 'OBJECT_INDEX') return [{ kind: 'index', table: '', old: relation, new: newName }];
+    if (kind !== 'RenameStmt' || !newName) return [];
+    const r = (kind: UpRename['kind'], table: string, old: string): UpRename[] => [{ kind, table: stored(table), old: stored(old), new: stored(newName) }];
+    if (body.renameType === 'OBJECT_TYPE') {
+      const type = strings(body.object).at(-1);
+      return type ? r('type', '', type) : [];
+    }
+    if (!relation) return [];
+    if (body.renameType === 'OBJECT_TABLE') return r('table', relation, relation);
+    if (body.renameType === 'OBJECT_COLUMN' && sub) return r('column', relation, sub);
+    if (body.renameType === 'OBJECT_TABCONSTRAINT' && sub) return r('constraint', relation, sub);
+    if (body.renameType === 'OBJECT_INDEX') return r('index', '', relation);
     return [];
   });
 }
@@ -82,9 +100,30 @@ function subcommandTexts(text: string, cmds: Json[]): string[] | null {
   return pieces.every((p, i) => starts[String(cmds[i]!.subtype)]?.test(p) ?? true) ? pieces : null;
 }
 
-/** The columns of table `table` (own name) in `snap`, as comparable lines: name, type, NOT NULL, default. */
-const columnsOf = (snap: CatalogSnapshot, table: string) => columnsOfTable(snap, table)
-  .map((o) => JSON.stringify([ownPart(String(o.detail.column)), o.detail.type, o.detail.notnull, o.detail.default ?? null])).sort();
+/**
+ * The columns of table `table` (own name) in `snap`, as comparable lines: name, type, NOT NULL, default; each name
+ * first passed through `name` (the migration's renames, reversed).
+ */
+const columnsOf = (snap: CatalogSnapshot, table: string, name: { column(n: string): string; type(t: string): string } = { column: (n) => n, type: (t) => t }) =>
+  columnsOfTable(snap, table)
+    .map((o) => JSON.stringify([name.column(ownPart(String(o.detail.column))), name.type(String(o.detail.type)), o.detail.notnull, o.detail.default === null || o.detail.default === undefined ? null : name.type(String(o.detail.default))]))
+    .sort();
+
+/** pg_get_indexdef's `CREATE [UNIQUE] INDEX name ON table`, for comparing definitions whatever the names. */
+const INDEX_HEAD = /^(CREATE (?:UNIQUE )?INDEX) (?:"(?:[^"]|"")*"|[^\s"]+) ON (?:ONLY )?(?:(?:"(?:[^"]|"")*"|[^\s."]+)\.)?(?:"(?:[^"]|"")*"|[^\s."]+)/;
+
+/** An identifier as format_type and pg_get_expr write it: bare when it can be, else quoted (keywords aside). */
+const asWritten = (name: string) => (/^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`);
+
+/** `text` with every type the migration renamed (`renames`, of kind type) named as it was before. */
+function typesRenamedBack(text: string, renames: UpRename[]): string {
+  let out = text;
+  for (const r of renames) {
+    const after = asWritten(r.new);
+    out = out.replace(new RegExp(`(?<![\\w$"])${after.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\w$"])`, 'g'), () => asWritten(r.old));
+  }
+  return out;
+}
 
 /**
  * A migration's `ALTER TABLE a RENAME TO b` is reversed by Prisma's differ with `DROP TABLE b` and `CREATE TABLE a`:
@@ -107,7 +146,12 @@ export function withTableRenamesReversed(prismaSql: string, from: CatalogSnapsho
     });
     const create = statements.find((s) => kindOf(s.node)[0] === 'CreateStmt' && str((kindOf(s.node)[1].relation as Json | undefined)?.relname) === before);
     if (!drop || !create || gone.has(drop) || gone.has(create)) continue;
-    const columns = columnsOf(from, after);
+    // Compared as they were before the migration: the columns it renamed on the table, and the types it renamed
+    // (formbricks renamed Connector, its columns connectorId and its enums at once).
+    const columnRenames = upRenames.filter((r) => r.kind === 'column' && (r.table === before || r.table === after));
+    const typeRenames = upRenames.filter((r) => r.kind === 'type');
+    const asBefore = { column: (n: string) => columnRenames.find((r) => r.new === n)?.old ?? n, type: (t: string) => typesRenamedBack(t, typeRenames) };
+    const columns = columnsOf(from, after, asBefore);
     if (!columns.length || columns.join('\n') !== columnsOf(to, before).join('\n')) continue;
     const qualified = (name: string) => qualifiedIn(kindOf(create.node)[1].relation as Json | undefined, name);
     const dropsItself = (name: string) => statements.some((s) => {
@@ -123,14 +167,39 @@ export function withTableRenamesReversed(prismaSql: string, from: CatalogSnapsho
       .filter((name) => !dropsItself(name));
     const back = upRenames.filter((r) => (r.kind === 'index' || (r.kind === 'constraint' && (r.table === before || r.table === after))) && has.includes(r.new));
     const willHave = new Set(has.map((name) => back.find((r) => r.new === name)?.old ?? name));
-    const reverses = back.map((r) => (r.kind === 'constraint'
-      ? `ALTER TABLE ${qualified(before)} RENAME CONSTRAINT ${sqlIdentifier(r.new)} TO ${sqlIdentifier(r.old)}`
-      : `ALTER INDEX ${qualified(r.new)} RENAME TO ${sqlIdentifier(r.old)}`));
+    // An index renamed where no RENAME shows it (a DO block's EXECUTE: formbricks) is left with its new name, and
+    // Prisma would create a twin under the old one: an index of the table defined as Prisma's is renamed instead.
+    const shapeOf = (snap: CatalogSnapshot, table: string, name: string) => {
+      const index = [...snap.objects.values()].find((o) => o.kind === 'index' && belongsTo(o, table) && ownPart(o.name) === name);
+      return index ? columnRenames.reduce((d, r) => d.replaceAll(asWritten(r.new), asWritten(r.old)), index.definition.replace(INDEX_HEAD, '$1')) : undefined;
+    };
+    const twins = new Map<SqlStatement, string>(); // Prisma's CREATE INDEX → the kept index it would duplicate
+    for (const st of statements) {
+      const [k, b] = kindOf(st.node);
+      const idx = str(b.idxname);
+      if (k !== 'IndexStmt' || !idx || willHave.has(idx) || str((b.relation as Json | undefined)?.relname) !== before) continue;
+      const wanted = shapeOf(to, before, idx);
+      const twin = wanted && [...willHave].find((name) => !back.some((r) => r.old === name) && shapeOf(from, after, name) === wanted);
+      if (!twin) continue;
+      twins.set(st, twin);
+      willHave.delete(twin);
+      willHave.add(idx);
+    }
+    const reverses = [
+      ...columnRenames.map((r) => `ALTER TABLE ${qualified(before)} RENAME COLUMN ${sqlIdentifier(r.new)} TO ${sqlIdentifier(r.old)}`),
+      ...back.map((r) => (r.kind === 'constraint'
+        ? `ALTER TABLE ${qualified(before)} RENAME CONSTRAINT ${sqlIdentifier(r.new)} TO ${sqlIdentifier(r.old)}`
+        : `ALTER INDEX ${qualified(r.new)} RENAME TO ${sqlIdentifier(r.old)}`)),
+    ];
     const named = [...columns.map((c) => JSON.parse(c)[0] as string), ...willHave].map((n) => sqlIdentifier(n)).join(', ');
     const note = `-- godwit: Prisma's differ drops ${sqlIdentifier(after)} and creates ${sqlIdentifier(before)} empty (every row lost); the migration renamed it, and renaming back keeps its rows and ${named}.`;
     edits.push({ at: create.offset, len: create.text.length, text: [`${note}\nALTER TABLE ${qualified(after)} RENAME TO ${sqlIdentifier(before)}`, ...reverses].join(';\n') });
     edits.push({ ...statementSpan(prismaSql, drop), text: '' });
     gone.add(drop).add(create);
+    for (const [st, twin] of twins) {
+      gone.add(st);
+      edits.push({ at: st.offset, len: st.text.length, text: `ALTER INDEX ${qualified(twin)} RENAME TO ${sqlIdentifier(str(kindOf(st.node)[1].idxname)!)}` });
+    }
     const kept = (name: string | undefined) => name !== undefined && willHave.has(name);
     for (const s of statements) {
       const [k, b] = kindOf(s.node);
