@@ -5,10 +5,11 @@ import { isObject, kindOf, list, rangeVarName, str, strings, unwrap, type Json }
 import { findKeyword, parenthesized, quoteIdent, splitTopLevel, truncate } from './sql-text.ts';
 import type { DataCheck, DataCheckKind } from './types.ts';
 import { ownPart } from '../catalog/qualified-name.ts';
+import { sqlLiteral } from '../history/history-table.ts';
 
 /** What a check needs to run: the shape of the query, and what it is about. */
 export type CheckQuery =
-  | { shape: 'count'; table: string; where: string }
+  | { shape: 'count'; table: string; where: string; /** For a type-cast checked by a count: the type. */ type?: string | undefined }
   | { shape: 'unique'; table: string; keys: string[]; predicate?: string | undefined; nullsDistinct: boolean }
   | { shape: 'orphans'; table: string; columns: string[]; parent: string; parentColumns: string[] | null; parentIsNew: boolean }
   | { shape: 'cast'; table: string; column: string; type: string; using?: string | undefined };
@@ -30,6 +31,13 @@ const keyOf = (name: string) => (name.startsWith('public.') ? name.slice(7) : na
 
 /** A type's own name, unquoted, from its SQL text (`"public"."Type_new"[]` → `Type_new`): modifiers and array marks off. */
 const typeKey = (type: string) => ownPart(type.replace(/(\(\d+(?:,\d+)*\))?(\[\])*$/, ''));
+
+/** Whether `using` is Prisma's `("column"::text::"Type")`: each value converted through its label. */
+function isTextCast(using: string, column: string, type: string): boolean {
+  const bare = (t: string) => t.replace(/[\s"()]/g, '').toLowerCase();
+  const got = bare(using);
+  return got === bare(`${column}::text::${type}`) || got === bare(`${column}::text::public.${ownPart(type)}`) || got === bare(`${column}::text::${ownPart(type)}`);
+}
 
 /** A type name as the parse tree gives it → SQL text (`pg_catalog.varchar(10)[]`). */
 function typeText(typeName: unknown): string | undefined {
@@ -57,6 +65,8 @@ class BatchState {
   readonly rowsChanged = new Map<string, string>();
   /** Types the batch creates or renames to: the database does not know them yet. */
   readonly types = new Set<string>();
+  /** The labels of the enums the batch creates, by own name. */
+  readonly enumLabels = new Map<string, string[]>();
   /** Constraints the batch adds NOT VALID, by table and name, for a later VALIDATE. */
   readonly constraints = new Map<string, { con: Json; text: string; offset: number }>();
 
@@ -81,7 +91,14 @@ class Deriver {
     else if (columns.some((c) => this.state.renamed.has(`${keyOf(table)}.${c}`))) skip = `column ${columns.find((c) => this.state.renamed.has(`${keyOf(table)}.${c}`))} is the new name a RENAME earlier in this batch gives`;
     else if (columns.some((c) => this.state.newColumn(table, c))) skip = `column ${columns.find((c) => this.state.newColumn(table, c))} is added by this batch`;
     else if (this.state.rowsChanged.has(keyOf(table))) skip = `${this.state.rowsChanged.get(keyOf(table))} changes the rows of ${table} first: today's rows are not the ones this statement will meet`;
-    else if (query.shape === 'cast' && this.state.types.has(typeKey(query.type))) skip = `type ${query.type} is created by this batch; the database does not know it yet`;
+    else if (query.shape === 'cast' && this.state.types.has(typeKey(query.type))) {
+      // An enum the batch creates (Prisma re-creates one to remove values): the values must be among its labels.
+      const labels = this.state.enumLabels.get(typeKey(query.type));
+      const col = quoteIdent(query.column);
+      if (labels && (!query.using || isTextCast(query.using, query.column, query.type))) {
+        query = { shape: 'count', table, type: query.type, where: `${col} IS NOT NULL AND ${col}::text <> ALL (ARRAY[${labels.map(sqlLiteral).join(', ')}]::text[])` };
+      } else skip = `type ${query.type} is created by this batch; the database does not know it yet`;
+    }
     this.specs.push(skip ? { base, skip } : { base, query });
   }
 
@@ -189,6 +206,7 @@ class Deriver {
     if (kind === 'CreateEnumStmt' || kind === 'CompositeTypeStmt' || kind === 'CreateDomainStmt') {
       const names = strings(kind === 'CompositeTypeStmt' ? [(body.typevar as Json | undefined)?.relname] : kind === 'CreateDomainStmt' ? body.domainname : body.typeName);
       if (names.length) this.state.types.add(names.at(-1)!);
+      if (names.length && kind === 'CreateEnumStmt') this.state.enumLabels.set(names.at(-1)!, strings(body.vals));
       return;
     }
     if (kind === 'RenameStmt' && body.renameType === 'OBJECT_TYPE' && str(body.newname)) {

@@ -159,12 +159,23 @@ ALTER TABLE orders ADD COLUMN qty int NOT NULL;`,
 DELETE FROM users WHERE id NOT IN (SELECT id FROM keep);
 ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);`,
       '2_enum': `CREATE TYPE "Size_new" AS ENUM ('s', 'm');
-ALTER TABLE orders ALTER COLUMN note TYPE "Size_new" USING (note::text::"Size_new");`,
+ALTER TABLE orders ALTER COLUMN note TYPE "Size_new" USING (CASE WHEN note = 'ok' THEN 's' ELSE 'm' END)::"Size_new";`,
     });
     expect(checks.map((c) => [c.kind, c.status, c.detail])).toEqual([
       ['unique', 'skipped', "Skipped: DELETE at line 1 of 1_dedupe changes the rows of users first: today's rows are not the ones this statement will meet."],
       ['type-cast', 'skipped', 'Skipped: type "Size_new" is created by this batch; the database does not know it yet.'],
     ]);
+  });
+
+  it("checks the values against the labels of an enum the batch re-creates to remove values (Prisma's template: formbricks)", async () => {
+    const checks = await checksOf({
+      '1_enum': `CREATE TYPE "Size_new" AS ENUM ('ok', 'orphan');
+ALTER TABLE orders ALTER COLUMN note TYPE "Size_new" USING ("note"::text::"Size_new");`,
+    });
+    expect(checks.map((c) => [c.kind, c.status, c.count, c.detail])).toEqual([
+      ['type-cast', 'violations', 1, '1 row(s) of orders hold a value of note that "Size_new" no longer has: the conversion fails on them.'],
+    ]);
+    expect(checks[0]!.samples[0]).toContain('no user');
   });
 
   it('reports clean data as ok, and skips tables and columns the batch creates', async () => {

@@ -122,7 +122,9 @@ function sentence(spec: CheckSpec, f: Found): string {
     case 'check':
       return `${f.count} row(s) of ${b.table} fail the CHECK.`;
     case 'type-cast':
-      return `${f.count} value(s) of ${b.table}.${b.columns[0]} do not convert to ${q.shape === 'cast' ? q.type : '?'}.`;
+      return q.shape === 'count'
+        ? `${f.count} row(s) of ${b.table} hold a value of ${b.columns[0]} that ${q.type ?? 'the new type'} no longer has: the conversion fails on them.`
+        : `${f.count} value(s) of ${b.table}.${b.columns[0]} do not convert to ${q.shape === 'cast' ? q.type : '?'}.`;
   }
 }
 
