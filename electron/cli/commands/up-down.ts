@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 // Engine modules one by one, not its index, which would load every command's code (main.ts).
 import { MigrationFailedError } from '../../engine/apply/migration-failure.ts';
-import { rollback, upgrade } from '../../engine/apply/run-plan.ts';
+import { rollback, upgrade, type ProgressEvent } from '../../engine/apply/run-plan.ts';
 import { planFor } from '../../engine/apply/plan-for.ts';
 import type { Plan } from '../../engine/apply/plan.ts';
 import { withEnvironment } from '../../engine/project/with-environment.ts';
@@ -113,7 +113,13 @@ async function move(direction: 'up' | 'down', cmd: Command): Promise<void> {
     };
     const ctx = { db, env: env!, folder: open.folder };
     const signals = abortOnSignals();
-    const runOpts = { confirm, lockTimeoutMs: lockTimeoutMs(opts), limits, onProgress: printProgress, onLockRetry: printLockRetry, onPlan, signal: signals.signal, backup, onBackupEvent: printBackupEvent };
+    // Counted for the sentence a failure ends with: the run's earlier migrations stay done.
+    const done: string[] = [];
+    const onProgress = (event: ProgressEvent) => {
+      if (event.type === 'done') done.push(event.name);
+      printProgress(event);
+    };
+    const runOpts = { confirm, lockTimeoutMs: lockTimeoutMs(opts), limits, onProgress, onLockRetry: printLockRetry, onPlan, signal: signals.signal, backup, onBackupEvent: printBackupEvent };
     try {
       const report = direction === 'up' ? await upgrade(ctx, { ...runOpts, to: req.direction === 'up' ? req.to : undefined }) : await rollback(ctx, { ...runOpts, ...req });
       if (opts.json) printJson(reportJson(report));
@@ -128,8 +134,12 @@ async function move(direction: 'up' | 'down', cmd: Command): Promise<void> {
         return;
       }
       if (err instanceof MigrationFailedError) {
-        if (opts.json) printJson({ environment: env!.name, direction, failure: err.failure });
+        if (opts.json) printJson({ environment: env!.name, direction, failure: err.failure, completed: done });
         note(describeFailure(err.failure));
+        if (done.length) {
+          const at = direction === 'up' ? done.at(-1)! : err.failure.rolledBack ? err.failure.migration : undefined;
+          note(`${done.length} migration(s) ${direction === 'up' ? 'applied' : 'rolled back'} before it stay ${direction === 'up' ? 'applied' : 'rolled back'}${at ? `: ${env!.name} is now at ${at}` : ''}.`);
+        }
       }
       throw err;
     } finally {

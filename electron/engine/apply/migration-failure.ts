@@ -31,7 +31,7 @@ export function outcomeOf(failure: StatementFailure): string {
   // A failed down.sql rolled back is a rollback undone: the migration is still applied, not "rolled back".
   if (failure.file === 'down.sql') {
     return failure.rolledBack
-      ? 'Its down.sql was undone: the migration is still applied and the database is as it was before the rollback.'
+      ? 'Its down.sql was undone: the migration is still applied, as it was before its rollback began.'
       : 'Its down.sql ran outside a transaction: statements of it before this one stay applied.';
   }
   return failure.rolledBack
@@ -60,7 +60,9 @@ export function failurePlace(f: StatementFailure): string {
 export class MigrationFailedError extends GodwitError {
   readonly failure: StatementFailure;
   constructor(failure: StatementFailure) {
-    super('migration-failed', `${failure.migration}/${failure.file} failed ${failurePlace(failure)}: ${failure.error.message.replace(/\.$/, '')}. ${outcomeOf(failure)}`);
+    // Restoring is Godwit's work after the file ran: not the file failing.
+    const what = failure.phase === 'restore' ? `${failure.migration}: rolling it back failed` : `${failure.migration}/${failure.file} failed`;
+    super('migration-failed', `${what} ${failurePlace(failure)}: ${failure.error.message.replace(/\.$/, '')}. ${outcomeOf(failure)}`);
     this.failure = failure;
   }
 }
