@@ -135,12 +135,14 @@ DROP TYPE "Severity_old";`;
 
   it('copies nothing for a widening type change, and restores an UPDATE … FROM by primary key', async () => {
     await addMigration(project.dir, SEED, `${PEOPLE}\nCREATE TABLE bonus (person int PRIMARY KEY, points int);\nINSERT INTO bonus SELECT g, g FROM generate_series(1, 50) g;`, 'DROP TABLE bonus; DROP TABLE people;');
+    // int → numeric(65,30) too: 35 digits before the point hold any int (formbricks' displayPercentage was copied).
     await addMigration(project.dir, '20990102000000_widen_and_merge', `ALTER TABLE people ALTER COLUMN score TYPE bigint, ALTER COLUMN code TYPE varchar(80);
-UPDATE people p SET score = p.score + b.points FROM bonus b WHERE b.person = p.id;`, 'ALTER TABLE people ALTER COLUMN score TYPE int, ALTER COLUMN code TYPE varchar(40);');
+ALTER TABLE bonus ALTER COLUMN points TYPE DECIMAL(65,30);
+UPDATE people p SET score = p.score + b.points FROM bonus b WHERE b.person = p.id;`, 'ALTER TABLE people ALTER COLUMN score TYPE int, ALTER COLUMN code TYPE varchar(40);\nALTER TABLE bonus ALTER COLUMN points TYPE int;');
     const ctx = await projectOn(project.dir, db.url);
     await run(ctx, 'up', { to: SEED });
     const plan = await onEnv(ctx.env, (c) => planFor(ctx.open, ctx.env, c, { direction: 'up' }));
-    expect(plan.steps[0]!.backup!.copies.map((c) => [c.target.kind, c.skipped])).toEqual([['alter-type', true], ['alter-type', true], ['update', false]]);
+    expect(plan.steps[0]!.backup!.copies.map((c) => [c.target.kind, c.skipped])).toEqual([['alter-type', true], ['alter-type', true], ['alter-type', true], ['update', false]]);
     const before = await snapshot(db.url);
     await run(ctx, 'up');
     expect(await catalogOf(db.url, '20990102000000_widen_and_merge')).toMatchObject([{ kind: 'update', rows: '50', set_columns: ['score'] }]);
@@ -204,7 +206,7 @@ UPDATE people p SET score = p.score + b.points FROM bonus b WHERE b.person = p.i
     expect(dto.steps[1]!.backup!.lines[0]).toMatch(/^BACKUP \(statement 1\): copies the table people \(TRUNCATE\) into schema godwit: ~10,000 row\(s\), ~\d+(\.\d)? (kB|MB)\.$/);
     // Only the transactional step's copy counts toward the limit.
     expect(dto.backup).toMatchObject({ rows: 10_000, overLimit: false, limitBytes: 1024 ** 3 });
-    expect(dto.sql).toContain('SELECT godwit.backup_v3(');
+    expect(dto.sql).toContain('SELECT godwit.backup_v4(');
   });
 
   it('sizes the copy of a table that exists before the run, and says "unknown" for one an earlier migration of the run creates', async () => {
@@ -226,7 +228,7 @@ UPDATE people p SET score = p.score + b.points FROM bonus b WHERE b.person = p.i
     const before = await snapshot(db.url);
     const { sql } = await onEnv(again.env, (conn) => previewSql(again.open, again.env, conn, { direction: 'up' }));
     // Two backing-up transactions, one copy of the ~100-line setup, a one-line reference in each transaction.
-    expect(sql.match(/CREATE FUNCTION godwit\.backup_v3/g)).toHaveLength(1);
+    expect(sql.match(/CREATE FUNCTION godwit\.backup_v4/g)).toHaveLength(1);
     expect(sql.match(/-- godwit: backup functions \(set up at the top of this script\)/g)).toHaveLength(2);
     await psqlStdin(db.url, sql);
     expect((await catalogOf(db.url, '20990102000000_drop_phone')).length + (await catalogOf(db.url, '20990103000000_drop_code')).length).toBe(2);

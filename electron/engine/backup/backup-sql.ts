@@ -34,15 +34,18 @@ BEGIN
       created_at timestamptz NOT NULL DEFAULT clock_timestamp()
     );
   END IF;
-  IF to_regprocedure('godwit.widens_v1(text,int,text,int)') IS NULL THEN
-    CREATE FUNCTION godwit.widens_v1(o text, om int, n text, nm int) RETURNS boolean LANGUAGE sql IMMUTABLE AS $gw$
+  IF to_regprocedure('godwit.widens_v2(text,int,text,int)') IS NULL THEN
+    -- numeric(p,s) keeps every value of numeric(p',s') with as many digits before the point and after it, and every
+    -- integer of int2, int4, int8 with 5, 10, 19 digits before it (formbricks' int → numeric(65,30) was copied).
+    CREATE FUNCTION godwit.widens_v2(o text, om int, n text, nm int) RETURNS boolean LANGUAGE sql IMMUTABLE AS $gw$
   SELECT CASE
     WHEN n = 'text' THEN true
     WHEN o = n AND o IN ('varchar', 'varbit', 'bpchar', 'bit') THEN nm < 0 OR (om >= 0 AND nm >= om)
-    WHEN o = n AND o = 'numeric' THEN nm < 0 OR (om >= 0 AND ((nm - 4) & 65535) = ((om - 4) & 65535) AND nm >= om)
+    WHEN o = n AND o = 'numeric' THEN nm < 0 OR (om >= 0 AND ((nm - 4) >> 16) - ((nm - 4) & 65535) >= ((om - 4) >> 16) - ((om - 4) & 65535)
+                                                 AND ((nm - 4) & 65535) >= ((om - 4) & 65535))
     WHEN o = n AND o IN ('timestamp', 'timestamptz', 'time', 'timetz') THEN nm < 0 OR nm >= 6 OR (om >= 0 AND nm >= om)
     WHEN o = n THEN nm = om
-    WHEN n = 'numeric' AND nm < 0 AND o IN ('int2', 'int4', 'int8') THEN true
+    WHEN n = 'numeric' AND o IN ('int2', 'int4', 'int8') THEN nm < 0 OR ((nm - 4) >> 16) - ((nm - 4) & 65535) >= CASE o WHEN 'int2' THEN 5 WHEN 'int4' THEN 10 ELSE 19 END
     ELSE (o, n) IN (('int2', 'int4'), ('int2', 'int8'), ('int4', 'int8'), ('float4', 'float8'), ('int2', 'float8'), ('int4', 'float8'), ('varchar', 'text'), ('bpchar', 'varchar'))
          AND (n <> 'varchar' OR nm < 0)
   END
@@ -61,8 +64,8 @@ $gw$;
    WHERE a.attrelid = p_rel AND a.attnum > 0 AND NOT a.attisdropped AND (p_cols IS NULL OR a.attname = ANY (p_cols))
 $gw$;
   END IF;
-  IF to_regprocedure('godwit.backup_v3(text,text,int,text,text,text,text,int,text[],text,text[])') IS NULL THEN
-    CREATE FUNCTION godwit.backup_v3(p_history text, p_migration text, p_seq int, p_kind text, p_table text, p_column text,
+  IF to_regprocedure('godwit.backup_v4(text,text,int,text,text,text,text,int,text[],text,text[])') IS NULL THEN
+    CREATE FUNCTION godwit.backup_v4(p_history text, p_migration text, p_seq int, p_kind text, p_table text, p_column text,
   p_new_type text, p_new_typmod int, p_set text[], p_rows text, p_new_cols text[]) RETURNS void LANGUAGE plpgsql AS $gw$
 DECLARE
   v_rel regclass := to_regclass(p_table);
@@ -98,7 +101,7 @@ BEGIN
      WHERE a.attrelid = v_rel AND a.attname = p_column AND a.attnum > 0 AND NOT a.attisdropped;
     IF v_type IS NULL THEN RETURN; END IF;
     -- A widening keeps every value: nothing to copy.
-    IF p_kind = 'alter-type' AND p_new_type IS NOT NULL AND godwit.widens_v1(v_typname, v_typmod, p_new_type, p_new_typmod) THEN RETURN; END IF;
+    IF p_kind = 'alter-type' AND p_new_type IS NOT NULL AND godwit.widens_v2(v_typname, v_typmod, p_new_type, p_new_typmod) THEN RETURN; END IF;
   END IF;
   IF p_kind IN ('drop-table', 'truncate') THEN
     v_sel := format('SELECT %s FROM %s', godwit.copy_list_v2(v_rel, NULL), v_rel);
@@ -162,7 +165,7 @@ BEGIN
       -- A cycle of cascades stops here rather than copying forever.
       IF v_child_seq > 1000100 THEN EXIT; END IF;
       v_child_id := 'bk_' || left(replace(p_history, '-', ''), 16) || '_' || v_child_seq;
-      PERFORM godwit.backup_v3(p_history, p_migration, v_child_seq, CASE WHEN v_fk.action = 'c' THEN 'delete' ELSE 'update' END, v_fk.child::text, NULL, NULL, -1,
+      PERFORM godwit.backup_v4(p_history, p_migration, v_child_seq, CASE WHEN v_fk.action = 'c' THEN 'delete' ELSE 'update' END, v_fk.child::text, NULL, NULL, -1,
         CASE WHEN v_fk.action = 'c' THEN NULL ELSE v_fk.fk_names END,
         format('SELECT ch.ctid FROM %s AS ch WHERE (%s) IN (SELECT %s FROM godwit.%I AS b)', v_fk.child, v_fk.child_cols, v_fk.parent_cols, v_id), NULL);
       UPDATE godwit.backups SET note = format('rows ON DELETE %s %s with the rows of %s.%s', CASE v_fk.action WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' ELSE 'SET DEFAULT' END,
@@ -287,7 +290,7 @@ export function backupCallSql(historyIdSql: string, migration: string, seq: numb
     literalOrNull(target.newType?.name ?? null), String(target.newType?.typmod ?? -1), textArray(target.setColumns), literalOrNull(target.rowsQuery),
     textArray(target.newColumns),
   ];
-  return `SELECT godwit.backup_v3(${args.join(', ')}) AS godwit_backup`;
+  return `SELECT godwit.backup_v4(${args.join(', ')}) AS godwit_backup`;
 }
 
 /** A migration run with --no-backup: the catalog says so, in the migration's transaction (listed, audited). */

@@ -38,16 +38,20 @@ export function heapBytes(rows: number, dataWidth: number): number {
   return Math.ceil(rows / perPage) * PAGE;
 }
 
-/** Mirrors godwit.widens_v1 (backup-sql.ts): a type change that keeps every value. */
+/** numeric's typmod → digits before the point and after it. */
+const numericDigits = (typmod: number) => ({ before: ((typmod - 4) >> 16) - ((typmod - 4) & 0xffff), after: (typmod - 4) & 0xffff });
+const INTEGER_DIGITS: Record<string, number> = { int2: 5, int4: 10, int8: 19 };
+
+/** Mirrors godwit.widens_v2 (backup-sql.ts): a type change that keeps every value. */
 export function widens(o: string, om: number, n: string, nm: number): boolean {
   if (n === 'text') return true;
   if (o === n) {
     if (['varchar', 'varbit', 'bpchar', 'bit'].includes(o)) return nm < 0 || (om >= 0 && nm >= om);
-    if (o === 'numeric') return nm < 0 || (om >= 0 && ((nm - 4) & 0xffff) === ((om - 4) & 0xffff) && nm >= om);
+    if (o === 'numeric') return nm < 0 || (om >= 0 && numericDigits(nm).before >= numericDigits(om).before && numericDigits(nm).after >= numericDigits(om).after);
     if (['timestamp', 'timestamptz', 'time', 'timetz'].includes(o)) return nm < 0 || nm >= 6 || (om >= 0 && nm >= om);
     return nm === om;
   }
-  if (n === 'numeric' && nm < 0 && ['int2', 'int4', 'int8'].includes(o)) return true;
+  if (n === 'numeric' && INTEGER_DIGITS[o] !== undefined) return nm < 0 || numericDigits(nm).before >= INTEGER_DIGITS[o];
   const pairs = ['int2>int4', 'int2>int8', 'int4>int8', 'float4>float8', 'int2>float8', 'int4>float8', 'varchar>text', 'bpchar>varchar'];
   return pairs.includes(`${o}>${n}`) && (n !== 'varchar' || nm < 0);
 }
@@ -129,7 +133,7 @@ async function plannedRows(db: Db, query: string): Promise<number | null> {
 
 /**
  * What a DELETE reaches beyond its table through foreign keys' ON DELETE actions. A CASCADE's rows, and the foreign
- * keys a SET NULL or SET DEFAULT changes in a table with a primary key, are copied with the deleted rows (backup_v3)
+ * keys a SET NULL or SET DEFAULT changes in a table with a primary key, are copied with the deleted rows (backup_v4)
  * and restored; a SET NULL/DEFAULT in a table without one is not. Null when nothing is reached.
  */
 async function onDeleteReach(db: Db, oid: number): Promise<string | null> {
@@ -193,7 +197,7 @@ export async function estimateTarget(db: Db, target: BackupTarget, exists?: bool
   if (!t) return UNKNOWN;
   const rows = await rowCount(db, t);
   const tableBytes = Number(t.table_bytes);
-  // As backup_v3 picks it: the primary key, else (none, or one using a column this migration adds) a unique index on
+  // As backup_v4 picks it: the primary key, else (none, or one using a column this migration adds) a unique index on
   // older NOT NULL columns.
   const older = (cols: string[]) => !cols.some((c) => target.newColumns.includes(c));
   t.key = t.key && older(t.key) ? t.key : (t.unique_keys ?? []).find(older) ?? null;
@@ -222,7 +226,7 @@ export async function estimateTarget(db: Db, target: BackupTarget, exists?: bool
     }
     case 'delete':
     case 'update': {
-      // The WHERE may end with a -- comment: the clause closes on its own line (as backup_v3 does).
+      // The WHERE may end with a -- comment: the clause closes on its own line (as backup_v4 does).
       const matched = target.rowsQuery ? capped(await matchedRows(db, t, target.table, target.rowsQuery), rows) : rows;
       const unknownRows = target.rowsQuery === '';
       const keySet = !noKey && target.kind === 'update' && t.key!.some((k) => target.setColumns.includes(k));
