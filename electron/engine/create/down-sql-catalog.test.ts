@@ -262,6 +262,17 @@ CREATE TABLE "RoleGrant" ("id" INT PRIMARY KEY, "role" "Role" NOT NULL DEFAULT '
     expect(await sqlOn(db.url, `SELECT role::text AS r FROM "Member"`)).toEqual([{ r: 'ADMIN' }]);
   });
 
+  it('leaves a boolean → timestamp change as Prisma writes it: no text between them, and the copy of the dropped column puts the times back (inbox-zero)', async () => {
+    const { db, project } = fresh();
+    await addMigration(project.dir, '20260801000000_users', `CREATE TABLE "User" ("id" TEXT NOT NULL, "emailVerified" TIMESTAMP(3), CONSTRAINT "User_pkey" PRIMARY KEY ("id"));
+INSERT INTO "User" VALUES ('u1', '2026-01-02 03:04:05.678'), ('u2', NULL);\n`);
+    await addMigration(project.dir, '20260801000100_better_auth', 'ALTER TABLE "User" DROP COLUMN "emailVerified",\nADD COLUMN "emailVerified" BOOLEAN NOT NULL DEFAULT false;\n');
+    const { sql, before, after } = await roundTrip(db, project.dir, '20260801000000_users', '20260801000100_better_auth', `UPDATE "User" SET "emailVerified" = true WHERE id = 'u2'`);
+    expect(sql).not.toMatch(/::text::timestamp/);
+    expect(after, sql).toEqual(before);
+    expect(await sqlOn(db.url, `SELECT id, "emailVerified"::text AS v FROM "User" ORDER BY id`)).toEqual([{ id: 'u1', v: '2026-01-02 03:04:05.678' }, { id: 'u2', v: null }]);
+  });
+
   it('reverses an enum-to-text change with a type change that keeps the values and the index on it, not DROP and ADD COLUMN (ghostfolio, documenso)', async () => {
     const { db, project } = fresh();
     await addMigration(project.dir, '20260901000000_settings', `CREATE TYPE "Currency" AS ENUM ('CHF', 'EUR', 'GBP', 'USD');

@@ -18,6 +18,13 @@ export function mendDownSql(prismaSql: string, from: CatalogSnapshot, to: Catalo
   return withEnumOrderRestored(mended, from, to);
 }
 
+/** Whether a column of `type` converts to and from its text: a string type, or an enum of `snap`. */
+function throughText(type: string, snap: CatalogSnapshot): boolean {
+  const base = type.replace(/\[\]$/, '');
+  if (/^(text|character varying|varchar|character|bpchar|citext)\b/.test(base)) return true;
+  return [...snap.objects.values()].some((o) => o.kind === 'enum' && ownPart(o.name) === ownPart(base));
+}
+
 /**
  * Prisma's differ changes a column's type it cannot cast by dropping the column and adding it again (`DROP COLUMN
  * "c", ADD COLUMN "c" "Currency"`): every value is lost, and a rollback of a migration that turned an enum into text
@@ -34,6 +41,10 @@ function withTypeChangesKept(prismaSql: string, from: CatalogSnapshot, to: Catal
     if (dropped.some((c) => !added.includes(c))) continue;
     const pairs = dropped.map((c) => ({ c, was: columnOf(from, table, c), will: columnOf(to, table, c) }));
     if (pairs.some((p) => !p.was || !p.will || typeof p.will.detail.type !== 'string' || p.will.detail.generated || p.will.detail.identity)) continue;
+    // Through text only where text is one side, or an enum (ghostfolio's enum → text): boolean → timestamp has no
+    // such path ('false' is no time: inbox-zero's rollback failed on every row), and Prisma's DROP/ADD stays, the
+    // copy the upgrade made of the dropped column putting the values back.
+    if (pairs.some((p) => !throughText(String(p.was!.detail.type), from) && !throughText(String(p.will!.detail.type), to))) continue;
     const clauses = pairs.flatMap(({ c, was, will }) => {
       const col = `ALTER COLUMN ${sqlIdentifier(c)}`;
       // format_type leaves out a schema on the search path; the catalog's own name of a user type has it.
