@@ -262,6 +262,24 @@ CREATE TABLE "RoleGrant" ("id" INT PRIMARY KEY, "role" "Role" NOT NULL DEFAULT '
     expect(await sqlOn(db.url, `SELECT role::text AS r FROM "Member"`)).toEqual([{ r: 'ADMIN' }]);
   });
 
+  it('drops and re-creates a trigger on a column whose enum loses a value on the way down (inbox-zero)', async () => {
+    const { db, project } = fresh();
+    await addMigration(project.dir, '20260901000000_actions', `CREATE TYPE "ActionType" AS ENUM ('ARCHIVE', 'LABEL');
+CREATE TABLE "Action" ("id" TEXT PRIMARY KEY, "type" "ActionType" NOT NULL, "ruleId" TEXT);
+CREATE TABLE "Revision" ("n" INT NOT NULL);
+INSERT INTO "Revision" VALUES (0);
+CREATE FUNCTION bump_revision() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN UPDATE "Revision" SET n = n + 1; RETURN NULL; END $$;
+CREATE TRIGGER bump_rules_revision_from_action AFTER INSERT OR DELETE OR UPDATE OF type, "ruleId" ON "Action" FOR EACH ROW EXECUTE FUNCTION bump_revision();
+INSERT INTO "Action" VALUES ('a1', 'LABEL', 'r1');\n`);
+    await addMigration(project.dir, '20260901000100_add_star', `ALTER TYPE "ActionType" ADD VALUE 'STAR';\n`);
+    const { sql, before, after } = await roundTrip(db, project.dir, '20260901000000_actions', '20260901000100_add_star');
+    expect(sql).toMatch(/DROP TRIGGER bump_rules_revision_from_action ON public."Action"/);
+    expect(after, sql).toEqual(before);
+    // The trigger is back and fires (the insert in the first migration counted 1).
+    await sqlOn(db.url, `UPDATE "Action" SET type = 'ARCHIVE'`);
+    expect(await sqlOn(db.url, 'SELECT n FROM "Revision"')).toEqual([{ n: 2 }]);
+  });
+
   it('leaves a boolean → timestamp change as Prisma writes it: no text between them, and the copy of the dropped column puts the times back (inbox-zero)', async () => {
     const { db, project } = fresh();
     await addMigration(project.dir, '20260801000000_users', `CREATE TABLE "User" ("id" TEXT NOT NULL, "emailVerified" TIMESTAMP(3), CONSTRAINT "User_pkey" PRIMARY KEY ("id"));

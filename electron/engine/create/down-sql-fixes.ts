@@ -5,17 +5,18 @@ import type { SqlStatement } from '../sql/split-statements.ts';
 import { applyEdits, columnOf, dropAddAlters, indexesOfKeptColumns, parsed, statementSpan, type Edit } from './down-sql-edits.ts';
 import { withEnumBlocksInOrder, withEnumOrderRestored, withEnumRenames, withEnumValueOrder } from './down-sql-enum-fixes.ts';
 import { withColumnRenamesReversed, withTableRenamesReversed } from './down-sql-rename-fixes.ts';
+import { withTriggersAroundTypeChanges } from './down-sql-trigger-fixes.ts';
 
 /**
  * What Prisma's differ writes for a down.sql (`from` the schema after the migration, `to` the one before), mended
  * where it loses data or cannot run: table and column renames (read from the migration's own `upSql`:
  * down-sql-rename-fixes.ts), enum renames, value order and re-creation blocks (down-sql-enum-fixes.ts), type changes
- * by DROP/ADD COLUMN (below). Each mend rewrites only statements in exactly the shape it knows; anything else stays.
+ * by DROP/ADD COLUMN (below), triggers on a column whose type changes (down-sql-trigger-fixes.ts). Each mend rewrites only statements in exactly the shape it knows; anything else stays.
  */
 export function mendDownSql(prismaSql: string, from: CatalogSnapshot, to: CatalogSnapshot, upSql = ''): string {
   const renamed = withColumnRenamesReversed(withTableRenamesReversed(prismaSql, from, to, upSql), from, to, upSql);
   const mended = withTypeChangesKept(withEnumBlocksInOrder(withEnumValueOrder(withEnumRenames(renamed, from, to), from, to), from), from, to);
-  return withEnumOrderRestored(mended, from, to);
+  return withTriggersAroundTypeChanges(withEnumOrderRestored(mended, from, to), from, to);
 }
 
 /** Whether a column of `type` converts to and from its text: a string type, or an enum of `snap`. */
