@@ -280,6 +280,28 @@ INSERT INTO "Action" VALUES ('a1', 'LABEL', 'r1');\n`);
     expect(await sqlOn(db.url, 'SELECT n FROM "Revision"')).toEqual([{ n: 2 }]);
   });
 
+  it('re-creates an enum whose value it adds back when the script then uses the value (formbricks: a default)', async () => {
+    const { db, project } = fresh();
+    await addMigration(project.dir, '20261001000000_surveys', `CREATE TYPE "SurveyType" AS ENUM ('link', 'web', 'app');
+CREATE TABLE "Survey" ("id" TEXT PRIMARY KEY, "type" "SurveyType" NOT NULL DEFAULT 'web');
+INSERT INTO "Survey" VALUES ('s1', 'link'), ('s2', 'web');\n`);
+    await addMigration(project.dir, '20261001000100_no_web', `UPDATE "Survey" SET "type" = 'app' WHERE "type" = 'web';
+BEGIN;
+CREATE TYPE "SurveyType_new" AS ENUM ('link', 'app');
+ALTER TABLE "Survey" ALTER COLUMN "type" DROP DEFAULT;
+ALTER TABLE "Survey" ALTER COLUMN "type" TYPE "SurveyType_new" USING ("type"::text::"SurveyType_new");
+ALTER TYPE "SurveyType" RENAME TO "SurveyType_old";
+ALTER TYPE "SurveyType_new" RENAME TO "SurveyType";
+DROP TYPE "SurveyType_old";
+ALTER TABLE "Survey" ALTER COLUMN "type" SET DEFAULT 'app';
+COMMIT;\n`);
+    const { sql, before, after } = await roundTrip(db, project.dir, '20261001000000_surveys', '20261001000100_no_web');
+    expect(sql).not.toMatch(/ADD VALUE 'web'/);
+    expect(after, sql).toEqual(before);
+    // s2 is 'web' again: the copy the UPDATE's backup made is put back into the re-created enum.
+    expect(await sqlOn(db.url, `SELECT id, type::text AS t FROM "Survey" ORDER BY id`)).toEqual([{ id: 's1', t: 'link' }, { id: 's2', t: 'web' }]);
+  });
+
   it('leaves a boolean → timestamp change as Prisma writes it: no text between them, and the copy of the dropped column puts the times back (inbox-zero)', async () => {
     const { db, project } = fresh();
     await addMigration(project.dir, '20260801000000_users', `CREATE TABLE "User" ("id" TEXT NOT NULL, "emailVerified" TIMESTAMP(3), CONSTRAINT "User_pkey" PRIMARY KEY ("id"));

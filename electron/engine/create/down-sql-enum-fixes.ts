@@ -211,3 +211,32 @@ function enumRecreation(name: string, values: string[], had: string[], snap: Cat
   ].join('\n');
 }
 
+
+/**
+ * A value added back with ALTER TYPE … ADD VALUE cannot be used in the same transaction (`unsafe use of new value`),
+ * and down.sql is one transaction: formbricks' rollback added 'web' back and then set a default to it. When the rest of
+ * the script names a value it adds back, the enum is re-created with `to`'s values in place of its ADD VALUE lines
+ * (a type created in the transaction can be used at once), its columns in `from` re-typed.
+ */
+export function withAddedValuesUsable(prismaSql: string, from: CatalogSnapshot, to: CatalogSnapshot): string {
+  const line = /^ALTER TYPE ((?:"(?:[^"]|"")+"\.)?"(?:[^"]|"")+") ADD VALUE '((?:[^']|'')*)'(?: BEFORE '(?:[^']|'')*')?;$/gm;
+  const byType = new Map<string, { at: number; len: number; value: string }[]>();
+  for (const m of prismaSql.matchAll(line)) {
+    const list = byType.get(m[1]!) ?? [];
+    list.push({ at: m.index!, len: m[0].length, value: m[2]!.replace(/''/g, "'") });
+    byType.set(m[1]!, list);
+  }
+  const edits: Edit[] = [];
+  for (const [type, adds] of byType) {
+    const after = prismaSql.slice(adds.at(-1)!.at + adds.at(-1)!.len);
+    if (!adds.some((a) => after.includes(sqlLiteral(a.value)))) continue;
+    const target = [...to.objects.values()].find((o) => o.kind === 'enum' && sameName(nameParts(type), nameParts(o.name)));
+    const want = enumValues(target?.definition);
+    const have = enumValues([...from.objects.values()].find((o) => o.kind === 'enum' && sameName(nameParts(type), nameParts(o.name)))?.definition);
+    if (!target || !want || !have || have.some((v) => !want.includes(v))) continue;
+    const why = `-- godwit: the script uses ${adds.map((a) => sqlLiteral(a.value)).join(', ')} after adding ${adds.length > 1 ? 'them' : 'it'} back, which PostgreSQL refuses in one transaction: ${type} is re-created instead.`;
+    edits.push({ at: adds[0]!.at, len: adds[0]!.len, text: `${why}\n${enumRecreation(type, want, have, from)}` });
+    for (const a of adds.slice(1)) edits.push({ at: a.at, len: a.len, text: '' });
+  }
+  return applyEdits(prismaSql, edits);
+}

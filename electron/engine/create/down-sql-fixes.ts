@@ -3,7 +3,7 @@ import { ownPart } from '../catalog/qualified-name.ts';
 import { sqlIdentifier } from '../history/history-table.ts';
 import type { SqlStatement } from '../sql/split-statements.ts';
 import { applyEdits, columnOf, dropAddAlters, indexesOfKeptColumns, parsed, statementSpan, type Edit } from './down-sql-edits.ts';
-import { withEnumBlocksInOrder, withEnumOrderRestored, withEnumRenames, withEnumValueOrder } from './down-sql-enum-fixes.ts';
+import { withAddedValuesUsable, withEnumBlocksInOrder, withEnumOrderRestored, withEnumRenames, withEnumValueOrder } from './down-sql-enum-fixes.ts';
 import { withColumnRenamesReversed, withTableRenamesReversed } from './down-sql-rename-fixes.ts';
 import { withTriggersAroundTypeChanges } from './down-sql-trigger-fixes.ts';
 
@@ -15,7 +15,7 @@ import { withTriggersAroundTypeChanges } from './down-sql-trigger-fixes.ts';
  */
 export function mendDownSql(prismaSql: string, from: CatalogSnapshot, to: CatalogSnapshot, upSql = ''): string {
   const renamed = withColumnRenamesReversed(withTableRenamesReversed(prismaSql, from, to, upSql), from, to, upSql);
-  const mended = withTypeChangesKept(withEnumBlocksInOrder(withEnumValueOrder(withEnumRenames(renamed, from, to), from, to), from), from, to);
+  const mended = withTypeChangesKept(withEnumBlocksInOrder(withAddedValuesUsable(withEnumValueOrder(withEnumRenames(renamed, from, to), from, to), from, to), from), from, to);
   return withTriggersAroundTypeChanges(withEnumOrderRestored(mended, from, to), from, to);
 }
 
