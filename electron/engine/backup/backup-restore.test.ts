@@ -133,6 +133,19 @@ DROP TYPE "Severity_old";`;
     expect(await sqlOn(db.url, 'SELECT id, severity::text AS s FROM monitors ORDER BY id')).toEqual([{ id: 1, s: 'HIGH' }, { id: 2, s: 'LOW' }]);
   });
 
+  it('restores a column the migration renamed and then changed under its name again, once down.sql renamed it back (inbox-zero)', async () => {
+    const ctx = await setUp('20990102000000_score_in_tenths', `ALTER TABLE people RENAME COLUMN score TO "scoreTenths";
+UPDATE people SET "scoreTenths" = "scoreTenths" * 10;
+ALTER TABLE people RENAME phone TO mobile;
+DELETE FROM people WHERE id > 9990;`, 'ALTER TABLE people RENAME COLUMN "scoreTenths" TO score;\nALTER TABLE people RENAME mobile TO phone;');
+    const before = await snapshot(db.url);
+    await run(ctx, 'up');
+    expect(await sqlOn(db.url, 'SELECT "scoreTenths" AS s, mobile FROM people WHERE id = 96')).toEqual([{ s: 960, mobile: '+33 6 00000096' }]);
+    await run(ctx, 'down');
+    // The UPDATE's copy (score, as scoreTenths) and the DELETE's (whole rows, phone as mobile) go back under the old names.
+    expect(await snapshot(db.url)).toEqual(before);
+  });
+
   it('copies nothing for a widening type change, and restores an UPDATE … FROM by primary key', async () => {
     await addMigration(project.dir, SEED, `${PEOPLE}\nCREATE TABLE bonus (person int PRIMARY KEY, points int);\nINSERT INTO bonus SELECT g, g FROM generate_series(1, 50) g;`, 'DROP TABLE bonus; DROP TABLE people;');
     // int → numeric(65,30) too: 35 digits before the point hold any int (formbricks' displayPercentage was copied).

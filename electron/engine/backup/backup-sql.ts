@@ -299,6 +299,42 @@ export function skippedRecordSql(historyIdSql: string, migration: string, reason
   VALUES ('skipped_' || replace(${historyIdSql}, '-', ''), ${historyIdSql}, ${sqlLiteral(migration)}, 0, 'skipped', false, ${sqlLiteral(reason)})`;
 }
 
+/** The column renames of a script (`RENAME [COLUMN] a TO b`), names as PostgreSQL keeps them; read without a parse. */
+export function columnRenamesIn(sql: string): { old: string; new: string }[] {
+  const ident = '("(?:[^"]|"")+"|[A-Za-z_][\\w$]*)';
+  const name = (t: string) => (t.startsWith('"') ? t.slice(1, -1).replace(/""/g, '"') : t.toLowerCase());
+  return [...sql.matchAll(new RegExp(`\\bRENAME\\s+(?:COLUMN\\s+)?${ident}\\s+TO\\s+${ident}`, 'gi'))]
+    .filter((m) => !/^(to|constraint|value)$/i.test(m[1]!))
+    .map((m) => ({ old: name(m[1]!), new: name(m[2]!) }));
+}
+
+/**
+ * Before restoring: a column the migration renamed (`RENAME COLUMN a TO b`) and down.sql renamed back is restored under
+ * its name again, as its copy was made under the new one (inbox-zero renamed responseTimeMs to responseTimeMins and
+ * divided it: the rollback refused to restore). Only where the table has `a` again and no `b`; the copies' columns and
+ * the catalog's names follow.
+ */
+export function copiesFollowRenamesSql(historyTable: string, migration: string, renames: { old: string; new: string }[]): string {
+  const pairs = renames.map((r) => `(${sqlLiteral(r.old)}, ${sqlLiteral(r.new)})`).join(', ');
+  return `DO $gw$
+DECLARE b record;
+BEGIN
+  FOR b IN SELECT k.id, r.o, r.n FROM godwit.backups k CROSS JOIN (VALUES ${pairs}) AS r(o, n)
+            WHERE k.history_id IN (SELECT "id" FROM ${historyTable} WHERE "migration_name" = ${sqlLiteral(migration)} AND "finished_at" IS NOT NULL AND "rolled_back_at" IS NULL)
+              AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = k.table_oid AND a.attname = r.o AND a.attnum > 0 AND NOT a.attisdropped)
+              AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = k.table_oid AND a.attname = r.n AND a.attnum > 0 AND NOT a.attisdropped)
+              AND (k.column_name = r.n OR r.n = ANY (k.set_columns) OR r.n = ANY (k.key_columns)
+                   OR EXISTS (SELECT 1 FROM pg_attribute c WHERE c.attrelid = to_regclass(format('godwit.%I', k.id)) AND c.attname = r.n AND NOT c.attisdropped))
+  LOOP
+    UPDATE godwit.backups SET column_name = CASE WHEN column_name = b.n THEN b.o ELSE column_name END,
+      set_columns = array_replace(set_columns, b.n, b.o), key_columns = array_replace(key_columns, b.n, b.o) WHERE id = b.id;
+    IF EXISTS (SELECT 1 FROM pg_attribute c WHERE c.attrelid = to_regclass(format('godwit.%I', b.id)) AND c.attname = b.n AND NOT c.attisdropped) THEN
+      EXECUTE format('ALTER TABLE godwit.%I RENAME COLUMN %I TO %I', b.id, b.n, b.o);
+    END IF;
+  END LOOP;
+END $gw$`;
+}
+
 /** Restores every backup of the applied row of `migration`, newest first, then forgets them. */
 export function restoreCallSql(historyTable: string, migration: string): string {
   return `SELECT godwit.restore_v3("id") AS godwit_restore FROM ${historyTable} WHERE "migration_name" = ${sqlLiteral(migration)} AND "finished_at" IS NOT NULL AND "rolled_back_at" IS NULL`;

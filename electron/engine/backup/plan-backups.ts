@@ -3,7 +3,7 @@ import type { Environment } from '../project/environments.ts';
 import type { Plan, PlannedStep } from '../apply/plan.ts';
 import type { TxExtras } from '../apply/run-migration.ts';
 import { GodwitError } from '../util/errors.ts';
-import { BACKUP_SETUP_SQL, backupCallSql, restoreCallSql, skippedRecordSql } from './backup-sql.ts';
+import { BACKUP_SETUP_SQL, backupCallSql, columnRenamesIn, copiesFollowRenamesSql, restoreCallSql, skippedRecordSql } from './backup-sql.ts';
 import { estimateTarget, existingTables, type BackupEstimate } from './estimate.ts';
 import { findBackupTargets, loadScanner, quoteIdent, type BackupTarget } from './find-targets.ts';
 import { notNullReadds } from './not-null-readd.ts';
@@ -158,6 +158,8 @@ export function stepExtras(step: PlannedStep, historyTable: string): ((idSql: st
     // A column down.sql adds back NOT NULL is added without it, refilled, and then made NOT NULL again.
     const readds = step.script.nonTransactional.length ? [] : notNullReadds(step.script, b.restores);
     const setNotNull = readds.map((r) => `ALTER TABLE ${quoteIdent(r.schema)}.${quoteIdent(r.table)} ALTER COLUMN ${quoteIdent(r.column)} SET NOT NULL`);
-    return { setup: BACKUP_SETUP_SQL, before: [], after: [restoreCallSql(historyTable, step.name), ...setNotNull].join(';\n'), blank: readds.map((r) => r.blank) };
+    const renames = columnRenamesIn(step.migration.upSql);
+    const follow = renames.length ? [copiesFollowRenamesSql(historyTable, step.name, renames)] : [];
+    return { setup: BACKUP_SETUP_SQL, before: [], after: [...follow, restoreCallSql(historyTable, step.name), ...setNotNull].join(';\n'), blank: readds.map((r) => r.blank) };
   };
 }
