@@ -169,7 +169,7 @@ class Deriver {
     const valued = kinds.some((k) => k === 'CONSTR_DEFAULT' || k === 'CONSTR_IDENTITY' || k === 'CONSTR_GENERATED') || /serial/.test(strings(unwrap(def.typeName, 'TypeName')?.names ?? (def.typeName as Json | undefined)?.names).at(-1) ?? '');
     if (kinds.includes('CONSTR_NOTNULL') && !valued) {
       // A NOT NULL column without a default: every existing row violates it.
-      this.add('not-null', m, stmt, table, [], { shape: 'count', table, where: 'true' });
+      this.add('not-null', m, stmt, table, [column], { shape: 'count', table, where: 'true' });
     }
     this.state.columns.add(`${keyOf(table)}.${column}`);
   }

@@ -167,6 +167,21 @@ ALTER TABLE orders ALTER COLUMN note TYPE "Size_new" USING (CASE WHEN note = 'ok
     ]);
   });
 
+  it('names each NOT NULL column a statement adds without a default, and marks a sample it cut short (inbox-zero)', async () => {
+    const checks = await checksOf({ '1_tax': 'ALTER TABLE orders ADD COLUMN tax INTEGER NOT NULL, ADD COLUMN "taxInclusive" BOOLEAN NOT NULL;' });
+    expect(checks.map((c) => [c.kind, c.columns, c.count, c.detail])).toEqual([
+      ['not-null', ['tax'], 6, '6 existing row(s) in orders: the NOT NULL column tax without a default fails on them.'],
+      ['not-null', ['taxInclusive'], 6, '6 existing row(s) in orders: the NOT NULL column taxInclusive without a default fails on them.'],
+    ]);
+    const wide = await checksOf({ '1_wide': `ALTER TABLE orders ADD COLUMN note2 TEXT NOT NULL;` });
+    await db.exec(`UPDATE orders SET note = note || repeat('x', 200)`);
+    const cut = await checksOf({ '1_wide': `ALTER TABLE orders ADD COLUMN note2 TEXT NOT NULL;` });
+    expect(wide[0]!.samples.every((x) => !x.endsWith('…'))).toBe(true);
+    expect(cut[0]!.samples.length).toBeGreaterThan(0);
+    expect(cut[0]!.samples.every((x) => x.length === 120 && x.endsWith('…'))).toBe(true);
+    await db.exec(`UPDATE orders SET note = left(note, length(note) - 200)`);
+  });
+
   it("checks the values against the labels of an enum the batch re-creates to remove values (Prisma's template: formbricks)", async () => {
     const checks = await checksOf({
       '1_enum': `CREATE TYPE "Size_new" AS ENUM ('ok', 'orphan');

@@ -17,7 +17,8 @@ function sqlOf(q: Exclude<CheckQuery, { shape: 'cast' }>, parentColumns: string[
   const t = quoteName(q.table);
   switch (q.shape) {
     case 'count':
-      return `SELECT count(*)::float8 AS n, (SELECT json_agg(left(s.r::text, 120)) FROM (SELECT to_jsonb(x) AS r FROM (SELECT * FROM ${t} WHERE ${q.where} LIMIT ${SAMPLES}) x) s) AS samples FROM ${t} WHERE ${q.where}`;
+      // A sample cut short says so (a row's JSON stopped mid-way read as broken: inbox-zero).
+      return `SELECT count(*)::float8 AS n, (SELECT json_agg(CASE WHEN length(s.r::text) > 120 THEN left(s.r::text, 119) || '…' ELSE s.r::text END) FROM (SELECT to_jsonb(x) AS r FROM (SELECT * FROM ${t} WHERE ${q.where} LIMIT ${SAMPLES}) x) s) AS samples FROM ${t} WHERE ${q.where}`;
     case 'unique': {
       const ks = q.keys.map((_, i) => `k${i}`);
       const notNull = q.nullsDistinct ? `WHERE ${ks.map((k) => `${k} IS NOT NULL`).join(' AND ')}` : '';
@@ -111,7 +112,7 @@ function sentence(spec: CheckSpec, f: Found): string {
   switch (b.kind) {
     case 'not-null':
       return q.shape === 'count' && q.where === 'true'
-        ? `${f.count} existing row(s) in ${b.table}: a NOT NULL column without a default fails on them.`
+        ? `${f.count} existing row(s) in ${b.table}: ${b.columns.length ? `the NOT NULL column ${b.columns[0]}` : 'a NOT NULL column'} without a default fails on them.`
         : `${f.count} row(s) of ${b.table} have NULL in ${b.columns.join(', ')}.`;
     case 'unique':
       return `${f.count} duplicate key group(s) in ${b.table} (${b.columns.join(', ')}), ${f.rows} rows in all.`;
