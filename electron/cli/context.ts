@@ -49,13 +49,13 @@ export function optionsOf<T extends object>(cmd: Command): T & CommonOptions {
 
 /** The project without its migrations folder: enough for commands that read only the database (tables, describe). */
 export async function projectSettingsFromOptions(opts: CommonOptions): Promise<Pick<OpenProject, 'project'>> {
-  return { project: await loadProject(opts.project ?? process.cwd()) };
+  return { project: await loadProject(opts.project ?? process.cwd(), { allowUnsetEnv: opts.url !== undefined }) };
 }
 
 export async function projectFromOptions(opts: CommonOptions): Promise<OpenProject> {
   // Loaded here, not with this module: tables and describe never read the migrations folder.
   const { openProject } = await import('../engine/project/open-project.ts');
-  return openProject(opts.project ?? process.cwd());
+  return openProject(opts.project ?? process.cwd(), { allowUnsetEnv: opts.url !== undefined });
 }
 
 /** `--url env:VAR` is resolved by the engine, which refuses an unset or empty VAR instead of falling back. */

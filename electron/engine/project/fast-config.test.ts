@@ -64,6 +64,12 @@ describe('loading prisma.config.ts without @prisma/config', () => {
     await expect(loadProject(dir)).rejects.toThrow(
       `Cannot load ${config()} (ConfigLoadError): Cannot resolve environment variable: GODWIT_FAST_CONFIG_UNSET.`,
     );
+    // A command given --url uses none of the config's URLs: it loads, without them (formbricks).
+    const project = await loadProject(dir, { allowUnsetEnv: true });
+    expect(project.schemaPath).toBe(join(dir, 'db', 'schema.prisma'));
+    expect(project.environments).toEqual([]);
+    // …and the next load without it still refuses.
+    await expect(loadProject(dir)).rejects.toThrow('Cannot resolve environment variable: GODWIT_FAST_CONFIG_UNSET.');
   });
 
   it("falls back to Prisma's loader for an export the shim lacks, with the same result", async () => {

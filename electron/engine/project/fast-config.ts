@@ -17,15 +17,26 @@ import { statIfAny } from '../util/stat-if-any.ts';
  * takes Prisma's own loader: an unknown export, a config that fails to compile or run, a shape Prisma would reject.
  */
 
+/**
+ * What env() gives for an unset variable while the config is loaded with `allowUnsetEnv` (the command names its
+ * database with --url, so the config's URLs are not used): a string no URL is, which the project then drops.
+ */
+export const UNSET_ENV = '\u0000godwit-unset:';
+
 /** Prisma's own `defineConfig` (validation and defaults come after, as Prisma does for a plain object) and `env`. */
 const SHIM = `export class PrismaConfigEnvError extends Error {
   constructor(name) { super('Cannot resolve environment variable: ' + name + '.'); this.name = 'PrismaConfigEnvError'; this.godwitShim = true; }
 }
-export function env(name) { const value = process.env[name]; if (!value) throw new PrismaConfigEnvError(name); return value; }
+export function env(name) {
+  const value = process.env[name];
+  if (value) return value;
+  if (globalThis[Symbol.for('godwit.unsetEnvAllowed')]) return ${JSON.stringify(UNSET_ENV)} + name;
+  throw new PrismaConfigEnvError(name);
+}
 export function defineConfig(config) { return config; }
 `;
 /** Bumped when the compiled output's shape changes, so old cache entries are not reused. */
-const FORMAT = 2;
+const FORMAT = 3;
 
 /**
  * PrismaConfigShape of @prisma/config 7 (unknown keys rejected, as Prisma does), with its experimental-flag rules.
@@ -54,8 +65,10 @@ let configShape: ReturnType<typeof buildConfigShape> | undefined;
 export type FastConfig = z.infer<ReturnType<typeof buildConfigShape>>;
 
 /** The config's default export, validated; `null` when Prisma's loader must decide. An unset `env()` throws its error. */
-export async function loadConfigFast(configPath: string): Promise<FastConfig | null> {
+export async function loadConfigFast(configPath: string, allowUnsetEnv = false): Promise<FastConfig | null> {
   let exported: unknown;
+  const flag = Symbol.for('godwit.unsetEnvAllowed');
+  (globalThis as Record<symbol, unknown>)[flag] = allowUnsetEnv;
   try {
     const compiled = await compiledConfig(configPath);
     if (!compiled) return null;
@@ -73,6 +86,8 @@ export async function loadConfigFast(configPath: string): Promise<FastConfig | n
     // An unset variable read through env(): Prisma's loader reports the same error, as a ConfigLoadError.
     if (e instanceof Error && (e as { godwitShim?: boolean }).godwitShim) throw e;
     return null;
+  } finally {
+    delete (globalThis as Record<symbol, unknown>)[flag];
   }
   const parsed = (configShape ??= buildConfigShape()).safeParse(exported);
   if (!parsed.success) return null;

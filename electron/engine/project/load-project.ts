@@ -8,7 +8,7 @@ import { statIfAny } from '../util/stat-if-any.ts';
 import { readGodwitJson, type EnvironmentConfig } from './environment-config.ts';
 import { schemaUrls, withoutSchemaUrls, type SchemaUrls } from './schema-datasource.ts';
 import { withGodwitModules } from './config-modules.ts';
-import { loadConfigFast, type FastConfig } from './fast-config.ts';
+import { loadConfigFast, UNSET_ENV, type FastConfig } from './fast-config.ts';
 
 /**
  * Where Prisma 7 looks for its config, in its order (@prisma/config's findPrismaConfigFile): `prisma7.config.*`,
@@ -103,7 +103,11 @@ function defaultSchemaLocation(dir: string, top: Set<string>): { schemaPath: str
  * `prisma/schema.prisma` layout. `.env` in the folder is loaded first (never overriding variables already set),
  * which is what `import 'dotenv/config'` in a Prisma config does.
  */
-export async function loadProject(dirArg: string): Promise<Project> {
+/**
+ * `allowUnsetEnv`: the command names its database itself (--url), so a config reading an unset variable with env()
+ * for its URLs loads all the same, without them (formbricks' config needs DATABASE_URL; every command failed).
+ */
+export async function loadProject(dirArg: string, options: { allowUnsetEnv?: boolean } = {}): Promise<Project> {
   const dir = resolve(dirArg);
   const info = statIfAny(dir);
   if (!info?.isDirectory()) throw new GodwitError('no-project-dir', `The project folder ${dir} does not exist.`);
@@ -124,14 +128,15 @@ export async function loadProject(dirArg: string): Promise<Project> {
   let externalEnums: string[] = [];
   let configUrls: SchemaUrls = {};
   if (configPath) {
-    const cfg = await readPrismaConfig(configPath, dir);
+    const cfg = await readPrismaConfig(configPath, dir, options.allowUnsetEnv === true);
     const base = dirname(configPath);
     if (cfg.schema) schemaPath = resolve(base, cfg.schema);
     if (cfg.migrations?.path) migrationsDir = resolve(base, cfg.migrations.path);
     shadowDbInitScript = cfg.migrations?.initShadowDb ?? '';
     externalTables = cfg.tables?.external ?? [];
     externalEnums = cfg.enums?.external ?? [];
-    configUrls = { url: cfg.datasource?.url, shadowDatabaseUrl: cfg.datasource?.shadowDatabaseUrl };
+    const set = (url: string | undefined) => (url?.startsWith(UNSET_ENV) ? undefined : url);
+    configUrls = { url: set(cfg.datasource?.url), shadowDatabaseUrl: set(cfg.datasource?.shadowDatabaseUrl) };
   } else {
     const found = defaultSchemaLocation(dir, top);
     if (!found) {
@@ -171,16 +176,17 @@ export async function loadProject(dirArg: string): Promise<Project> {
  * The config's settings: through Godwit's cached compile when it can serve the config (see fast-config.ts), else
  * through Prisma's own loader, whose errors are reported as they are.
  */
-async function readPrismaConfig(configPath: string, dir: string): Promise<FastConfig> {
+async function readPrismaConfig(configPath: string, dir: string, allowUnsetEnv: boolean): Promise<FastConfig> {
   const configError = (tag: string, message: string) =>
     new GodwitError('bad-prisma-config', `Cannot load ${configPath} (${tag}): ${message.split('\n')[0]}`);
   if (process.env.GODWIT_PRISMA_CONFIG_LOADER !== 'prisma') {
     try {
-      const fast = await loadConfigFast(configPath);
+      const fast = await loadConfigFast(configPath, allowUnsetEnv);
       if (fast) return fast;
     } catch (e) {
       // env() of an unset variable: Prisma's loader fails the same way.
-      throw configError('ConfigLoadError', (e as Error).message);
+      const err = configError('ConfigLoadError', (e as Error).message);
+      throw new GodwitError(err.code, err.message, 'Set it (in the project\'s .env, for one), or name the database with --url.');
     }
   }
   const { loadConfigFromFile } = await import('@prisma/config');

@@ -11,8 +11,8 @@ export interface OpenProject {
   folder: MigrationsFolder;
 }
 
-export async function openProject(dir: string): Promise<OpenProject> {
-  const project = await loadProject(dir);
+export async function openProject(dir: string, options: { allowUnsetEnv?: boolean } = {}): Promise<OpenProject> {
+  const project = await loadProject(dir, options);
   // down.sql is read when a command first needs it (a rollback, a detail, a check): presence is all most use, and at
   // 10,000 migrations reading every down.sql was a third of opening the project.
   const folder = await readMigrationsFolder(project.migrationsDir, project.dir, { lazyDown: true });
