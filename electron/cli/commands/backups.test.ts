@@ -49,6 +49,9 @@ INSERT INTO logs SELECT g, 'm' || g FROM generate_series(1, 10) g;`, 'DROP TABLE
     expect(refused.stderr).toMatch(/Rolling back would not restore the backed-up data: .*logs\.msg/);
     expect(await sqlOn(db.url, 'SELECT count(*)::int AS n FROM _prisma_migrations WHERE migration_name = $1', [DROP])).toEqual([{ n: 1 }]);
 
+    // An id that names no backup is refused before any question, without a terminal or --yes.
+    const nosuch = await runGodwit([...at, 'backups', 'drop', 'bk_nosuch']);
+    expect([nosuch.code, nosuch.stderr.trim()]).toEqual([2, 'Error: No backup named bk_nosuch in dev (see godwit backups).']);
     // Dropping the unrestorable copy by id (after saving it by hand) lets the rollback restore the rest.
     const drop = await runGodwit([...at, 'backups', 'drop', mine[1]!.id, '--yes']);
     expect(drop.stdout).toMatch(`Dropped 1 backup(s) in dev: ${mine[1]!.id}.`);

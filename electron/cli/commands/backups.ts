@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { backupTotals } from '../../engine/backup/plan-backups.ts';
 import { describeStepBackup } from '../../engine/backup/describe.ts';
-import { dropBackups, listBackups, type BackupListing } from '../../engine/backup/catalog.ts';
+import { dropBackups, listBackups, missingBackups, type BackupListing } from '../../engine/backup/catalog.ts';
 import { formatBytes, formatCount } from '../../engine/backup/settings.ts';
 import { withEnvironment } from '../../engine/project/with-environment.ts';
 import type { Environment } from '../../engine/project/environments.ts';
@@ -95,6 +95,9 @@ Examples:
       if (!!opts.all === ids.length > 0) throw new GodwitError('bad-options', 'Give backup ids or --all (not both).');
       const open = await projectFromOptions(opts);
       const [env] = environmentsFromOptions(open, opts);
+      // An id that names nothing is said before asking (inbox-zero: the question came first, the error after --yes).
+      const missing = await withEnvironment(env!, (db) => missingBackups(db, ids));
+      if (missing.length) throw new GodwitError('unknown-backup', `No backup named ${missing.join(', ')} in ${env!.name} (see godwit backups).`);
       await confirmChange(env!, opts, `drop ${opts.all ? 'every backup' : `${ids.length} backup(s)`} in ${env!.name}`);
       // Under the migration lock: never while a rollback is restoring from them.
       const dropped = await withEnvironment(env!, (db) =>

@@ -61,6 +61,14 @@ export const DROPPED_PREFIX = 'dropped on ';
 /** The catalog rows that are backups, not tombstones (SQL, on godwit.backups as `b` or unaliased). */
 const live = (b = '') => `NOT (${b}kind = 'skipped' AND ${b}note LIKE '${DROPPED_PREFIX}%')`;
 
+/** The ones of `ids` that name no backup of this database (a dropped one's tombstone does not count). */
+export async function missingBackups(db: Db, ids: string[]): Promise<string[]> {
+  if (!ids.length) return [];
+  if (!(await backupsTableExists(db))) return ids;
+  const found = await db.query<{ id: string }>(`SELECT id FROM godwit.backups WHERE id = ANY($1) AND ${live()}`, [ids]);
+  return ids.filter((id) => !found.some((r) => r.id === id));
+}
+
 /** Drops backups (their tables; their catalog rows become tombstones) in one transaction; returns the ids dropped. */
 export async function dropBackups(db: Db, which: { ids: string[] } | { all: true } | { olderThanDays: number }): Promise<string[]> {
   if (!(await backupsTableExists(db))) {
