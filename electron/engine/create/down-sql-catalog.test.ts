@@ -302,6 +302,17 @@ COMMIT;\n`);
     expect(await sqlOn(db.url, `SELECT id, type::text AS t FROM "Survey" ORDER BY id`)).toEqual([{ id: 's1', t: 'link' }, { id: 's2', t: 'web' }]);
   });
 
+  it('warns in its header of a NOT NULL column it adds back without a default to a table that stays (inbox-zero)', async () => {
+    const { db, project } = fresh();
+    await addMigration(project.dir, '20261101000000_accounts', 'CREATE TABLE "EmailAccount" ("id" TEXT NOT NULL, "email" TEXT NOT NULL, CONSTRAINT "EmailAccount_pkey" PRIMARY KEY ("id"));\n');
+    await addMigration(project.dir, '20261101000100_key_by_email', `ALTER TABLE "EmailAccount" DROP CONSTRAINT "EmailAccount_pkey",
+DROP COLUMN "id",
+ADD CONSTRAINT "EmailAccount_pkey" PRIMARY KEY ("email");\n`);
+    // (It runs on the empty table; the column comes back last: column order is not restored.)
+    const { sql } = await roundTrip(db, project.dir, '20261101000000_accounts', '20261101000100_key_by_email');
+    expect(sql).toMatch(/^-- WARNING: adds NOT NULL without a default EmailAccount\.id: it fails on a table with rows/m);
+  });
+
   it('leaves a boolean → timestamp change as Prisma writes it: no text between them, and the copy of the dropped column puts the times back (inbox-zero)', async () => {
     const { db, project } = fresh();
     await addMigration(project.dir, '20260801000000_users', `CREATE TABLE "User" ("id" TEXT NOT NULL, "emailVerified" TIMESTAMP(3), CONSTRAINT "User_pkey" PRIMARY KEY ("id"));
