@@ -171,7 +171,7 @@ async function matchedRows(db: Db, t: TableFacts, table: string, rowsQuery: stri
 /** No more rows than the table has. */
 const capped = (n: number | null, rows: number | null) => (n === null || rows === null ? n : Math.min(n, rows));
 
-const UNKNOWN: BackupEstimate = { rows: null, bytes: null, restorable: true, note: 'the table does not exist before the run (an earlier statement creates it): size unknown', skipped: false };
+const UNKNOWN: BackupEstimate = { rows: null, bytes: null, restorable: true, note: 'the table does not exist before the run (an earlier statement or migration of the run creates it): size unknown', skipped: false };
 
 /** Estimates one target's copy from pg_class, pg_stats and the planner, on the environment as it is now. */
 /**
@@ -212,7 +212,7 @@ export async function estimateTarget(db: Db, target: BackupTarget, exists?: bool
         'SELECT t.typname::text, a.atttypmod FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid WHERE a.attrelid = $1 AND a.attname = $2 AND a.attnum > 0 AND NOT a.attisdropped',
         [t.oid, target.column],
       );
-      if (!col[0]) return { ...UNKNOWN, note: `column ${target.column} does not exist before the run: nothing to copy unless an earlier statement adds it` };
+      if (!col[0]) return { ...UNKNOWN, note: `column ${target.column} does not exist before the run: nothing to copy unless an earlier statement or migration of the run adds it` };
       if (target.kind === 'alter-type' && target.newType && widens(col[0].typname, col[0].atttypmod, target.newType.name, target.newType.typmod)) {
         return { rows: 0, bytes: 0, restorable: true, note: 'a widening type change keeps every value: nothing is copied', skipped: true };
       }

@@ -71,7 +71,11 @@ export async function attachBackups(db: Db, plan: Plan, choices: BackupChoices =
       const targets = targetsOf[i]!;
       if (!targets.length) continue;
       const copies: PlannedCopy[] = [];
-      for (const target of targets) copies.push({ target, ...(await estimateTarget(db, target, existing?.has(target.table)).catch((e: Error) => ({ rows: null, bytes: null, restorable: true, note: `size unknown: ${e.message}`, skipped: false }))) });
+      // A name the run's earlier statements give (a column renamed first, inbox-zero) is not there to be sized yet.
+      const unsized = (e: Error) => ((e as { code?: string }).code === '42703' || (e as { code?: string }).code === '42P01'
+        ? 'what it reads is named by an earlier statement or migration of the run, so it cannot be sized before: size unknown'
+        : `size unknown: ${e.message}`);
+      for (const target of targets) copies.push({ target, ...(await estimateTarget(db, target, existing?.has(target.table)).catch((e: Error) => ({ rows: null, bytes: null, restorable: true, note: unsized(e), skipped: false }))) });
       cannot ??= await backupImpossible(db);
       const skipped = choices.noBackup
         ? NO_BACKUP
