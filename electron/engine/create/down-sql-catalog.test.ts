@@ -152,7 +152,7 @@ ALTER TABLE "Chat" RENAME CONSTRAINT "Conversation_userId_fkey" TO "Chat_userId_
     });
   }
 
-  it('reverses a table rename made with renames of its enums and columns, indexes renamed to names over 63 bytes or in a DO block (formbricks)', async () => {
+  it('reverses a table rename made with renames of its enums and columns, indexes renamed twice, to names over 63 bytes or in a DO block (formbricks, inbox-zero)', async () => {
     const { db, project } = fresh();
     await addMigration(project.dir, '20260404000000_connectors', `CREATE TYPE "ConnectorStatus" AS ENUM ('active', 'paused');
 CREATE TABLE "Connector" ("id" TEXT NOT NULL, "status" "ConnectorStatus" NOT NULL DEFAULT 'active', "workspaceId" TEXT NOT NULL, CONSTRAINT "Connector_pkey" PRIMARY KEY ("id"));
@@ -168,6 +168,7 @@ ALTER TABLE "FeedbackSourceFieldMapping" RENAME COLUMN "connectorId" TO "feedbac
 ALTER INDEX "Connector_pkey" RENAME TO "FeedbackSource_pkey";
 ALTER INDEX "ConnectorFieldMapping_pkey" RENAME TO "FeedbackSourceFieldMapping_pkey";
 ALTER INDEX "Connector_id_workspaceId_key" RENAME TO "FeedbackSource_id_workspaceId_key";
+ALTER INDEX "FeedbackSource_id_workspaceId_key" RENAME TO "FeedbackSource_id_workspace_key";
 ALTER INDEX "ConnectorFieldMapping_workspaceId_connectorId_sourceFieldId_key"
   RENAME TO "FeedbackSourceFieldMapping_workspaceId_feedbackSourceId_sourceFieldId_key";
 ALTER TABLE "FeedbackSourceFieldMapping"

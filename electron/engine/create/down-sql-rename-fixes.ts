@@ -165,7 +165,18 @@ export function withTableRenamesReversed(prismaSql: string, from: CatalogSnapsho
     const has = [...from.objects.values()].filter((o) => (o.kind === 'index' || o.kind === 'constraint') && belongsTo(o, after))
       .map((o) => ownPart(o.kind === 'index' ? o.name : String(o.detail.constraint)))
       .filter((name) => !dropsItself(name));
-    const back = upRenames.filter((r) => (r.kind === 'index' || (r.kind === 'constraint' && (r.table === before || r.table === after))) && has.includes(r.new));
+    // A name the migration changed more than once goes back to the first (inbox-zero renamed an index twice).
+    const nameRenames = upRenames.filter((r) => r.kind === 'index' || (r.kind === 'constraint' && (r.table === before || r.table === after)));
+    const back = has.flatMap((name): UpRename[] => {
+      let old = name;
+      let kind: UpRename['kind'] | undefined;
+      for (const r of [...nameRenames].reverse()) {
+        if (r.new !== old) continue;
+        old = r.old;
+        kind ??= r.kind;
+      }
+      return kind && old !== name ? [{ kind, table: before, old, new: name }] : [];
+    });
     const willHave = new Set(has.map((name) => back.find((r) => r.new === name)?.old ?? name));
     // An index renamed where no RENAME shows it (a DO block's EXECUTE: formbricks) is left with its new name, and
     // Prisma would create a twin under the old one: an index of the table defined as Prisma's is renamed instead.
