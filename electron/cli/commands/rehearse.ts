@@ -8,7 +8,7 @@ import { bold, dim, formatMs, green, note, printJson, red, say, yellow } from '.
 
 const locks = (l: ObservedLock[]) => (l.length ? l.map((x) => `${x.relation} ${x.mode.replace(/Lock$/, '')}`).join(', ') : '-');
 
-function render(r: RehearsalReport): void {
+function render(r: RehearsalReport, interrupted = false): void {
   if (!r.clone) {
     say(`Nothing pending in ${r.environment}: nothing to rehearse.`);
     return;
@@ -38,7 +38,12 @@ function render(r: RehearsalReport): void {
     }
   }
   say('');
-  say(`${r.ok ? green('Every pending migration ran on the clone.') : red('A migration failed on the clone; the real run would fail the same way.')} Clone ${r.clone.database} ${r.clone.dropped ? 'dropped' : red('NOT dropped: drop it by hand')}.`);
+  // Stopped by Ctrl+C, no statement failed: it says so (formbricks: it read as a failure the real run would meet).
+  const failed = r.migrations.some((m) => m.status === 'failed' && m.statements.some((st) => st.status === 'failed' && !(interrupted && st.error?.code === '57014')));
+  const outcome = r.ok
+    ? green('Every pending migration ran on the clone.')
+    : interrupted && !failed ? yellow('Interrupted: the rehearsal stopped before every pending migration had run.') : red('A migration failed on the clone; the real run would fail the same way.');
+  say(`${outcome} Clone ${r.clone.database} ${r.clone.dropped ? 'dropped' : red('NOT dropped: drop it by hand')}.`);
 }
 
 export function registerRehearse(program: Command): void {
@@ -75,7 +80,7 @@ Examples:
           sample, signal: controller.signal, onMigration: opts.json ? undefined : (name, i, n) => note(dim(`rehearsing ${i}/${n} ${name}`)),
         }));
         if (opts.json) printJson(report);
-        else render(report);
+        else render(report, controller.signal.aborted);
         process.exitCode = controller.signal.aborted ? 130 : report.ok ? 0 : 1;
       } finally {
         process.off('SIGINT', onSignal);
