@@ -42,7 +42,8 @@ describe('down-sql over every catalog kind', () => {
       expect(await schemaDump(db.url), `${m.name}\n${generated.sql}`).toEqual(before);
       await onEnv(env, (conn) => upgrade({ db: conn, env, folder: reopened.folder }, { to: m.name }));
     }
-  });
+    // ~45 s on a quiet 2-core machine (a down-sql, an up and a rollback per kind); 120 s was exceeded under load.
+  }, 300_000);
 
   it('marks Godwit\'s statements, restores a replaced function body, and warns at the top about data changes', async () => {
     const { db, project } = fresh();
