@@ -82,6 +82,10 @@ export class SchemaModel {
     // A rename keeps the schema: `ALTER TABLE s.a RENAME TO b` makes s.b.
     const schema = from.includes('.') ? `${from.slice(0, from.lastIndexOf('.'))}.` : '';
     this.set(`${schema}${to}`, facts);
+    // Its indexes belong to it under the new name: a later DROP INDEX locks the table by that name (formbricks).
+    if (facts.kind !== 'index') {
+      for (const other of this.relations.values()) if (other.kind === 'index' && other.table !== undefined && this.key(other.table) === this.key(from)) other.table = `${schema}${to}`;
+    }
   }
 
   columnType(table: string, column: string): TypeRef | undefined {

@@ -39,6 +39,12 @@ describe('static analysis (no environment)', () => {
     expect(unknown.warnings.join(' ')).toContain('current type is unknown');
   });
 
+  it('DROP INDEX locks the table under the name a RENAME earlier in the batch gave it (formbricks)', async () => {
+    const [, , drop] = await analyzeSql(`CREATE TABLE "Connector" (id text); CREATE INDEX "Connector_id_idx" ON "Connector" (id);
+      ALTER TABLE "Connector" RENAME TO "FeedbackSource"; DROP INDEX "Connector_id_idx";`).then((r) => [r[0], r[1], r[3]]);
+    expect(drop!.locks.map((l) => [l.relation, l.mode])).toEqual([['Connector_id_idx', 'AccessExclusiveLock'], ['FeedbackSource', 'AccessExclusiveLock']]);
+  });
+
   it('lock levels that changed across versions: ATTACH PARTITION and ALTER INDEX RENAME before and after 12', async () => {
     const attach = 'ALTER TABLE p ATTACH PARTITION c FOR VALUES IN (1)';
     expect((await one(attach, 11)).locks).toEqual([{ relation: 'p', mode: 'AccessExclusiveLock' }, { relation: 'c', mode: 'AccessExclusiveLock' }]);
