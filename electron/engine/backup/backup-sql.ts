@@ -299,15 +299,6 @@ export function skippedRecordSql(historyIdSql: string, migration: string, reason
   VALUES ('skipped_' || replace(${historyIdSql}, '-', ''), ${historyIdSql}, ${sqlLiteral(migration)}, 0, 'skipped', false, ${sqlLiteral(reason)})`;
 }
 
-/** The column renames of a script (`RENAME [COLUMN] a TO b`), names as PostgreSQL keeps them; read without a parse. */
-export function columnRenamesIn(sql: string): { old: string; new: string }[] {
-  const ident = '("(?:[^"]|"")+"|[A-Za-z_][\\w$]*)';
-  const name = (t: string) => (t.startsWith('"') ? t.slice(1, -1).replace(/""/g, '"') : t.toLowerCase());
-  return [...sql.matchAll(new RegExp(`\\bRENAME\\s+(?:COLUMN\\s+)?${ident}\\s+TO\\s+${ident}`, 'gi'))]
-    .filter((m) => !/^(to|constraint|value)$/i.test(m[1]!))
-    .map((m) => ({ old: name(m[1]!), new: name(m[2]!) }));
-}
-
 /**
  * Before restoring: a column the migration renamed (`RENAME COLUMN a TO b`) and down.sql renamed back is restored under
  * its name again, as its copy was made under the new one (inbox-zero renamed responseTimeMs to responseTimeMins and
@@ -320,7 +311,7 @@ export function copiesFollowRenamesSql(historyTable: string, migration: string, 
 DECLARE b record;
 BEGIN
   FOR b IN SELECT k.id, r.o, r.n FROM godwit.backups k CROSS JOIN (VALUES ${pairs}) AS r(o, n)
-            WHERE k.history_id IN (SELECT "id" FROM ${historyTable} WHERE "migration_name" = ${sqlLiteral(migration)} AND "finished_at" IS NOT NULL AND "rolled_back_at" IS NULL)
+            WHERE k.history_id IN (SELECT "id" FROM ${historyTable} WHERE ${appliedRow(migration)})
               AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = k.table_oid AND a.attname = r.o AND a.attnum > 0 AND NOT a.attisdropped)
               AND NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = k.table_oid AND a.attname = r.n AND a.attnum > 0 AND NOT a.attisdropped)
               AND (k.column_name = r.n OR r.n = ANY (k.set_columns) OR r.n = ANY (k.key_columns)
@@ -335,7 +326,10 @@ BEGIN
 END $gw$`;
 }
 
+/** The applied history row of `migration` (the one its backups belong to), as a WHERE condition. */
+const appliedRow = (migration: string) => `"migration_name" = ${sqlLiteral(migration)} AND "finished_at" IS NOT NULL AND "rolled_back_at" IS NULL`;
+
 /** Restores every backup of the applied row of `migration`, newest first, then forgets them. */
 export function restoreCallSql(historyTable: string, migration: string): string {
-  return `SELECT godwit.restore_v3("id") AS godwit_restore FROM ${historyTable} WHERE "migration_name" = ${sqlLiteral(migration)} AND "finished_at" IS NOT NULL AND "rolled_back_at" IS NULL`;
+  return `SELECT godwit.restore_v3("id") AS godwit_restore FROM ${historyTable} WHERE ${appliedRow(migration)}`;
 }

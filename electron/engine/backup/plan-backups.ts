@@ -3,7 +3,8 @@ import type { Environment } from '../project/environments.ts';
 import type { Plan, PlannedStep } from '../apply/plan.ts';
 import type { TxExtras } from '../apply/run-migration.ts';
 import { GodwitError } from '../util/errors.ts';
-import { BACKUP_SETUP_SQL, backupCallSql, columnRenamesIn, copiesFollowRenamesSql, restoreCallSql, skippedRecordSql } from './backup-sql.ts';
+import { BACKUP_SETUP_SQL, backupCallSql, copiesFollowRenamesSql, restoreCallSql, skippedRecordSql } from './backup-sql.ts';
+import { renamesIn } from '../sql/script-renames.ts';
 import { estimateTarget, existingTables, type BackupEstimate } from './estimate.ts';
 import { findBackupTargets, loadScanner, quoteIdent, type BackupTarget } from './find-targets.ts';
 import { notNullReadds } from './not-null-readd.ts';
@@ -162,7 +163,7 @@ export function stepExtras(step: PlannedStep, historyTable: string): ((idSql: st
     // A column down.sql adds back NOT NULL is added without it, refilled, and then made NOT NULL again.
     const readds = step.script.nonTransactional.length ? [] : notNullReadds(step.script, b.restores);
     const setNotNull = readds.map((r) => `ALTER TABLE ${quoteIdent(r.schema)}.${quoteIdent(r.table)} ALTER COLUMN ${quoteIdent(r.column)} SET NOT NULL`);
-    const renames = columnRenamesIn(step.migration.upSql);
+    const renames = renamesIn(step.migration.upSql).filter((r) => r.kind === 'column');
     const follow = renames.length ? [copiesFollowRenamesSql(historyTable, step.name, renames)] : [];
     return { setup: BACKUP_SETUP_SQL, before: [], after: [...follow, restoreCallSql(historyTable, step.name), ...setNotNull].join(';\n'), blank: readds.map((r) => r.blank) };
   };

@@ -1,49 +1,12 @@
 import type { CatalogObject, CatalogSnapshot } from '../catalog/types.ts';
-import { ownPart } from '../catalog/qualified-name.ts';
+import { asWritten, ownPart } from '../catalog/qualified-name.ts';
 import type { SqlStatement } from '../sql/split-statements.ts';
 import { sqlIdentifier } from '../history/history-table.ts';
-import { kindOf, list, str, strings, unwrap, type Json } from '../analysis/parse-tree.ts';
+import { kindOf, list, str, unwrap, type Json } from '../analysis/parse-tree.ts';
+import { renamesIn, type ScriptRename } from '../sql/script-renames.ts';
 import { addedColumn, alterCommands, applyEdits, belongsTo, columnOf, columnsOfTable, droppedName, parsed, qualifiedIn, statementSpan, type Edit } from './down-sql-edits.ts';
 
 // The down-sql mends of renames Prisma's differ cannot see, read from the migration's own migration.sql.
-
-/** A rename in migration.sql: of a table, of a column or a constraint of `table`, of an index, or of a type. */
-type UpRename = { kind: 'table' | 'column' | 'constraint' | 'index' | 'type'; table: string; old: string; new: string };
-
-/**
- * A name as PostgreSQL keeps it: cut to 63 bytes (NAMEDATALEN - 1), as it does, with a notice, to a longer one
- * (formbricks renames indexes to names of 80 characters).
- */
-function stored(name: string): string {
-  const bytes = Buffer.from(name);
-  if (bytes.length <= 63) return name;
-  let end = 63;
-  while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end--; // not inside a character
-  return bytes.subarray(0, end).toString();
-}
-
-/** The renames migration.sql makes, in order, names as stored; none when it holds no RENAME or does not parse. */
-function upRenamesOf(upSql: string): UpRename[] {
-  const statements = /\bRENAME\b/i.test(upSql) ? parsed(upSql) : null;
-  return (statements ?? []).flatMap((s): UpRename[] => {
-    const [kind, body] = kindOf(s.node);
-    const relation = str((body.relation as Json | undefined)?.relname);
-    const newName = str(body.newname);
-    const sub = str(body.subname);
-    if (kind !== 'RenameStmt' || !newName) return [];
-    const r = (kind: UpRename['kind'], table: string, old: string): UpRename[] => [{ kind, table: stored(table), old: stored(old), new: stored(newName) }];
-    if (body.renameType === 'OBJECT_TYPE') {
-      const type = strings(body.object).at(-1);
-      return type ? r('type', '', type) : [];
-    }
-    if (!relation) return [];
-    if (body.renameType === 'OBJECT_TABLE') return r('table', relation, relation);
-    if (body.renameType === 'OBJECT_COLUMN' && sub) return r('column', relation, sub);
-    if (body.renameType === 'OBJECT_TABCONSTRAINT' && sub) return r('constraint', relation, sub);
-    if (body.renameType === 'OBJECT_INDEX') return r('index', '', relation);
-    return [];
-  });
-}
 
 /**
  * Prisma's differ cannot see a rename: a migration's `RENAME COLUMN a TO b` is reversed by dropping b and adding a
@@ -54,7 +17,7 @@ function upRenamesOf(upSql: string): UpRename[] {
  */
 export function withColumnRenamesReversed(prismaSql: string, from: CatalogSnapshot, to: CatalogSnapshot, upSql: string): string {
   const wanted = new Map<string, string>(); // `${table}\0${name after}` → name before
-  for (const r of upRenamesOf(upSql)) if (r.kind === 'column') wanted.set(`${r.table}\0${r.new}`, r.old);
+  for (const r of renamesIn(upSql)) if (r.kind === 'column') wanted.set(`${r.table}\0${r.new}`, r.old);
   const statements = wanted.size ? parsed(prismaSql) : null;
   if (!statements) return prismaSql;
   const same = (a: CatalogObject | undefined, b: CatalogObject | undefined) =>
@@ -112,11 +75,8 @@ const columnsOf = (snap: CatalogSnapshot, table: string, name: { column(n: strin
 /** pg_get_indexdef's `CREATE [UNIQUE] INDEX name ON table`, for comparing definitions whatever the names. */
 const INDEX_HEAD = /^(CREATE (?:UNIQUE )?INDEX) (?:"(?:[^"]|"")*"|[^\s"]+) ON (?:ONLY )?(?:(?:"(?:[^"]|"")*"|[^\s."]+)\.)?(?:"(?:[^"]|"")*"|[^\s."]+)/;
 
-/** An identifier as format_type and pg_get_expr write it: bare when it can be, else quoted (keywords aside). */
-const asWritten = (name: string) => (/^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`);
-
-/** `text` with every type the migration renamed (`renames`, of kind type) named as it was before. */
-function typesRenamedBack(text: string, renames: UpRename[]): string {
+/** `text` (a type, a default, an index's definition) with each name `renames` gave named as it was before. */
+function namesRenamedBack(text: string, renames: ScriptRename[]): string {
   let out = text;
   for (const r of renames) {
     const after = asWritten(r.new);
@@ -134,7 +94,7 @@ function typesRenamedBack(text: string, renames: UpRename[]): string {
  * itself). Its columns, indexes and constraints are named in the note, so the catalog's check sees them covered.
  */
 export function withTableRenamesReversed(prismaSql: string, from: CatalogSnapshot, to: CatalogSnapshot, upSql: string): string {
-  const upRenames = upRenamesOf(upSql);
+  const upRenames = renamesIn(upSql);
   const statements = upRenames.some((r) => r.kind === 'table') ? parsed(prismaSql) : null;
   if (!statements) return prismaSql;
   const edits: Edit[] = [];
@@ -150,7 +110,7 @@ export function withTableRenamesReversed(prismaSql: string, from: CatalogSnapsho
     // (formbricks renamed Connector, its columns connectorId and its enums at once).
     const columnRenames = upRenames.filter((r) => r.kind === 'column' && (r.table === before || r.table === after));
     const typeRenames = upRenames.filter((r) => r.kind === 'type');
-    const asBefore = { column: (n: string) => columnRenames.find((r) => r.new === n)?.old ?? n, type: (t: string) => typesRenamedBack(t, typeRenames) };
+    const asBefore = { column: (n: string) => columnRenames.find((r) => r.new === n)?.old ?? n, type: (t: string) => namesRenamedBack(t, typeRenames) };
     const columns = columnsOf(from, after, asBefore);
     if (!columns.length || columns.join('\n') !== columnsOf(to, before).join('\n')) continue;
     const qualified = (name: string) => qualifiedIn(kindOf(create.node)[1].relation as Json | undefined, name);
@@ -167,9 +127,9 @@ export function withTableRenamesReversed(prismaSql: string, from: CatalogSnapsho
       .filter((name) => !dropsItself(name));
     // A name the migration changed more than once goes back to the first (inbox-zero renamed an index twice).
     const nameRenames = upRenames.filter((r) => r.kind === 'index' || (r.kind === 'constraint' && (r.table === before || r.table === after)));
-    const back = has.flatMap((name): UpRename[] => {
+    const back = has.flatMap((name): ScriptRename[] => {
       let old = name;
-      let kind: UpRename['kind'] | undefined;
+      let kind: ScriptRename['kind'] | undefined;
       for (const r of [...nameRenames].reverse()) {
         if (r.new !== old) continue;
         old = r.old;
@@ -182,7 +142,7 @@ export function withTableRenamesReversed(prismaSql: string, from: CatalogSnapsho
     // Prisma would create a twin under the old one: an index of the table defined as Prisma's is renamed instead.
     const shapeOf = (snap: CatalogSnapshot, table: string, name: string) => {
       const index = [...snap.objects.values()].find((o) => o.kind === 'index' && belongsTo(o, table) && ownPart(o.name) === name);
-      return index ? columnRenames.reduce((d, r) => d.replaceAll(asWritten(r.new), asWritten(r.old)), index.definition.replace(INDEX_HEAD, '$1')) : undefined;
+      return index ? namesRenamedBack(index.definition.replace(INDEX_HEAD, '$1'), columnRenames) : undefined;
     };
     const twins = new Map<SqlStatement, string>(); // Prisma's CREATE INDEX → the kept index it would duplicate
     for (const st of statements) {
