@@ -38,11 +38,12 @@ function render(r: RehearsalReport, interrupted = false): void {
     }
   }
   say('');
-  // Stopped by Ctrl+C, no statement failed: it says so (formbricks: it read as a failure the real run would meet).
-  const failed = r.migrations.some((m) => m.status === 'failed' && m.statements.some((st) => st.status === 'failed' && !(interrupted && st.error?.code === '57014')));
+  // Stopped by Ctrl+C with no statement failing but the one it cancelled: said so (formbricks: it read as a failure the
+  // real run would meet).
+  const cancelledOnly = interrupted && r.migrations.every((m) => m.statements.every((st) => st.status !== 'failed' || st.error?.code === '57014'));
   const outcome = r.ok
     ? green('Every pending migration ran on the clone.')
-    : interrupted && !failed ? yellow('Interrupted: the rehearsal stopped before every pending migration had run.') : red('A migration failed on the clone; the real run would fail the same way.');
+    : cancelledOnly ? yellow('Interrupted: the rehearsal stopped before every pending migration had run.') : red('A migration failed on the clone; the real run would fail the same way.');
   say(`${outcome} Clone ${r.clone.database} ${r.clone.dropped ? 'dropped' : red('NOT dropped: drop it by hand')}.`);
 }
 

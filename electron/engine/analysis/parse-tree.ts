@@ -117,6 +117,13 @@ export const isSerial = (typeName: unknown): boolean => {
   return /^(small|big)?serial[248]?$/.test(last);
 };
 
+/** Whether a column definition is NOT NULL with nothing to fill existing rows: no default, identity, generation or serial. */
+export function notNullWithoutValue(def: Json): boolean {
+  const kinds = list(def.constraints).map((c) => str(kindOf(c)[1].contype));
+  const valued = kinds.some((k) => k === 'CONSTR_DEFAULT' || k === 'CONSTR_IDENTITY' || k === 'CONSTR_GENERATED') || isSerial(def.typeName);
+  return kinds.includes('CONSTR_NOTNULL') && !valued;
+}
+
 /**
  * The relations a statement reads or writes: its RangeVars, less the references to its own WITH queries (an
  * unqualified name a CommonTableExpr defines is no table, and takes no lock).

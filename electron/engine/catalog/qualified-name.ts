@@ -22,3 +22,6 @@ export function nameParts(name: string): string[] {
 export function ownPart(name: string): string {
   return nameParts(name).at(-1) ?? name;
 }
+
+/** A name as quote_ident (format_type, pg_get_*def) writes it: bare when it can be, else quoted (keywords aside). */
+export const asWritten = (name: string): string => (/^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`);

@@ -4,6 +4,7 @@ import { loadSqlParser } from '../sql/split-statements.ts';
 import { prepareScript } from '../sql/prepare-script.ts';
 import { GodwitError } from '../util/errors.ts';
 import { unquote } from './compare-catalogs.ts';
+import { asWritten } from './qualified-name.ts';
 import { compareTable, type TableComparison } from './table-compare.ts';
 import type { CatalogSnapshot } from './types.ts';
 import type { Db } from '../db/db.ts';
@@ -53,7 +54,6 @@ async function comparePair(p: TablePair): Promise<TableComparison & { qualified:
   return { ...compareTable(snapA, snapB, qualified, [label(p.a), label(p.b)]), qualified };
 }
 
-const ident = (name: string) => (/^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`);
 
 /**
  * A column on one side only, and one on the other only with the same definition: most likely a rename, which the
@@ -63,7 +63,7 @@ function renameHints(c: TableComparison & { qualified: string }): string[] {
   const gone = c.rows.filter((r) => r.kind === 'column' && r.status === 'only-a');
   const added = c.rows.filter((r) => r.kind === 'column' && r.status === 'only-b');
   return gone.flatMap((g) => added.filter((n) => n.b === g.a).map((n) =>
-    `${g.name} and ${n.name} have the same definition (${g.a}): if it is a rename, replace the DROP + ADD with ALTER TABLE ${c.qualified} RENAME COLUMN ${ident(g.name)} TO ${ident(n.name)}; (keeps the data)`));
+    `${g.name} and ${n.name} have the same definition (${g.a}): if it is a rename, replace the DROP + ADD with ALTER TABLE ${c.qualified} RENAME COLUMN ${asWritten(g.name)} TO ${asWritten(n.name)}; (keeps the data)`));
 }
 
 /** `tables/compare`: one table on two sides, part by part, with the SQL each way. */

@@ -75,15 +75,22 @@ function enumValues(definition: string | undefined): string[] | null {
 }
 
 
+/** The enum of `snap` a script names `type` (`"public"."E"` or `"E"`). */
+const enumNamed = (snap: CatalogSnapshot, type: string) => [...snap.objects.values()].find((o) => o.kind === 'enum' && sameName(nameParts(type), nameParts(o.name)));
+
+/** Prisma's `ALTER TYPE "E" ADD VALUE 'x';` lines (type, value as written), with a `BEFORE 'y'` when `placed`. */
+const addValueLines = (placed: boolean) =>
+  new RegExp(`^ALTER TYPE ((?:"(?:[^"]|"")+"\\.)?"(?:[^"]|"")+") ADD VALUE '((?:[^']|'')*)'${placed ? "(?: BEFORE '(?:[^']|'')*')?" : ''};$`, 'gm');
+
 /**
  * Prisma's differ adds an enum value back at the end (`ALTER TYPE "E" ADD VALUE 'X';`); PostgreSQL orders enum values
  * by where they were added, and ORDER BY, < and > follow that order. Each such statement gets the place the value had
  * in `to`: BEFORE the value that followed it there (one `to` already has, or one added back before it).
  */
 export function withEnumValueOrder(prismaSql: string, from: CatalogSnapshot, to: CatalogSnapshot): string {
-  const enumOf = (snap: CatalogSnapshot, type: string) => enumValues([...snap.objects.values()].find((o) => o.kind === 'enum' && sameName(nameParts(type), nameParts(o.name)))?.definition);
+  const enumOf = (snap: CatalogSnapshot, type: string) => enumValues(enumNamed(snap, type)?.definition);
   const present = new Map<string, Set<string>>();
-  return prismaSql.replace(/^ALTER TYPE ((?:"(?:[^"]|"")+"\.)?"(?:[^"]|"")+") ADD VALUE '((?:[^']|'')*)';$/gm, (line, type: string, raw: string) => {
+  return prismaSql.replace(addValueLines(false), (line, type: string, raw: string) => {
     const value = raw.replace(/''/g, "'");
     const target = enumOf(to, type);
     if (!target) return line;
@@ -219,9 +226,8 @@ function enumRecreation(name: string, values: string[], had: string[], snap: Cat
  * (a type created in the transaction can be used at once), its columns in `from` re-typed.
  */
 export function withAddedValuesUsable(prismaSql: string, from: CatalogSnapshot, to: CatalogSnapshot): string {
-  const line = /^ALTER TYPE ((?:"(?:[^"]|"")+"\.)?"(?:[^"]|"")+") ADD VALUE '((?:[^']|'')*)'(?: BEFORE '(?:[^']|'')*')?;$/gm;
   const byType = new Map<string, { at: number; len: number; value: string }[]>();
-  for (const m of prismaSql.matchAll(line)) {
+  for (const m of prismaSql.matchAll(addValueLines(true))) {
     const list = byType.get(m[1]!) ?? [];
     list.push({ at: m.index!, len: m[0].length, value: m[2]!.replace(/''/g, "'") });
     byType.set(m[1]!, list);
@@ -230,10 +236,9 @@ export function withAddedValuesUsable(prismaSql: string, from: CatalogSnapshot, 
   for (const [type, adds] of byType) {
     const after = prismaSql.slice(adds.at(-1)!.at + adds.at(-1)!.len);
     if (!adds.some((a) => after.includes(sqlLiteral(a.value)))) continue;
-    const target = [...to.objects.values()].find((o) => o.kind === 'enum' && sameName(nameParts(type), nameParts(o.name)));
-    const want = enumValues(target?.definition);
-    const have = enumValues([...from.objects.values()].find((o) => o.kind === 'enum' && sameName(nameParts(type), nameParts(o.name)))?.definition);
-    if (!target || !want || !have || have.some((v) => !want.includes(v))) continue;
+    const want = enumValues(enumNamed(to, type)?.definition);
+    const have = enumValues(enumNamed(from, type)?.definition);
+    if (!want || !have || have.some((v) => !want.includes(v))) continue;
     const why = `-- godwit: the script uses ${adds.map((a) => sqlLiteral(a.value)).join(', ')} after adding ${adds.length > 1 ? 'them' : 'it'} back, which PostgreSQL refuses in one transaction: ${type} is re-created instead.`;
     edits.push({ at: adds[0]!.at, len: adds[0]!.len, text: `${why}\n${enumRecreation(type, want, have, from)}` });
     for (const a of adds.slice(1)) edits.push({ at: a.at, len: a.len, text: '' });

@@ -11,7 +11,7 @@ import { mendPrismaSql } from './prisma-sql-fixes.ts';
 import { mendDownSql } from './down-sql-fixes.ts';
 import { loadSqlParser, splitStatements } from '../sql/split-statements.ts';
 import type { CatalogSnapshot } from '../catalog/types.ts';
-import { kindOf, list, str, type Json } from '../analysis/parse-tree.ts';
+import { kindOf, notNullWithoutValue, str, type Json } from '../analysis/parse-tree.ts';
 import { addedColumn, alterCommands, columnsOfTable, parsed } from './down-sql-edits.ts';
 import { withShadowCache, type ShadowCacheUse } from '../shadow-cache/with-shadow-cache.ts';
 
@@ -76,13 +76,7 @@ function notNullAddsWarning(script: string, after: CatalogSnapshot): string[] {
     const [kind, body] = kindOf(s.node);
     const table = str((body.relation as Json | undefined)?.relname);
     if (kind !== 'AlterTableStmt' || !table || !columnsOfTable(after, table).length) return [];
-    return alterCommands(body).flatMap((c) => {
-      if (c.subtype !== 'AT_AddColumn') return [];
-      const def = addedColumn(c);
-      const kinds = list(def.constraints).map((k) => str(kindOf(k)[1].contype));
-      const valued = kinds.some((k) => k === 'CONSTR_DEFAULT' || k === 'CONSTR_IDENTITY' || k === 'CONSTR_GENERATED');
-      return kinds.includes('CONSTR_NOTNULL') && !valued ? [`${table}.${str(def.colname)}`] : [];
-    });
+    return alterCommands(body).flatMap((c) => (c.subtype === 'AT_AddColumn' && notNullWithoutValue(addedColumn(c)) ? [`${table}.${str(addedColumn(c).colname)}`] : []));
   });
   if (!found.length) return [];
   return [`-- WARNING: adds NOT NULL without a default ${found.join(', ')}: it fails on a table with rows, unless the rollback refills the column from the upgrade's backup of it.`];

@@ -1,7 +1,7 @@
 import type { Db } from '../db/db.ts';
 import type { SqlStatement } from '../sql/split-statements.ts';
 import { splitStatements } from '../sql/split-statements.ts';
-import { isObject, kindOf, list, rangeVarName, str, strings, unwrap, type Json } from '../analysis/parse-tree.ts';
+import { isObject, kindOf, list, notNullWithoutValue, rangeVarName, str, strings, unwrap, type Json } from '../analysis/parse-tree.ts';
 import { findKeyword, parenthesized, quoteIdent, splitTopLevel, truncate } from './sql-text.ts';
 import type { DataCheck, DataCheckKind } from './types.ts';
 import { ownPart } from '../catalog/qualified-name.ts';
@@ -165,9 +165,7 @@ class Deriver {
 
   private addColumn(m: string, stmt: SqlStatement, table: string, def: Json) {
     const column = str(def.colname) ?? '';
-    const kinds = list(def.constraints).map((c) => str(kindOf(c)[1].contype));
-    const valued = kinds.some((k) => k === 'CONSTR_DEFAULT' || k === 'CONSTR_IDENTITY' || k === 'CONSTR_GENERATED') || /serial/.test(strings(unwrap(def.typeName, 'TypeName')?.names ?? (def.typeName as Json | undefined)?.names).at(-1) ?? '');
-    if (kinds.includes('CONSTR_NOTNULL') && !valued) {
+    if (notNullWithoutValue(def)) {
       // A NOT NULL column without a default: every existing row violates it.
       this.add('not-null', m, stmt, table, [column], { shape: 'count', table, where: 'true' });
     }

@@ -100,7 +100,8 @@ const addsEnumValue = (st: SqlStatement) => {
   const e = (st.node as { AlterEnumStmt?: { newVal?: string; oldVal?: string } } | null)?.AlterEnumStmt;
   return !!e?.newVal && !e.oldVal;
 };
-const setsTransaction = (st: SqlStatement) => (st.node as { VariableSetStmt?: { name?: string } } | null)?.VariableSetStmt?.name === 'TRANSACTION';
+/** Whether a statement is `SET TRANSACTION …` (transaction-settings.ts sends a leading one first). */
+export const setsTransaction = (st: SqlStatement) => (st.node as { VariableSetStmt?: { name?: string } } | null)?.VariableSetStmt?.name === 'TRANSACTION';
 
 class LazyScript implements PreparedScript {
   private parsed: (Summary & { statements: SqlStatement[] }) | undefined;

@@ -1,4 +1,4 @@
-import { derivedFromScript, type PreparedScript } from './prepare-script.ts';
+import { derivedFromScript, setsTransaction, type PreparedScript } from './prepare-script.ts';
 
 type Range = { at: number; len: number };
 const isRanges = (v: unknown): v is Range[] =>
@@ -17,8 +17,7 @@ export function leadingTransactionSettings(script: PreparedScript, sql: string):
     const from = script.ownTransaction[0] && script.ownTransaction[0].at === statements[0]?.offset ? 1 : 0;
     const found: Range[] = [];
     for (const s of statements.slice(from)) {
-      const set = (s.node as { VariableSetStmt?: { name?: string } } | null)?.VariableSetStmt;
-      if (set?.name !== 'TRANSACTION') break;
+      if (!setsTransaction(s)) break;
       found.push({ at: s.offset, len: s.text.length });
     }
     return found;
