@@ -107,6 +107,8 @@ CREATE TABLE "tickets" ("id" INTEGER NOT NULL, "priority" "Priority" NOT NULL DE
     expect(note, created!.warnings.join('\n')).toMatch(/^migration\.sql does not apply as written: replayed after the history on a shadow database, it fails: unsafe use of new value "URGENT" of enum type "Priority"/);
     expect(note).toMatch(/move that use to a migration of its own/);
     expect(note).not.toContain('godwit_new_migration');
+    // Prisma's own reverse script stands in for Godwit's: the value goes by re-creating the type without it.
+    expect(created!.downSql).toMatch(/CREATE TYPE "public"\."Priority_new" AS ENUM \('LOW', 'HIGH'\)/);
   });
 
   it('writes an empty pair with --empty, and reports Prisma\'s data-loss warnings', async () => {

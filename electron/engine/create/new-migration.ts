@@ -80,45 +80,36 @@ export async function createMigration(db: Db, project: Project, folder: Migratio
   const list = migrationList(project, folder);
   const filters = projectFilter(project);
   const schema = { files: project.schemaFiles };
-  // The replays, in the engine's order: the history for up and down, then diagnoseMigrationHistory's (the local
+  // The replays, in the engine's order: the history for the up script, then diagnoseMigrationHistory's (the local
   // migrations the database has finished and not rolled back), and, should the data-loss check run in full
   // (data-loss-check.ts), those two again. A wrong guess costs time only: the shadow cache then replays in full.
   const history = folder.migrations;
   const done = await readHistory(db).then((h) => new Set(h.rows.filter((r) => r.finished_at && !r.rolled_back_at).map((r) => r.migration_name)), () => null);
   const diagnosed = done ? history.filter((m) => done.has(m.name)) : history;
   const atHead = diagnosed.length === history.length;
-  const { value: result, cache } = await withShadowCache(db, project.shadowDbInitScript, [history, history, diagnosed, diagnosed, history], async (shadowed, served) => {
+  const { value: result, cache } = await withShadowCache(db, project.shadowDbInitScript, [history, diagnosed, diagnosed, history], async (shadowed, served) => {
     const up = (engine: SchemaEngine) => engine.diff({ from: { tag: 'migrations', ...list }, to: { tag: 'schemaDatamodel', ...schema }, script: true, exitCode: null, filters });
-    const down = (engine: SchemaEngine) => engine.diff({ from: { tag: 'schemaDatamodel', ...schema }, to: { tag: 'migrations', ...list }, script: true, exitCode: null, filters });
     const loss = dataLossCheck(shadowed);
     const evaluate = (engine: SchemaEngine) => loss.evaluate(engine, { migrationsList: list, schema, filters }, atHead);
-    if (served && atHead) {
-      // Every shadow is one cached state: two engines at once, the shadow's description shared (and sent ahead when
-      // the session starts: cached-shadows.ts). One checks data loss — started on schema.prisma's configuration
-      // alone, the datasource's namespaces being all it reads at start — then writes the up script from the
-      // history's schema that check cached; the other diffs for the down script.
-      const bare = { ...project, schemaFiles: [] };
-      const checkThenUp = async (engine: SchemaEngine) => {
-        const checked = await evaluate(engine);
-        return { loss: checked, up: (await upScriptFromCheckedHistory(engine, { migrationsList: list, schema, filters })) ?? (await up(engine)).stdout };
-      };
-      // Settled, not raced: a failure falls back only once every engine has let go of its shadow.
-      const [c, d] = await Promise.allSettled([withSchemaEngine(loss.db, withConfigOnlySchema(project), checkThenUp), withSchemaEngine(shadowed, bare, down)]);
-      if (c.status === 'rejected') throw c.reason;
-      if (d.status === 'rejected') throw d.reason;
-      return isEmptyScript(c.value.up) ? null : { up: c.value.up ?? '', down: d.value.stdout ?? '', loss: c.value.loss };
-    }
+    // The engine starts on schema.prisma's configuration alone: the datasource's namespaces are all it reads at start.
     return withSchemaEngine(loss.db, withConfigOnlySchema(project), async (engine) => {
+      if (served && atHead) {
+        // Every shadow is one cached state: the data-loss check first, then the up script from the history's schema
+        // that check cached (one description of the shadow instead of two).
+        const checked = await evaluate(engine);
+        const script = (await upScriptFromCheckedHistory(engine, { migrationsList: list, schema, filters })) ?? (await up(engine)).stdout;
+        return isEmptyScript(script) ? null : { up: script ?? '', loss: checked };
+      }
       const u = await up(engine);
       if (isEmptyScript(u.stdout)) return null;
-      const d = await down(engine);
-      return { up: u.stdout ?? '', down: d.stdout ?? '', loss: await evaluate(engine) };
+      return { up: u.stdout ?? '', loss: await evaluate(engine) };
     });
   }, opts.shadowCache ?? true);
   if (!result) return null;
   const upSql = mendPrismaSql(result.up.trimEnd()) + '\n';
   const generated = await downFromCatalog(db, project, folder, { name: dirName, dir, upSql }, opts.shadowCache);
-  const downSql = typeof generated === 'string' ? generated : mendPrismaSql(result.down.trimEnd()) + '\n';
+  // Prisma's own reverse script only when Godwit's could not be written: it costs a description of the history.
+  const downSql = typeof generated === 'string' ? generated : mendPrismaSql((await prismaDownScript(db, project, folder, opts.shadowCache)).trimEnd()) + '\n';
   const downNote = typeof generated === 'string' ? [] : generated.upFails !== null
     ? [`migration.sql does not apply as written: replayed after the history on a shadow database, it fails: ${generated.upFails}${/unsafe use of new value/i.test(generated.upFails) ? ' (a value added to an enum cannot be used in the same transaction: move that use to a migration of its own)' : ''}. Fix it before applying it; down.sql is Prisma's own reverse script, unmended.`]
     : [`down.sql is Prisma's own reverse script, unmended: Godwit's could not be generated (${generated.error}). Review it before relying on it.`];
@@ -133,6 +124,16 @@ export async function createMigration(db: Db, project: Project, folder: Migratio
     written: write,
     cache,
   };
+}
+
+/** Prisma's reverse of schema.prisma: its diff from the datamodel back to the history. */
+async function prismaDownScript(db: Db, project: Project, folder: MigrationsFolder, shadowCache: boolean | undefined): Promise<string> {
+  const list = migrationList(project, folder);
+  const { value } = await withShadowCache(db, project.shadowDbInitScript, [folder.migrations], (shadowed) =>
+    withSchemaEngine(shadowed, withConfigOnlySchema(project), (engine) =>
+      engine.diff({ from: { tag: 'schemaDatamodel', files: project.schemaFiles }, to: { tag: 'migrations', ...list }, script: true, exitCode: null, filters: projectFilter(project) }),
+    ), shadowCache ?? true);
+  return value.stdout ?? '';
 }
 
 /** The name the new migration is replayed under to write its down script (downFromCatalog). */
