@@ -9,7 +9,7 @@ export function printProgress(event: ProgressEvent): void {
   const arrow = event.direction === 'up' ? '↑' : '↓';
   const prefix = `  [${event.index}/${event.total}] ${arrow} ${event.name}`;
   if (event.type === 'start') return;
-  if (event.type === 'done') note(`${prefix} ${green('ok')} (${formatMs(event.durationMs)})`);
+  if (event.type === 'done') note(`${prefix} ${green('ok')} (${formatMs(event.durationMs)})${event.kept ? `\n    ${yellow(`RESTORE kept: ${event.kept}.`)}` : ''}`);
   else note(`${prefix} ${red('FAILED')}`);
 }
 
@@ -31,5 +31,5 @@ export function describeFailure(f: StatementFailure): string {
 }
 
 export function reportJson(report: RunReport): unknown {
-  return { ...report, completed: report.completed.map((c) => ({ name: c.name, durationMs: Math.round(c.durationMs) })), durationMs: Math.round(report.durationMs) };
+  return { ...report, completed: report.completed.map((c) => ({ name: c.name, durationMs: Math.round(c.durationMs), ...(c.kept ? { kept: c.kept } : {}) })), durationMs: Math.round(report.durationMs) };
 }

@@ -169,7 +169,7 @@ export const OPERATION_NAMES = Object.keys(contract) as OperationName[];
 
 /** Events the back end pushes while an upgrade or rollback runs. */
 export type ProgressEventDto =
-  | { runId: string; type: 'start' | 'done'; environment: string; direction: 'up' | 'down'; name: string; index: number; total: number; durationMs?: number }
+  | { runId: string; type: 'start' | 'done'; environment: string; direction: 'up' | 'down'; name: string; index: number; total: number; durationMs?: number; kept?: string }
   | { runId: string; type: 'failed'; environment: string; direction: 'up' | 'down'; name: string; index: number; total: number; failure: import('./dto.ts').FailureDto };
 
 /** What every transport returns: a value, or an error the UI can show where it happened. */

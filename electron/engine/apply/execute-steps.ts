@@ -2,7 +2,7 @@ import type { Db } from '../db/db.ts';
 import type { BlockerWatch, Blocker } from '../lock/blockers.ts';
 import { describeBlocker } from '../lock/blockers.ts';
 import { backoffMs, type SessionLimits } from '../lock/session-limits.ts';
-import { downTransaction, runBatch, runTransaction, upTransaction, type TxOptions } from './run-migration.ts';
+import { downTransaction, runBatch, runTransaction, upTransaction, type TxOptions, type TxOutcome } from './run-migration.ts';
 import { applyOutsideTransaction, revertOutsideTransaction } from './run-statements.ts';
 import { MigrationFailedError, type StatementFailure } from './migration-failure.ts';
 import { StopRequested } from './interrupt.ts';
@@ -21,7 +21,8 @@ export interface LockRetry {
 /** Reports the start and end of each migration; `durationMs` is the server's own time for it when known. */
 export interface StepEvents {
   start(step: PlannedStep, index: number): void;
-  done(step: PlannedStep, index: number, durationMs: number): void;
+  /** `kept`: the restore's sentence about rows written since the upgrade that kept their values (backup-sql.ts). */
+  done(step: PlannedStep, index: number, durationMs: number, kept?: string): void;
   retry?(step: PlannedStep, index: number, retry: LockRetry): void;
 }
 
@@ -103,15 +104,15 @@ export async function executeSteps(ctx: StepContext, plan: Plan, events: StepEve
   const stopIfAsked = () => {
     if (signal?.aborted) throw new StopRequested();
   };
-  const once = async (step: PlannedStep): Promise<number> => {
+  const once = async (step: PlannedStep): Promise<{ ms: number; kept?: string | undefined }> => {
     const t = performance.now();
-    let server: number | undefined;
+    let outcome: TxOutcome = {};
     if (step.script.nonTransactional.length === 0) {
       const txn = transactionOf(step);
-      server = await watch.during(() => runTransaction(db, txn, tx));
+      outcome = await watch.during(() => runTransaction(db, txn, tx));
     } else if (up) await watch.during(() => applyOutsideTransaction(db, step.migration, step.script, tx));
     else await watch.during(() => revertOutsideTransaction(db, step.name, step.script, tx));
-    return server ?? performance.now() - t;
+    return { ms: outcome.durationMs ?? performance.now() - t, kept: outcome.kept };
   };
   /** Runs step i alone; `firstAttempt` > 1 when a batch with it already hit the lock timeout once. */
   const single = async (i: number, firstAttempt = 1): Promise<number> => {
@@ -126,8 +127,8 @@ export async function executeSteps(ctx: StepContext, plan: Plan, events: StepEve
     }
     for (let attempt = firstAttempt; ; attempt++) {
       try {
-        const duration = await once(step);
-        events.done(step, i, duration);
+        const { ms, kept } = await once(step);
+        events.done(step, i, ms, kept);
         return performance.now() - t;
       } catch (err) {
         const f = err instanceof MigrationFailedError ? err.failure : undefined;
@@ -172,7 +173,8 @@ export async function executeSteps(ctx: StepContext, plan: Plan, events: StepEve
     const finished = outcome.ok ? batch.length : outcome.committed;
     for (let k = 0; k < finished; k++) {
       const step = steps[batch[k]!]!;
-      events.done(step, batch[k]!, (outcome.ok ? outcome.durations : rowDurations).get(step.name) ?? elapsed / batch.length);
+      const told = outcome.ok ? outcome.outcomes.get(step.name) : undefined;
+      events.done(step, batch[k]!, (outcome.ok ? told?.durationMs : rowDurations.get(step.name)) ?? elapsed / batch.length, told?.kept);
     }
     i += finished;
     if (!outcome.ok && signal?.aborted) {

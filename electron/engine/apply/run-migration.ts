@@ -6,6 +6,7 @@ import type { LocalMigration } from '../migrations/read-folder.ts';
 import type { PreparedScript } from '../sql/prepare-script.ts';
 import { leadingTransactionSettings, transactionSettingsSql } from '../sql/transaction-settings.ts';
 import { blankOut } from '../backup/not-null-readd.ts';
+import { RESTORE_COLUMN } from '../backup/backup-sql.ts';
 import { errorLine, MigrationFailedError, type StatementFailure } from './migration-failure.ts';
 
 export type File = 'migration.sql' | 'down.sql';
@@ -225,13 +226,21 @@ SELECT ${sqlLiteral(name)}::text AS godwit_migration, (extract(epoch FROM clock_
   return transaction(name, 'down.sql', downSql, script, START_SQL, finish, opts, extras);
 }
 
-function durationsOf(results: Record<string, unknown>[][]): Map<string, number> {
-  const durations = new Map<string, number>();
+/** What a migration's transaction told: its server duration, and what its restore kept (rows written since the upgrade). */
+export interface TxOutcome {
+  durationMs?: number | undefined;
+  kept?: string | undefined;
+}
+
+function outcomesOf(results: Record<string, unknown>[][]): Map<string, TxOutcome> {
+  const outcomes = new Map<string, TxOutcome>();
+  const of = (name: string) => outcomes.get(name) ?? outcomes.set(name, {}).get(name)!;
   for (const rows of results) {
     const row = rows[0];
-    if (rows.length === 1 && row && MARKER_COLUMN in row && typeof row.godwit_migration === 'string') durations.set(row.godwit_migration, Number(row[MARKER_COLUMN]));
+    if (rows.length === 1 && row && MARKER_COLUMN in row && typeof row.godwit_migration === 'string') of(row.godwit_migration).durationMs = Number(row[MARKER_COLUMN]);
+    if (rows.length === 1 && row && typeof row[RESTORE_COLUMN] === 'string' && typeof row.godwit_restored === 'string') of(row.godwit_restored).kept = row[RESTORE_COLUMN];
   }
-  return durations;
+  return outcomes;
 }
 
 /**
@@ -239,9 +248,9 @@ function durationsOf(results: Record<string, unknown>[][]): Map<string, number> 
  * everything committed together or nothing. On failure the transaction is rolled back and the session restored
  * first. Returns the migration's own duration in the server.
  */
-export async function runTransaction(db: Db, tx: MigrationTransaction, opts: TxOptions): Promise<number | undefined> {
+export async function runTransaction(db: Db, tx: MigrationTransaction, opts: TxOptions): Promise<TxOutcome> {
   try {
-    return durationsOf(await db.queryBatch(`${tx.head}${tx.sql}${tx.tail}`)).get(tx.name);
+    return outcomesOf(await db.queryBatch(`${tx.head}${tx.sql}${tx.tail}`)).get(tx.name) ?? {};
   } catch (err) {
     await db.exec('ROLLBACK').catch(() => undefined);
     await db.exec(opts.restoreSql).catch(() => undefined);
@@ -249,7 +258,7 @@ export async function runTransaction(db: Db, tx: MigrationTransaction, opts: TxO
   }
 }
 
-export type BatchOutcome = { ok: true; durations: Map<string, number> } | { ok: false; committed: number; error: unknown };
+export type BatchOutcome = { ok: true; outcomes: Map<string, TxOutcome> } | { ok: false; committed: number; error: unknown };
 
 /**
  * Several migrations' transactions in one round trip (each still its own BEGIN … COMMIT). PostgreSQL stops at the
@@ -259,7 +268,7 @@ export type BatchOutcome = { ok: true; durations: Map<string, number> } | { ok: 
 export async function runBatch(db: Db, batch: MigrationTransaction[], opts: TxOptions, isCommitted: (names: string[]) => Promise<Set<string>>): Promise<BatchOutcome> {
   try {
     const results = await db.queryBatch(batch.map((tx) => `${tx.head}${tx.sql}${tx.tail}`).join('\n'));
-    return { ok: true, durations: durationsOf(results) };
+    return { ok: true, outcomes: outcomesOf(results) };
   } catch (error) {
     await db.exec('ROLLBACK').catch(() => undefined);
     await db.exec(opts.restoreSql).catch(() => undefined);

@@ -26,7 +26,7 @@ import { backupAuditNote } from '../backup/audit-note.ts';
 /** Reported while a run progresses, one pair per migration. */
 export type ProgressEvent =
   | { type: 'start'; environment: string; direction: Plan['direction']; name: string; index: number; total: number }
-  | { type: 'done'; environment: string; direction: Plan['direction']; name: string; index: number; total: number; durationMs: number }
+  | { type: 'done'; environment: string; direction: Plan['direction']; name: string; index: number; total: number; durationMs: number; kept?: string }
   | { type: 'failed'; environment: string; direction: Plan['direction']; name: string; index: number; total: number; failure: StatementFailure };
 
 export interface RunOptions {
@@ -60,7 +60,8 @@ export interface RunOptions {
 export interface RunReport {
   environment: string;
   direction: Plan['direction'];
-  completed: { name: string; durationMs: number }[];
+  /** `kept`: rows written since the upgrade that a rollback's restore left as they were (backup-sql.ts digests_v1). */
+  completed: { name: string; durationMs: number; kept?: string }[];
   failure: StatementFailure | null;
   headAfter: string | null;
   durationMs: number;
@@ -164,9 +165,9 @@ async function runPlan(
             current = { name: step.name, index: i };
             opts.onProgress?.({ type: 'start', ...base(step.name, i) });
           },
-          done: (step, i, durationMs) => {
-            completed.push({ name: step.name, durationMs });
-            opts.onProgress?.({ type: 'done', ...base(step.name, i), durationMs });
+          done: (step, i, durationMs, kept) => {
+            completed.push({ name: step.name, durationMs, ...(kept ? { kept } : {}) });
+            opts.onProgress?.({ type: 'done', ...base(step.name, i), durationMs, ...(kept ? { kept } : {}) });
           },
           retry: (step, i, retry) => opts.onLockRetry?.({ ...base(step.name, i), ...retry }),
         });

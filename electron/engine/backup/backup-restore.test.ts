@@ -176,6 +176,59 @@ UPDATE people p SET score = p.score + b.points FROM bonus b WHERE b.person = p.i
     expect(await backupTables(db.url)).toEqual(tablesBefore);
   });
 
+  it('puts copied values back only in rows that still hold what the migration left: rows written since the upgrade keep theirs, whatever the time zones', async () => {
+    const seed = `CREATE TYPE tier AS ENUM ('bronze', 'silver', 'gold', 'legacy');
+CREATE TABLE members (id int PRIMARY KEY, tier tier NOT NULL, score numeric(10,2) NOT NULL, seen timestamp NOT NULL);
+INSERT INTO members SELECT g, (ARRAY['bronze', 'silver', 'gold', 'legacy'])[1 + g % 4]::tier, g + 0.25, timestamp '2024-01-01 12:00' + g * interval '1 hour' FROM generate_series(1, 1000) g;`;
+    // A backfill (UPDATE), an enum value dropped (ALTER COLUMN TYPE), a lossy numeric → integer, a time-zone-dependent type.
+    const up = `UPDATE members SET tier = 'bronze' WHERE tier = 'legacy';
+CREATE TYPE tier_new AS ENUM ('bronze', 'silver', 'gold');
+ALTER TABLE members ALTER COLUMN tier TYPE tier_new USING tier::text::tier_new;
+DROP TYPE tier;
+ALTER TYPE tier_new RENAME TO tier;
+ALTER TABLE members ALTER COLUMN score TYPE integer;
+ALTER TABLE members ALTER COLUMN seen TYPE timestamptz;`;
+    const down = `CREATE TYPE tier_old AS ENUM ('bronze', 'silver', 'gold', 'legacy');
+ALTER TABLE members ALTER COLUMN tier TYPE tier_old USING tier::text::tier_old;
+DROP TYPE tier;
+ALTER TYPE tier_old RENAME TO tier;
+ALTER TABLE members ALTER COLUMN score TYPE numeric(10,2);
+ALTER TABLE members ALTER COLUMN seen TYPE timestamp;`;
+    const ctx = await setUp('20990102000000_tiers', up, down, seed);
+    const members = () => sqlOn<{ id: number; tier: string; score: string; seen: string }>(db.url, `SELECT id, tier::text, score::text, seen::text FROM members ORDER BY id`);
+    const before = await members();
+    // The upgrade runs in Tokyo, the rollback in New York: a row's text must not look changed for that alone.
+    await sqlOn(db.url, `ALTER DATABASE "${db.name}" SET timezone = 'Asia/Tokyo'`);
+    await run(ctx, 'up');
+    // The application, after the upgrade: rows 3 (a legacy row the backfill moved) and 4 change, 5 goes, 1001 is new.
+    await sqlOn(db.url, `UPDATE members SET tier = 'gold', score = 77, seen = '2030-01-01 00:00:00+00' WHERE id IN (3, 4);
+DELETE FROM members WHERE id = 5;
+INSERT INTO members VALUES (1001, 'silver', 5, '2030-02-01 00:00:00+00');`);
+    await sqlOn(db.url, `ALTER DATABASE "${db.name}" SET timezone = 'America/New_York'`);
+    const { sql } = await onEnv(ctx.env, (c) => previewSql(ctx.open, ctx.env, c, { direction: 'down', steps: 1 }));
+    expect(sql).toContain('rows changed since the upgrade keep their values');
+    expect(sql).toContain(`SELECT godwit.digests_v1("id", 'same')`);
+    const report = await run(ctx, 'down');
+    const after = await members();
+    // Every row the application left alone is exactly as before the upgrade: legacy again, its cents, its time.
+    const untouched = (r: { id: number }) => ![3, 4, 5].includes(r.id) && r.id <= 1000;
+    expect(after.filter(untouched)).toEqual(before.filter(untouched));
+    expect(after.filter((r) => r.tier === 'legacy')).toHaveLength(before.filter((r) => r.tier === 'legacy').length - 1);
+    // What the application wrote since stays (as down.sql converts it: the time in New York), and nothing comes back.
+    expect(after.filter((r) => !untouched(r))).toEqual([
+      { id: 3, tier: 'gold', score: '77.00', seen: '2029-12-31 19:00:00' },
+      { id: 4, tier: 'gold', score: '77.00', seen: '2029-12-31 19:00:00' },
+      { id: 1001, tier: 'silver', score: '5.00', seen: '2030-01-31 19:00:00' },
+    ]);
+    // And the run says so, once per copy that kept rows.
+    expect(report.completed[0]!.kept?.split('; ').sort()).toEqual([
+      '1 row(s) of public.members.tier changed since the upgrade kept their values',
+      '2 row(s) of public.members.score changed since the upgrade kept their values',
+      '2 row(s) of public.members.seen changed since the upgrade kept their values',
+      '2 row(s) of public.members.tier changed since the upgrade kept their values',
+    ]);
+  });
+
   it('the rollback preview says which restores cannot work: a column down.sql leaves out, a type changed since the copy', async () => {
     const ctx = await setUp(
       '20990102000000_drop_and_retype',

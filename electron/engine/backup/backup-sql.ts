@@ -194,10 +194,56 @@ $gw$;
    WHERE a.attrelid = p_rel AND a.attname = p_col AND NOT a.attisdropped), false)
 $gw$;
   END IF;
-  IF to_regprocedure('godwit.restore_one_v3(godwit.backups)') IS NULL THEN
-    CREATE FUNCTION godwit.restore_one_v3(r godwit.backups) RETURNS void LANGUAGE plpgsql AS $gw$
+  IF to_regprocedure('godwit.digest_of_v1(godwit.backups)') IS NULL THEN
+    -- How to read, row by row, what a copied ALTER COLUMN TYPE's column or UPDATE's columns hold now: the live table
+    -- (by oid), a digest of the values' text and the key match; no table when a column or the key is gone.
+    CREATE FUNCTION godwit.digest_of_v1(r godwit.backups, OUT rel regclass, OUT digest text, OUT match text) LANGUAGE plpgsql STABLE AS $gw$
 DECLARE
-  v_rel regclass; v_cols text; v_vals text; v_type text; v_match text; v_missing text; v_seq record;
+  v_cols text[] := CASE WHEN r.kind = 'alter-type' THEN ARRAY[r.column_name] ELSE r.set_columns END;
+BEGIN
+  SELECT c.oid INTO rel FROM pg_class c WHERE c.oid = r.table_oid AND c.relkind IN ('r', 'p');
+  IF rel IS NULL OR r.key_columns IS NULL OR v_cols IS NULL OR EXISTS (SELECT 1 FROM unnest(v_cols || r.key_columns) AS k(c)
+       WHERE NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = rel AND a.attname = k.c AND a.attnum > 0 AND NOT a.attisdropped)) THEN
+    rel := NULL;
+    RETURN;
+  END IF;
+  digest := format('md5(ROW(%s)::text)', (SELECT string_agg(format('t.%I', c), ', ') FROM unnest(v_cols) AS c));
+  match := (SELECT string_agg(format('t.%1$I = b.%1$I', k), ' AND ') FROM unnest(r.key_columns) AS k);
+END
+$gw$;
+  END IF;
+  -- A rollback puts back an ALTER COLUMN TYPE's or an UPDATE's copied values only in the rows still holding what the
+  -- migration left: digests_v1('after') at the end of the upgrade keeps a digest of each row's values, and
+  -- digests_v1('same') before down.sql marks the rows that still match it. Rows written since the upgrade keep their
+  -- values (as down.sql converts them). The text is read under fixed settings: a session's time zone or date style
+  -- must not make an unchanged row look changed.
+  IF to_regprocedure('godwit.digests_v1(text,text)') IS NULL THEN
+    CREATE FUNCTION godwit.digests_v1(p_history text, p_when text) RETURNS void LANGUAGE plpgsql
+      SET "TimeZone" = 'UTC' SET "DateStyle" = 'ISO, YMD' SET "IntervalStyle" = 'postgres' SET extra_float_digits = 3 SET bytea_output = 'hex' SET lc_monetary = 'C' AS $gw$
+DECLARE
+  r godwit.backups; d record;
+BEGIN
+  FOR r IN SELECT * FROM godwit.backups WHERE history_id = p_history AND kind IN ('alter-type', 'update') AND restorable LOOP
+    SELECT * INTO d FROM godwit.digest_of_v1(r);
+    CONTINUE WHEN d.rel IS NULL;
+    IF p_when = 'after' THEN
+      EXECUTE format('ALTER TABLE godwit.%I ADD COLUMN IF NOT EXISTS godwit_after text', r.id);
+      EXECUTE format('UPDATE godwit.%I AS b SET godwit_after = %s FROM %s AS t WHERE %s', r.id, d.digest, d.rel, d.match);
+    ELSIF EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = format('godwit.%I', r.id)::regclass AND a.attname = 'godwit_after' AND NOT a.attisdropped) THEN
+      EXECUTE format('ALTER TABLE godwit.%I ADD COLUMN IF NOT EXISTS godwit_same boolean', r.id);
+      -- A row the migration itself deleted (no digest) and nobody brought back is unchanged too: its DELETE's copy
+      -- puts it back, and this copy then gives it its old values.
+      EXECUTE format('UPDATE godwit.%I AS b SET godwit_same = (b.godwit_after IS NOT DISTINCT FROM (SELECT %s FROM %s AS t WHERE %s))', r.id, d.digest, d.rel, d.match);
+    END IF;
+  END LOOP;
+END
+$gw$;
+  END IF;
+  IF to_regprocedure('godwit.restore_one_v4(godwit.backups)') IS NULL THEN
+    -- Returns a sentence when rows changed since the upgrade kept their values (digests_v1), else NULL.
+    CREATE FUNCTION godwit.restore_one_v4(r godwit.backups) RETURNS text LANGUAGE plpgsql AS $gw$
+DECLARE
+  v_rel regclass; v_cols text; v_vals text; v_type text; v_match text; v_missing text; v_seq record; v_kept bigint := 0;
 BEGIN
   IF NOT r.restorable THEN
     RAISE EXCEPTION 'Godwit cannot restore backup % of %.%: %', r.id, r.table_schema, r.table_name, r.note
@@ -236,22 +282,35 @@ BEGIN
       RAISE EXCEPTION 'Godwit cannot restore column %.% from backup %: it is % now, it was % when copied', v_rel, r.column_name, r.id, v_type, r.column_type
         USING HINT = 'Make down.sql give the column its former type, or roll back with --no-restore.';
     END IF;
+  END IF;
+  IF r.kind IN ('alter-type', 'update') AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = format('godwit.%I', r.id)::regclass AND a.attname = 'godwit_same' AND NOT a.attisdropped) THEN
+    -- Only the rows that still held what the migration left when the rollback began: the others were written since.
+    EXECUTE format('SELECT count(*) FROM godwit.%I AS b JOIN %s AS t ON %s WHERE NOT b.godwit_same', r.id, v_rel, v_match) INTO v_kept;
+    v_match := v_match || ' AND b.godwit_same';
+  END IF;
+  IF r.kind IN ('drop-column', 'alter-type') THEN
     EXECUTE format('UPDATE %s AS t SET %I = %s FROM godwit.%I AS b WHERE %s', v_rel, r.column_name, godwit.value_v2(v_rel, r.id, r.column_name), r.id, v_match);
-  ELSE
+  ELSIF r.kind NOT IN ('drop-table', 'truncate', 'delete') THEN
     EXECUTE format('UPDATE %s AS t SET %s FROM godwit.%I AS b WHERE %s', v_rel,
       (SELECT string_agg(format('%I = %s', c, godwit.value_v2(v_rel, r.id, c)), ', ') FROM unnest(r.set_columns) AS c), r.id, v_match);
   END IF;
   EXECUTE format('DROP TABLE godwit.%I', r.id);
+  IF v_kept > 0 THEN
+    RETURN format('%s row(s) of %s.%s changed since the upgrade kept their values', v_kept, r.table_schema || '.' || r.table_name,
+      coalesce(r.column_name, array_to_string(r.set_columns, ', ')));
+  END IF;
+  RETURN NULL;
 END
 $gw$;
   END IF;
-  IF to_regprocedure('godwit.restore_v3(text)') IS NULL THEN
+  IF to_regprocedure('godwit.restore_v4(text)') IS NULL THEN
     -- Newest copy first (a later statement's copy holds values an earlier one changed), except that rows go back into
     -- a referenced table before anything that references it is put back (Prisma drops tables in name order, children
     -- included; a SET NULL's foreign keys are set again once their rows exist).
-    CREATE FUNCTION godwit.restore_v3(p_history text) RETURNS void LANGUAGE plpgsql AS $gw$
+    -- Returns what restore_one_v4 said of rows kept, joined, or NULL.
+    CREATE FUNCTION godwit.restore_v4(p_history text) RETURNS text LANGUAGE plpgsql AS $gw$
 DECLARE
-  v_pending text[]; v_next text; v_id text; r godwit.backups;
+  v_pending text[]; v_next text; v_id text; r godwit.backups; v_said text[] := '{}'; v_one text;
 BEGIN
   SELECT array_agg(id ORDER BY seq DESC) INTO v_pending FROM godwit.backups WHERE history_id = p_history AND kind <> 'skipped';
   WHILE coalesce(array_length(v_pending, 1), 0) > 0 LOOP
@@ -270,10 +329,12 @@ BEGIN
     END LOOP;
     v_next := coalesce(v_next, v_pending[1]); -- a cycle of foreign keys: in order, and the constraint decides
     SELECT * INTO r FROM godwit.backups WHERE id = v_next;
-    PERFORM godwit.restore_one_v3(r);
+    v_one := godwit.restore_one_v4(r);
+    IF v_one IS NOT NULL THEN v_said := v_said || v_one; END IF;
     v_pending := array_remove(v_pending, v_next);
   END LOOP;
   DELETE FROM godwit.backups WHERE history_id = p_history;
+  RETURN nullif(array_to_string(v_said, '; '), '');
 END
 $gw$;
   END IF;
@@ -329,7 +390,20 @@ END $gw$`;
 /** The applied history row of `migration` (the one its backups belong to), as a WHERE condition. */
 const appliedRow = (migration: string) => `"migration_name" = ${sqlLiteral(migration)} AND "finished_at" IS NOT NULL AND "rolled_back_at" IS NULL`;
 
-/** Restores every backup of the applied row of `migration`, newest first, then forgets them. */
+/** Restores every backup of the applied row of `migration`, newest first, then forgets them; says what it kept. */
 export function restoreCallSql(historyTable: string, migration: string): string {
-  return `SELECT godwit.restore_v3("id") AS godwit_restore FROM ${historyTable} WHERE ${appliedRow(migration)}`;
+  return `SELECT godwit.restore_v4("id") AS ${RESTORE_COLUMN}, ${sqlLiteral(migration)}::text AS godwit_restored FROM ${historyTable} WHERE ${appliedRow(migration)}`;
+}
+
+/** The column of restoreCallSql's row that says which rows kept the values written since the upgrade. */
+export const RESTORE_COLUMN = 'godwit_restore';
+
+/** Sent at the end of an upgrade that copies an ALTER COLUMN TYPE's or an UPDATE's values: what the migration left. */
+export function afterDigestsSql(historyIdSql: string): string {
+  return `SELECT godwit.digests_v1(${historyIdSql}, 'after') AS godwit_digests`;
+}
+
+/** Sent before a down.sql whose migration copied such values: which rows still hold what it left. */
+export function sameDigestsSql(historyTable: string, migration: string): string {
+  return `SELECT godwit.digests_v1("id", 'same') AS godwit_digests FROM ${historyTable} WHERE ${appliedRow(migration)}`;
 }

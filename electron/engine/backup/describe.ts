@@ -3,6 +3,7 @@ import type { PlannedStep } from '../apply/plan.ts';
 import type { PlannedCopy } from './plan-backups.ts';
 import { formatBytes, formatCount } from './settings.ts';
 import { notNullReadds } from './not-null-readd.ts';
+import type { RestoreItem } from './restore-check.ts';
 
 const unquote = (t: string) => t.replace(/"/g, '');
 
@@ -34,6 +35,11 @@ export const sizeOf = (rows: number | null, bytes: number | null) =>
 /** The size, and the note when there is one (a note about an unknown size replaces the size). */
 const sizeAndNote = (c: PlannedCopy) => (c.rows === null && c.note ? c.note : `${sizeOf(c.rows, c.bytes)}${c.note ? ` (${c.note})` : ''}`);
 
+/** For values changed in place (ALTER COLUMN TYPE, UPDATE): which rows get them back. */
+const inPlace = (r: RestoreItem) => (r.kind !== 'alter-type' && r.kind !== 'update' ? ''
+  : r.comparesRows ? '; rows changed since the upgrade keep their values'
+    : '; every copied row gets its old value back, rows changed since the upgrade too (copied before Godwit compared rows)');
+
 /** Lines telling what a step backs up or restores, for the SQL preview (as comments) and the command line. */
 export function describeStepBackup(step: PlannedStep): string[] {
   const b = step.backup;
@@ -51,7 +57,7 @@ export function describeStepBackup(step: PlannedStep): string[] {
   const real = b.restores.filter((r) => r.kind !== 'skipped');
   if (b.noRestore && real.length) lines.push(`RESTORE: declined (--no-restore): ${real.length} backup(s) are kept in schema godwit, not restored.`);
   else {
-    for (const r of real) lines.push(`RESTORE after down.sql: ${r.kind} of ${r.schema}.${r.table}${r.column ? `.${r.column}` : ''} from godwit.${r.id}: ${formatCount(r.rows)} row(s), ${formatBytes(r.bytes)}.`);
+    for (const r of real) lines.push(`RESTORE after down.sql: ${r.kind} of ${r.schema}.${r.table}${r.column ? `.${r.column}` : ''} from godwit.${r.id}: ${formatCount(r.rows)} row(s), ${formatBytes(r.bytes)}${inPlace(r)}.`);
     for (const r of step.script.nonTransactional.length ? [] : notNullReadds(step.script, real)) {
       lines.push(`RESTORE: down.sql adds ${r.table}.${r.column} back NOT NULL; it is sent without NOT NULL (blanked), refilled from the backup, then SET NOT NULL.`);
     }

@@ -3,7 +3,7 @@ import type { Environment } from '../project/environments.ts';
 import type { Plan, PlannedStep } from '../apply/plan.ts';
 import type { TxExtras } from '../apply/run-migration.ts';
 import { GodwitError } from '../util/errors.ts';
-import { BACKUP_SETUP_SQL, backupCallSql, copiesFollowRenamesSql, restoreCallSql, skippedRecordSql } from './backup-sql.ts';
+import { afterDigestsSql, BACKUP_SETUP_SQL, backupCallSql, copiesFollowRenamesSql, restoreCallSql, sameDigestsSql, skippedRecordSql } from './backup-sql.ts';
 import { renamesIn } from '../sql/script-renames.ts';
 import { estimateTarget, existingTables, type BackupEstimate } from './estimate.ts';
 import { findBackupTargets, loadScanner, quoteIdent, type BackupTarget } from './find-targets.ts';
@@ -157,7 +157,9 @@ export function stepExtras(step: PlannedStep, historyTable: string): ((idSql: st
       // The user's --no-backup is recorded in the catalog too; a backup that is impossible (privileges) is not.
       if (b.skipped) return copies.length && b.skipped === NO_BACKUP ? { setup: BACKUP_SETUP_SQL, before: [], after: skippedRecordSql(idSql, step.name, b.skipped) } : undefined;
       if (!copies.length) return undefined;
-      return { setup: BACKUP_SETUP_SQL, before: copies.map((c, k) => ({ index: c.target.statementIndex, sql: backupCallSql(idSql, step.name, k + 1, c.target) })), after: null };
+      // What the migration leaves in the values it changes in place, so a rollback can tell the rows written since.
+      const compares = copies.some((c) => c.target.kind === 'alter-type' || c.target.kind === 'update');
+      return { setup: BACKUP_SETUP_SQL, before: copies.map((c, k) => ({ index: c.target.statementIndex, sql: backupCallSql(idSql, step.name, k + 1, c.target) })), after: compares ? afterDigestsSql(idSql) : null };
     }
     if (!b.restores.length || b.noRestore) return undefined;
     // A column down.sql adds back NOT NULL is added without it, refilled, and then made NOT NULL again.
@@ -165,6 +167,14 @@ export function stepExtras(step: PlannedStep, historyTable: string): ((idSql: st
     const setNotNull = readds.map((r) => `ALTER TABLE ${quoteIdent(r.schema)}.${quoteIdent(r.table)} ALTER COLUMN ${quoteIdent(r.column)} SET NOT NULL`);
     const renames = renamesIn(step.migration.upSql).filter((r) => r.kind === 'column');
     const follow = renames.length ? [copiesFollowRenamesSql(historyTable, step.name, renames)] : [];
-    return { setup: BACKUP_SETUP_SQL, before: [], after: [...follow, restoreCallSql(historyTable, step.name), ...setNotNull].join(';\n'), blank: readds.map((r) => r.blank) };
+    // Before down.sql changes anything: which rows still hold what the migration left (the others keep their values).
+    const same = b.restores.some((r) => r.comparesRows) ? [sameDigestsSql(historyTable, step.name)] : [];
+    const first = step.script.statements.length ? same : [];
+    return {
+      setup: BACKUP_SETUP_SQL,
+      before: first.map((sql) => ({ index: 0, sql })),
+      after: [...(first.length ? [] : same), ...follow, restoreCallSql(historyTable, step.name), ...setNotNull].join(';\n'),
+      blank: readds.map((r) => r.blank),
+    };
   };
 }

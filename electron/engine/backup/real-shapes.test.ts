@@ -205,7 +205,7 @@ ALTER TABLE "IntegrationConnection" RENAME TO "ApiConnection";`]],
     );
     await h.up();
     const [copy] = await sqlOn<{ n: string }>(db.url, `SELECT id AS n FROM godwit.backups WHERE table_name = 'Doc'`);
-    expect(await rows(`SELECT attname::text AS a FROM pg_attribute WHERE attrelid = 'godwit.${copy!.n}'::regclass AND attnum > 0 ORDER BY attnum`)).toEqual([{ a: 'id' }, { a: 'flag' }]);
+    expect(await rows(`SELECT attname::text AS a FROM pg_attribute WHERE attrelid = 'godwit.${copy!.n}'::regclass AND attnum > 0 ORDER BY attnum`)).toEqual([{ a: 'id' }, { a: 'flag' }, { a: 'godwit_after' }]); // and the digest of what the UPDATE left
     await h.downToSeed();
     expect(await rows('SELECT count(*)::int AS n FROM "Doc" WHERE NOT flag')).toEqual([{ n: 50 }]);
   });

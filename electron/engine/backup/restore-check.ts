@@ -16,6 +16,8 @@ export interface RestoreItem {
   bytes: number;
   restorable: boolean;
   note: string | null;
+  /** The upgrade kept what it left in the copied values (backup-sql.ts digests_v1): rows written since keep theirs. */
+  comparesRows: boolean;
 }
 
 interface Row {
@@ -30,6 +32,7 @@ interface Row {
   bytes: string;
   restorable: boolean;
   note: string | null;
+  compares: boolean;
 }
 
 export async function backupsTableExists(db: Db): Promise<boolean> {
@@ -43,7 +46,8 @@ export async function readRestores(db: Db, historyTable: string, names: string[]
   const exists = await db.query<{ t: string | null }>(`SELECT to_regclass($1)::text AS t`, [historyTable]);
   if (!exists[0]?.t) return [];
   const rows = await db.query<Row>(
-    `SELECT b.id, b.migration_name, b.kind, b.table_schema, b.table_name, b.column_name, b.column_type, b.rows::text, b.bytes::text, b.restorable, b.note
+    `SELECT b.id, b.migration_name, b.kind, b.table_schema, b.table_name, b.column_name, b.column_type, b.rows::text, b.bytes::text, b.restorable, b.note,
+            EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attrelid = to_regclass(format('godwit.%I', b.id)) AND a.attname = 'godwit_after' AND NOT a.attisdropped) AS compares
        FROM godwit.backups b JOIN ${historyTable} h ON h."id" = b.history_id
       WHERE h."migration_name" = ANY($1) AND h."finished_at" IS NOT NULL AND h."rolled_back_at" IS NULL
       ORDER BY b.migration_name, b.seq DESC`,
@@ -52,6 +56,7 @@ export async function readRestores(db: Db, historyTable: string, names: string[]
   return rows.map((r) => ({
     id: r.id, migration: r.migration_name, kind: r.kind, schema: r.table_schema, table: r.table_name, column: r.column_name,
     columnType: r.column_type, rows: Number(r.rows), bytes: Number(r.bytes), restorable: r.restorable, note: r.note,
+    comparesRows: r.compares,
   }));
 }
 

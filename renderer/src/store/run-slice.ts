@@ -10,6 +10,8 @@ export interface RunLogLine {
   name: string;
   status: 'running' | 'done' | 'failed';
   durationMs?: number | undefined;
+  /** A rollback's restore left rows written since the upgrade as they were: its sentence. */
+  kept?: string | undefined;
 }
 
 export interface RunDialogState {
@@ -46,7 +48,7 @@ function applyEvents(run: RunDialogState, events: ProgressEventDto[]): RunDialog
   let { done, total, current } = run.progress;
   for (const e of events) {
     if (e.runId !== run.runId) continue;
-    const line: RunLogLine = { name: e.name, status: e.type === 'start' ? 'running' : e.type === 'done' ? 'done' : 'failed', durationMs: e.type === 'done' ? e.durationMs : undefined };
+    const line: RunLogLine = { name: e.name, status: e.type === 'start' ? 'running' : e.type === 'done' ? 'done' : 'failed', durationMs: e.type === 'done' ? e.durationMs : undefined, kept: e.type === 'done' ? e.kept : undefined };
     // A migration's line sits at its place in the plan (events of a batch interleave: start a, start b, done a, …).
     const at = log[e.index - 1]?.name === e.name ? e.index - 1 : log.findIndex((l) => l.name === e.name);
     if (at === -1) log.push(line);
@@ -76,7 +78,7 @@ function settleFailedLog(run: RunDialogState, status: EnvironmentStatusDto | und
   const failed = run.failure?.migration;
   const log = run.preview.steps
     .filter((st) => moved(st.name) || st.name === failed)
-    .map((st): RunLogLine => (st.name === failed && !moved(st.name) ? { name: st.name, status: 'failed' } : { name: st.name, status: 'done', durationMs: seen.get(st.name)?.durationMs }));
+    .map((st): RunLogLine => (st.name === failed && !moved(st.name) ? { name: st.name, status: 'failed' } : { name: st.name, status: 'done', durationMs: seen.get(st.name)?.durationMs, kept: seen.get(st.name)?.kept }));
   const done = log.filter((l) => l.status === 'done').length;
   return { ...run, headAfter, log, progress: { ...run.progress, done, current: null } };
 }

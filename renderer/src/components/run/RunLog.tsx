@@ -38,9 +38,9 @@ export function RunLog({ log }: { log: RunLogLine[] }) {
         {virtualizer.getVirtualItems().map((item) => {
           const l = log[item.index]!;
           return (
-            <div key={l.name} className={`log-line log-${l.status}`} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: LINE, transform: `translateY(${item.start}px)` }}>
+            <div key={l.name} className={`log-line log-${l.status}`} title={l.kept} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: LINE, transform: `translateY(${item.start}px)` }}>
               <span className="log-n" style={{ minWidth: `${width + 1}ch` }}>{item.index + 1}.</span>
-              {l.status === 'done' ? '✓' : l.status === 'failed' ? '✕' : '…'} {l.name}{l.durationMs !== undefined ? ` (${Math.round(l.durationMs)} ms)` : ''}
+              {l.status === 'done' ? '✓' : l.status === 'failed' ? '✕' : '…'} {l.name}{l.durationMs !== undefined ? ` (${Math.round(l.durationMs)} ms)` : ''}{l.kept ? <span className="log-kept"> — {l.kept}</span> : null}
             </div>
           );
         })}
