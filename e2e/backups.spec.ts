@@ -77,4 +77,33 @@ describe('backups in the app', () => {
     expect(await sqlOn(app.dbs.dev.url, "SELECT count(*)::int AS n FROM godwit.backups WHERE kind <> 'skipped'")).toEqual([{ n: 0 }]);
     expect(await sqlOn(app.dbs.dev.url, "SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'godwit' AND tablename LIKE 'bk%'")).toEqual([{ n: 0 }]);
   });
+
+  it('a rollback of a type change keeps the values written since the upgrade, and its run log says how many', async () => {
+    const app = await session.start();
+    const ui = new AppPage(app.page);
+    const prices = '20990101000000_create_prices';
+    const whole = '20990102000000_whole_prices';
+    await addMigration(app.projectDir, prices, `CREATE TABLE "prices" ("id" INTEGER NOT NULL, "amount" NUMERIC(10,2) NOT NULL, CONSTRAINT "prices_pkey" PRIMARY KEY ("id"));\nINSERT INTO "prices" SELECT g, g + 0.25 FROM generate_series(1, 50) g;\n`, 'DROP TABLE "prices";\n');
+    await addMigration(app.projectDir, whole, 'ALTER TABLE "prices" ALTER COLUMN "amount" TYPE INTEGER;\n', 'ALTER TABLE "prices" ALTER COLUMN "amount" TYPE NUMERIC(10,2);\n');
+    await app.page.getByRole('button', { name: 'Refresh status' }).click();
+    await ui.waitPending('dev', 2);
+    await ui.selectEnv('dev');
+    await app.page.locator('[data-testid=upgrade-head]:not([aria-disabled])').click();
+    await ui.confirmRun.click();
+    await app.page.getByTestId('run-done').waitFor();
+    await app.page.keyboard.press('Escape');
+    // The application writes one price after the upgrade.
+    await sqlOn(app.dbs.dev.url, 'UPDATE "prices" SET "amount" = 99 WHERE "id" = 7');
+
+    await app.page.getByTestId('rollback-one').click();
+    expect(await ui.runDialog.getByTestId('backup-restores').textContent()).toContain('rows written since keep their values');
+    await ui.confirmRun.click();
+    await app.page.getByTestId('run-done').waitFor();
+    const line = ui.runDialog.getByTestId('run-log').locator('.log-line', { hasText: whole });
+    expect(await line.textContent()).toContain('1 row(s) of public.prices.amount changed since the upgrade kept their values');
+    await app.shot('backups-rollback-kept');
+    const rows = await sqlOn<{ id: number; amount: string }>(app.dbs.dev.url, 'SELECT "id", "amount"::text FROM "prices" ORDER BY "id"');
+    expect(rows.filter((r) => r.id !== 7).every((r) => r.amount === `${r.id}.25`)).toBe(true);
+    expect(rows.find((r) => r.id === 7)).toEqual({ id: 7, amount: '99.00' });
+  });
 });

@@ -175,7 +175,8 @@ export interface StepBackupDto {
   /** up: why nothing is copied although data is destroyed (runs outside a transaction); null when it copies. */
   skipped: string | null;
   /** down: the backups its rollback restores. */
-  restores: { id: string; kind: string; table: string | null; column: string | null; rows: number; bytes: number }[];
+  /** comparesRows: values changed in place go back only into rows unchanged since the upgrade (backup-sql.ts digests_v1). */
+  restores: { id: string; kind: string; table: string | null; column: string | null; rows: number; bytes: number; comparesRows: boolean }[];
   /** down: why restoring will fail: the rollback needs `noRestore` to run. */
   problems: string[];
   /** One line each, as the CLI prints them. */
@@ -219,7 +220,7 @@ export interface FailureDto {
 export interface RunReportDto {
   environment: string;
   direction: 'up' | 'down';
-  completed: { name: string; durationMs: number }[];
+  completed: { name: string; durationMs: number; kept?: string }[];
   headAfter: string | null;
   durationMs: number;
   /** The run was stopped as asked ("stop after the current migration"): how many of its plan did not run. */

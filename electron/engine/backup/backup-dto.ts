@@ -16,7 +16,7 @@ export function stepBackupDto(step: PlannedStep): StepBackupDto | undefined {
       rows: c.rows, bytes: c.bytes, restorable: c.restorable, note: c.note, skipped: c.skipped,
     })),
     skipped: b.skipped,
-    restores: b.restores.filter((r) => r.kind !== 'skipped').map((r) => ({ id: r.id, kind: r.kind, table: r.table ? `${r.schema}.${r.table}` : null, column: r.column, rows: r.rows, bytes: r.bytes })),
+    restores: b.restores.filter((r) => r.kind !== 'skipped').map((r) => ({ id: r.id, kind: r.kind, table: r.table ? `${r.schema}.${r.table}` : null, column: r.column, rows: r.rows, bytes: r.bytes, comparesRows: r.comparesRows })),
     problems: b.problems,
     lines: describeStepBackup(step),
   };

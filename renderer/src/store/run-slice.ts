@@ -121,7 +121,7 @@ export const createRunSlice: StateCreator<AppState, [], [], RunSlice> = (set, ge
         ? await call('migrations/apply', { ...input, to: run.target.to, noBackup: backups?.noBackup || undefined, allowLargeBackup: backups?.allowLargeBackup || undefined })
         : await call('migrations/rollback', { ...input, steps: run.target.steps, to: run.target.to, base: run.target.base, noRestore: backups?.noRestore || undefined });
       // The report is the truth; live events may still be in flight when it arrives.
-      const log = report.completed.map((c): RunLogLine => ({ name: c.name, status: 'done', durationMs: c.durationMs }));
+      const log = report.completed.map((c): RunLogLine => ({ name: c.name, status: 'done', durationMs: c.durationMs, kept: c.kept }));
       const cur = get().run!;
       const stop = report.stopped ? { asked: true as const, remaining: report.stopped.remaining } : cur.stop;
       set({ run: { ...cur, phase: 'done', log, headAfter: report.headAfter, stop, progress: { done: log.length, total: Math.max(cur.progress.total, log.length), current: null } } });

@@ -58,11 +58,19 @@ export function BackupChoices({ preview, choices, onChange }: { preview: Preview
     );
   }
   const restores = preview.steps.reduce((n, s) => n + (s.backup?.restores.length ?? 0), 0);
+  const inPlace = preview.steps.flatMap((s) => (s.backup?.restores ?? []).filter((r) => r.kind === 'alter-type' || r.kind === 'update'));
+  const overwriting = inPlace.filter((r) => !r.comparesRows).length;
   const problems = restoreProblems(preview);
   if (!restores && !problems.length) return null;
   return (
     <section className="backup-choices" aria-label="Backups" data-testid="backup-choices">
-      {restores > 0 && <p data-testid="backup-restores">After each down.sql, Godwit restores the data its migration destroyed: {restores} backup(s), in the same transaction.</p>}
+      {restores > 0 && (
+        <p data-testid="backup-restores">
+          After each down.sql, Godwit restores the data its migration destroyed: {restores} backup(s), in the same transaction.
+          {inPlace.length > overwriting && ' Values a type change or an UPDATE changed go back only into rows unchanged since the upgrade: rows written since keep their values.'}
+        </p>
+      )}
+      {overwriting > 0 && <p className="warning" data-testid="backup-overwrites">{overwriting} backup(s) made before Godwit compared rows put every copied value back, over values written since the upgrade too.</p>}
       {problems.length > 0 && (
         <>
           <p className="error" role="alert">These backups cannot be restored, so the rollback will not start unless you roll back without restoring:</p>
