@@ -95,6 +95,11 @@ function dispatch(kind: string, body: Json, f: Findings, ctx: AnalysisContext): 
     case 'AlterObjectSchemaStmt':
       if (body.relation) f.lock(rangeVarName(body.relation), 'AccessExclusiveLock');
       return;
+    case 'DoStmt':
+    case 'CallStmt':
+      // Procedural code: whatever it runs (often DDL through EXECUTE) is not in the parse tree. "No lock" would be a guess.
+      f.warn(`${kind === 'DoStmt' ? 'A DO block' : 'CALL'} runs procedural code this analysis cannot see into: the locks, rewrites and scans of the statements it runs are not predicted. Read it, or rehearse the migration (godwit rehearse) to see its real locks.`);
+      return;
   }
 }
 

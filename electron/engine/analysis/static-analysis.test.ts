@@ -67,6 +67,13 @@ describe('static analysis (no environment)', () => {
     expect((await one('DROP INDEX i')).warnings.join(' ')).toContain('table of index i is not known');
   });
 
+  it('says a DO block or CALL is not seen into, instead of predicting no lock', async () => {
+    const a = await one(`DO $$ BEGIN EXECUTE 'ALTER TABLE accounts ADD COLUMN note text'; END $$`);
+    expect(a.locks).toEqual([]);
+    expect(a.warnings.join(' ')).toMatch(/^A DO block runs procedural code this analysis cannot see into/);
+    expect((await one('CALL refresh_everything()')).warnings.join(' ')).toMatch(/^CALL runs procedural code/);
+  });
+
   it('stays quiet about tables the plan itself creates', async () => {
     const [, index] = await analyzeSql('CREATE TABLE t (a int); CREATE UNIQUE INDEX i ON t (a);');
     expect(index!.locks).toEqual([{ relation: 't', mode: 'ShareLock', createdByPlan: true }]);
