@@ -6,6 +6,7 @@ import {
   type SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
 import { CharAsTextClient, withCharacterColumns } from './pg-char-columns.ts';
+import { sendAsUpDoes } from '../sql/send-script.ts';
 
 /** Shadow databases Godwit creates are named `godwit_shadow_<pid>_<random>`. */
 export const SHADOW_PREFIX = 'godwit_shadow_';
@@ -34,12 +35,22 @@ export function toAdapterError(err: unknown): Error {
 function sendScriptsWhole(adapter: SqlDriverAdapter, pool: pg.Pool): SqlDriverAdapter {
   adapter.executeScript = async (script: string) => {
     try {
-      await pool.query(script);
+      await sendOnOneClient(pool, script);
     } catch (err) {
       throw toAdapterError(err);
     }
   };
   return adapter;
+}
+
+/** A script sent as `up` sends it (sql/send-script.ts), its statements, when split, on one client of the pool. */
+export async function sendOnOneClient(pool: pg.Pool, script: string): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await sendAsUpDoes(script, (sql) => client.query(sql));
+  } finally {
+    client.release();
+  }
 }
 
 /** Clients the engine checked out and has not released; an engine that failed mid-call never will. */

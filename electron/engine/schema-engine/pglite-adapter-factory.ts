@@ -2,6 +2,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory, Transaction } from '@prisma/driver-adapter-utils';
 import { toAdapterError } from './pg-adapter-factory.ts';
+import { sendAsUpDoes } from '../sql/send-script.ts';
 
 /**
  * Cure for the PGlite adapter's `executeScript`, which neither awaits the script nor reports its error (a failing
@@ -10,7 +11,7 @@ import { toAdapterError } from './pg-adapter-factory.ts';
 function awaitScripts(adapter: SqlDriverAdapter, db: PGlite): SqlDriverAdapter {
   adapter.executeScript = async (script: string) => {
     try {
-      await db.exec(script);
+      await sendAsUpDoes(script, (sql) => db.exec(sql));
     } catch (err) {
       throw toAdapterError(err);
     }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { SHADOW_PREFIX } from '../schema-engine/pg-adapter-factory.ts';
+import { sendAsUpDoes } from '../sql/send-script.ts';
 import type { SqlQuery } from '@prisma/driver-adapter-utils';
 import { CACHE_FORMAT, CACHE_PREFIX, cacheDatabaseName, type ShadowScript } from './cache-key.ts';
 
@@ -141,7 +142,7 @@ export async function buildFromBase(admin: pg.Client, config: pg.ClientConfig, s
     client.on('error', () => undefined);
     await client.connect();
     try {
-      for (const s of scripts.slice(base.count)) await client.query(s.sql);
+      for (const s of scripts.slice(base.count)) await sendAsUpDoes(s.sql, (sql) => client.query(sql));
     } finally {
       await client.end().catch(() => undefined);
     }

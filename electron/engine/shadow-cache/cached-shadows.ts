@@ -3,7 +3,7 @@ import pg from 'pg';
 import type { SqlDriverAdapter, SqlQuery, SqlResultSet } from '@prisma/driver-adapter-utils';
 import { withWrappedEngineAdapter, type Db, type SchemaEngineAdapterFactory } from '../db/db.ts';
 import { withCharacterColumns } from '../schema-engine/pg-char-columns.ts';
-import { endPool, SHADOW_PREFIX, shadowPool, toAdapterError } from '../schema-engine/pg-adapter-factory.ts';
+import { endPool, sendOnOneClient, SHADOW_PREFIX, shadowPool, toAdapterError } from '../schema-engine/pg-adapter-factory.ts';
 import { keepAsCache } from './cache-store.ts';
 import { markFinalState } from './cached-state.ts';
 
@@ -247,7 +247,7 @@ async function capture(config: pg.ClientConfig, plan: ShadowPlan, cleanups: Set<
   adapter.executeScript = async (script) => {
     follow(script);
     try {
-      await pool.query(script);
+      await sendOnOneClient(pool, script);
     } catch (err) {
       exact = false;
       throw toAdapterError(err);

@@ -62,6 +62,9 @@ function warningAt(s: SqlStatement, operation: string): SqlWarning {
  */
 const NON_TRANSACTIONAL_WORDS = /\b(concurrently|vacuum|database|system|tablespace|subscription|begin|start|commit|end|rollback|abort|savepoint|release|prepare|prepared)\b/i;
 
+/** False when `sql` cannot hold a statement PostgreSQL refuses in a transaction block (no parse needed to say so). */
+export const mayRunOutsideTransaction = (sql: string) => NON_TRANSACTIONAL_WORDS.test(sql);
+
 interface Summary {
   parseError: string | null;
   nonTransactional: string[];
