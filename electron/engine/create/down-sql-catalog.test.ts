@@ -326,6 +326,33 @@ INSERT INTO "User" VALUES ('u1', '2026-01-02 03:04:05.678'), ('u2', NULL);\n`);
     expect(await sqlOn(db.url, `SELECT id, "emailVerified"::text AS v FROM "User" ORDER BY id`)).toEqual([{ id: 'u1', v: '2026-01-02 03:04:05.678' }, { id: 'u2', v: null }]);
   });
 
+  it('adds back as it was a column the migration replaced by another of its name (boolean → text, enum → enum[] through a new column: civitai), and the rollback refills it', async () => {
+    const { db, project } = fresh();
+    await addMigration(project.dir, '20261001000000_images', `CREATE TYPE "Use" AS ENUM ('none', 'image', 'sell');
+CREATE TABLE "Image" ("id" INTEGER PRIMARY KEY, "needsReview" BOOLEAN NOT NULL DEFAULT false, "allowUse" "Use" NOT NULL DEFAULT 'sell');
+INSERT INTO "Image" VALUES (1, true, 'image'), (2, false, 'none'), (3, true, 'sell');\n`);
+    await addMigration(project.dir, '20261001000100_review_levels', `ALTER TABLE "Image" ADD COLUMN "needsReview_new" TEXT;
+UPDATE "Image" SET "needsReview_new" = 'minor' WHERE "needsReview";
+ALTER TABLE "Image" DROP COLUMN "needsReview";
+ALTER TABLE "Image" RENAME COLUMN "needsReview_new" TO "needsReview";
+ALTER TABLE "Image" ADD COLUMN "allowUse_temp" "Use"[] NOT NULL DEFAULT ARRAY['sell']::"Use"[];
+UPDATE "Image" SET "allowUse_temp" = ARRAY["allowUse"];
+ALTER TABLE "Image" DROP COLUMN "allowUse";
+ALTER TABLE "Image" RENAME COLUMN "allowUse_temp" TO "allowUse";\n`);
+    const { sql } = await roundTrip(db, project.dir, '20261001000000_images', '20261001000100_review_levels',
+      `UPDATE "Image" SET "needsReview" = 'poi' WHERE id = 2; INSERT INTO "Image" VALUES (4, 'minor', ARRAY['image', 'sell']::"Use"[])`);
+    // Not a cast: no real text value is a boolean, and no enum[] casts to its enum.
+    expect(sql).not.toMatch(/::text::boolean|SET DATA TYPE/);
+    expect(await sqlOn(db.url, `SELECT column_name AS c, udt_name AS t, is_nullable AS n, column_default AS d FROM information_schema.columns WHERE table_name = 'Image' AND column_name <> 'id' ORDER BY 1`)).toEqual([
+      { c: 'allowUse', t: 'Use', n: 'NO', d: `'sell'::"Use"` },
+      { c: 'needsReview', t: 'bool', n: 'NO', d: 'false' },
+    ]);
+    // The copied values come back; a row added since the upgrade gets the defaults.
+    expect(await sqlOn(db.url, `SELECT id, "needsReview" AS r, "allowUse"::text AS u FROM "Image" ORDER BY id`)).toEqual([
+      { id: 1, r: true, u: 'image' }, { id: 2, r: false, u: 'none' }, { id: 3, r: true, u: 'sell' }, { id: 4, r: false, u: 'sell' },
+    ]);
+  });
+
   it('reverses an enum-to-text change with a type change that keeps the values and the index on it, not DROP and ADD COLUMN (ghostfolio, documenso)', async () => {
     const { db, project } = fresh();
     await addMigration(project.dir, '20260901000000_settings', `CREATE TYPE "Currency" AS ENUM ('CHF', 'EUR', 'GBP', 'USD');

@@ -6,16 +6,17 @@ import { applyEdits, columnOf, dropAddAlters, indexesOfKeptColumns, parsed, stat
 import { withAddedValuesUsable, withEnumBlocksInOrder, withEnumOrderRestored, withEnumRenames, withEnumValueOrder } from './down-sql-enum-fixes.ts';
 import { withColumnRenamesReversed, withTableRenamesReversed } from './down-sql-rename-fixes.ts';
 import { withTriggersAroundTypeChanges } from './down-sql-trigger-fixes.ts';
+import { droppedColumns, typeAsWritten, withReplacedColumnsReadded } from './down-sql-replaced-columns.ts';
 
 /**
  * What Prisma's differ writes for a down.sql (`from` the schema after the migration, `to` the one before), mended
  * where it loses data or cannot run: table and column renames (read from the migration's own `upSql`:
  * down-sql-rename-fixes.ts), enum renames, value order and re-creation blocks (down-sql-enum-fixes.ts), type changes
- * by DROP/ADD COLUMN (below), triggers on a column whose type changes (down-sql-trigger-fixes.ts). Each mend rewrites only statements in exactly the shape it knows; anything else stays.
+ * by DROP/ADD COLUMN (below), columns the migration replaced (down-sql-replaced-columns.ts), triggers on a column whose type changes (down-sql-trigger-fixes.ts). Each mend rewrites only statements in exactly the shape it knows; anything else stays.
  */
 export function mendDownSql(prismaSql: string, from: CatalogSnapshot, to: CatalogSnapshot, upSql = ''): string {
-  const renamed = withColumnRenamesReversed(withTableRenamesReversed(prismaSql, from, to, upSql), from, to, upSql);
-  const mended = withTypeChangesKept(withEnumBlocksInOrder(withAddedValuesUsable(withEnumValueOrder(withEnumRenames(renamed, from, to), from, to), from, to), from), from, to);
+  const renamed = withReplacedColumnsReadded(withColumnRenamesReversed(withTableRenamesReversed(prismaSql, from, to, upSql), from, to, upSql), from, to, upSql);
+  const mended = withTypeChangesKept(withEnumBlocksInOrder(withAddedValuesUsable(withEnumValueOrder(withEnumRenames(renamed, from, to), from, to), from, to), from), from, to, droppedColumns(upSql));
   return withTriggersAroundTypeChanges(withEnumOrderRestored(mended, from, to), from, to);
 }
 
@@ -33,13 +34,15 @@ function throughText(type: string, snap: CatalogSnapshot): boolean {
  * with USING, its default and NOT NULL set as `to` has them; a value the new type refuses then stops the rollback,
  * rolled back, instead of vanishing.
  */
-function withTypeChangesKept(prismaSql: string, from: CatalogSnapshot, to: CatalogSnapshot): string {
+function withTypeChangesKept(prismaSql: string, from: CatalogSnapshot, to: CatalogSnapshot, replaced: Set<string>): string {
   const statements = parsed(prismaSql);
   if (!statements) return prismaSql;
   const edits: Edit[] = [];
   const kept: SqlStatement[] = [];
   for (const { statement: s, table, target, dropped, added } of dropAddAlters(statements)) {
     if (dropped.some((c) => !added.includes(c))) continue;
+    // A column the migration itself dropped (and replaced) comes back from the upgrade's copy: DROP/ADD is right.
+    if (dropped.some((c) => replaced.has(`${table}\0${c}`))) continue;
     const pairs = dropped.map((c) => ({ c, was: columnOf(from, table, c), will: columnOf(to, table, c) }));
     if (pairs.some((p) => !p.was || !p.will || typeof p.will.detail.type !== 'string' || p.will.detail.generated || p.will.detail.identity)) continue;
     // Through text only where text is one side, or an enum (ghostfolio's enum → text): boolean → timestamp has no
@@ -48,10 +51,7 @@ function withTypeChangesKept(prismaSql: string, from: CatalogSnapshot, to: Catal
     if (pairs.some((p) => !throughText(String(p.was!.detail.type), from) && !throughText(String(p.will!.detail.type), to))) continue;
     const clauses = pairs.flatMap(({ c, was, will }) => {
       const col = `ALTER COLUMN ${sqlIdentifier(c)}`;
-      // format_type leaves out a schema on the search path; the catalog's own name of a user type has it.
-      const written = String(will!.detail.type);
-      const own = [...to.objects.values()].find((o) => ['enum', 'domain', 'composite type'].includes(o.kind) && !written.includes('.') && ownPart(o.name) === ownPart(written.replace(/\[\]$/, '')));
-      const type = own ? `${own.name}${written.endsWith('[]') ? '[]' : ''}` : written;
+      const type = typeAsWritten(String(will!.detail.type), to);
       return [
         ...(was!.detail.default ? [`${col} DROP DEFAULT`] : []),
         `${col} TYPE ${type} USING (${sqlIdentifier(c)}::text::${type})`,
