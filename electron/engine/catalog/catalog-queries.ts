@@ -151,7 +151,15 @@ SELECT ${REL} AS name, c.oid::int8::text AS ord, quote_ident(s.srvname) AS serve
 
   views: `
 SELECT ${REL} AS name, c.oid::int8::text AS ord, c.relkind::text AS kind, pg_catalog.pg_get_viewdef(c.oid) AS def,
-       array_to_string(c.reloptions, ', ') AS options
+       array_to_string(c.reloptions, ', ') AS options,
+       -- The columns it reads ([relation, column]): a type change of one of them must drop and re-create it.
+       (SELECT json_agg(DISTINCT jsonb_build_array(format('%I.%I', dn.nspname, dc.relname), da.attname))::text
+          FROM pg_catalog.pg_rewrite rw
+          JOIN pg_catalog.pg_depend d ON d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.objid = rw.oid
+           AND d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjsubid > 0 AND d.refobjid <> c.oid
+          JOIN pg_catalog.pg_class dc ON dc.oid = d.refobjid JOIN pg_catalog.pg_namespace dn ON dn.oid = dc.relnamespace
+          JOIN pg_catalog.pg_attribute da ON da.attrelid = dc.oid AND da.attnum = d.refobjsubid
+         WHERE rw.ev_class = c.oid) AS uses
   FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
  WHERE c.relkind IN ('v', 'm') AND ${USER_NS} AND ${notExtensionMember('pg_class', 'c.oid')}`,
 

@@ -153,7 +153,7 @@ export function buildSnapshot(rows: CatalogRows): CatalogSnapshot {
   for (const r of rows.indexes) add('index', str(r.name), str(r.def), r.ord, {}, str(r.tbl));
   for (const r of rows.views) {
     const kind = r.kind === 'm' ? 'materialized view' : 'view';
-    add(kind, str(r.name), unqualifiedViewDef(tidy(str(r.def))), r.ord, { options: s(r.options) || null, sql: tidy(str(r.def)) });
+    add(kind, str(r.name), unqualifiedViewDef(tidy(str(r.def))), r.ord, { options: s(r.options) || null, sql: tidy(str(r.def)), uses: s(r.uses) || '[]' });
   }
   for (const r of rows.functions) add(r.kind === 'p' ? 'procedure' : 'function', str(r.name), tidy(str(r.def)), r.ord);
   for (const r of rows.triggers) {

@@ -31,7 +31,7 @@ const noSemicolon = (sql: string) => sql.replace(/;\s*$/, '');
 const colName = (o: CatalogObject) => String(o.detail.column ?? o.name.slice((o.table ?? '').length + 1));
 const lastPart = (o: CatalogObject) => o.name.slice((o.table ?? '').length + 1);
 
-function createSql(o: CatalogObject, to: CatalogSnapshot): string[] {
+export function createSql(o: CatalogObject, to: CatalogSnapshot): string[] {
   const d = o.detail;
   switch (o.kind) {
     case 'schema': return [`CREATE SCHEMA ${o.name};`];
@@ -78,7 +78,7 @@ function createSql(o: CatalogObject, to: CatalogSnapshot): string[] {
   }
 }
 
-function dropSql(o: CatalogObject): string[] {
+export function dropSql(o: CatalogObject): string[] {
   switch (o.kind) {
     case 'schema': return [`DROP SCHEMA ${o.name};`];
     case 'extension': return [`DROP EXTENSION ${o.name};`];

@@ -353,6 +353,23 @@ ALTER TABLE "Image" RENAME COLUMN "allowUse_temp" TO "allowUse";\n`);
     ]);
   });
 
+  it('drops and re-creates the views over a column whose enum loses a value on the way down: a view on a view, a materialized view and its index (civitai)', async () => {
+    const { db, project } = fresh();
+    await addMigration(project.dir, '20261101000000_reports', `CREATE TYPE "Reason" AS ENUM ('spam', 'nsfw');
+CREATE TABLE "Report" ("id" INTEGER PRIMARY KEY, "reason" "Reason" NOT NULL);
+INSERT INTO "Report" VALUES (1, 'spam'), (2, 'nsfw'), (3, 'spam');
+CREATE VIEW "ReportStat" AS SELECT count(*) FILTER (WHERE "reason" = 'spam') AS spam, count(*) AS total FROM "Report";
+CREATE VIEW "ReportShare" AS SELECT spam::float / total AS share FROM "ReportStat";
+CREATE MATERIALIZED VIEW "ReportByReason" AS SELECT "reason", count(*) AS n FROM "Report" GROUP BY "reason";
+CREATE UNIQUE INDEX "ReportByReason_reason_key" ON "ReportByReason"("reason");\n`);
+    await addMigration(project.dir, '20261101000100_sticker_reason', `ALTER TYPE "Reason" ADD VALUE 'sticker';\n`);
+    const { sql, before, after } = await roundTrip(db, project.dir, '20261101000000_reports', '20261101000100_sticker_reason');
+    expect(sql).toMatch(/DROP VIEW public\."ReportShare";[\s\S]*DROP VIEW public\."ReportStat";[\s\S]*ALTER COLUMN "reason" TYPE/);
+    expect(after, sql).toEqual(before);
+    expect(await sqlOn(db.url, `SELECT share FROM "ReportShare"`)).toEqual([{ share: 2 / 3 }]);
+    expect(await sqlOn(db.url, `SELECT reason::text AS r, n::int FROM "ReportByReason" ORDER BY 1`)).toEqual([{ r: 'nsfw', n: 1 }, { r: 'spam', n: 2 }]);
+  });
+
   it('reverses an enum-to-text change with a type change that keeps the values and the index on it, not DROP and ADD COLUMN (ghostfolio, documenso)', async () => {
     const { db, project } = fresh();
     await addMigration(project.dir, '20260901000000_settings', `CREATE TYPE "Currency" AS ENUM ('CHF', 'EUR', 'GBP', 'USD');

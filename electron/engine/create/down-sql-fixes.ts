@@ -6,18 +6,19 @@ import { applyEdits, columnOf, dropAddAlters, indexesOfKeptColumns, parsed, stat
 import { withAddedValuesUsable, withEnumBlocksInOrder, withEnumOrderRestored, withEnumRenames, withEnumValueOrder } from './down-sql-enum-fixes.ts';
 import { withColumnRenamesReversed, withTableRenamesReversed } from './down-sql-rename-fixes.ts';
 import { withTriggersAroundTypeChanges } from './down-sql-trigger-fixes.ts';
+import { withViewsAroundTypeChanges } from './down-sql-view-fixes.ts';
 import { droppedColumns, typeAsWritten, withReplacedColumnsReadded } from './down-sql-replaced-columns.ts';
 
 /**
  * What Prisma's differ writes for a down.sql (`from` the schema after the migration, `to` the one before), mended
  * where it loses data or cannot run: table and column renames (read from the migration's own `upSql`:
  * down-sql-rename-fixes.ts), enum renames, value order and re-creation blocks (down-sql-enum-fixes.ts), type changes
- * by DROP/ADD COLUMN (below), columns the migration replaced (down-sql-replaced-columns.ts), triggers on a column whose type changes (down-sql-trigger-fixes.ts). Each mend rewrites only statements in exactly the shape it knows; anything else stays.
+ * by DROP/ADD COLUMN (below), columns the migration replaced (down-sql-replaced-columns.ts), triggers and views on a column whose type changes (down-sql-trigger-fixes.ts, down-sql-view-fixes.ts). Each mend rewrites only statements in exactly the shape it knows; anything else stays.
  */
 export function mendDownSql(prismaSql: string, from: CatalogSnapshot, to: CatalogSnapshot, upSql = ''): string {
   const renamed = withReplacedColumnsReadded(withColumnRenamesReversed(withTableRenamesReversed(prismaSql, from, to, upSql), from, to, upSql), from, to, upSql);
   const mended = withTypeChangesKept(withEnumBlocksInOrder(withAddedValuesUsable(withEnumValueOrder(withEnumRenames(renamed, from, to), from, to), from, to), from), from, to, droppedColumns(upSql));
-  return withTriggersAroundTypeChanges(withEnumOrderRestored(mended, from, to), from, to);
+  return withViewsAroundTypeChanges(withTriggersAroundTypeChanges(withEnumOrderRestored(mended, from, to), from, to), from, to);
 }
 
 /** Whether a column of `type` converts to and from its text: a string type, or an enum of `snap`. */
