@@ -12,6 +12,7 @@ export interface CommonOptions {
   env?: string[];
   all?: boolean;
   url?: string;
+  schema?: string;
   json?: boolean;
   yes?: boolean;
   confirm?: string;
@@ -31,7 +32,7 @@ export const LAST_USE = { wait: false } as const;
  * (dev). A blank value for an option that chooses where to act is always a mistake: refuse it.
  */
 function refuseBlank(opts: CommonOptions): void {
-  const given: [string, string | undefined][] = [['--project', opts.project], ['--url', opts.url], ...(opts.env ?? []).map((e): [string, string] => ['--env', e])];
+  const given: [string, string | undefined][] = [['--project', opts.project], ['--url', opts.url], ['--schema', opts.schema], ...(opts.env ?? []).map((e): [string, string] => ['--env', e])];
   for (const [flag, value] of given) {
     if (value !== undefined && value.trim() === '') throw new GodwitError('bad-options', `${flag} is empty: give a value (an unset variable in a script?).`);
   }
@@ -49,13 +50,13 @@ export function optionsOf<T extends object>(cmd: Command): T & CommonOptions {
 
 /** The project without its migrations folder: enough for commands that read only the database (tables, describe). */
 export async function projectSettingsFromOptions(opts: CommonOptions): Promise<Pick<OpenProject, 'project'>> {
-  return { project: await loadProject(opts.project ?? process.cwd(), { allowUnsetEnv: opts.url !== undefined }) };
+  return { project: await loadProject(opts.project ?? process.cwd(), { allowUnsetEnv: opts.url !== undefined, schema: opts.schema }) };
 }
 
 export async function projectFromOptions(opts: CommonOptions): Promise<OpenProject> {
   // Loaded here, not with this module: tables and describe never read the migrations folder.
   const { openProject } = await import('../engine/project/open-project.ts');
-  return openProject(opts.project ?? process.cwd(), { allowUnsetEnv: opts.url !== undefined });
+  return openProject(opts.project ?? process.cwd(), { allowUnsetEnv: opts.url !== undefined, schema: opts.schema });
 }
 
 /** `--url env:VAR` is resolved by the engine, which refuses an unset or empty VAR instead of falling back. */

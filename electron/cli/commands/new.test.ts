@@ -43,7 +43,7 @@ it("says why a migration fails on the shadow database, in the database's own wor
   await writeFile(join(project.dir, 'prisma', 'migrations', name, 'migration.sql'), 'CREATE EXTENSION IF NOT EXISTS "godwit_absent_extension";\n');
   const created = await runGodwit(['--project', project.dir, '--url', db.url, 'new', 'add_b', '--dry-run']);
   expect(created.code).toBe(2);
-  const lines = created.stderr.trim().split('\n').filter((l) => !l.startsWith('Comparing schema.prisma'));
+  const lines = created.stderr.trim().split('\n').filter((l) => !l.startsWith('Comparing prisma/schema.prisma'));
   expect(lines[0]).toBe(`Error: Could not run Prisma's schema engine: Migration \`${name}\` failed to apply cleanly to the shadow database: extension "godwit_absent_extension" is not available. The extension must first be installed on the system where PostgreSQL is running.`);
   expect(lines).toHaveLength(1);
   expect(created.stderr).not.toMatch(/schema_engine_wasm|engine\.rs/);
@@ -61,6 +61,26 @@ it('says why a migration fails on the shadow database when the engine names the 
   await writeFile(join(project.dir, 'prisma', 'migrations', label, 'migration.sql'), 'ALTER TABLE "Tag" ADD COLUMN "label" TEXT NOT NULL;\n');
   const created = await runGodwit(['--project', project.dir, '--url', db.url, 'new', 'add_b', '--dry-run']);
   expect(created.code).toBe(2);
-  const lines = created.stderr.trim().split('\n').filter((l) => !l.startsWith('Comparing schema.prisma'));
+  const lines = created.stderr.trim().split('\n').filter((l) => !l.startsWith('Comparing prisma/schema.prisma'));
   expect(lines).toEqual([`Error: Could not run Prisma's schema engine: Migration \`${label}\` failed to apply cleanly to the shadow database: Null constraint failed: (label).`]);
 }, 240_000);
+
+it('--schema names a schema file of another name (civitai: prisma/schema.full.prisma), as prisma --schema does, and new says its name', async () => {
+  const { rename } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  await rename(join(project.dir, 'prisma', 'schema.prisma'), join(project.dir, 'prisma', 'schema.full.prisma'));
+  const lost = await runGodwit(['--project', project.dir, '--url', db.url, 'status']);
+  expect(lost.code).toBe(2);
+  expect(lost.stderr).toContain('name a schema file of another name with --schema');
+  // Relative to the current folder, as Prisma's; the migrations folder is the one beside it.
+  const at = ['--project', project.dir, '--schema', 'prisma/schema.full.prisma', '--url', db.url];
+  const up = await runGodwit([...at, 'up', '--yes'], { cwd: project.dir });
+  expect(up.code, up.stderr).toBe(0);
+  expect(up.stdout + up.stderr).toContain('2 migration(s) applied');
+  const created = await runGodwit([...at, 'new', 'add_b', '--dry-run'], { cwd: project.dir });
+  expect(created.code, created.stderr).toBe(0);
+  expect(created.stderr).toContain('Comparing prisma/schema.full.prisma with the migration history');
+  expect(created.stdout).toContain('CREATE TABLE "B"');
+  const missing = await runGodwit(['--project', project.dir, '--schema', 'nope.prisma', '--url', db.url, 'status'], { cwd: project.dir });
+  expect(missing.stderr).toContain(`The schema ${join(project.dir, 'nope.prisma')} (--schema) does not exist.`);
+}, 120_000);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { relative } from 'node:path';
+import { basename, relative } from 'node:path';
 import { createMigration, generateDownSql, withEnvironment } from '../../engine/index.ts';
 import { GodwitError } from '../../engine/util/errors.ts';
 import { usesShadowCache } from '../../engine/project/environments.ts';
@@ -25,11 +25,12 @@ Examples:
       const opts = optionsOf<{ empty?: boolean; dryRun?: boolean }>(cmd);
       const open = await projectFromOptions(opts);
       const [env] = environmentsFromOptions(open, opts);
-      if (!opts.empty) note(`Comparing schema.prisma with the migration history, replayed on a shadow database beside ${env!.name} (${env!.display})…`);
+      const schemaName = relative(open.project.dir, open.project.schemaPath) || basename(open.project.schemaPath);
+      if (!opts.empty) note(`Comparing ${schemaName} with the migration history, replayed on a shadow database beside ${env!.name} (${env!.display})…`);
       const created = await withEnvironment(env!, (db) => createMigration(db, open.project, open.folder, name, { empty: opts.empty, write: !opts.dryRun, shadowCache: usesShadowCache(env!) }));
       if (!created) {
         if (opts.json) printJson(null);
-        else say('schema.prisma matches the migration history: no migration needed, nothing written.');
+        else say(`${schemaName} matches the migration history: no migration needed, nothing written.`);
         return;
       }
       if (opts.json) return printJson(created);

@@ -107,7 +107,13 @@ function defaultSchemaLocation(dir: string, top: Set<string>): { schemaPath: str
  * `allowUnsetEnv`: the command names its database itself (--url), so a config reading an unset variable with env()
  * for its URLs loads all the same, without them (formbricks' config needs DATABASE_URL; every command failed).
  */
-export async function loadProject(dirArg: string, options: { allowUnsetEnv?: boolean } = {}): Promise<Project> {
+/** allowUnsetEnv: env() of an unset variable is no error (the database is named otherwise); schema: as prisma --schema. */
+export interface ProjectOptions {
+  allowUnsetEnv?: boolean | undefined;
+  schema?: string | undefined;
+}
+
+export async function loadProject(dirArg: string, options: ProjectOptions = {}): Promise<Project> {
   const dir = resolve(dirArg);
   const info = statIfAny(dir);
   if (!info?.isDirectory()) throw new GodwitError('no-project-dir', `The project folder ${dir} does not exist.`);
@@ -137,17 +143,22 @@ export async function loadProject(dirArg: string, options: { allowUnsetEnv?: boo
     externalEnums = cfg.enums?.external ?? [];
     const set = (url: string | undefined) => (url?.startsWith(UNSET_ENV) ? undefined : url);
     configUrls = { url: set(cfg.datasource?.url), shadowDatabaseUrl: set(cfg.datasource?.shadowDatabaseUrl) };
-  } else {
+  } else if (!options.schema) {
     const found = defaultSchemaLocation(dir, top);
     if (!found) {
       throw new GodwitError(
         'not-a-project',
         `${dir} is not a Prisma project: it has no prisma.config.ts, and no schema where Prisma looks without one (package.json's prisma.schema, prisma/schema.prisma, prisma/schema/, schema.prisma).`,
-        'Choose the folder that holds them (--project on the command line).',
+        'Choose the folder that holds them (--project on the command line), or name a schema file of another name with --schema (prisma/schema.full.prisma, say).',
       );
     }
     schemaPath = found.schemaPath;
     migrationsDir = found.migrationsDir;
+  }
+  // --schema, as Prisma's own: relative to the current folder; it wins over the config's schema, not its migrations path.
+  if (options.schema) {
+    schemaPath = resolve(options.schema);
+    if (!statIfAny(schemaPath)) throw new GodwitError('no-schema', `The schema ${schemaPath} (--schema) does not exist.`);
   }
   const schemaFiles = await readSchemaFiles(schemaPath);
   const fromSchema = schemaUrls(schemaFiles.map((f) => f.content));
