@@ -49,8 +49,9 @@ export function describeStepBackup(step: PlannedStep): string[] {
     if (b.skipped) lines.push(`BACKUP: ${b.skipped}.`);
     for (const c of b.copies) {
       if (c.skipped) continue;
-      const verb = b.skipped ? 'would copy' : 'copies';
-      lines.push(`BACKUP (statement ${c.target.statementIndex + 1}): ${verb} ${copyWhat(c)} into schema godwit: ${sizeAndNote(c)}${c.restorable ? '' : ' — NOT RESTORABLE on rollback'}.`);
+      // Not copied: said as what is lost, not as a copy (a "would copy" line under "not backed up" read as both).
+      if (b.skipped) lines.push(`NOT BACKED UP (statement ${c.target.statementIndex + 1}): no copy is made of ${copyWhat(c)}: ${sizeAndNote(c)}.`);
+      else lines.push(`BACKUP (statement ${c.target.statementIndex + 1}): copies ${copyWhat(c)} into schema godwit: ${sizeAndNote(c)}${c.restorable ? '' : ' — NOT RESTORABLE on rollback'}.`);
     }
     return lines;
   }
