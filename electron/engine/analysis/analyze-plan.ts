@@ -5,6 +5,7 @@ import { analyzeStatement, namesIn } from './analyze-statement.ts';
 import { readEnvironment } from './read-environment.ts';
 import { riskOf } from './risk.ts';
 import { SchemaModel } from './schema-model.ts';
+import { newEnumValueUses } from './new-enum-values.ts';
 import type { MigrationAnalysis, PlanAnalysis, StatementAnalysis } from './types.ts';
 
 export const DEFAULT_SERVER_VERSION = 15;
@@ -20,6 +21,8 @@ interface Script {
   name: string;
   file: 'migration.sql' | 'down.sql';
   statements: SqlStatement[];
+  /** Its statements commit one by one (it runs outside a transaction), not as one transaction. */
+  autocommit?: boolean | undefined;
 }
 
 /**
@@ -41,23 +44,27 @@ export async function analyzeScripts(scripts: Script[], opts: AnalyzeOptions = {
     version = await readEnvironment(opts.db, model, [...relations], [...functions]);
   }
   const ctx = { model, version };
-  const migrations: MigrationAnalysis[] = scripts.map((s) => ({
-    name: s.name,
-    file: s.file,
-    statements: s.statements.map((stmt): StatementAnalysis => {
-      const analysis = analyzeStatement(stmt, ctx);
-      if (!opts.db) return analysis;
-      for (const lock of analysis.locks) lock.stats = model.get(lock.relation)?.stats;
-      const { risk, reason } = riskOf(analysis);
-      return { ...analysis, risk, riskReason: reason };
-    }),
-  }));
+  const migrations: MigrationAnalysis[] = scripts.map((s) => {
+    const unsafe = s.autocommit ? new Map<number, string>() : newEnumValueUses(s.statements);
+    return {
+      name: s.name,
+      file: s.file,
+      statements: s.statements.map((stmt, i): StatementAnalysis => {
+        const analysis = analyzeStatement(stmt, ctx);
+        if (unsafe.has(i)) analysis.warnings.unshift(unsafe.get(i)!);
+        if (!opts.db) return analysis;
+        for (const lock of analysis.locks) lock.stats = model.get(lock.relation)?.stats;
+        const { risk, reason } = riskOf(analysis);
+        return { ...analysis, risk, riskReason: reason };
+      }),
+    };
+  });
   return { serverVersion: version, environmentRead: opts.db !== undefined, migrations };
 }
 
 /** The analysis of every step of a plan (the parser must be loaded: planFor does it). */
 export function analyzePlan(plan: Plan, opts: AnalyzeOptions = {}): Promise<PlanAnalysis> {
-  return analyzeScripts(plan.steps.map((s) => ({ name: s.name, file: s.file, statements: s.script.statements })), opts);
+  return analyzeScripts(plan.steps.map((s) => ({ name: s.name, file: s.file, statements: s.script.statements, autocommit: s.script.nonTransactional.length > 0 })), opts);
 }
 
 /** The analysis of one script on its own (a migration's detail, tests). */

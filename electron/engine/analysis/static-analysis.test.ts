@@ -74,6 +74,15 @@ describe('static analysis (no environment)', () => {
     expect((await one('CALL refresh_everything()')).warnings.join(' ')).toMatch(/^CALL runs procedural code/);
   });
 
+  it('warns where a script run as one transaction uses an enum value it adds (civitai: the run failed with 55P04)', async () => {
+    const a = await analyzeSql(`ALTER TYPE "JobQueueType" ADD VALUE 'ImageScan';
+INSERT INTO "JobQueue" ("type", "entityId") SELECT 'ImageScan', id FROM "Image";
+INSERT INTO "Note" ("body") VALUES ('ImageScans');`);
+    expect(a[0]!.warnings.join(' ')).not.toMatch(/in the same transaction/);
+    expect(a[1]!.warnings[0]).toBe(`Uses 'ImageScan', which line 1 adds to its enum in the same transaction: PostgreSQL refuses a new enum value until it is committed ("unsafe use of new value"), so the migration fails. Put the ADD VALUE in a migration of its own, before this one.`);
+    expect(a[2]!.warnings.join(' ')).not.toMatch(/in the same transaction/);
+  });
+
   it('stays quiet about tables the plan itself creates', async () => {
     const [, index] = await analyzeSql('CREATE TABLE t (a int); CREATE UNIQUE INDEX i ON t (a);');
     expect(index!.locks).toEqual([{ relation: 't', mode: 'ShareLock', createdByPlan: true }]);
