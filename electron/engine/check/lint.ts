@@ -40,7 +40,7 @@ export async function lintMigrations(groups: LocalMigration[][]): Promise<CheckF
   const out: CheckFinding[] = [];
   for (const group of groups) {
     const scripts = group.map((m) => ({ name: m.name, file: 'migration.sql' as const, script: prepareScript(m.upSql) }));
-    const analysis = await analyzeScripts(scripts.map((s) => ({ name: s.name, file: s.file, statements: s.script.statements })));
+    const analysis = await analyzeScripts(scripts.map((s) => ({ name: s.name, file: s.file, statements: s.script.statements, autocommit: s.script.nonTransactional.length > 0 })));
     for (const [i, s] of scripts.entries()) {
       if (s.script.parseError) {
         out.push({ rule: 'lint/unparsable', migration: s.name, file: 'migration.sql', line: null, message: `The SQL parser could not read it: ${s.script.parseError}. Nothing in it was analysed.` });
