@@ -370,6 +370,24 @@ CREATE UNIQUE INDEX "ReportByReason_reason_key" ON "ReportByReason"("reason");\n
     expect(await sqlOn(db.url, `SELECT reason::text AS r, n::int FROM "ReportByReason" ORDER BY 1`)).toEqual([{ r: 'nsfw', n: 1 }, { r: 'spam', n: 2 }]);
   });
 
+  it("reverses timestamp → timestamptz USING col AT TIME ZONE 'UTC' in that zone, not the session's: values written since keep their time (hoppscotch)", async () => {
+    const { db, project } = fresh();
+    await sqlOn(db.url, `ALTER DATABASE "${db.name}" SET timezone = 'America/New_York'`);
+    await addMigration(project.dir, '20261201000000_users', `CREATE TABLE "User" ("id" TEXT PRIMARY KEY, "createdOn" TIMESTAMP(3) NOT NULL, "lastLoggedOn" TIMESTAMP(3));
+INSERT INTO "User" VALUES ('u1', '2025-01-01 10:00:00', NULL);\n`);
+    await addMigration(project.dir, '20261201000100_timestamp_with_timezone', `ALTER TABLE "User" ALTER COLUMN "createdOn" SET DATA TYPE TIMESTAMPTZ(3) USING "createdOn" AT TIME ZONE 'UTC',
+ALTER COLUMN "lastLoggedOn" SET DATA TYPE TIMESTAMPTZ(3) USING "lastLoggedOn" AT TIME ZONE 'UTC';\n`);
+    const { sql, before, after } = await roundTrip(db, project.dir, '20261201000000_users', '20261201000100_timestamp_with_timezone',
+      `INSERT INTO "User" VALUES ('u2', '2025-09-01 12:00:00+00', NULL); UPDATE "User" SET "lastLoggedOn" = '2025-09-02 10:00:00+00' WHERE id = 'u1'`);
+    expect(sql).toContain(`ALTER COLUMN "createdOn" SET DATA TYPE TIMESTAMP(3) USING ("createdOn" AT TIME ZONE 'UTC')`);
+    expect(after, sql).toEqual(before);
+    // Stored as UTC wall-clock times, as before the upgrade: not shifted by New York's offset.
+    expect(await sqlOn(db.url, `SELECT id, "createdOn"::text AS c, "lastLoggedOn"::text AS l FROM "User" ORDER BY id`)).toEqual([
+      { id: 'u1', c: '2025-01-01 10:00:00', l: '2025-09-02 10:00:00' },
+      { id: 'u2', c: '2025-09-01 12:00:00', l: null },
+    ]);
+  });
+
   it('reverses an enum-to-text change with a type change that keeps the values and the index on it, not DROP and ADD COLUMN (ghostfolio, documenso)', async () => {
     const { db, project } = fresh();
     await addMigration(project.dir, '20260901000000_settings', `CREATE TYPE "Currency" AS ENUM ('CHF', 'EUR', 'GBP', 'USD');

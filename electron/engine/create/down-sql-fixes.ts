@@ -7,6 +7,7 @@ import { withAddedValuesUsable, withEnumBlocksInOrder, withEnumOrderRestored, wi
 import { withColumnRenamesReversed, withTableRenamesReversed } from './down-sql-rename-fixes.ts';
 import { withTriggersAroundTypeChanges } from './down-sql-trigger-fixes.ts';
 import { withViewsAroundTypeChanges } from './down-sql-view-fixes.ts';
+import { withTimeZonesReversed } from './down-sql-timezone-fixes.ts';
 import { droppedColumns, typeAsWritten, withReplacedColumnsReadded } from './down-sql-replaced-columns.ts';
 
 /**
@@ -16,7 +17,7 @@ import { droppedColumns, typeAsWritten, withReplacedColumnsReadded } from './dow
  * by DROP/ADD COLUMN (below), columns the migration replaced (down-sql-replaced-columns.ts), triggers and views on a column whose type changes (down-sql-trigger-fixes.ts, down-sql-view-fixes.ts). Each mend rewrites only statements in exactly the shape it knows; anything else stays.
  */
 export function mendDownSql(prismaSql: string, from: CatalogSnapshot, to: CatalogSnapshot, upSql = ''): string {
-  const renamed = withReplacedColumnsReadded(withColumnRenamesReversed(withTableRenamesReversed(prismaSql, from, to, upSql), from, to, upSql), from, to, upSql);
+  const renamed = withTimeZonesReversed(withReplacedColumnsReadded(withColumnRenamesReversed(withTableRenamesReversed(prismaSql, from, to, upSql), from, to, upSql), from, to, upSql), upSql);
   const mended = withTypeChangesKept(withEnumBlocksInOrder(withAddedValuesUsable(withEnumValueOrder(withEnumRenames(renamed, from, to), from, to), from, to), from), from, to, droppedColumns(upSql));
   return withViewsAroundTypeChanges(withTriggersAroundTypeChanges(withEnumOrderRestored(mended, from, to), from, to), from, to);
 }
