@@ -388,6 +388,27 @@ ALTER COLUMN "lastLoggedOn" SET DATA TYPE TIMESTAMPTZ(3) USING "lastLoggedOn" AT
     ]);
   });
 
+  it('re-creates an enum whose value it adds back when the migration moved rows off that value: their restore uses it in the same transaction', async () => {
+    const { db, project } = fresh();
+    await addMigration(project.dir, '20261201000000_tasks', `CREATE TYPE "Status" AS ENUM ('NEW', 'ACTIVE', 'DONE');
+CREATE TABLE "Task" ("id" INTEGER PRIMARY KEY, "status" "Status" NOT NULL DEFAULT 'NEW');
+INSERT INTO "Task" VALUES (1, 'ACTIVE'), (2, 'DONE'), (3, 'ACTIVE');\n`);
+    await addMigration(project.dir, '20261201000100_no_active', `UPDATE "Task" SET "status" = 'NEW' WHERE "status" = 'ACTIVE';
+BEGIN;
+CREATE TYPE "Status_new" AS ENUM ('NEW', 'DONE');
+ALTER TABLE "Task" ALTER COLUMN "status" DROP DEFAULT;
+ALTER TABLE "Task" ALTER COLUMN "status" TYPE "Status_new" USING ("status"::text::"Status_new");
+ALTER TYPE "Status" RENAME TO "Status_old";
+ALTER TYPE "Status_new" RENAME TO "Status";
+DROP TYPE "Status_old";
+ALTER TABLE "Task" ALTER COLUMN "status" SET DEFAULT 'NEW';
+COMMIT;\n`);
+    const { sql, before, after } = await roundTrip(db, project.dir, '20261201000000_tasks', '20261201000100_no_active');
+    expect(sql).not.toMatch(/ADD VALUE 'ACTIVE'/);
+    expect(after, sql).toEqual(before);
+    expect(await sqlOn(db.url, `SELECT id, status::text AS s FROM "Task" ORDER BY id`)).toEqual([{ id: 1, s: 'ACTIVE' }, { id: 2, s: 'DONE' }, { id: 3, s: 'ACTIVE' }]);
+  });
+
   it('reverses an enum-to-text change with a type change that keeps the values and the index on it, not DROP and ADD COLUMN (ghostfolio, documenso)', async () => {
     const { db, project } = fresh();
     await addMigration(project.dir, '20260901000000_settings', `CREATE TYPE "Currency" AS ENUM ('CHF', 'EUR', 'GBP', 'USD');

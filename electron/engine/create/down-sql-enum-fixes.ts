@@ -223,9 +223,10 @@ function enumRecreation(name: string, values: string[], had: string[], snap: Cat
  * A value added back with ALTER TYPE … ADD VALUE cannot be used in the same transaction (`unsafe use of new value`),
  * and down.sql is one transaction: formbricks' rollback added 'web' back and then set a default to it. When the rest of
  * the script names a value it adds back, the enum is re-created with `to`'s values in place of its ADD VALUE lines
- * (a type created in the transaction can be used at once), its columns in `from` re-typed.
+ * (a type created in the transaction can be used at once), its columns in `from` re-typed. So too when the migration
+ * names the value (`upSql`): the rows it moved off it come back with it from the upgrade's copy.
  */
-export function withAddedValuesUsable(prismaSql: string, from: CatalogSnapshot, to: CatalogSnapshot): string {
+export function withAddedValuesUsable(prismaSql: string, from: CatalogSnapshot, to: CatalogSnapshot, upSql = ''): string {
   const byType = new Map<string, { at: number; len: number; value: string }[]>();
   for (const m of prismaSql.matchAll(addValueLines(true))) {
     const list = byType.get(m[1]!) ?? [];
@@ -235,7 +236,9 @@ export function withAddedValuesUsable(prismaSql: string, from: CatalogSnapshot, 
   const edits: Edit[] = [];
   for (const [type, adds] of byType) {
     const after = prismaSql.slice(adds.at(-1)!.at + adds.at(-1)!.len);
-    if (!adds.some((a) => after.includes(sqlLiteral(a.value)))) continue;
+    // Or the migration names the value itself: it moved rows off it (an UPDATE before removing it), and the rollback's
+    // restore of those rows writes it back in the same transaction (ghostfolio-shaped history: 55P04 on every try).
+    if (!adds.some((a) => after.includes(sqlLiteral(a.value)) || upSql.includes(sqlLiteral(a.value)))) continue;
     const want = enumValues(enumNamed(to, type)?.definition);
     const have = enumValues(enumNamed(from, type)?.definition);
     if (!want || !have || have.some((v) => !want.includes(v))) continue;

@@ -18,7 +18,7 @@ import { droppedColumns, typeAsWritten, withReplacedColumnsReadded } from './dow
  */
 export function mendDownSql(prismaSql: string, from: CatalogSnapshot, to: CatalogSnapshot, upSql = ''): string {
   const renamed = withTimeZonesReversed(withReplacedColumnsReadded(withColumnRenamesReversed(withTableRenamesReversed(prismaSql, from, to, upSql), from, to, upSql), from, to, upSql), upSql);
-  const mended = withTypeChangesKept(withEnumBlocksInOrder(withAddedValuesUsable(withEnumValueOrder(withEnumRenames(renamed, from, to), from, to), from, to), from), from, to, droppedColumns(upSql));
+  const mended = withTypeChangesKept(withEnumBlocksInOrder(withAddedValuesUsable(withEnumValueOrder(withEnumRenames(renamed, from, to), from, to), from, to, upSql), from), from, to, droppedColumns(upSql));
   return withViewsAroundTypeChanges(withTriggersAroundTypeChanges(withEnumOrderRestored(mended, from, to), from, to), from, to);
 }
 
