@@ -70,6 +70,10 @@ describe('loading prisma.config.ts without @prisma/config', () => {
     expect(project.environments).toEqual([]);
     // …and the next load without it still refuses.
     await expect(loadProject(dir)).rejects.toThrow('Cannot resolve environment variable: GODWIT_FAST_CONFIG_UNSET.');
+    // With godwit.json the environments are its own, and the config's URL is not read (hoppscotch).
+    await writeFile(join(dir, 'godwit.json'), JSON.stringify({ environments: { dev: { url: 'postgresql://localhost/dev' } } }));
+    const configured = await loadProject(dir);
+    expect(configured.environments.map((e) => e.name)).toEqual(['dev']);
   });
 
   it("falls back to Prisma's loader for an export the shim lacks, with the same result", async () => {

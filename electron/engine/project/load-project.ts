@@ -134,7 +134,9 @@ export async function loadProject(dirArg: string, options: ProjectOptions = {}):
   let externalEnums: string[] = [];
   let configUrls: SchemaUrls = {};
   if (configPath) {
-    const cfg = await readPrismaConfig(configPath, dir, options.allowUnsetEnv === true);
+    // With godwit.json, the environments are its own: the config's URLs are not read, so an env() of an unset variable
+    // there (hoppscotch's DATABASE_URL) must not stop every command.
+    const cfg = await readPrismaConfig(configPath, dir, options.allowUnsetEnv === true || top.has('godwit.json'));
     const base = dirname(configPath);
     if (cfg.schema) schemaPath = resolve(base, cfg.schema);
     if (cfg.migrations?.path) migrationsDir = resolve(base, cfg.migrations.path);
