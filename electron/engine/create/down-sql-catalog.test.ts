@@ -186,12 +186,25 @@ DO $$ BEGIN EXECUTE 'ALTER INDEX "Connector_workspaceId_idx" RENAME TO "Feedback
   it('drops an extension after the index that uses it, and creates it before the index that needs it', async () => {
     const { db, project } = fresh();
     await addMigration(project.dir, '20260501000000_docs', 'CREATE TABLE "Doc" ("id" TEXT PRIMARY KEY, "title" TEXT);\n');
-    await addMigration(project.dir, '20260501000100_trgm', 'CREATE EXTENSION IF NOT EXISTS pg_trgm;\nCREATE INDEX "Doc_title_trgm" ON "Doc" USING GIN ("title" gin_trgm_ops);\n');
+    await addMigration(project.dir, '20260501000100_trgm', 'CREATE EXTENSION pg_trgm;\nCREATE INDEX "Doc_title_trgm" ON "Doc" USING GIN ("title" gin_trgm_ops);\n');
     await addMigration(project.dir, '20260501000200_no_trgm', 'DROP INDEX "Doc_title_trgm";\nDROP EXTENSION pg_trgm;\n');
     for (const [from, name] of [['20260501000000_docs', '20260501000100_trgm'], ['20260501000100_trgm', '20260501000200_no_trgm']] as const) {
       const { sql, before, after } = await roundTrip(db, project.dir, from, name);
       expect(after, `${name}\n${sql}`).toEqual(before);
     }
+  });
+
+  it('leaves as a comment the DROP EXTENSION of an extension the migration created IF NOT EXISTS: it may have been there before (hoppscotch)', async () => {
+    const { db, project } = fresh();
+    await addMigration(project.dir, '20260501000000_docs', 'CREATE TABLE "Doc" ("id" TEXT PRIMARY KEY, "title" TEXT);\n');
+    await addMigration(project.dir, '20260501000100_trgm', 'CREATE EXTENSION IF NOT EXISTS pg_trgm;\nCREATE INDEX "Doc_title_trgm" ON "Doc" USING GIN ("title" gin_trgm_ops);\n');
+    // The database had it before the migration, as a production database may.
+    await sqlOn(db.url, 'CREATE EXTENSION pg_trgm');
+    const { sql } = await roundTrip(db, project.dir, '20260501000000_docs', '20260501000100_trgm');
+    expect(sql).toMatch(/^-- DROP EXTENSION (IF EXISTS )?(public\.)?"?pg_trgm"?;$/m);
+    expect(sql).not.toMatch(/^DROP EXTENSION/m);
+    expect(await sqlOn(db.url, `SELECT extname FROM pg_extension WHERE extname = 'pg_trgm'`)).toEqual([{ extname: 'pg_trgm' }]);
+    expect(await sqlOn(db.url, `SELECT to_regclass('"Doc_title_trgm"') AS i`)).toEqual([{ i: null }]);
   });
 
   it('re-creates a dropped SERIAL table without creating its sequence a second time', async () => {
