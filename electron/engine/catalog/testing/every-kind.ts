@@ -16,7 +16,7 @@ export const EVERY_KIND: KindMigration[] = [
   { name: '20260101000000_ek_table', kind: 'table', sql: `CREATE TABLE "gadget" ("id" SERIAL NOT NULL, "name" TEXT NOT NULL, "price" INTEGER DEFAULT 5, "tags" TEXT, "during" tsrange,
     CONSTRAINT "gadget_pkey" PRIMARY KEY ("id"));\n` },
   { name: '20260101000100_ek_schema', kind: 'schema', sql: 'CREATE SCHEMA "extra";\n' },
-  { name: '20260101000200_ek_extension', kind: 'extension', sql: 'CREATE EXTENSION IF NOT EXISTS "pg_trgm";\n', serverOnly: true },
+  { name: '20260101000200_ek_extension', kind: 'extension', sql: 'CREATE EXTENSION "pg_trgm";\n', serverOnly: true },
   { name: '20260101000300_ek_enum', kind: 'enum', sql: `CREATE TYPE "mood" AS ENUM ('happy', 'sad', 'ERROR');\n` },
   { name: '20260101000400_ek_domain', kind: 'domain', sql: 'CREATE DOMAIN "extra"."positive_int" AS INTEGER NOT NULL CHECK (VALUE > 0);\n' },
   { name: '20260101000500_ek_composite', kind: 'composite type', sql: 'CREATE TYPE "money_pair" AS ("amount" NUMERIC(10,2), "currency" TEXT);\n' },
