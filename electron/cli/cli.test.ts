@@ -101,7 +101,14 @@ describe('godwit CLI on a real database', () => {
       expect(refused.stderr).toContain('prod is protected');
       const wrong = await runGodwit(['--project', project.dir, 'up', '--env', 'prod', '--yes', '--confirm', 'dev']);
       expect(wrong.code).toBe(2);
+      expect(wrong.stderr).toContain('prod is protected: --confirm dev is not its name: to upgrade it, pass --yes --confirm prod.');
       expect(await sqlOn(db.url, "SELECT to_regclass('_prisma_migrations')::text AS t")).toEqual([{ t: null }]);
+      // Both refusals are in the audit trail, with who and why.
+      const log = JSON.parse((await runGodwit(['--project', project.dir, 'log', '--env', 'prod', '--json'])).stdout) as { action: string; result: string; error: string | null }[];
+      expect(log.map((e) => [e.action, e.result, e.error])).toEqual([
+        ['up', 'failed', 'refused: prod is protected: --confirm dev is not its name: to upgrade it, pass --yes --confirm prod.'],
+        ['up', 'failed', 'refused: prod is protected: to upgrade it, pass --yes --confirm prod.'],
+      ]);
       const ok = await runGodwit(['--project', project.dir, 'up', '--env', 'prod', '--yes', '--confirm', 'prod']);
       expect(ok.code).toBe(0);
       const noTty = await runGodwit(['--url', db.url, 'down']);

@@ -8,6 +8,7 @@ import { withEnvironment } from '../../engine/project/with-environment.ts';
 import { environmentsFromOptions, lockTimeoutMs, moveRequest, optionsOf, projectFromOptions, withCommonOptions, type CommonOptions } from '../context.ts';
 import { confirmChange } from '../confirm.ts';
 import { GodwitError } from '../../engine/util/errors.ts';
+import { recordAudit } from '../../engine/audit/audit-log.ts';
 import { describeFailure, printLockRetry, printProgress, reportJson } from '../progress.ts';
 import { bold, cyan, note, printJson, say, yellow } from '../output.ts';
 import { RunInterruptedError } from '../../engine/apply/interrupt.ts';
@@ -79,10 +80,24 @@ async function move(direction: 'up' | 'down', cmd: Command): Promise<void> {
     let backupShown = false;
     // Asking first needs the plan (what will run, its warnings); with --yes on an unprotected environment the plan
     // made under the migration lock is the only one needed.
+    // A refused run goes to the audit trail too (README, "Audit trail"): who tried what, and why it did not run.
+    const audited = async <T>(migrations: string[], gate: () => Promise<T>): Promise<T> => {
+      try {
+        return await gate();
+      } catch (err) {
+        if (err instanceof GodwitError && (err.code === 'confirmation-required' || err.code === 'cancelled')) {
+          await recordAudit(db, { environment: env!.name, action: direction, migrations, result: 'failed', error: `refused: ${err.message}`, durationMs: 0 }).catch(() => undefined);
+        }
+        throw err;
+      }
+    };
     if (!opts.yes || env!.protected) {
       // --yes on a protected environment without its name: refused before planning, not after a page of plan.
       if (opts.yes && env!.protected && opts.confirm !== env!.name) {
-        throw new GodwitError('confirmation-required', `${env!.name} is protected: to ${direction === 'up' ? 'upgrade' : 'roll back'} it, pass --yes --confirm ${env!.name}.`);
+        const wrong = opts.confirm !== undefined ? ` --confirm ${opts.confirm} is not its name:` : '';
+        await audited([], async () => {
+          throw new GodwitError('confirmation-required', `${env!.name} is protected:${wrong} to ${direction === 'up' ? 'upgrade it' : 'roll it back'}, pass --yes --confirm ${env!.name}.`);
+        });
       }
       const plan = await planFor(open, env!, db, req);
       if (plan.steps.length === 0) {
@@ -103,7 +118,7 @@ async function move(direction: 'up' | 'down', cmd: Command): Promise<void> {
       const summary = `${verb} ${plan.steps.length} migration(s) ${direction === 'up' ? 'to' : 'in'} ${env!.name}${warnings ? ` (${warnings} destructive statement(s); see godwit sql)` : ''}${sized.text}`;
       // A protected environment: refused while a session blocks what the plan needs (engine/preflight), before asking.
       await refuseWhileBlocked(db, env!, plan, { ignoreBlockers: opts.ignoreBlockers });
-      confirm = await confirmChange(env!, opts, summary, plan.steps.some((s) => s.script.unanalysed));
+      confirm = await audited(plan.steps.map((s) => s.name), () => confirmChange(env!, opts, summary, plan.steps.some((s) => s.script.unanalysed)));
     }
     const onPlan = (plan: Plan) => {
       if (!plan.steps.length) return;

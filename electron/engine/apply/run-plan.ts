@@ -79,7 +79,7 @@ export function requireConfirmation(env: Environment, confirm: string | undefine
   if (env.protected && confirm !== env.name) {
     throw new GodwitError(
       'confirmation-required',
-      `${env.name} is protected: to ${verb} it, confirm with its exact name.`,
+      `${env.name} is protected: to ${verb === 'roll back' ? 'roll it back' : `${verb} it`}, confirm with its exact name.`,
       `On the command line: --yes --confirm ${env.name}.`,
     );
   }
