@@ -229,6 +229,21 @@ INSERT INTO members VALUES (1001, 'silver', 5, '2030-02-01 00:00:00+00');`);
     ]);
   });
 
+  it('says before rolling back that rows inserted since the upgrade have no copy of a NOT NULL column down.sql adds back without a default', async () => {
+    const ctx = await setUp('20990102000000_drop_name', 'ALTER TABLE people DROP COLUMN name;', 'ALTER TABLE people ADD COLUMN name text NOT NULL;');
+    await run(ctx, 'up');
+    await sqlOn(db.url, 'INSERT INTO people (id) VALUES (10001), (10002)');
+    const plan = await onEnv(ctx.env, (c) => planFor(ctx.open, ctx.env, c, { direction: 'down', steps: 1 }));
+    expect(plan.steps[0]!.backup!.problems).toEqual([
+      'public.people.name: 2 row(s) inserted since the upgrade have no copy of the column, which down.sql adds back NOT NULL without a default, so setting NOT NULL after the refill would fail; give it a DEFAULT in down.sql, or fill those rows first',
+    ]);
+    await expect(run(ctx, 'down')).rejects.toMatchObject({ code: 'backup-not-restorable' });
+    // Without them, nothing to say: the refill covers every row.
+    await sqlOn(db.url, 'DELETE FROM people WHERE id > 10000');
+    const again = await onEnv(ctx.env, (c) => planFor(ctx.open, ctx.env, c, { direction: 'down', steps: 1 }));
+    expect(again.steps[0]!.backup!.problems).toEqual([]);
+  });
+
   it('the rollback preview says which restores cannot work: a column down.sql leaves out, a type changed since the copy', async () => {
     const ctx = await setUp(
       '20990102000000_drop_and_retype',

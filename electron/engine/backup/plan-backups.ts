@@ -9,6 +9,7 @@ import { estimateTarget, existingTables, type BackupEstimate } from './estimate.
 import { findBackupTargets, loadScanner, quoteIdent, type BackupTarget } from './find-targets.ts';
 import { notNullReadds } from './not-null-readd.ts';
 import { currentColumnTypes, readRestores, restoreProblems, type RestoreItem } from './restore-check.ts';
+
 import { DEFAULT_BACKUP_LIMIT_BYTES, formatBytes } from './settings.ts';
 
 /** The reason a step is not backed up when the user said so (the only case written to the catalog). */
@@ -100,9 +101,31 @@ export async function attachBackups(db: Db, plan: Plan, choices: BackupChoices =
   for (const step of plan.steps) {
     const mine = byMigration.get(step.name);
     if (!mine) continue;
-    const problems = restoreProblems(step, mine, types);
+    const problems = [...restoreProblems(step, mine, types), ...(await rowsWithoutCopies(db, step, mine))];
     step.backup = { copies: [], skipped: null, restores: mine, problems, noRestore: choices.noRestore === true };
   }
+}
+
+/**
+ * A column down.sql adds back NOT NULL without a default is refilled from its copy, then set NOT NULL: rows inserted
+ * since the upgrade have no copy, stay NULL, and the rollback fails at the end (hoppscotch-shaped history: a row
+ * added after a NOT NULL column was dropped). Said before anything runs, with how many rows.
+ */
+async function rowsWithoutCopies(db: Db, step: PlannedStep, items: RestoreItem[]): Promise<string[]> {
+  if (step.script.nonTransactional.length) return [];
+  const out: string[] = [];
+  for (const r of notNullReadds(step.script, items)) {
+    const copy = items.find((i) => i.kind === 'drop-column' && i.restorable && i.schema === r.schema && i.table === r.table && i.column === r.column);
+    if (!copy?.keyColumns?.length) continue;
+    const match = copy.keyColumns.map((k) => `b.${quoteIdent(k)} = t.${quoteIdent(k)}`).join(' AND ');
+    const [row] = await db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${quoteIdent(r.schema)}.${quoteIdent(r.table)} t WHERE NOT EXISTS (SELECT 1 FROM godwit.${quoteIdent(copy.id)} b WHERE ${match})`,
+    ).catch(() => [] as { n: number }[]);
+    if (row && row.n > 0) {
+      out.push(`${r.schema}.${r.table}.${r.column}: ${row.n} row(s) inserted since the upgrade have no copy of the column, which down.sql adds back NOT NULL without a default, so setting NOT NULL after the refill would fail; give it a DEFAULT in down.sql, or fill those rows first`);
+    }
+  }
+  return out;
 }
 
 /**

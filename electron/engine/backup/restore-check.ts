@@ -18,6 +18,8 @@ export interface RestoreItem {
   note: string | null;
   /** The upgrade kept what it left in the copied values (backup-sql.ts digests_v1): rows written since keep theirs. */
   comparesRows: boolean;
+  /** The key its rows are matched by again; null without one. */
+  keyColumns: string[] | null;
 }
 
 interface Row {
@@ -33,6 +35,7 @@ interface Row {
   restorable: boolean;
   note: string | null;
   compares: boolean;
+  key_columns: string[] | null;
 }
 
 export async function backupsTableExists(db: Db): Promise<boolean> {
@@ -46,7 +49,7 @@ export async function readRestores(db: Db, historyTable: string, names: string[]
   const exists = await db.query<{ t: string | null }>(`SELECT to_regclass($1)::text AS t`, [historyTable]);
   if (!exists[0]?.t) return [];
   const rows = await db.query<Row>(
-    `SELECT b.id, b.migration_name, b.kind, b.table_schema, b.table_name, b.column_name, b.column_type, b.rows::text, b.bytes::text, b.restorable, b.note,
+    `SELECT b.id, b.migration_name, b.kind, b.table_schema, b.table_name, b.column_name, b.column_type, b.rows::text, b.bytes::text, b.restorable, b.note, b.key_columns,
             EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attrelid = to_regclass(format('godwit.%I', b.id)) AND a.attname = 'godwit_after' AND NOT a.attisdropped) AS compares
        FROM godwit.backups b JOIN ${historyTable} h ON h."id" = b.history_id
       WHERE h."migration_name" = ANY($1) AND h."finished_at" IS NOT NULL AND h."rolled_back_at" IS NULL
@@ -56,7 +59,7 @@ export async function readRestores(db: Db, historyTable: string, names: string[]
   return rows.map((r) => ({
     id: r.id, migration: r.migration_name, kind: r.kind, schema: r.table_schema, table: r.table_name, column: r.column_name,
     columnType: r.column_type, rows: Number(r.rows), bytes: Number(r.bytes), restorable: r.restorable, note: r.note,
-    comparesRows: r.compares,
+    comparesRows: r.compares, keyColumns: r.key_columns,
   }));
 }
 
