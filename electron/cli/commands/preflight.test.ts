@@ -148,3 +148,29 @@ describe('godwit rehearse interrupted', () => {
     expect(await databasesLike(clone!)).toEqual([]);
   });
 });
+
+describe('godwit preflight --down', () => {
+  it('checks the rows a rollback would fail on: a value its down.sql removes from an enum, still used (ghostfolio)', async () => {
+    const { db, project } = current();
+    await addMigration(project.dir, '20250501090000_kinds', `CREATE TYPE "Kind" AS ENUM ('BUY', 'SELL');
+CREATE TABLE "Order" ("id" INTEGER PRIMARY KEY, "kind" "Kind" NOT NULL);\n`, 'DROP TABLE "Order";\nDROP TYPE "Kind";\n');
+    await addMigration(project.dir, '20250502090000_fee', `ALTER TYPE "Kind" ADD VALUE 'FEE';\n`, `CREATE TYPE "Kind_new" AS ENUM ('BUY', 'SELL');
+ALTER TABLE "Order" ALTER COLUMN "kind" TYPE "Kind_new" USING ("kind"::text::"Kind_new");
+ALTER TYPE "Kind" RENAME TO "Kind_old";
+ALTER TYPE "Kind_new" RENAME TO "Kind";
+DROP TYPE "Kind_old";\n`);
+    const at = ['--project', project.dir, '--url', db.url];
+    expect((await runGodwit([...at, 'up', '--yes'])).code).toBe(0);
+    await sqlOn(db.url, `INSERT INTO "Order" VALUES (1, 'BUY'), (2, 'FEE'), (3, 'FEE')`);
+    const report = await runGodwit([...at, 'preflight', '--down', '--json']);
+    expect(report.code).toBe(1);
+    const json = JSON.parse(report.stdout) as { direction: string; migrations: string[]; dataChecks: { kind: string; status: string; count: number; detail: string }[] };
+    expect(json).toMatchObject({ direction: 'down', migrations: ['20250502090000_fee'] });
+    expect(json.dataChecks.map((c) => [c.kind, c.status, c.count])).toEqual([['type-cast', 'violations', 2]]);
+    const text = await runGodwit([...at, 'preflight', '--down']);
+    expect(text.stdout).toContain('1 migration(s) to roll back');
+    await sqlOn(db.url, `DELETE FROM "Order" WHERE kind = 'FEE'`);
+    expect((await runGodwit([...at, 'preflight', '--down'])).code).toBe(0);
+    expect((await runGodwit([...at, 'preflight', '--steps', '2'])).stderr).toContain('--steps and --base go with --down.');
+  });
+});

@@ -5,11 +5,15 @@ import { isFinding, runPreflight } from '../../engine/preflight/preflight.ts';
 import { describePreflightBlocker } from '../../engine/preflight/find-blockers.ts';
 import type { DataCheck, PreflightReport } from '../../engine/preflight/types.ts';
 import { parseDurationMs } from '../../engine/lock/session-limits.ts';
-import { environmentsFromOptions, optionsOf, projectFromOptions, withCommonOptions } from '../context.ts';
+import { environmentsFromOptions, moveRequest, optionsOf, projectFromOptions, withCommonOptions } from '../context.ts';
+import { GodwitError } from '../../engine/util/errors.ts';
 import { bold, dim, green, printJson, red, say, yellow } from '../output.ts';
 
 interface PreflightOptions {
   to?: string;
+  down?: boolean;
+  steps?: string;
+  base?: boolean;
   longTransaction?: string;
   idleInTransaction?: string;
   checkTimeout?: string;
@@ -18,7 +22,7 @@ interface PreflightOptions {
 const MARK: Record<DataCheck['status'], string> = { ok: '✓', violations: '✗', skipped: '-', error: '?', timeout: '?' };
 
 function render(report: PreflightReport, where: string): void {
-  say(`${bold('Pre-flight')} of ${bold(report.environment)} (${where}): ${report.migrations.length} pending migration(s)`);
+  say(`${bold('Pre-flight')} of ${bold(report.environment)} (${where}): ${report.migrations.length} ${report.direction === 'up' ? 'pending migration(s)' : 'migration(s) to roll back'}`);
   if (report.note) say(dim(report.note));
   say('');
   say(report.blockers.length ? red(`Blockers (${report.blockers.length}):`) : green('Blockers: none'));
@@ -40,7 +44,10 @@ function render(report: PreflightReport, where: string): void {
 export function registerPreflight(program: Command): void {
   withCommonOptions(program.command('preflight'))
     .description('Check an environment right before a run: sessions in the way (blockers) and existing rows a pending statement will fail on.')
-    .option('--to <migration>', 'check the pending migrations up to this one (default: all)')
+    .option('--to <migration>', 'up: check the pending migrations up to this one (default: all); down: keep this one applied')
+    .option('--down', 'check the rollback (down.sql) instead of the upgrade: the newest migration, or --steps, --to, --base')
+    .option('--steps <n>', 'down: the newest n migrations (default 1)')
+    .option('--base', 'down: every applied migration')
     .option('--long-transaction <seconds>', 'a transaction open longer than this is a blocker (default 60 s)')
     .option('--idle-in-transaction <seconds>', 'a session idle in a transaction longer than this is a blocker (default 5 s)')
     .option('--check-timeout <seconds>', 'statement_timeout of each data check (default 10 s)')
@@ -58,6 +65,7 @@ Exit codes: 0 clear, 1 findings, 2 error.
 
 Examples:
   $ godwit preflight --env prod
+  $ godwit preflight --env prod --down --steps 2
   $ godwit preflight --env prod --json | jq '.blockers[] | {pid, reason}'`)
     .action(async (_o, cmd: Command) => {
       const opts = optionsOf<PreflightOptions>(cmd);
@@ -68,7 +76,9 @@ Examples:
       };
       const open = await projectFromOptions(opts);
       const [env] = environmentsFromOptions(open, opts);
-      const report = await withEnvironment(env!, async (db) => runPreflight(db, env!, await currentPlan(db, env!, open.folder, { direction: 'up', to: opts.to }), thresholds));
+      if (!opts.down && (opts.steps !== undefined || opts.base)) throw new GodwitError('bad-options', '--steps and --base go with --down.');
+      const req = moveRequest(opts.down ? 'down' : 'up', opts);
+      const report = await withEnvironment(env!, async (db) => runPreflight(db, env!, await currentPlan(db, env!, open.folder, req), thresholds));
       if (opts.json) printJson(report);
       else render(report, env!.display);
       process.exitCode = report.clear ? 0 : 1;
