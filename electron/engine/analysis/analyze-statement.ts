@@ -31,7 +31,7 @@ function dispatch(kind: string, body: Json, f: Findings, ctx: AnalysisContext): 
     case 'InsertStmt':
     case 'UpdateStmt':
     case 'DeleteStmt':
-      return dataChange(kind, body, f);
+      return dataChange(kind, body, f, ctx);
     case 'SelectStmt':
       return readsOf(body, f);
     case 'ViewStmt': {

@@ -158,10 +158,16 @@ export function readsOf(query: unknown, f: Findings): void {
   for (const rv of tableRangeVars(query)) f.lock(rangeVarName(rv), 'AccessShareLock');
 }
 
-export function dataChange(kind: string, body: Json, f: Findings): void {
+export function dataChange(kind: string, body: Json, f: Findings, ctx: AnalysisContext): void {
   readsOf({ ...body, relation: undefined }, f);
   const target = rangeVarName(body.relation);
   f.lock(target, 'RowExclusiveLock');
+  // A row inserted, or a foreign key column updated, is checked against the referenced table with SELECT … FOR KEY
+  // SHARE: RowShare there (ghostfolio's INSERT … SELECT, seen by rehearse and not predicted).
+  const set = kind === 'UpdateStmt' ? new Set(list(body.targetList).map((t) => str((t as { ResTarget?: { name?: unknown } }).ResTarget?.name))) : null;
+  if (target && (kind === 'InsertStmt' || kind === 'UpdateStmt')) {
+    for (const fk of ctx.model.foreignKeysOf(target)) if (!set || (fk.columns ?? []).some((c) => set.has(c))) f.lock(fk.references, 'RowShareLock');
+  }
   if ((kind === 'UpdateStmt' || kind === 'DeleteStmt') && !body.whereClause) {
     f.warn(`${kind === 'UpdateStmt' ? 'Updates' : 'Deletes'} every row of ${target} in one transaction: each row stays locked until it commits.`);
     f.advise('On a large table, change rows in batches (by key range), each in its own transaction, outside the migration.');

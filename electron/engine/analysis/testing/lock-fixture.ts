@@ -76,6 +76,8 @@ ALTER TABLE users ALTER COLUMN id TYPE bigint;
 COMMENT ON COLUMN users.name IS 'shown on invoices';
 CREATE VIEW active_users AS SELECT id, name FROM users WHERE status = 'active';
 UPDATE users SET status = 'active';
+INSERT INTO notes SELECT id + 1, id FROM users WHERE id < 5;
+UPDATE notes SET user_id = 3 WHERE id = 2;
 ALTER TABLE users SET (fillfactor = 70);
 TRUNCATE audit_log;
 DROP TABLE tag_links;
