@@ -105,3 +105,27 @@ export function qualifiedIn(relation: Json | undefined, name: string): string {
   const schema = str(relation?.schemaname);
   return `${schema ? `${sqlIdentifier(schema)}.` : ''}${sqlIdentifier(name)}`;
 }
+
+/**
+ * The text of each subcommand of an ALTER TABLE as Prisma writes it (`ALTER TABLE "t" DROP COLUMN "a",\nADD COLUMN …`),
+ * or null when the statement is not written one subcommand a line, or a line does not start as its subcommand does.
+ */
+export function subcommandTexts(text: string, cmds: Json[]): string[] | null {
+  const head = /^ALTER\s+TABLE\s+(?:ONLY\s+)?(?:"(?:[^"]|"")+"|[\w$]+)(?:\.(?:"(?:[^"]|"")+"|[\w$]+))?\s+/i.exec(text);
+  if (!head) return null;
+  const pieces = text.slice(head[0].length).split(/,\n/).map((p) => p.trim());
+  if (pieces.length !== cmds.length) return null;
+  const starts: Record<string, RegExp> = { AT_DropColumn: /^DROP\s+COLUMN\b/i, AT_AddColumn: /^ADD\s+COLUMN\b/i };
+  return pieces.every((p, i) => starts[String(cmds[i]!.subtype)]?.test(p) ?? true) ? pieces : null;
+}
+
+/** The ALTER TABLEs of `statements` that change column types: the statement, its table's own name, those columns. */
+export function typeChanges(statements: SqlStatement[]): { statement: SqlStatement; table: string; columns: string[] }[] {
+  return statements.flatMap((s) => {
+    const [kind, body] = kindOf(s.node);
+    const table = str((body.relation as Json | undefined)?.relname);
+    if (kind !== 'AlterTableStmt' || !table) return [];
+    const columns = alterCommands(body).filter((c) => c.subtype === 'AT_AlterColumnType').map((c) => str(c.name) ?? '');
+    return columns.length ? [{ statement: s, table, columns }] : [];
+  });
+}

@@ -4,7 +4,7 @@ import type { SqlStatement } from '../sql/split-statements.ts';
 import { sqlIdentifier } from '../history/history-table.ts';
 import { kindOf, list, str, unwrap, type Json } from '../analysis/parse-tree.ts';
 import { renamesIn, type ScriptRename } from '../sql/script-renames.ts';
-import { addedColumn, alterCommands, applyEdits, belongsTo, columnOf, columnsOfTable, droppedName, parsed, qualifiedIn, statementSpan, type Edit } from './down-sql-edits.ts';
+import { addedColumn, alterCommands, applyEdits, belongsTo, columnOf, columnsOfTable, droppedName, parsed, qualifiedIn, statementSpan, subcommandTexts, type Edit } from './down-sql-edits.ts';
 
 // The down-sql mends of renames Prisma's differ cannot see, read from the migration's own migration.sql.
 
@@ -48,19 +48,6 @@ export function withColumnRenamesReversed(prismaSql: string, from: CatalogSnapsh
     edits.push({ at: s.offset, len: s.text.length, text: `${note}\n${[...renames, ...(rest.length ? [`ALTER TABLE ${target} ${rest.join(',\n')}`] : [])].join(';\n')}` });
   }
   return applyEdits(prismaSql, edits);
-}
-
-/**
- * The text of each subcommand of an ALTER TABLE as Prisma writes it (`ALTER TABLE "t" DROP COLUMN "a",\nADD COLUMN …`),
- * or null when the statement is not written one subcommand a line, or a line does not start as its subcommand does.
- */
-function subcommandTexts(text: string, cmds: Json[]): string[] | null {
-  const head = /^ALTER\s+TABLE\s+(?:ONLY\s+)?(?:"(?:[^"]|"")+"|[\w$]+)(?:\.(?:"(?:[^"]|"")+"|[\w$]+))?\s+/i.exec(text);
-  if (!head) return null;
-  const pieces = text.slice(head[0].length).split(/,\n/).map((p) => p.trim());
-  if (pieces.length !== cmds.length) return null;
-  const starts: Record<string, RegExp> = { AT_DropColumn: /^DROP\s+COLUMN\b/i, AT_AddColumn: /^ADD\s+COLUMN\b/i };
-  return pieces.every((p, i) => starts[String(cmds[i]!.subtype)]?.test(p) ?? true) ? pieces : null;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { sqlIdentifier, sqlLiteral } from '../history/history-table.ts';
 import { isObject, kindOf, list, str, strings, unwrap, type Json } from '../analysis/parse-tree.ts';
-import { alterCommands, applyEdits, parsed, type Edit } from './down-sql-edits.ts';
+import { alterCommands, applyEdits, parsed, qualifiedIn, subcommandTexts, type Edit } from './down-sql-edits.ts';
 
 /** The zone of a USING `col AT TIME ZONE 'zone'` (pg_catalog.timezone(zone, col)) on the column itself, or null. */
 function zoneOf(using: unknown, column: string): string | null {
@@ -43,16 +43,18 @@ export function withTimeZonesReversed(prismaSql: string, upSql: string): string 
     const [kind, body] = kindOf(s.node);
     const table = str((body.relation as Json | undefined)?.relname);
     if (kind !== 'AlterTableStmt' || !table) continue;
-    let text = s.text;
-    for (const c of alterCommands(body)) {
+    const cmds = alterCommands(body);
+    const pieces = subcommandTexts(s.text, cmds);
+    if (!pieces) continue;
+    let changed = false;
+    for (const [i, c] of cmds.entries()) {
       const column = str(c.name);
       const zone = column !== undefined ? zones.get(`${table}\0${column}`) : undefined;
       if (c.subtype !== 'AT_AlterColumnType' || zone === undefined || unwrap(c.def, 'ColumnDef')?.raw_default) continue;
-      const col = sqlIdentifier(column!);
-      const at = new RegExp(`ALTER COLUMN ${col.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} (?:SET DATA )?TYPE [^,;]+?(?=,\\s|$)`);
-      text = text.replace(at, (m) => `${m} USING (${col} AT TIME ZONE ${sqlLiteral(zone)})`);
+      pieces[i] = `${pieces[i]} USING (${sqlIdentifier(column!)} AT TIME ZONE ${sqlLiteral(zone)})`;
+      changed = true;
     }
-    if (text !== s.text) edits.push({ at: s.offset, len: s.text.length, text });
+    if (changed) edits.push({ at: s.offset, len: s.text.length, text: `ALTER TABLE ${qualifiedIn(body.relation as Json | undefined, table)} ${pieces.join(',\n')}` });
   }
   return applyEdits(prismaSql, edits);
 }

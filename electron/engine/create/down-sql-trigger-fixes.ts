@@ -1,6 +1,5 @@
 import type { CatalogObject, CatalogSnapshot } from '../catalog/types.ts';
-import { kindOf, str } from '../analysis/parse-tree.ts';
-import { alterCommands, applyEdits, belongsTo, parsed, type Edit } from './down-sql-edits.ts';
+import { applyEdits, belongsTo, parsed, typeChanges, type Edit } from './down-sql-edits.ts';
 
 /** Whether `text` names `column` as an identifier: bare where it can be, else quoted. */
 function names(text: string, column: string): boolean {
@@ -21,12 +20,7 @@ export function withTriggersAroundTypeChanges(sql: string, from: CatalogSnapshot
   const statements = parsed(sql);
   if (!statements) return sql;
   const edits: Edit[] = [];
-  for (const s of statements) {
-    const [kind, body] = kindOf(s.node);
-    const table = str((body.relation as { relname?: unknown } | undefined)?.relname);
-    if (kind !== 'AlterTableStmt' || !table) continue;
-    const retyped = alterCommands(body).filter((c) => c.subtype === 'AT_AlterColumnType').map((c) => str(c.name) ?? '');
-    if (!retyped.length) continue;
+  for (const { statement: s, table, columns: retyped } of typeChanges(statements)) {
     const triggers = [...from.objects.values()].filter((o): o is CatalogObject => o.kind === 'trigger' && belongsTo(o, table)
       && to.objects.get(`trigger:${o.name}`)?.definition === o.definition && retyped.some((c) => names(String(o.detail.create), c)));
     if (!triggers.length) continue;

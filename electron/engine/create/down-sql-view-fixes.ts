@@ -1,8 +1,7 @@
 import type { CatalogObject, CatalogSnapshot } from '../catalog/types.ts';
 import { ownPart } from '../catalog/qualified-name.ts';
 import { createSql, dropSql } from '../catalog/reconcile-sql.ts';
-import { kindOf, str } from '../analysis/parse-tree.ts';
-import { alterCommands, applyEdits, parsed, type Edit } from './down-sql-edits.ts';
+import { applyEdits, parsed, typeChanges, type Edit } from './down-sql-edits.ts';
 
 const isView = (o: CatalogObject) => o.kind === 'view' || o.kind === 'materialized view';
 
@@ -57,12 +56,7 @@ export function withViewsAroundTypeChanges(sql: string, from: CatalogSnapshot, t
   const edits: Edit[] = [];
   const done = new Set<string>();
   const again: CatalogObject[] = [];
-  for (const s of statements) {
-    const [kind, body] = kindOf(s.node);
-    const table = str((body.relation as { relname?: unknown } | undefined)?.relname);
-    if (kind !== 'AlterTableStmt' || !table) continue;
-    const retyped = alterCommands(body).filter((c) => c.subtype === 'AT_AlterColumnType').map((c) => str(c.name) ?? '');
-    if (!retyped.length) continue;
+  for (const { statement: s, table, columns: retyped } of typeChanges(statements)) {
     const views = viewsOver(from, table, retyped).filter((v) => !done.has(v.name));
     // Only views the migration left alone: one it changed is dropped or re-created by the script already.
     if (!views.length || views.some((v) => to.objects.get(`${v.kind}:${v.name}`)?.definition !== v.definition)) continue;
